@@ -1,0 +1,3 @@
+export { ZhimaError, type ZhimaErrorCode, type ZhimaErrorOptions } from './zhima-error.js';
+export { GatewayError, describeGatewayAnswer, type GatewayAnswer } from './gateway-error.js';
+export { TransportError, type TransportErrorReason } from './transport-error.js';

@@ -1,0 +1,40 @@
+/**
+ * Request parameters as given to {@link buildSignContent}: absent, `null` and `''` all mean "not sent".
+ *
+ * @example
+ * ```ts
+ * const params: SignParams = { app_id: '2021000000000001', records: 1, file_description: undefined };
+ * ```
+ */
+export type SignParams = Record<string, string | number | undefined | null>;
+
+const encoder = new TextEncoder();
+
+// Byte order of the UTF-8 keys, which is also Java's String.compareTo order for ASCII keys.
+function compareBytes(a: string, b: string): number {
+  const x = encoder.encode(a);
+  const y = encoder.encode(b);
+  const length = Math.min(x.length, y.length);
+  for (let i = 0; i < length; i++) if (x[i] !== y[i]) return x[i]! - y[i]!;
+  return x.length - y.length;
+}
+
+/**
+ * The string the gateway signs, by its rule: every text parameter except `sign` (so `sign_type` is in),
+ * empty and absent values dropped, keys in ascending byte order, `k=v` joined with `&`, values raw
+ * (no URL-encoding). File parameters are never passed here.
+ *
+ * @example
+ * ```ts
+ * buildSignContent({ method: 'zhima.data.batch.feedback', app_id: '2021', sign: 'x', file_description: '' });
+ * // 'app_id=2021&method=zhima.data.batch.feedback'
+ * ```
+ */
+export function buildSignContent(params: SignParams): string {
+  return Object.entries(params)
+    .filter((entry): entry is [string, string | number] => entry[0] !== 'sign' && entry[1] !== undefined && entry[1] !== null && entry[1] !== '')
+    .map(([key, value]) => [key, String(value)] as const)
+    .sort(([a], [b]) => compareBytes(a, b))
+    .map(([key, value]) => `${key}=${value}`)
+    .join('&');
+}
