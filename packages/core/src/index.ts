@@ -1,9 +1,34 @@
+// Errors
 export * from './errors/index.js';
+// The plain-data HTTP boundary and the minimal default sender
 export type { HttpRequest, HttpResponse, Transport, TransportSendOptions, UploadProgress } from './http/types.js';
+export { defaultTransport } from './http/fetch-transport.js';
+export { buildMultipartBody, createBoundary, type FileContent, type MultipartBody, type MultipartPart } from './http/multipart.js';
+// Text encodings
 export { normalizeCharset, encodeText, decodeText, type Charset } from './encoding/charset.js';
 export { bytesToBase64, base64ToBytes } from './encoding/base64.js';
+export { percentEncode, encodeForm } from './encoding/url.js';
+// Parameters and signing
 export { formatTimestamp } from './params/timestamp.js';
 export { buildSignContent, type SignParams } from './params/sign-content.js';
 export { RsaKey, importPrivateKey, importPublicKey, type KeyFormat, type PrivateKeyInput, type PublicKeyInput, type SignType } from './crypto/keys.js';
 export { signContent, verifySignature, type SignOptions, type VerifySignatureOptions } from './crypto/sign.js';
+export { generateKeyPair, type GeneratedKeyPair } from './crypto/generate-key-pair.js';
 export { toPem } from './crypto/pem.js';
+// Certificate mode
+export { getCertificateSn, getRootCertificateSn, type CertificateInput } from './certificates/certificate-sn.js';
+// Requests and responses
+export {
+  PRODUCTION_GATEWAY,
+  SANDBOX_GATEWAY,
+  buildGatewayRequest,
+  type BuiltGatewayRequest,
+  type GatewayCall,
+  type GatewayContext,
+  type GatewayFile,
+} from './request/gateway-request.js';
+export { verifyResponse, responseNodeName, type VerifyResponseOptions, type VerifiedResponse } from './response/verify-response.js';
+// The client
+export { createClient, type CallOptions, type CertificateConfig, type ClientConfig, type ExecuteParams, type GatewayResult, type ZhimaClient } from './client/client.js';
+export { BATCH_FEEDBACK_METHOD, batchFeedbackCall, type BatchFeedbackInput } from './client/batch-feedback.js';
+export { isRetryable, type AttemptEvent, type RetryOptions } from './client/retry.js';

@@ -1,0 +1,87 @@
+import { ZhimaError } from '../errors/zhima-error.js';
+import type { FileContent } from '../http/multipart.js';
+import type { GatewayCall } from '../request/gateway-request.js';
+
+/**
+ * The API name this SDK is built around.
+ *
+ * @example
+ * ```ts
+ * await client.execute(BATCH_FEEDBACK_METHOD, …);
+ * ```
+ */
+export const BATCH_FEEDBACK_METHOD = 'zhima.data.batch.feedback';
+
+/**
+ * The parameters of `zhima.data.batch.feedback` (批量数据反馈), in SDK form.
+ *
+ * @example
+ * ```ts
+ * const input: BatchFeedbackInput = {
+ *   file: new TextEncoder().encode('{"records":[{"order_no":"A1","pay_month":"2024-01"}]}'),
+ *   columns: ['order_no', 'pay_month'],
+ *   primaryKeyColumns: ['order_no', 'pay_month'],
+ *   records: 1,
+ * };
+ * ```
+ */
+export interface BatchFeedbackInput {
+  /** The `{"records":[…]}` file: bytes, a `Blob` (e.g. `fs.openAsBlob(path)`), or `{ stream, size }`. */
+  file: FileContent;
+  /** Default `records.json`. */
+  fileName?: string;
+  /** Field codes from the merchant's feedback template, as an array or a comma-separated string. */
+  columns: string | readonly string[];
+  primaryKeyColumns: string | readonly string[];
+  /** The number of records in the file. */
+  records: number;
+  fileCharset?: 'UTF-8' | 'GBK';
+  fileType?: 'json_data';
+  fileDescription?: string;
+  /** A JSON string, or an object to serialise. */
+  bizExtParams?: string | Record<string, unknown>;
+}
+
+function paramError(message: string): ZhimaError<'PARAM_INVALID'> {
+  return new ZhimaError({ code: 'PARAM_INVALID', message, hint: '上传前可用 @zhima/validator 检查参数与文件 / Check params and file with @zhima/validator before upload.' });
+}
+
+function columnList(value: string | readonly string[], name: string): string[] {
+  const list = typeof value === 'string' ? value.split(',') : [...value];
+  if (list.length === 0 || list.some((column) => column.trim() === '' || column.trim() !== column)) {
+    throw paramError(`${name} must be non-empty field codes without spaces, got ${JSON.stringify(value)}.`);
+  }
+  return list;
+}
+
+/**
+ * Turns batch-feedback input into a gateway call, rejecting what the gateway would reject for sure
+ * (no columns, a primary key outside the columns, a record count that is not a count).
+ *
+ * @example
+ * ```ts
+ * const request = await client.buildRequest(batchFeedbackCall({ file, columns, primaryKeyColumns, records: 1 }));
+ * ```
+ */
+export function batchFeedbackCall(input: BatchFeedbackInput): GatewayCall {
+  const columns = columnList(input.columns, 'columns');
+  const primaryKeyColumns = columnList(input.primaryKeyColumns, 'primaryKeyColumns');
+  const outside = primaryKeyColumns.filter((column) => !columns.includes(column));
+  if (outside.length > 0) throw paramError(`Primary key columns ${outside.join(', ')} are not among the columns.`);
+  if (!Number.isSafeInteger(input.records) || input.records < 0) throw paramError(`records must be a non-negative integer, got ${input.records}.`);
+  const { fileCharset = 'UTF-8', fileType = 'json_data' } = input;
+  if (fileCharset !== 'UTF-8' && fileCharset !== 'GBK') throw paramError(`fileCharset must be UTF-8 or GBK, got ${String(fileCharset)}.`);
+  return {
+    method: BATCH_FEEDBACK_METHOD,
+    params: {
+      file_charset: fileCharset,
+      columns: columns.join(','),
+      file_type: fileType,
+      records: String(input.records),
+      biz_ext_params: typeof input.bizExtParams === 'object' ? JSON.stringify(input.bizExtParams) : input.bizExtParams,
+      primary_key_columns: primaryKeyColumns.join(','),
+      file_description: input.fileDescription,
+    },
+    files: [{ name: 'file', fileName: input.fileName ?? 'records.json', content: input.file }],
+  };
+}

@@ -1,0 +1,187 @@
+import { readCertificates, snOf, type CertificateInput } from '../certificates/certificate-sn.js';
+import { importPublicKey, type PublicKeyInput, type RsaKey, type SignType } from '../crypto/keys.js';
+import { verifySignature } from '../crypto/sign.js';
+import { decodeText, type Charset } from '../encoding/charset.js';
+import { ZhimaError } from '../errors/zhima-error.js';
+import { scanTopLevelMembers, type TopLevelMember } from './top-level-scan.js';
+
+const SUCCESS_CODE = '10000';
+const ERROR_NODE = 'error_response';
+
+/**
+ * Options of {@link verifyResponse}: the raw body, the method called, and either Alipay's public key or,
+ * in certificate mode, Alipay's public-key certificates (the one whose SN matches `alipay_cert_sn` is used).
+ *
+ * @example
+ * ```ts
+ * const options: VerifyResponseOptions = { body: response.body, method: 'zhima.data.batch.feedback', alipayPublicKey };
+ * ```
+ */
+export type VerifyResponseOptions = {
+  body: string | Uint8Array;
+  method: string;
+  signType?: SignType;
+  /** The request charset, which is also the response's. Defaults to `utf-8`. */
+  charset?: Charset | string;
+} & ({ alipayPublicKey: PublicKeyInput; alipayCertificates?: undefined } | { alipayCertificates: CertificateInput | CertificateInput[]; alipayPublicKey?: undefined });
+
+/**
+ * A gateway answer whose origin is known: `verified` is true when its signature checked out, false
+ * only for an unsigned error answer (which the gateway legitimately sends, e.g. for a missing app_id).
+ *
+ * @example
+ * ```ts
+ * const { response, verified } = await verifyResponse({ body, method, alipayPublicKey });
+ * if (response.code !== '10000') console.warn(response.sub_code, { verified });
+ * ```
+ */
+export interface VerifiedResponse {
+  /** The answer node, parsed: `{ code, msg, sub_code?, sub_msg?, … }`. */
+  response: Record<string, unknown>;
+  verified: boolean;
+  sign?: string;
+  /** The node it was read from: `<method>_response` or `error_response`. */
+  node: string;
+}
+
+/**
+ * The gateway answer node's name for a method: dots become underscores, plus `_response`.
+ *
+ * @example
+ * ```ts
+ * responseNodeName({ method: 'zhima.data.batch.feedback' }); // 'zhima_data_batch_feedback_response'
+ * ```
+ */
+export function responseNodeName({ method }: { method: string }): string {
+  return `${method.replaceAll('.', '_')}_response`;
+}
+
+function single(members: TopLevelMember[], key: string): TopLevelMember | undefined {
+  const found = members.filter((member) => member.key === key);
+  if (found.length > 1) {
+    throw new ZhimaError({
+      code: 'SIGNATURE_INVALID',
+      message: `The response holds "${key}" ${found.length} times; a repeated node is a forgery attempt and is rejected.`,
+    });
+  }
+  return found[0];
+}
+
+function readString(text: string, member: TopLevelMember | undefined, name: string): string | undefined {
+  if (member === undefined) return undefined;
+  const value: unknown = JSON.parse(text.slice(member.valueStart, member.valueEnd));
+  if (typeof value !== 'string') throw new ZhimaError({ code: 'RESPONSE_MALFORMED', message: `The response's "${name}" is not a string.` });
+  return value;
+}
+
+/**
+ * Finds the key that verifies a response, given its `alipay_cert_sn` (absent outside certificate mode).
+ * The client builds one per configuration so keys are parsed once.
+ */
+export type ResponseKeyResolver = (certSn: string | undefined) => Promise<RsaKey<'public'>>;
+
+/** @internal A resolver over Alipay public-key certificates, matching `alipay_cert_sn`; keys parsed once. */
+export function certificateKeyResolver({ certificates }: { certificates: CertificateInput | CertificateInput[] }): ResponseKeyResolver {
+  const all = (Array.isArray(certificates) ? certificates : [certificates]).flatMap((input) => readCertificates({ certificates: input }));
+  const bySn = new Map(all.map((fields) => [snOf(fields), fields] as const));
+  const imported = new Map<string, Promise<RsaKey<'public'>>>();
+  return async (certSn) => {
+    const sn = certSn ?? (bySn.size === 1 ? [...bySn.keys()][0]! : undefined);
+    const match = sn === undefined ? undefined : bySn.get(sn);
+    if (sn === undefined || match === undefined) {
+      throw new ZhimaError({
+        code: 'CERTIFICATE_INVALID',
+        message: certSn === undefined ? 'The response has no alipay_cert_sn, and more than one Alipay certificate is configured.' : `No configured Alipay certificate has SN ${certSn}.`,
+        hint: '支付宝公钥证书可能已更新，请从开放平台下载新的 alipayCertPublicKey_RSA2.crt / Alipay may have rotated its certificate: download the new alipayCertPublicKey_RSA2.crt from the console.',
+      });
+    }
+    let key = imported.get(sn);
+    if (key === undefined) {
+      key = importPublicKey({ key: match.subjectPublicKeyInfo });
+      imported.set(sn, key);
+    }
+    return key;
+  };
+}
+
+/** @internal A resolver over one public key, parsed once. */
+export function publicKeyResolver({ publicKey }: { publicKey: PublicKeyInput }): ResponseKeyResolver {
+  let key: Promise<RsaKey<'public'>> | undefined;
+  return () => (key ??= importPublicKey({ key: publicKey }));
+}
+
+/**
+ * Verifies a gateway response the way the Java SDK does: the signature covers the answer node's JSON
+ * exactly as it appears in the raw text; `sign` may come before or after it; a node or `sign` that
+ * appears twice is rejected as a forgery; on failure, text with `\/` is retried once with `/`.
+ * An unsigned error answer resolves with `verified: false`; anything else without a valid signature
+ * rejects with `SIGNATURE_INVALID`.
+ *
+ * @example
+ * ```ts
+ * const { response } = await verifyResponse({
+ *   body: '{"zhima_data_batch_feedback_response":{"code":"10000","msg":"Success"},"sign":"…"}',
+ *   method: 'zhima.data.batch.feedback',
+ *   alipayPublicKey,
+ * });
+ * ```
+ */
+export function verifyResponse(options: VerifyResponseOptions): Promise<VerifiedResponse> {
+  const resolveKey =
+    options.alipayCertificates === undefined
+      ? publicKeyResolver({ publicKey: options.alipayPublicKey })
+      : certificateKeyResolver({ certificates: options.alipayCertificates });
+  return verifyResponseWith({ ...options, resolveKey });
+}
+
+/** @internal {@link verifyResponse} with the key lookup supplied by the caller (the client caches it). */
+export async function verifyResponseWith({
+  body,
+  method,
+  signType = 'RSA2',
+  charset = 'utf-8',
+  resolveKey,
+}: {
+  body: string | Uint8Array;
+  method: string;
+  signType?: SignType;
+  charset?: Charset | string;
+  resolveKey: ResponseKeyResolver;
+}): Promise<VerifiedResponse> {
+  const text = typeof body === 'string' ? body : decodeText({ bytes: body, charset });
+  const members = scanTopLevelMembers(text);
+  const methodMember = single(members, responseNodeName({ method }));
+  const errorMember = single(members, ERROR_NODE);
+  if (methodMember !== undefined && errorMember !== undefined) {
+    throw new ZhimaError({ code: 'RESPONSE_MALFORMED', message: `The response holds both ${responseNodeName({ method })} and ${ERROR_NODE}.` });
+  }
+  const nodeMember = methodMember ?? errorMember;
+  if (nodeMember === undefined) {
+    throw new ZhimaError({ code: 'RESPONSE_MALFORMED', message: `The response has neither ${responseNodeName({ method })} nor ${ERROR_NODE}.` });
+  }
+  const node = nodeMember.key;
+  const signedText = text.slice(nodeMember.valueStart, nodeMember.valueEnd);
+  const response: unknown = JSON.parse(signedText);
+  if (typeof response !== 'object' || response === null || Array.isArray(response)) {
+    throw new ZhimaError({ code: 'RESPONSE_MALFORMED', message: `The response's ${node} is not an object.` });
+  }
+  const answer = response as Record<string, unknown>;
+  const sign = readString(text, single(members, 'sign'), 'sign');
+  const certSn = readString(text, single(members, 'alipay_cert_sn'), 'alipay_cert_sn');
+
+  if (sign === undefined || sign === '') {
+    if (answer.code !== SUCCESS_CODE) return { response: answer, verified: false, node };
+    throw new ZhimaError({ code: 'SIGNATURE_INVALID', message: `The ${node} reports success but carries no signature.` });
+  }
+  const publicKey = await resolveKey(certSn);
+  const check = (content: string) => verifySignature({ content, signature: sign, publicKey, signType, charset });
+  const verified = (await check(signedText)) || (signedText.includes('\\/') && (await check(signedText.replaceAll('\\/', '/'))));
+  if (!verified) {
+    throw new ZhimaError({
+      code: 'SIGNATURE_INVALID',
+      message: `The signature of ${node} does not match (sign type ${signType}, charset ${charset}).`,
+      hint: '确认 alipayPublicKey 是支付宝公钥（不是应用公钥），且 signType/charset 与请求一致 / Check that alipayPublicKey is the Alipay public key (not your app public key) and that signType and charset match the request.',
+    });
+  }
+  return { response: answer, verified: true, sign, node };
+}
