@@ -1,0 +1,51 @@
+import iconv from 'iconv-lite';
+import { describe, expect, it } from 'vitest';
+import { decodeText, encodeText, normalizeCharset, ZhimaError } from '../src/index.js';
+
+describe('GBK encoding agrees with iconv-lite', () => {
+  it('for every CJK unified ideograph in GBK (U+4E00–U+9FA5)', () => {
+    let text = '';
+    for (let point = 0x4e00; point <= 0x9fa5; point++) text += String.fromCharCode(point);
+    expect(Buffer.from(encodeText({ text, charset: 'gbk' }))).toEqual(iconv.encode(text, 'gbk'));
+  });
+
+  it('for full-width punctuation, Latin and the euro sign', () => {
+    const text = '，。、；：？！“”‘’（）【】《》—…·￥€ABCabc123 {"records":[]}';
+    expect(Buffer.from(encodeText({ text, charset: 'gbk' }))).toEqual(iconv.encode(text, 'gbk'));
+  });
+
+  it('round-trips through the GBK decoder', () => {
+    const text = '张三 李四 王五 芝麻信用 批量数据反馈';
+    expect(decodeText({ bytes: encodeText({ text, charset: 'GBK' }), charset: 'gbk' })).toBe(text);
+  });
+});
+
+describe('charset handling', () => {
+  it('gb2312 rejects GBK-only characters rather than turning them into "?"', () => {
+    // 镕 (U+9555) is in GBK but not in GB2312.
+    expect(Buffer.from(encodeText({ text: '镕', charset: 'gbk' }))).toEqual(iconv.encode('镕', 'gbk'));
+    expect(() => encodeText({ text: '镕', charset: 'gb2312' })).toThrow(/GB2312/);
+    expect(Buffer.from(encodeText({ text: '中文', charset: 'gb2312' }))).toEqual(iconv.encode('中文', 'gb2312'));
+  });
+
+  it('names the first unencodable character', () => {
+    expect(() => encodeText({ text: 'ab😀', charset: 'gbk' })).toThrow(/U\+1F600 at index 2/);
+  });
+
+  it('normalises spellings and refuses unknown charsets with PARAM_INVALID', () => {
+    expect(normalizeCharset({ charset: ' UTF8 ' })).toBe('utf-8');
+    expect(normalizeCharset({ charset: 'GB2312' })).toBe('gb2312');
+    let caught: unknown;
+    try {
+      normalizeCharset({ charset: 'latin1' });
+    } catch (error) {
+      caught = error;
+    }
+    expect(ZhimaError.isInstance(caught, 'PARAM_INVALID')).toBe(true);
+  });
+
+  it('decodeText fails on malformed bytes instead of inserting U+FFFD', () => {
+    expect(() => decodeText({ bytes: Uint8Array.of(0xd5), charset: 'gbk' })).toThrow(/not valid gbk/);
+    expect(() => decodeText({ bytes: Uint8Array.of(0xff, 0xfe), charset: 'utf-8' })).toThrow(/not valid utf-8/);
+  });
+});
