@@ -1,0 +1,237 @@
+import { mkdtempSync, openAsBlob, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { X509Certificate, createHash, createPrivateKey, createPublicKey } from 'node:crypto';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createClient, GatewayError, TransportError, ZhimaError, batchFeedbackCall, type AttemptEvent, type ClientConfig } from '../src/index.js';
+import { makeCertificateFixture } from './fixtures/certificates.js';
+import { startFakeGateway, type Answer, type ReceivedRequest } from './fixtures/fake-gateway.js';
+import { makeKeyFixture } from './fixtures/keys.js';
+
+
+const app = makeKeyFixture();
+const alipay = makeKeyFixture();
+const fileText = '{"records":[{"user_name":"张三","order_no":"A&1=2","pay_month":"2024-01"}]}';
+const feedback = {
+  columns: ['user_name', 'order_no', 'pay_month'],
+  primaryKeyColumns: 'order_no,pay_month',
+  records: 1,
+  fileDescription: '文件描述 & = 信息',
+  bizExtParams: { extparam1: '中文值' },
+};
+
+let gateways: { close: () => Promise<void> }[] = [];
+afterEach(async () => {
+  await Promise.all(gateways.map((gateway) => gateway.close()));
+  gateways = [];
+});
+
+async function setup(answer: (request: ReceivedRequest, index: number) => Answer = () => ({}), config: Partial<ClientConfig> = {}) {
+  const gateway = await startFakeGateway({ appPublicKey: app.publicKeyObject, alipayPrivateKey: alipay.privateKeyObject, answer });
+  gateways.push(gateway);
+  let second = 0;
+  const client = createClient({
+    appId: '2021000000000001',
+    privateKey: app.privateKeys['pkcs1-base64'],
+    alipayPublicKey: alipay.publicKeys['spki-pem'],
+    gateway: gateway.url,
+    // A clock that advances a second per request, so every attempt's timestamp differs.
+    now: () => new Date(Date.UTC(2024, 0, 2, 3, 4, second++)),
+    retry: { baseDelayMs: 1, maxDelayMs: 5 },
+    ...config,
+  } as ClientConfig);
+  return { gateway, client };
+}
+
+describe('batchFeedback on the wire', () => {
+  it.each([
+    ['utf-8', 'RSA2'],
+    ['gbk', 'RSA'],
+  ] as const)('charset %s, %s: the server re-derives the sign content and verifies it', async (charset, signType) => {
+    const { gateway, client } = await setup(undefined, { charset, signType, appAuthToken: '202401BBd0a6d5f7b1a44c4a8bb2d1e4' });
+    const file = new TextEncoder().encode(fileText);
+    const result = await client.batchFeedback({ ...feedback, file, fileName: '反馈.json' });
+    expect(result).toMatchObject({ code: '10000', method: 'zhima.data.batch.feedback' });
+
+    const [request] = gateway.received;
+    expect(request!.signatureValid).toBe(true);
+    expect(request!.query).toMatchObject({ app_id: '2021000000000001', method: 'zhima.data.batch.feedback', format: 'JSON', charset, sign_type: signType, version: '1.0', timestamp: '2024-01-02 11:04:00' });
+    expect(request!.bodyParams).toEqual({
+      file_charset: 'UTF-8',
+      columns: 'user_name,order_no,pay_month',
+      file_type: 'json_data',
+      records: '1',
+      biz_ext_params: '{"extparam1":"中文值"}',
+      primary_key_columns: 'order_no,pay_month',
+      file_description: '文件描述 & = 信息',
+      app_auth_token: '202401BBd0a6d5f7b1a44c4a8bb2d1e4',
+    });
+    expect(request!.files.file!.bytes.toString('utf8')).toBe(fileText);
+    expect(request!.files.file!.fileName).toBe('反馈.json');
+    expect(request!.headers['content-type']).toMatch(new RegExp(`^multipart/form-data;boundary=.+;charset=${charset}$`));
+    expect(Number(request!.headers['content-length'])).toBe(request!.bodyLength);
+  });
+
+  it('streams a file from disk (a Blob) with an exact Content-Length and no chunked encoding', async () => {
+    const { gateway, client } = await setup();
+    const dir = mkdtempSync(join(tmpdir(), 'zhima-client-'));
+    const path = join(dir, 'records.json');
+    const big = `{"records":[${Array.from({ length: 20_000 }, (_, i) => `{"user_name":"张三","order_no":"A${i}","pay_month":"2024-01"}`).join(',')}]}`;
+    writeFileSync(path, big);
+    await client.batchFeedback({ ...feedback, records: 20_000, file: await openAsBlob(path) });
+    const [request] = gateway.received;
+    expect(request!.headers['transfer-encoding']).toBeUndefined();
+    expect(Number(request!.headers['content-length'])).toBe(request!.bodyLength);
+    expect(createHash('sha256').update(request!.files.file!.bytes).digest('hex')).toBe(createHash('sha256').update(big).digest('hex'));
+    expect(request!.signatureValid).toBe(true);
+  });
+
+  it('buildRequest returns the same plain request without sending', async () => {
+    const { gateway, client } = await setup();
+    const request = await client.buildRequest(batchFeedbackCall({ ...feedback, file: new TextEncoder().encode(fileText) }));
+    expect(request.method).toBe('POST');
+    expect(request.url.startsWith(`${gateway.url}?`)).toBe(true);
+    expect(new URL(request.url).searchParams.get('sign')).toMatch(/^[A-Za-z0-9+/]+=*$/);
+    expect(request.body).toBeInstanceOf(Uint8Array);
+    expect(gateway.received).toHaveLength(0);
+  });
+});
+
+describe('execute', () => {
+  it('sends biz_content methods as a signed urlencoded form and returns the template URL', async () => {
+    const { gateway, client } = await setup(() => ({ node: { code: '10000', msg: 'Success', feedback_url: 'https://zmxy.example/template.xlsx' } }));
+    const result = await client.execute<{ feedback_url: string }>('zhima.data.feedbackurl.query', { bizContent: { merchant_id: '2088000000000000' } });
+    expect(result.response.feedback_url).toBe('https://zmxy.example/template.xlsx');
+    const [request] = gateway.received;
+    expect(request!.headers['content-type']).toBe('application/x-www-form-urlencoded;charset=utf-8');
+    expect(request!.bodyParams).toEqual({ biz_content: '{"merchant_id":"2088000000000000"}' });
+    expect(request!.signContent).toContain('biz_content={"merchant_id":"2088000000000000"}');
+    expect(request!.signatureValid).toBe(true);
+  });
+});
+
+describe('certificate mode', () => {
+  it('sends app_cert_sn and alipay_root_cert_sn and verifies with the Alipay certificate', async () => {
+    const certs = makeCertificateFixture();
+    const nodeSn = (pem: string) => {
+      const certificate = new X509Certificate(pem);
+      return createHash('md5').update(certificate.issuer.split('\n').reverse().join(',') + BigInt(`0x${certificate.serialNumber}`).toString(10)).digest('hex');
+    };
+    const gateway = await startFakeGateway({ appPublicKey: createPublicKey(certs.appCertPem), alipayPrivateKey: createPrivateKey(certs.alipayKeyPem), answer: () => ({}) });
+    gateways.push(gateway);
+    const client = createClient({
+      appId: '2021000000000001',
+      privateKey: certs.appKeyPem,
+      certificates: { appCertificate: certs.appCertPem, alipayRootCertificate: `${certs.rootPem}\n${certs.ecRootPem}`, alipayCertificate: certs.alipayCertPem },
+      gateway: gateway.url,
+    });
+    await client.batchFeedback({ ...feedback, file: new TextEncoder().encode(fileText) });
+    expect(gateway.received[0]!.query).toMatchObject({ app_cert_sn: nodeSn(certs.appCertPem), alipay_root_cert_sn: nodeSn(certs.rootPem) });
+    expect(gateway.received[0]!.signatureValid).toBe(true);
+  });
+});
+
+describe('retries', () => {
+  it('502 then 200: retried, each attempt freshly signed with a new timestamp', async () => {
+    const events: AttemptEvent[] = [];
+    const { gateway, client } = await setup((_request, index) => (index === 0 ? { status: 502, raw: 'Bad Gateway' } : {}), { retry: { baseDelayMs: 1, onAttempt: (event) => events.push(event) } });
+    await client.batchFeedback({ ...feedback, file: new TextEncoder().encode(fileText) });
+    expect(gateway.received).toHaveLength(2);
+    expect(gateway.received.every((request) => request.signatureValid)).toBe(true);
+    expect(gateway.received[0]!.query.timestamp).not.toBe(gateway.received[1]!.query.timestamp);
+    expect(events.map((event) => event.outcome)).toEqual(['retry', 'success']);
+    expect(events[0]!.error).toMatchObject({ code: 'TRANSPORT_ERROR', reason: 'HTTP_STATUS' });
+    // Hooks never see secrets.
+    const logged = JSON.stringify(events);
+    expect(logged).not.toContain(app.privateKeys['pkcs1-base64'].slice(50, 90));
+    expect(logged).not.toContain(gateway.received[0]!.query.sign!);
+  });
+
+  it('gateway 20000 isp.unknow-error then 10000: retried', async () => {
+    const { gateway, client } = await setup((_request, index) => (index === 0 ? { node: { code: '20000', msg: 'Service Currently Unavailable', sub_code: 'isp.unknow-error', sub_msg: '系统繁忙' } } : {}));
+    await expect(client.batchFeedback({ ...feedback, file: new TextEncoder().encode(fileText) })).resolves.toMatchObject({ code: '10000' });
+    expect(gateway.received).toHaveLength(2);
+  });
+
+  it('READ_OPENAPIFILE_ERROR is retried', async () => {
+    const { gateway, client } = await setup((_request, index) => (index === 0 ? { node: { code: '40004', msg: 'Business Failed', sub_code: 'READ_OPENAPIFILE_ERROR' } } : {}));
+    await client.batchFeedback({ ...feedback, file: new TextEncoder().encode(fileText) });
+    expect(gateway.received).toHaveLength(2);
+  });
+
+  it('never retries a signature error, and explains it', async () => {
+    const { gateway, client } = await setup(() => ({ nodeName: 'error_response', node: { code: '40002', msg: 'Invalid Arguments', sub_code: 'isv.invalid-signature', sub_msg: '验签出错' } }));
+    const error = await client.batchFeedback({ ...feedback, file: new TextEncoder().encode(fileText) }).catch((caught: unknown) => caught);
+    expect(GatewayError.isInstance(error)).toBe(true);
+    expect(error).toMatchObject({ code: 'GATEWAY_ERROR', gatewayCode: '40002', subCode: 'isv.invalid-signature', retryable: false, verified: true });
+    expect((error as GatewayError).hint).toMatch(/zhima sign/);
+    expect(gateway.received).toHaveLength(1);
+  });
+
+  it('never retries data errors', async () => {
+    const { gateway, client } = await setup(() => ({ node: { code: '40004', msg: 'Business Failed', sub_code: 'INVALID_PARAMETER', sub_msg: 'user_credentials_no 格式错误' } }));
+    await expect(client.batchFeedback({ ...feedback, file: new TextEncoder().encode(fileText) })).rejects.toMatchObject({ subCode: 'INVALID_PARAMETER' });
+    expect(gateway.received).toHaveLength(1);
+  });
+
+  it('gives up after the configured attempts with the last error', async () => {
+    const { gateway, client } = await setup(() => ({ status: 503, raw: 'busy' }));
+    const error = await client.batchFeedback({ ...feedback, file: new TextEncoder().encode(fileText) }).catch((caught: unknown) => caught);
+    expect(TransportError.isInstance(error)).toBe(true);
+    expect(error).toMatchObject({ reason: 'HTTP_STATUS', status: 503 });
+    expect(gateway.received).toHaveLength(3);
+  });
+
+  it('a one-shot stream body is sent once, never replayed', async () => {
+    const { gateway, client } = await setup(() => ({ status: 502, raw: '' }));
+    const bytes = new TextEncoder().encode(fileText);
+    const stream = new Blob([bytes]).stream();
+    await expect(client.batchFeedback({ ...feedback, file: { stream, size: bytes.length } })).rejects.toMatchObject({ reason: 'HTTP_STATUS' });
+    expect(gateway.received).toHaveLength(1);
+    expect(gateway.received[0]!.files.file!.bytes.toString()).toBe(fileText);
+  });
+
+  it('rejects a success answer that is not signed, without retrying', async () => {
+    const { gateway, client } = await setup(() => ({ unsigned: true }));
+    await expect(client.batchFeedback({ ...feedback, file: new TextEncoder().encode(fileText) })).rejects.toMatchObject({ code: 'SIGNATURE_INVALID' });
+    expect(gateway.received).toHaveLength(1);
+  });
+
+  it('a refused connection is a retryable TransportError', async () => {
+    const { gateway } = await setup();
+    await gateway.close();
+    gateways = [];
+    const events: AttemptEvent[] = [];
+    const client = createClient({ appId: '1', privateKey: app.privateKeys['pkcs8-pem'], alipayPublicKey: alipay.publicKeys['spki-pem'], gateway: gateway.url, retry: { baseDelayMs: 1, onAttempt: (event) => events.push(event) } });
+    await expect(client.batchFeedback({ ...feedback, file: new TextEncoder().encode(fileText) })).rejects.toMatchObject({ code: 'TRANSPORT_ERROR' });
+    expect(events.map((event) => event.outcome)).toEqual(['retry', 'retry', 'fail']);
+  });
+
+  it('an abort by the caller stops at once', async () => {
+    const { client } = await setup();
+    const controller = new AbortController();
+    controller.abort();
+    const error = await client.batchFeedback({ ...feedback, file: new TextEncoder().encode(fileText) }, { signal: controller.signal }).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ code: 'TRANSPORT_ERROR', reason: 'ABORTED' });
+  });
+});
+
+describe('batchFeedbackCall rejects what the gateway would', () => {
+  const file = new Uint8Array();
+  it.each([
+    ['a primary key outside the columns', { columns: 'a,b', primaryKeyColumns: 'c', records: 1 }, /not among the columns/],
+    ['a negative record count', { columns: 'a', primaryKeyColumns: 'a', records: -1 }, /non-negative integer/],
+    ['a fractional record count', { columns: 'a', primaryKeyColumns: 'a', records: 1.5 }, /non-negative integer/],
+    ['blank columns', { columns: 'a,,b', primaryKeyColumns: 'a', records: 1 }, /field codes/],
+    ['columns with spaces', { columns: 'a, b', primaryKeyColumns: 'a', records: 1 }, /field codes/],
+  ])('%s', (_name, input, message) => {
+    let caught: unknown;
+    try {
+      batchFeedbackCall({ file, ...input });
+    } catch (error) {
+      caught = error;
+    }
+    expect(ZhimaError.isInstance(caught, 'PARAM_INVALID')).toBe(true);
+    expect((caught as Error).message).toMatch(message);
+  });
+});

@@ -1,0 +1,74 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { describe, expect, it, vi } from 'vitest';
+import { GatewayError, TransportError, ZhimaError, buildMultipartBody, describeGatewayAnswer, isRetryable } from '../src/index.js';
+import { md5Hex } from '../src/crypto/md5.js';
+
+describe('the error tree', () => {
+  it('isInstance recognises errors from a second copy of the package, where instanceof fails', async () => {
+    vi.resetModules();
+    // @ts-expect-error -- the query string makes vite load a second, separate instance of the module.
+    const copy = (await import('../src/errors/index.js?second-copy')) as typeof import('../src/errors/index.js');
+    const foreign = new copy.GatewayError({ answer: { code: '20000', msg: 'busy', sub_code: 'isp.unknow-error' }, verified: true, method: 'm' });
+    expect(foreign instanceof ZhimaError).toBe(false);
+    expect(ZhimaError.isInstance(foreign)).toBe(true);
+    expect(GatewayError.isInstance(foreign)).toBe(true);
+    expect(TransportError.isInstance(foreign)).toBe(false);
+    expect(isRetryable(foreign)).toBe(true);
+  });
+
+  it('keeps the cause and a stable code', () => {
+    const cause = new Error('socket hang up');
+    const error = new TransportError({ reason: 'RESET', message: 'reset', cause });
+    expect(error.cause).toBe(cause);
+    expect(error).toMatchObject({ code: 'TRANSPORT_ERROR', reason: 'RESET', retryable: true, name: 'TransportError' });
+  });
+
+  it.each([
+    [{ reason: 'HTTP_STATUS', status: 502 }, true],
+    [{ reason: 'HTTP_STATUS', status: 429 }, true],
+    [{ reason: 'HTTP_STATUS', status: 404 }, false],
+    [{ reason: 'ABORTED' }, false],
+    [{ reason: 'TLS' }, false],
+    [{ reason: 'TIMEOUT' }, true],
+  ] as const)('transport retryability %o → %s', (fields, retryable) => {
+    expect(new TransportError({ ...fields, message: 'x' }).retryable).toBe(retryable);
+  });
+
+  it.each([
+    ['20000', 'isp.unknow-error', true],
+    ['40004', 'READ_OPENAPIFILE_ERROR', true],
+    ['40004', 'INVALID_PARAMETER', false],
+    ['40002', 'isv.invalid-signature', false],
+    ['40002', 'isv.invalid-timestamp', false],
+  ])('gateway %s %s retryable=%s, with a bilingual hint', (code, subCode, retryable) => {
+    const described = describeGatewayAnswer({ code, sub_code: subCode });
+    expect(described.retryable).toBe(retryable);
+    expect(described.hint).toMatch(/[\u4e00-\u9fa5].* \/ [A-Z]/);
+  });
+
+  it('gateway errors carry code, msg, sub_code and sub_msg', () => {
+    const error = new GatewayError({ answer: { code: '40004', msg: 'Business Failed', sub_code: 'JSON_PARSE_ERROR', sub_msg: 'json解析异常' }, verified: false, method: 'zhima.data.batch.feedback' });
+    expect(error).toMatchObject({ gatewayCode: '40004', msg: 'Business Failed', subCode: 'JSON_PARSE_ERROR', subMsg: 'json解析异常', verified: false });
+    expect(error.message).toBe('zhima.data.batch.feedback failed: 40004 Business Failed (JSON_PARSE_ERROR json解析异常)');
+  });
+});
+
+describe('md5Hex (certificate SNs) agrees with node:crypto', () => {
+  it.each([0, 1, 55, 56, 63, 64, 65, 1000])('for %i random bytes', (length) => {
+    const bytes = randomBytes(length);
+    expect(md5Hex({ bytes })).toBe(createHash('md5').update(bytes).digest('hex'));
+  });
+});
+
+describe('multipart streams', () => {
+  it('fail loudly when a file delivers fewer bytes than its declared size', async () => {
+    const { body } = buildMultipartBody({ parts: [{ name: 'file', fileName: 'a', content: { stream: new Blob(['abc']).stream(), size: 10 } }], charset: 'utf-8' });
+    await expect(new Response(body as BodyInit).arrayBuffer()).rejects.toThrow(/delivered 3 bytes/);
+  });
+
+  it('declare a Content-Length equal to the bytes they produce', async () => {
+    const parts = [{ name: 'columns', value: '用户,order_no' }, { name: 'file', fileName: '文件.json', content: new Blob(['{"records":[]}']) }];
+    const { body, contentLength } = buildMultipartBody({ parts, charset: 'gbk' });
+    expect((await new Response(body as BodyInit).arrayBuffer()).byteLength).toBe(contentLength);
+  });
+});
