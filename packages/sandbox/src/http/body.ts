@@ -1,0 +1,49 @@
+import { invalidParam, type Rejection } from '../gateway/answers.js';
+
+function tooLarge(maxBytes: number): Rejection {
+  const mib = (maxBytes / 1024 / 1024).toFixed(maxBytes % (1024 * 1024) === 0 ? 0 : 1);
+  return invalidParam({
+    subCode: 'isv.request-body-too-large',
+    subMsg: `请求体超过 ${mib} MiB 上限，请拆分文件 / The request body exceeds the ${maxBytes}-byte limit: split the file`,
+    status: 413,
+  });
+}
+
+/**
+ * Reads a request body into one buffer, refusing it as soon as it passes `maxBytes`: a declared
+ * `content-length` over the bound is refused unread, and a stream is counted chunk by chunk and cancelled
+ * at the bound, so an oversized upload never sits in memory. Chunks are copied into one growing buffer
+ * as they arrive, so the body is held once, not twice.
+ *
+ * @example
+ * ```ts
+ * const bytes = await readBoundedBody({ request, maxBytes: 60 * 1024 * 1024 });
+ * ```
+ */
+export async function readBoundedBody({ request, maxBytes }: { request: Request; maxBytes: number }): Promise<Uint8Array> {
+  const declared = Number(request.headers.get('content-length') ?? Number.NaN);
+  if (declared > maxBytes) {
+    await request.body?.cancel().catch(() => undefined);
+    throw tooLarge(maxBytes);
+  }
+  if (request.body === null) return new Uint8Array();
+  let buffer = new Uint8Array(Number.isInteger(declared) && declared >= 0 ? declared : 64 * 1024);
+  let length = 0;
+  const reader = request.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    if (length + value.length > maxBytes) {
+      await reader.cancel().catch(() => undefined);
+      throw tooLarge(maxBytes);
+    }
+    if (length + value.length > buffer.length) {
+      const grown = new Uint8Array(Math.min(maxBytes, Math.max(buffer.length * 2, length + value.length)));
+      grown.set(buffer.subarray(0, length));
+      buffer = grown;
+    }
+    buffer.set(value, length);
+    length += value.length;
+  }
+  return buffer.subarray(0, length);
+}

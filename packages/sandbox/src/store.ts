@@ -1,0 +1,72 @@
+/**
+ * One accepted record, as the file held it (field code → value).
+ *
+ * @example
+ * ```ts
+ * const record: StoredRecord = { order_no: 'A1', pay_month: '2024-01', user_name: '张三' };
+ * ```
+ */
+export type StoredRecord = Record<string, unknown>;
+
+/**
+ * Accepted records per app, upserted by primary key as the gateway does, so a file sent twice (a retry
+ * after a lost answer) holds each key once.
+ *
+ * @example
+ * ```ts
+ * const store = new RecordStore();
+ * store.upsert({ appId, primaryKeyColumns: ['order_no'], records });
+ * store.records({ appId }).length;
+ * ```
+ */
+export class RecordStore {
+  readonly #byApp = new Map<string, Map<string, StoredRecord>>();
+
+  /**
+   * Inserts or replaces each record under its primary key; returns how many keys were new.
+   *
+   * @example
+   * ```ts
+   * store.upsert({ appId: '2021000000000001', primaryKeyColumns: ['order_no', 'pay_month'], records });
+   * ```
+   */
+  upsert({ appId, primaryKeyColumns, records }: { appId: string; primaryKeyColumns: readonly string[]; records: readonly StoredRecord[] }): { inserted: number; replaced: number } {
+    let table = this.#byApp.get(appId);
+    if (table === undefined) {
+      table = new Map();
+      this.#byApp.set(appId, table);
+    }
+    const before = table.size;
+    for (const record of records) {
+      // A JSON array of the key values cannot collide the way a joined string ("a,b" + "c") can.
+      table.set(JSON.stringify(primaryKeyColumns.map((column) => record[column])), record);
+    }
+    const inserted = table.size - before;
+    return { inserted, replaced: records.length - inserted };
+  }
+
+  /**
+   * The app's records in first-accepted order (a replaced record keeps its place).
+   *
+   * @example
+   * ```ts
+   * store.records({ appId: '2021000000000001' });
+   * ```
+   */
+  records({ appId }: { appId: string }): StoredRecord[] {
+    return [...(this.#byApp.get(appId)?.values() ?? [])];
+  }
+
+  /**
+   * Forgets every record of one app, or of all apps.
+   *
+   * @example
+   * ```ts
+   * store.clear({});
+   * ```
+   */
+  clear({ appId }: { appId?: string }): void {
+    if (appId === undefined) this.#byApp.clear();
+    else this.#byApp.delete(appId);
+  }
+}
