@@ -1,0 +1,1 @@
+export { createFetchTransport, type FetchFunction, type FetchTransportOptions } from './fetch/create-fetch-transport.js';

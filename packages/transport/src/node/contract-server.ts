@@ -1,0 +1,178 @@
+import { createHash } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { patternBytes } from '../testing/pattern-bytes.js';
+
+/**
+ * What the server saw of one request to `/echo`: everything a transport is responsible for.
+ *
+ * @example
+ * ```ts
+ * const seen: ReceivedRequest = JSON.parse(new TextDecoder().decode(response.body));
+ * ```
+ */
+export interface ReceivedRequest {
+  method: string;
+  /** Path and query as received. */
+  url: string;
+  headers: Record<string, string | string[] | undefined>;
+  receivedBytes: number;
+  /** Hex SHA-256 of the received body, computed by node:crypto. */
+  sha256: string;
+}
+
+/**
+ * A local HTTP server for transport tests, on 127.0.0.1 and a free port.
+ *
+ * @example
+ * ```ts
+ * const server = await startContractServer();
+ * await transport.send({ method: 'GET', url: `${server.url}/status/204`, headers: {} });
+ * await server.close();
+ * ```
+ */
+export interface ContractServer {
+  /** `http://127.0.0.1:<port>`, no trailing slash. */
+  url: string;
+  /** Resolves when a request for `path` has arrived (its headers, not its body). */
+  requestArrived(path: string): Promise<void>;
+  /** Bytes received so far by the request currently streaming into `/echo` or `/reset-after`. */
+  receivedBytes(): number;
+  close(): Promise<void>;
+}
+
+type Route = (request: IncomingMessage, response: ServerResponse, query: URLSearchParams) => void;
+
+function numberParam(query: URLSearchParams, name: string): number {
+  const value = Number(query.get(name));
+  if (!Number.isSafeInteger(value) || value < 0) throw new Error(`query parameter ${name} must be a whole number`);
+  return value;
+}
+
+/**
+ * Starts the server that `describeTransportContract` and the adapter tests talk to. Routes:
+ * `/echo` (answers {@link ReceivedRequest} as JSON), `/status/<code>`, `/bytes?length=N&offset=M`
+ * (pattern bytes), `/headers` (repeated and odd-case headers), `/silent` (never answers), `/stall-body`
+ * (headers and 10 of 100 body bytes, then nothing), `/reset-after?bytes=N` (drops the connection after
+ * N request bytes), `/redirect` (302 to `/echo`).
+ *
+ * @example
+ * ```ts
+ * const server = await startContractServer();
+ * const response = await fetch(`${server.url}/bytes?length=16`);
+ * await server.close();
+ * ```
+ */
+export async function startContractServer(): Promise<ContractServer> {
+  let streamed = 0;
+  const waiters = new Map<string, Array<() => void>>();
+
+  const routes: Record<string, Route> = {
+    '/echo': (request, response) => {
+      const hash = createHash('sha256');
+      streamed = 0;
+      request.on('data', (chunk: Buffer) => {
+        streamed += chunk.byteLength;
+        hash.update(chunk);
+      });
+      request.on('end', () => {
+        const seen: ReceivedRequest = {
+          method: request.method ?? '',
+          url: request.url ?? '',
+          headers: request.headers,
+          receivedBytes: streamed,
+          sha256: hash.digest('hex'),
+        };
+        response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(seen));
+      });
+    },
+    '/bytes': (request, response, query) => {
+      request.resume();
+      const body = patternBytes({ offset: numberParam(query, 'offset'), length: numberParam(query, 'length') });
+      response.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': body.byteLength }).end(body);
+    },
+    '/headers': (request, response) => {
+      request.resume();
+      response.setHeader('X-Mixed-Case', 'Value With Spaces');
+      response.setHeader('set-cookie', ['a=1', 'b=2']);
+      response.setHeader('content-type', 'text/plain;charset=GBK');
+      response.writeHead(203).end();
+    },
+    '/silent': (request) => {
+      request.resume();
+    },
+    '/stall-body': (request, response) => {
+      request.resume();
+      response.writeHead(200, { 'content-length': 100 });
+      response.write(new Uint8Array(10));
+    },
+    '/reset-after': (request, _response, query) => {
+      const limit = numberParam(query, 'bytes');
+      streamed = 0;
+      request.on('data', (chunk: Buffer) => {
+        streamed += chunk.byteLength;
+        if (streamed >= limit) request.socket.destroy();
+      });
+    },
+    '/redirect': (request, response) => {
+      request.resume();
+      response.writeHead(302, { location: '/echo' }).end('moved');
+    },
+  };
+
+  const server = createServer((request, response) => {
+    const { pathname, searchParams } = new URL(request.url ?? '/', 'http://127.0.0.1');
+    for (const wake of waiters.get(pathname) ?? []) wake();
+    waiters.delete(pathname);
+    const status = /^\/status\/(\d{3})$/.exec(pathname);
+    const route: Route | undefined = status
+      ? (req, res) => {
+          req.resume();
+          res.writeHead(Number(status[1]), { 'x-status': status[1] ?? '' }).end(`status ${status[1]}`);
+        }
+      : routes[pathname];
+    if (!route) {
+      request.resume();
+      response.writeHead(404).end('no such route');
+      return;
+    }
+    try {
+      route(request, response, searchParams);
+    } catch (error) {
+      response.writeHead(400).end(String(error));
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requestArrived: (path) =>
+      new Promise((resolve) => {
+        waiters.set(path, [...(waiters.get(path) ?? []), resolve]);
+      }),
+    receivedBytes: () => streamed,
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/**
+ * A `http://127.0.0.1:<port>` URL where nothing listens: the port was free a moment ago.
+ *
+ * @example
+ * ```ts
+ * const url = await refusedUrl();
+ * await expect(transport.send({ method: 'GET', url, headers: {} })).rejects.toMatchObject({ reason: 'CONNECT' });
+ * ```
+ */
+export async function refusedUrl(): Promise<string> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return `http://127.0.0.1:${port}/`;
+}

@@ -1,0 +1,195 @@
+import { TransportError, type HttpResponse, type Transport, type TransportErrorReason, type UploadProgress } from '@zhima/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { refusedUrl, startContractServer, type ContractServer, type ReceivedRequest } from '../node/contract-server.js';
+import { patternBytes, patternStream } from './pattern-bytes.js';
+
+/**
+ * A transport under test, and how to release it afterwards.
+ *
+ * @example
+ * ```ts
+ * const made: ContractTransport = createUndiciTransport({ headersTimeoutMs: 1_000, bodyTimeoutMs: 1_000 });
+ * ```
+ */
+export type ContractTransport = Transport & { close?: () => Promise<void> };
+
+/**
+ * Options for {@link describeTransportContract}.
+ *
+ * @example
+ * ```ts
+ * const options: TransportContractOptions = {
+ *   name: 'fetch',
+ *   makeTransport: ({ timeoutMs }) => createFetchTransport({ timeoutMs }),
+ * };
+ * ```
+ */
+export interface TransportContractOptions {
+  /** Shown in the test names. */
+  name: string;
+  /**
+   * Builds the transport under test. It must give up with reason `TIMEOUT` when the server sends
+   * nothing (no headers, or no more body bytes) for `timeoutMs`.
+   */
+  makeTransport: (options: { timeoutMs: number }) => ContractTransport | Promise<ContractTransport>;
+}
+
+// Long enough that a busy 2-core CI machine never trips it on a healthy request.
+const SILENCE_TIMEOUT_MS = 1_500;
+const LARGE_BYTES = 8 * 1024 * 1024;
+
+async function sha256Hex(bytes: Uint8Array): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>));
+  return Array.from(digest, (byte) => byte.toString(16).padStart(2, '0')).join('');
+}
+
+function seenBy(response: HttpResponse): ReceivedRequest {
+  return JSON.parse(new TextDecoder().decode(response.body)) as ReceivedRequest;
+}
+
+async function expectFailure(sending: Promise<HttpResponse>, reason: TransportErrorReason): Promise<TransportError> {
+  const error: unknown = await sending.then(
+    (response) => new Error(`expected ${reason}, got HTTP ${response.status}`),
+    (thrown: unknown) => thrown,
+  );
+  expect(TransportError.isInstance(error), String(error)).toBe(true);
+  expect(error).toMatchObject({ code: 'TRANSPORT_ERROR', reason });
+  expect((error as TransportError).cause).toBeDefined();
+  return error as TransportError;
+}
+
+/**
+ * Registers the vitest suite every {@link Transport} must pass, against real `node:http` servers on
+ * 127.0.0.1: status and headers as data, raw body bytes, binary and large bodies, streamed uploads with
+ * an exact `content-length` and progress, redirects returned as they are, and failures as
+ * `TransportError` with reasons `TIMEOUT`, `ABORTED`, `CONNECT` and `RESET`. Call it at the top level
+ * of a `*.test.ts` file.
+ *
+ * @example
+ * ```ts
+ * import { createFetchTransport } from '@zhima/transport';
+ * import { describeTransportContract } from '@zhima/transport/testing';
+ *
+ * describeTransportContract({ name: 'fetch', makeTransport: ({ timeoutMs }) => createFetchTransport({ timeoutMs }) });
+ * ```
+ */
+export function describeTransportContract({ name, makeTransport }: TransportContractOptions): void {
+  describe(`transport contract: ${name}`, () => {
+    let server: ContractServer;
+    let transport: ContractTransport;
+
+    beforeAll(async () => {
+      server = await startContractServer();
+      transport = await makeTransport({ timeoutMs: SILENCE_TIMEOUT_MS });
+    });
+
+    afterAll(async () => {
+      await transport?.close?.();
+      await server?.close();
+    });
+
+    it('sends method, path, query and headers as given', async () => {
+      const response = await transport.send({
+        method: 'POST',
+        url: `${server.url}/echo?method=zhima.data.batch.feedback&charset=utf-8&sign=a%2Bb%3D`,
+        headers: { 'content-type': 'application/x-www-form-urlencoded;charset=utf-8', 'x-trace-id': 'abc 123' },
+        body: new TextEncoder().encode('a=1&b=%E4%B8%AD'),
+      });
+      expect(response.status).toBe(200);
+      const seen = seenBy(response);
+      expect(seen).toMatchObject({ method: 'POST', url: '/echo?method=zhima.data.batch.feedback&charset=utf-8&sign=a%2Bb%3D', receivedBytes: 15 });
+      expect(seen.headers).toMatchObject({ 'content-type': 'application/x-www-form-urlencoded;charset=utf-8', 'x-trace-id': 'abc 123' });
+    });
+
+    it('returns every status as a response, with its body', async () => {
+      for (const status of [200, 204, 404, 429, 500, 502, 503]) {
+        const response = await transport.send({ method: 'POST', url: `${server.url}/status/${status}`, headers: {}, body: new Uint8Array([1]) });
+        expect(response.status).toBe(status);
+        expect(response.headers['x-status']).toBe(String(status));
+        expect(new TextDecoder().decode(response.body)).toBe(status === 204 ? '' : `status ${status}`);
+      }
+    });
+
+    it('returns response headers with lower-case names, repeated ones joined', async () => {
+      const response = await transport.send({ method: 'GET', url: `${server.url}/headers`, headers: {} });
+      expect(response.status).toBe(203);
+      expect(response.headers['x-mixed-case']).toBe('Value With Spaces');
+      expect(response.headers['content-type']).toBe('text/plain;charset=GBK');
+      expect(response.headers['set-cookie']).toBe('a=1, b=2');
+      expect(Object.keys(response.headers).every((header) => header === header.toLowerCase())).toBe(true);
+    });
+
+    it('returns the response body as raw bytes, undecoded', async () => {
+      const response = await transport.send({ method: 'GET', url: `${server.url}/bytes?offset=0&length=4096`, headers: {} });
+      expect(response.body).toBeInstanceOf(Uint8Array);
+      expect(Array.from(response.body)).toEqual(Array.from(patternBytes({ length: 4096 })));
+    });
+
+    it('sends a binary body with every byte value intact', async () => {
+      const body = new Uint8Array(256 * 4).map((_, index) => (index * 7) % 256);
+      const response = await transport.send({ method: 'POST', url: `${server.url}/echo`, headers: { 'content-length': String(body.byteLength) }, body });
+      expect(seenBy(response)).toMatchObject({ receivedBytes: body.byteLength, sha256: await sha256Hex(body) });
+    });
+
+    it('moves large bodies both ways', async () => {
+      const upload = patternBytes({ offset: 12_345, length: LARGE_BYTES });
+      const sent = await transport.send({ method: 'POST', url: `${server.url}/echo`, headers: { 'content-length': String(LARGE_BYTES) }, body: upload });
+      expect(seenBy(sent)).toMatchObject({ receivedBytes: LARGE_BYTES, sha256: await sha256Hex(upload) });
+
+      const download = await transport.send({ method: 'GET', url: `${server.url}/bytes?offset=777&length=${LARGE_BYTES}`, headers: {} });
+      expect(download.body.byteLength).toBe(LARGE_BYTES);
+      expect(await sha256Hex(download.body)).toBe(await sha256Hex(patternBytes({ offset: 777, length: LARGE_BYTES })));
+    });
+
+    it('streams a body with its exact content-length, reporting progress up to the total', async () => {
+      const progress: UploadProgress[] = [];
+      const response = await transport.send(
+        { method: 'POST', url: `${server.url}/echo`, headers: { 'content-length': String(LARGE_BYTES) }, body: patternStream({ length: LARGE_BYTES }) },
+        { onUploadProgress: (event) => progress.push(event) },
+      );
+      const seen = seenBy(response);
+      expect(seen).toMatchObject({ receivedBytes: LARGE_BYTES, sha256: await sha256Hex(patternBytes({ length: LARGE_BYTES })) });
+      expect(seen.headers['content-length']).toBe(String(LARGE_BYTES));
+      expect(seen.headers['transfer-encoding']).toBeUndefined();
+      expect(progress.at(-1)).toEqual({ sentBytes: LARGE_BYTES, totalBytes: LARGE_BYTES });
+      expect(progress.every((event, index) => index === 0 || event.sentBytes >= (progress[index - 1]?.sentBytes ?? 0))).toBe(true);
+    });
+
+    it('returns a redirect to a POST as it is, without following it', async () => {
+      const response = await transport.send({ method: 'POST', url: `${server.url}/redirect`, headers: {}, body: new Uint8Array([1, 2]) });
+      expect(response.status).toBe(302);
+      expect(response.headers.location).toBe('/echo');
+      expect(new TextDecoder().decode(response.body)).toBe('moved');
+    });
+
+    it('times out when the server sends no headers', async () => {
+      await expectFailure(transport.send({ method: 'POST', url: `${server.url}/silent`, headers: {}, body: new Uint8Array([1]) }), 'TIMEOUT');
+    });
+
+    it('times out when the response body stops arriving', async () => {
+      await expectFailure(transport.send({ method: 'GET', url: `${server.url}/stall-body`, headers: {} }), 'TIMEOUT');
+    });
+
+    it('stops when the signal aborts while waiting for the answer', async () => {
+      const controller = new AbortController();
+      void server.requestArrived('/silent').then(() => controller.abort());
+      await expectFailure(transport.send({ method: 'POST', url: `${server.url}/silent`, headers: {}, body: new Uint8Array([1]) }, { signal: controller.signal }), 'ABORTED');
+    });
+
+    it('does not send when the signal has already aborted', async () => {
+      await expectFailure(transport.send({ method: 'GET', url: `${server.url}/echo`, headers: {} }, { signal: AbortSignal.abort() }), 'ABORTED');
+    });
+
+    it('reports a refused connection as CONNECT', async () => {
+      await expectFailure(transport.send({ method: 'GET', url: await refusedUrl(), headers: {} }), 'CONNECT');
+    });
+
+    it('reports a connection dropped mid-upload as RESET', async () => {
+      const length = 32 * 1024 * 1024;
+      await expectFailure(
+        transport.send({ method: 'POST', url: `${server.url}/reset-after?bytes=65536`, headers: { 'content-length': String(length) }, body: patternStream({ length }) }),
+        'RESET',
+      );
+    });
+  });
+}

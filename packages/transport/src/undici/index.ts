@@ -1,0 +1,2 @@
+export { createUndiciTransport, type UndiciTransport, type UndiciTransportOptions } from './create-undici-transport.js';
+export type { DispatcherOptions, TlsOptions } from './create-dispatcher.js';

@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { createFetchTransport } from '../src/index.js';
+import { describeTransportContract, startContractServer, type ReceivedRequest } from '../src/testing/index.js';
+import { createUndiciTransport } from '../src/undici/index.js';
+import { createRecordingTransport } from './support/recording-transport.js';
+
+describeTransportContract({
+  name: 'undici',
+  makeTransport: ({ timeoutMs }) => createUndiciTransport({ connectTimeoutMs: timeoutMs, headersTimeoutMs: timeoutMs, bodyTimeoutMs: timeoutMs }),
+});
+
+// Importing the undici package installs its Agent as Node's global dispatcher when fetch has not run
+// yet: fetch must keep its contract on that mixed stack too.
+describeTransportContract({ name: 'fetch, with npm undici loaded', makeTransport: ({ timeoutMs }) => createFetchTransport({ timeoutMs }) });
+
+describeTransportContract({
+  name: 'custom (corporate header + request log over undici)',
+  makeTransport: ({ timeoutMs }) => {
+    const inner = createUndiciTransport({ headersTimeoutMs: timeoutMs, bodyTimeoutMs: timeoutMs });
+    const { transport } = createRecordingTransport({ inner, headers: { 'x-corp-gateway': 'zhima' } });
+    return { send: transport.send, close: inner.close };
+  },
+});
+
+describe('the README custom transport', () => {
+  it('adds its header and logs each request without the query', async () => {
+    const server = await startContractServer();
+    const { transport, sent } = createRecordingTransport({ inner: createFetchTransport(), headers: { 'x-corp-gateway': 'zhima' } });
+    try {
+      const response = await transport.send({ method: 'POST', url: `${server.url}/echo?sign=secret`, headers: { 'x-own': '1' }, body: new Uint8Array([7]) });
+      const seen = JSON.parse(new TextDecoder().decode(response.body)) as ReceivedRequest;
+      expect(seen.headers).toMatchObject({ 'x-corp-gateway': 'zhima', 'x-own': '1' });
+      expect(sent).toEqual([{ method: 'POST', path: `${server.url}/echo` }]);
+    } finally {
+      await server.close();
+    }
+  });
+});
