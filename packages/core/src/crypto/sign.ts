@@ -1,9 +1,8 @@
 import { encodeText, type Charset } from '../encoding/charset.js';
 import { base64ToBytes, bytesToBase64 } from '../encoding/base64.js';
 import { ZhimaError } from '../errors/zhima-error.js';
+import { rsaSign, rsaVerify } from '#rsa-engine';
 import { RsaKey, importPrivateKey, importPublicKey, type PrivateKeyInput, type PublicKeyInput, type SignType } from './keys.js';
-
-const ALGORITHM = { name: 'RSASSA-PKCS1-v1_5' } as const;
 
 /**
  * Options of {@link signContent}.
@@ -40,8 +39,8 @@ function checkSignType(signType: string): SignType {
 export async function signContent(content: string, { privateKey, signType = 'RSA2', charset = 'utf-8' }: SignOptions): Promise<string> {
   const type = checkSignType(signType);
   const key = privateKey instanceof RsaKey ? privateKey : await importPrivateKey({ key: privateKey });
-  const signature = await crypto.subtle.sign(ALGORITHM, await key.cryptoKey({ signType: type }), encodeText({ text: content, charset }) as Uint8Array<ArrayBuffer>);
-  return bytesToBase64({ bytes: new Uint8Array(signature) });
+  const signature = await rsaSign(await key.cryptoKey({ signType: type }), encodeText({ text: content, charset }));
+  return bytesToBase64({ bytes: signature });
 }
 
 /**
@@ -80,5 +79,5 @@ export async function verifySignature({ content, signature, publicKey, signType 
     return false;
   }
   const data = typeof content === 'string' ? encodeText({ text: content, charset }) : content;
-  return crypto.subtle.verify(ALGORITHM, await key.cryptoKey({ signType: type }), signatureBytes as Uint8Array<ArrayBuffer>, data as Uint8Array<ArrayBuffer>);
+  return rsaVerify(await key.cryptoKey({ signType: type }), signatureBytes, data);
 }

@@ -1,0 +1,33 @@
+// Node-only engine behind the `#rsa-engine` import's `node` condition: the same keys, imported by
+// WebCrypto as usual, used through node:crypto's synchronous sign/verify, which the benchmark shows
+// is faster one operation at a time (bench/RESULTS.md). Other runtimes get src/crypto/rsa-engine.ts.
+import { KeyObject, sign, verify } from 'node:crypto';
+
+const keyObjects = new WeakMap<CryptoKey, KeyObject>();
+const HASH_NAMES: Record<string, string> = { 'SHA-256': 'sha256', 'SHA-1': 'sha1' };
+
+function keyObjectOf(key: CryptoKey): KeyObject {
+  let keyObject = keyObjects.get(key);
+  if (keyObject === undefined) {
+    keyObject = KeyObject.from(key);
+    keyObjects.set(key, keyObject);
+  }
+  return keyObject;
+}
+
+function hashOf(key: CryptoKey): string {
+  const name = (key.algorithm as RsaHashedKeyAlgorithm).hash.name;
+  const hash = HASH_NAMES[name];
+  if (hash === undefined) throw new Error(`unsupported hash ${name}`);
+  return hash;
+}
+
+/** Signs bytes with an imported key; the hash is the one the key was imported with. */
+export async function rsaSign(key: CryptoKey, data: Uint8Array): Promise<Uint8Array> {
+  return sign(hashOf(key), data, keyObjectOf(key));
+}
+
+/** Checks a signature over bytes with an imported key. */
+export async function rsaVerify(key: CryptoKey, signature: Uint8Array, data: Uint8Array): Promise<boolean> {
+  return verify(hashOf(key), data, keyObjectOf(key), signature);
+}
