@@ -1,0 +1,83 @@
+import type { UploadProgress } from '@zhima/core';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createFetchTransport } from '../src/index.js';
+import { refusedUrl, startContractServer, type ContractServer, type ReceivedRequest } from '../src/testing/index.js';
+import { failure } from './support/failure.js';
+import { startTlsServer } from './support/servers.js';
+
+let server: ContractServer;
+beforeAll(async () => {
+  server = await startContractServer();
+});
+afterAll(() => server.close());
+
+const seenBy = (body: Uint8Array) => JSON.parse(new TextDecoder().decode(body)) as ReceivedRequest;
+
+describe('createFetchTransport', () => {
+  it('calls a supplied fetch with globalThis as `this`, as Cloudflare Workers require', async () => {
+    const workersLikeFetch = function (this: unknown, input: string, init: RequestInit) {
+      if (this !== globalThis) throw new TypeError('Illegal invocation');
+      return globalThis.fetch(input, init);
+    };
+    const transport = createFetchTransport({ fetch: workersLikeFetch });
+    const response = await transport.send({ method: 'GET', url: `${server.url}/status/200`, headers: {} });
+    expect(response.status).toBe(200);
+  });
+
+  it('looks up the global fetch at call time, so later stubs apply', async () => {
+    const transport = createFetchTransport();
+    const stub = vi.fn(async () => new Response('stubbed', { status: 299 }));
+    vi.stubGlobal('fetch', stub);
+    try {
+      const response = await transport.send({ method: 'GET', url: 'https://example.invalid/', headers: {} });
+      expect(response.status).toBe(299);
+      expect(stub).toHaveBeenCalledOnce();
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  });
+
+  it('adds default headers under the request headers, whatever their case', async () => {
+    const transport = createFetchTransport({ headers: { 'X-Team': 'billing', 'X-Override': 'default' } });
+    const response = await transport.send({ method: 'POST', url: `${server.url}/echo`, headers: { 'x-override': 'request' }, body: new Uint8Array([1]) });
+    expect(seenBy(response.body).headers).toMatchObject({ 'x-team': 'billing', 'x-override': 'request' });
+  });
+
+  it('unwraps "fetch failed" to the socket error that caused it', async () => {
+    const error = await failure(createFetchTransport().send({ method: 'GET', url: await refusedUrl(), headers: {} }));
+    expect(error.reason).toBe('CONNECT');
+    expect(error.cause).not.toMatchObject({ message: 'fetch failed' });
+    expect(error.message).toContain('ECONNREFUSED');
+  });
+
+  it('reports an unknown host as DNS', async () => {
+    const error = await failure(createFetchTransport().send({ method: 'GET', url: 'http://zhima-sdk-test.invalid/', headers: {} }));
+    expect(error.reason).toBe('DNS');
+  });
+
+  it('reports an untrusted certificate as TLS, and does not retry it', async () => {
+    const tlsServer = await startTlsServer();
+    try {
+      const error = await failure(createFetchTransport().send({ method: 'GET', url: `${tlsServer.url}/`, headers: {} }));
+      expect(error).toMatchObject({ reason: 'TLS', retryable: false });
+    } finally {
+      await tlsServer.close();
+    }
+  });
+
+  it('reports a caller signal that fired with a TimeoutError (AbortSignal.timeout) as TIMEOUT', async () => {
+    const controller = new AbortController();
+    void server.requestArrived('/silent').then(() => controller.abort(new DOMException('deadline', 'TimeoutError')));
+    const error = await failure(createFetchTransport().send({ method: 'GET', url: `${server.url}/silent`, headers: {} }, { signal: controller.signal }));
+    expect(error.reason).toBe('TIMEOUT');
+  });
+
+  it('reports a byte body as sent once the answer arrives', async () => {
+    const progress: UploadProgress[] = [];
+    await createFetchTransport().send(
+      { method: 'POST', url: `${server.url}/echo`, headers: {}, body: new Uint8Array(1000) },
+      { onUploadProgress: (event) => progress.push(event) },
+    );
+    expect(progress).toEqual([{ sentBytes: 1000, totalBytes: 1000 }]);
+  });
+});
