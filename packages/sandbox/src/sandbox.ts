@@ -101,10 +101,16 @@ function delay(ms: number): Promise<void> {
 // A body that delivers half its bytes and then fails: the node server turns the failure into a
 // destroyed socket, an in-process caller sees its read reject.
 function cutBody(bytes: Uint8Array): ReadableStream<Uint8Array> {
+  let delivered = false;
   return new ReadableStream({
-    start(controller) {
-      controller.enqueue(bytes.slice(0, Math.floor(bytes.length / 2)));
-      controller.error(new Error('sandbox fault: connection cut mid-response'));
+    // Erroring a stream drops what is queued, so the half goes out on one pull and the error on the next.
+    pull(controller) {
+      if (delivered) {
+        controller.error(new Error('sandbox fault: connection cut mid-response'));
+      } else {
+        delivered = true;
+        controller.enqueue(bytes.slice(0, Math.floor(bytes.length / 2)));
+      }
     },
   });
 }
@@ -130,6 +136,7 @@ function answerResponse({ bytes, charset, status, fault }: { bytes: Uint8Array; 
  */
 export async function createSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const { faults, maxBodyBytes = 60 * 1024 * 1024, maxClockSkewMs = 15 * 60 * 1000, now = () => new Date() } = options;
+  const nextFault = createFaultPlan({ faults });
   const keys = await setupAlipayKeys(options);
   let appInfos: SandboxAppInfo[];
   let apps: readonly SandboxApp[];
@@ -143,7 +150,6 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
   }
   const registered = await registerApps({ apps, keys });
   const store = new RecordStore();
-  const nextFault = createFaultPlan({ faults });
 
   async function answerGatewayCall(request: Request): Promise<Response> {
     const fault = nextFault();

@@ -46,7 +46,8 @@ async function writeResponse(incoming: IncomingMessage, outgoing: ServerResponse
     for (;;) {
       const { done, value } = await reader.read();
       if (done) break;
-      if (!outgoing.write(value)) await new Promise((resolve) => outgoing.once('drain', resolve));
+      // Waiting for each chunk to be flushed keeps the order "bytes out, then destroy" for a cut.
+      await new Promise<void>((resolve, reject) => outgoing.write(value, (error) => (error ? reject(error) : resolve())));
     }
     outgoing.end();
   } catch {

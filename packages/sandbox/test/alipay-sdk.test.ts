@@ -1,0 +1,91 @@
+// Cross-implementation: the official Node SDK (alipay-sdk 4.14.0) as the client, over a real socket.
+// What it takes to make it work against a gateway is part of what this file documents:
+// - it formats `timestamp` in the process's local time, so the process must run in China time
+//   (TZ=Asia/Shanghai); on a UTC machine the gateway (and the sandbox) answer isv.invalid-timestamp;
+// - it signs empty strings as `k=` where the gateway drops them, so leave empty fields out;
+// - `keyType: 'PKCS8'` must match the private key's format;
+// - its response check (`validateSign: true`) reads the raw text, so the sandbox's signature passes.
+import { AlipayFormData, AlipaySdk } from 'alipay-sdk';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createSandbox, type Sandbox, type SandboxServer } from '../src/index.js';
+import { makeKeyPair, recordsFile, type KeyPair } from './helpers/client.js';
+
+const APP_ID = '2021000000000001';
+const zoneBefore = process.env.TZ;
+let app: KeyPair;
+let sandbox: Sandbox;
+let server: SandboxServer;
+
+beforeAll(async () => {
+  app = makeKeyPair();
+  sandbox = await createSandbox({ apps: [{ appId: APP_ID, publicKey: app.publicKey }] });
+  server = await sandbox.listen();
+});
+
+afterAll(async () => {
+  await server?.close();
+});
+
+afterEach(() => {
+  if (zoneBefore === undefined) delete process.env.TZ;
+  else process.env.TZ = zoneBefore;
+});
+
+function officialClient(): AlipaySdk {
+  return new AlipaySdk({ appId: APP_ID, privateKey: app.privateKey, keyType: 'PKCS8', alipayPublicKey: sandbox.alipayPublicKey, gateway: server.gatewayUrl, signType: 'RSA2', timeout: 20_000 });
+}
+
+function feedbackForm(records: Record<string, string>[]): AlipayFormData {
+  const form = new AlipayFormData();
+  form.addField('columns', 'order_no,pay_month,user_name');
+  form.addField('primary_key_columns', 'order_no,pay_month');
+  form.addField('records', String(records.length));
+  form.addField('file_type', 'json_data');
+  form.addField('file_charset', 'UTF-8');
+  form.addField('file_description', '文件描述信息');
+  form.addFile('file', 'records.json', recordsFile(records));
+  return form;
+}
+
+const RECORDS = [
+  { order_no: 'SDK-1', pay_month: '2024-01', user_name: '张三' },
+  { order_no: 'SDK-2', pay_month: '2024-01', user_name: '李四' },
+];
+
+describe('the official alipay-sdk against the sandbox', () => {
+  it('uploads a records file with exec + AlipayFormData, is accepted, and verifies the signed answer', async () => {
+    process.env.TZ = 'Asia/Shanghai';
+    const result = await officialClient().exec('zhima.data.batch.feedback', {}, { formData: feedbackForm(RECORDS), validateSign: true });
+    expect(result).toMatchObject({ code: '10000', msg: 'Success' });
+    expect(sandbox.records(APP_ID)).toEqual(expect.arrayContaining(RECORDS));
+  });
+
+  it('re-sending the same file upserts: each primary key is held once', async () => {
+    process.env.TZ = 'Asia/Shanghai';
+    const client = officialClient();
+    await client.exec('zhima.data.batch.feedback', {}, { formData: feedbackForm(RECORDS), validateSign: true });
+    const changed = [{ ...RECORDS[0]!, user_name: '王五' }];
+    await client.exec('zhima.data.batch.feedback', {}, { formData: feedbackForm(changed), validateSign: true });
+    const held = sandbox.records(APP_ID).filter((record) => String(record.order_no).startsWith('SDK-'));
+    expect(held).toHaveLength(2);
+    expect(held.find((record) => record.order_no === 'SDK-1')?.user_name).toBe('王五');
+  });
+
+  it('queries feedback_url with exec + bizContent and verifies the answer, escaped slashes and all', async () => {
+    process.env.TZ = 'Asia/Shanghai';
+    const result = await officialClient().exec('zhima.data.feedbackurl.query', { bizContent: { merchantId: '2088102000000001' } }, { validateSign: true });
+    expect(result).toMatchObject({ code: '10000', feedbackUrl: `${server.url}/__sandbox/feedback-template?merchant_id=2088102000000001` });
+  });
+
+  it('is refused with isv.invalid-timestamp when its process runs in UTC', async () => {
+    process.env.TZ = 'UTC';
+    const result = await officialClient().exec('zhima.data.feedbackurl.query', { bizContent: { merchantId: '2088102000000001' } });
+    expect(result).toMatchObject({ code: '40002', subCode: 'isv.invalid-timestamp' });
+  });
+
+  it('rejects a sandbox answer signed by another key', async () => {
+    process.env.TZ = 'Asia/Shanghai';
+    const impostor = new AlipaySdk({ appId: APP_ID, privateKey: app.privateKey, keyType: 'PKCS8', alipayPublicKey: makeKeyPair().publicKey, gateway: server.gatewayUrl });
+    await expect(impostor.exec('zhima.data.feedbackurl.query', { bizContent: { merchantId: '2088102000000001' } }, { validateSign: true })).rejects.toThrow(/验签失败/);
+  });
+});
