@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { getCertificateSn, getRootCertificateSn, ZhimaError } from '../src/index.js';
 import { makeCertificateFixture, type CertificateFixture } from './fixtures/certificates.js';
+import { thrownBy } from './fixtures/caught.js';
 
 // Expected SNs from node:crypto's X509Certificate (issuer lines reversed, hex serial to decimal) and md5.
 function nodeSn(pem: string): string {
@@ -50,13 +51,7 @@ describe('getCertificateSn', () => {
   });
 
   it('fails with CERTIFICATE_INVALID on text without a certificate', () => {
-    let caught: unknown;
-    try {
-      getCertificateSn({ certificate: 'not a certificate' });
-    } catch (error) {
-      caught = error;
-    }
-    expect(ZhimaError.isInstance(caught, 'CERTIFICATE_INVALID')).toBe(true);
+    expect(ZhimaError.isInstance(thrownBy(() => getCertificateSn({ certificate: 'not a certificate' })), 'CERTIFICATE_INVALID')).toBe(true);
   });
 });
 

@@ -7,6 +7,7 @@ import { createClient, GatewayError, TransportError, ZhimaError, batchFeedbackCa
 import { makeCertificateFixture } from './fixtures/certificates.js';
 import { startFakeGateway, type Answer, type ReceivedRequest } from './fixtures/fake-gateway.js';
 import { makeKeyFixture } from './fixtures/keys.js';
+import { rejectionOf, thrownBy } from './fixtures/caught.js';
 
 
 const app = makeKeyFixture();
@@ -161,7 +162,7 @@ describe('retries', () => {
 
   it('never retries a signature error, and explains it', async () => {
     const { gateway, client } = await setup(() => ({ nodeName: 'error_response', node: { code: '40002', msg: 'Invalid Arguments', sub_code: 'isv.invalid-signature', sub_msg: '验签出错' } }));
-    const error = await client.batchFeedback({ ...feedback, file: new TextEncoder().encode(fileText) }).catch((caught: unknown) => caught);
+    const error = await rejectionOf(client.batchFeedback({ ...feedback, file: new TextEncoder().encode(fileText) }));
     expect(GatewayError.isInstance(error)).toBe(true);
     expect(error).toMatchObject({ code: 'GATEWAY_ERROR', gatewayCode: '40002', subCode: 'isv.invalid-signature', retryable: false, verified: true });
     expect((error as GatewayError).hint).toMatch(/zhima sign/);
@@ -176,7 +177,7 @@ describe('retries', () => {
 
   it('gives up after the configured attempts with the last error', async () => {
     const { gateway, client } = await setup(() => ({ status: 503, raw: 'busy' }));
-    const error = await client.batchFeedback({ ...feedback, file: new TextEncoder().encode(fileText) }).catch((caught: unknown) => caught);
+    const error = await rejectionOf(client.batchFeedback({ ...feedback, file: new TextEncoder().encode(fileText) }));
     expect(TransportError.isInstance(error)).toBe(true);
     expect(error).toMatchObject({ reason: 'HTTP_STATUS', status: 503 });
     expect(gateway.received).toHaveLength(3);
@@ -211,7 +212,7 @@ describe('retries', () => {
     const { client } = await setup();
     const controller = new AbortController();
     controller.abort();
-    const error = await client.batchFeedback({ ...feedback, file: new TextEncoder().encode(fileText) }, { signal: controller.signal }).catch((caught: unknown) => caught);
+    const error = await rejectionOf(client.batchFeedback({ ...feedback, file: new TextEncoder().encode(fileText) }, { signal: controller.signal }));
     expect(error).toMatchObject({ code: 'TRANSPORT_ERROR', reason: 'ABORTED' });
   });
 });
@@ -225,12 +226,7 @@ describe('batchFeedbackCall rejects what the gateway would', () => {
     ['blank columns', { columns: 'a,,b', primaryKeyColumns: 'a', records: 1 }, /field codes/],
     ['columns with spaces', { columns: 'a, b', primaryKeyColumns: 'a', records: 1 }, /field codes/],
   ])('%s', (_name, input, message) => {
-    let caught: unknown;
-    try {
-      batchFeedbackCall({ file, ...input });
-    } catch (error) {
-      caught = error;
-    }
+    const caught = thrownBy(() => batchFeedbackCall({ file, ...input }));
     expect(ZhimaError.isInstance(caught, 'PARAM_INVALID')).toBe(true);
     expect((caught as Error).message).toMatch(message);
   });

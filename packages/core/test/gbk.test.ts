@@ -1,6 +1,7 @@
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
 import { decodeText, encodeText, normalizeCharset, ZhimaError } from '../src/index.js';
+import { thrownBy } from './fixtures/caught.js';
 
 describe('GBK encoding agrees with iconv-lite', () => {
   it('for every CJK unified ideograph in GBK (U+4E00–U+9FA5)', () => {
@@ -35,13 +36,7 @@ describe('charset handling', () => {
   it('normalises spellings and refuses unknown charsets with PARAM_INVALID', () => {
     expect(normalizeCharset({ charset: ' UTF8 ' })).toBe('utf-8');
     expect(normalizeCharset({ charset: 'GB2312' })).toBe('gb2312');
-    let caught: unknown;
-    try {
-      normalizeCharset({ charset: 'latin1' });
-    } catch (error) {
-      caught = error;
-    }
-    expect(ZhimaError.isInstance(caught, 'PARAM_INVALID')).toBe(true);
+    expect(ZhimaError.isInstance(thrownBy(() => normalizeCharset({ charset: 'latin1' })), 'PARAM_INVALID')).toBe(true);
   });
 
   it('decodeText fails on malformed bytes instead of inserting U+FFFD', () => {

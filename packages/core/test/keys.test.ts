@@ -3,15 +3,13 @@ import { describe, expect, it } from 'vitest';
 import { ZhimaError, importPrivateKey, importPublicKey, signContent, verifySignature } from '../src/index.js';
 import { makeCertificateFixture } from './fixtures/certificates.js';
 import { makeKeyFixture } from './fixtures/keys.js';
+import { rejectionOf } from './fixtures/caught.js';
 
 const keys = makeKeyFixture();
 const secretFragments = [keys.privateKeys['pkcs8-base64'].slice(40, 80), keys.privateKeys['pkcs1-base64'].slice(40, 80)];
 
 async function keyError(run: () => Promise<unknown>): Promise<ZhimaError> {
-  const error = await run().then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
+  const error = await rejectionOf(run());
   expect(ZhimaError.isInstance(error, 'KEY_INVALID')).toBe(true);
   const { message, hint } = error as ZhimaError;
   for (const fragment of secretFragments) {

@@ -5,6 +5,7 @@ import { getCertificateSn, verifyResponse, ZhimaError } from '../src/index.js';
 import { makeCertificateFixture, type CertificateFixture } from './fixtures/certificates.js';
 import { makeKeyFixture } from './fixtures/keys.js';
 import { oracleSign } from './fixtures/oracle.js';
+import { rejectionOf } from './fixtures/caught.js';
 
 const alipay = makeKeyFixture();
 const app = makeKeyFixture();
@@ -16,10 +17,7 @@ const alipayPublicKey = alipay.publicKeys['spki-base64'];
 const signed = (nodeText: string, signType: 'RSA2' | 'RSA' = 'RSA2', charset: 'utf-8' | 'gbk' = 'utf-8') => oracleSign(nodeText, alipay.privateKeyObject, signType, charset);
 
 async function rejection(promise: Promise<unknown>): Promise<ZhimaError> {
-  const caught = await promise.then(
-    () => undefined,
-    (error: unknown) => error,
-  );
+  const caught = await rejectionOf(promise);
   expect(ZhimaError.isInstance(caught)).toBe(true);
   return caught as ZhimaError;
 }
