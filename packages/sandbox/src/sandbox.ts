@@ -1,4 +1,5 @@
 import { generateKeyPair, type Charset } from '@zhima/core';
+import type { FieldRules } from '@zhima/validator';
 import { Rejection, serviceUnavailable, type Answer, type AnswerPlacement } from './gateway/answers.js';
 import { identifyCaller, verifyCaller } from './gateway/authenticate.js';
 import { readGatewayRequest } from './gateway/read-request.js';
@@ -22,6 +23,8 @@ import { handleToolingRequest, TOOLING_PREFIX } from './tooling.js';
 export interface SandboxOptions extends AlipayKeyOptions {
   apps?: readonly SandboxApp[];
   faults?: FaultOptions;
+  /** Template rules uploads must pass (e.g. `loanTemplateRules` from `@zhima/validator`); none by default. */
+  rules?: FieldRules;
   /** Larger request bodies are refused (HTTP 413) without being held. Defaults to 60 MiB. */
   maxBodyBytes?: number;
   /** How far `timestamp` may be from the sandbox clock. Defaults to 15 minutes, as the gateway. */
@@ -135,7 +138,7 @@ function answerResponse({ bytes, charset, status, fault }: { bytes: Uint8Array; 
  * ```
  */
 export async function createSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
-  const { faults, maxBodyBytes = 60 * 1024 * 1024, maxClockSkewMs = 15 * 60 * 1000, now = () => new Date() } = options;
+  const { faults, rules, maxBodyBytes = 60 * 1024 * 1024, maxClockSkewMs = 15 * 60 * 1000, now = () => new Date() } = options;
   const nextFault = createFaultPlan({ faults });
   const keys = await setupAlipayKeys(options);
   let appInfos: SandboxAppInfo[];
@@ -169,7 +172,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
       if (fault.outcome === 'unavailable') throw serviceUnavailable();
       answer =
         method === BATCH_FEEDBACK
-          ? await batchFeedback({ appId: app.appId, params: call.params, files: call.files, store })
+          ? await batchFeedback({ appId: app.appId, params: call.params, files: call.files, store, rules })
           : feedbackUrlQuery({ params: call.params, origin: new URL(request.url).origin });
     } catch (error) {
       if (!(error instanceof Rejection)) throw error;

@@ -1,15 +1,11 @@
 import { decodeText } from '@zhima/core';
-import { validateFeedbackParams, validateRecords, type Issue } from '@zhima/validator';
+import { validateFeedbackParams, validateRecords, type FieldRules, type Issue } from '@zhima/validator';
 import { businessFailure, success, type Answer } from '../gateway/answers.js';
 import type { UploadedFile } from '../gateway/read-request.js';
 import type { RecordStore, StoredRecord } from '../store.js';
 
 /** The method this module serves. */
 export const BATCH_FEEDBACK = 'zhima.data.batch.feedback';
-
-function splitList(value: string | undefined): string[] {
-  return value === undefined || value === '' ? [] : value.split(',');
-}
 
 function rejectFirstError(issues: readonly Issue[]): void {
   const first = issues.find((issue) => issue.severity === 'error');
@@ -31,11 +27,14 @@ export async function batchFeedback({
   params,
   files,
   store,
+  rules,
 }: {
   appId: string;
   params: Record<string, string>;
   files: ReadonlyMap<string, UploadedFile>;
   store: RecordStore;
+  /** Template rules the file must also pass (`INVALID_PARAMETER` otherwise), e.g. `loanTemplateRules`. */
+  rules?: FieldRules | undefined;
 }): Promise<Answer> {
   rejectFirstError(validateFeedbackParams(params).issues);
   const file = files.get('file');
@@ -45,10 +44,10 @@ export async function batchFeedback({
       subMsg: params.file === undefined ? '缺少文件参数 file / The file part "file" is missing' : '参数 file 须以文件上传（带 filename）/ "file" must be sent as a file part (with a filename)',
     });
   }
-  const columns = splitList(params.columns);
-  const primaryKeyColumns = splitList(params.primary_key_columns);
+  // The params passed above, so both lists are present and every key column is a column.
+  const primaryKeyColumns = params.primary_key_columns!.split(',');
   const fileCharset = params.file_charset?.toUpperCase() === 'GBK' ? 'GBK' : 'UTF-8';
-  const report = await validateRecords(file.body, { columns, primaryKeyColumns, records: Number(params.records), fileCharset });
+  const report = await validateRecords(file.body, { columns: params.columns!, primaryKeyColumns, records: params.records, fileCharset, rules });
   rejectFirstError(report.issues);
   const text = decodeText({ bytes: file.body, charset: fileCharset });
   // The validator tolerates a BOM (with a warning); JSON.parse does not.

@@ -92,7 +92,7 @@ export function gatewayCall(spec: CallSpec): Request {
   const body = spec.body ?? {};
   const signed = { ...spec.query, ...body };
   const sign = spec.sign ?? rsaSign(signContentOf(signed), { privateKey: spec.privateKey, signType: spec.signType, charset });
-  const query = { ...spec.query, ...(sign === '' ? {} : { sign }) };
+  const query: Record<string, string> = { ...spec.query, ...(sign === '' ? {} : { sign }) };
   for (const [key, value] of Object.entries(spec.tamper ?? {})) {
     if (key in body) body[key] = value;
     else query[key] = value;
@@ -114,7 +114,7 @@ export function gatewayCall(spec: CallSpec): Request {
   return new Request(url, {
     method: 'POST',
     headers: { 'content-type': `multipart/form-data; boundary=${boundary}${javaStyle ? `;charset=${charset}` : ''}` },
-    body: multipartBody({ fields: body, files: spec.files ?? [], boundary, charset, javaStyle }),
+    body: new Uint8Array(multipartBody({ fields: body, files: spec.files ?? [], boundary, charset, javaStyle })),
   });
 }
 
@@ -142,10 +142,18 @@ export function rawValueOf(text: string, key: string): string | undefined {
   return undefined;
 }
 
+export interface AnswerFields {
+  code: string;
+  msg: string;
+  sub_code?: string;
+  sub_msg?: string;
+  [field: string]: string | undefined;
+}
+
 export interface ReadAnswer {
   text: string;
   node: string;
-  answer: Record<string, string>;
+  answer: AnswerFields;
   sign: string | undefined;
   alipayCertSn: string | undefined;
   /** Whether `sign` verifies over the node's raw text with the given public key (false when unsigned). */
@@ -162,7 +170,7 @@ export async function readAnswer(response: Response, { alipayPublicKey, signType
   const raw = rawValueOf(text, node)!;
   const verified =
     sign !== undefined && createVerify(signType === 'RSA' ? 'RSA-SHA1' : 'RSA-SHA256').update(encode(raw, charset)).verify(alipayPublicKey, sign, 'base64');
-  return { text, node, answer: parsed[node] as Record<string, string>, sign, alipayCertSn: parsed.alipay_cert_sn as string | undefined, verified, status: response.status };
+  return { text, node, answer: parsed[node] as AnswerFields, sign, alipayCertSn: parsed.alipay_cert_sn as string | undefined, verified, status: response.status };
 }
 
 export function recordsFile(records: Record<string, string>[], charset: TestCharset = 'utf-8'): Buffer {
