@@ -1,0 +1,78 @@
+import { open } from 'node:fs/promises';
+import type { ReadAt } from '../input/chunks.js';
+import type { ValidationReport } from '../report/issue.js';
+import { validateRecords, type ValidateRecordsOptions } from '../validate/validate-records.js';
+
+/**
+ * An opened records file: its chunks for streaming, random access for confirming duplicates, its size.
+ *
+ * @example
+ * ```ts
+ * const file: OpenedRecordsFile = await openRecordsFile({ path: 'records.json' });
+ * ```
+ */
+export interface OpenedRecordsFile {
+  chunks: AsyncIterable<Uint8Array>;
+  readAt: ReadAt;
+  size: number;
+  close(): Promise<void>;
+}
+
+const CHUNK_BYTES = 1024 * 1024;
+
+/**
+ * Opens a file for {@link validateRecords}: 1 MiB chunks plus positioned reads on one file handle.
+ *
+ * @example
+ * ```ts
+ * import { openRecordsFile } from '@zhima/validator/node';
+ * import { validateRecords } from '@zhima/validator';
+ *
+ * const file = await openRecordsFile({ path: 'records.json' });
+ * try {
+ *   const report = await validateRecords(file.chunks, { columns, primaryKeyColumns, readAt: file.readAt });
+ * } finally {
+ *   await file.close();
+ * }
+ * ```
+ */
+export async function openRecordsFile({ path }: { path: string }): Promise<OpenedRecordsFile> {
+  const handle = await open(path, 'r');
+  const { size } = await handle.stat();
+  async function* chunks(): AsyncGenerator<Uint8Array> {
+    for (let position = 0; position < size; position += CHUNK_BYTES) {
+      // A fresh buffer per chunk: the scanner may keep a reference to the tail of the previous one.
+      const buffer = new Uint8Array(Math.min(CHUNK_BYTES, size - position));
+      const { bytesRead } = await handle.read(buffer, 0, buffer.length, position);
+      if (bytesRead === 0) return;
+      yield buffer.subarray(0, bytesRead);
+    }
+  }
+  const readAt: ReadAt = async ({ offset, length }) => {
+    const buffer = new Uint8Array(Math.max(0, Math.min(length, size - offset)));
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, offset);
+    return buffer.subarray(0, bytesRead);
+  };
+  return { chunks: chunks(), readAt, size, close: () => handle.close() };
+}
+
+/**
+ * Validates a records file on disk: streams it, and confirms primary-key duplicates by re-reading.
+ *
+ * @example
+ * ```ts
+ * import { validateFile } from '@zhima/validator/node';
+ * import { loanTemplate } from '@zhima/validator';
+ *
+ * const report = await validateFile({ path: 'records.json', ...loanTemplate, records: 1000 });
+ * if (!report.ok) console.table(report.issues);
+ * ```
+ */
+export async function validateFile({ path, ...options }: { path: string } & ValidateRecordsOptions): Promise<ValidationReport> {
+  const file = await openRecordsFile({ path });
+  try {
+    return await validateRecords(file.chunks, { readAt: file.readAt, ...options });
+  } finally {
+    await file.close();
+  }
+}

@@ -1,0 +1,123 @@
+/**
+ * The business code the gateway would answer for a problem (`sub_code` of a `40004` answer).
+ *
+ * @example
+ * ```ts
+ * const code: GatewayCode = 'INVALID_PRIMARY_ARGUMENTS';
+ * ```
+ */
+export type GatewayCode = 'JSON_PARSE_ERROR' | 'INVALID_DATA_ARGUMENTS' | 'INVALID_PRIMARY_ARGUMENTS' | 'INVALID_PARAMETER' | 'INVALID_FILE_TYPE';
+
+/**
+ * `error`: the gateway would reject the upload. `warning`: accepted today, but risky or off-spec.
+ *
+ * @example
+ * ```ts
+ * const severity: Severity = 'warning';
+ * ```
+ */
+export type Severity = 'error' | 'warning';
+
+/**
+ * One finding. Location fields are present when they apply: `byteOffset` is 0-based in the file,
+ * `line` and `column` are 1-based with columns counted in characters.
+ *
+ * @example
+ * ```ts
+ * const issue: Issue = {
+ *   code: 'INVALID_PRIMARY_ARGUMENTS', rule: 'primary-key-duplicate', severity: 'error',
+ *   message: '主键重复 / Duplicate primary key', recordIndex: 7, relatedRecordIndex: 2, field: 'order_no,pay_month',
+ * };
+ * ```
+ */
+export interface Issue {
+  code: GatewayCode;
+  /** Stable name of the check, e.g. `json-syntax`, `record-missing-column`, `prc-id`. */
+  rule: string;
+  severity: Severity;
+  /** Chinese, then English. Personal data (names, ID numbers) is masked. */
+  message: string;
+  /** 0-based index of the record in the `records` array. */
+  recordIndex?: number;
+  /** For duplicates: the earlier record holding the same primary key. */
+  relatedRecordIndex?: number;
+  /** The field (column) or request parameter concerned. */
+  field?: string;
+  line?: number;
+  column?: number;
+  byteOffset?: number;
+}
+
+/**
+ * The outcome of {@link validateRecords}. `ok` is true when no error was found (warnings allowed);
+ * the counts include issues left out of `issues` once `maxIssues` was reached.
+ *
+ * @example
+ * ```ts
+ * const report: ValidationReport = await validateRecords(bytes, { columns, primaryKeyColumns });
+ * if (!report.ok) for (const issue of report.issues) console.error(issue.line, issue.message);
+ * ```
+ */
+export interface ValidationReport {
+  ok: boolean;
+  /** Elements of the `records` array seen (up to the first fatal syntax error). */
+  recordCount: number;
+  bytes: number;
+  issues: Issue[];
+  /** True when more issues were found than `maxIssues` allows to keep. */
+  truncated: boolean;
+  errorCount: number;
+  warningCount: number;
+}
+
+/**
+ * Keeps at most `maxIssues` issues while counting all of them.
+ *
+ * @example
+ * ```ts
+ * const collector = new IssueCollector({ maxIssues: 10 });
+ * collector.add({ code: 'INVALID_PARAMETER', rule: 'amount', severity: 'error', message: '…' });
+ * ```
+ */
+export class IssueCollector {
+  readonly issues: Issue[] = [];
+  errorCount = 0;
+  warningCount = 0;
+  private readonly maxIssues: number;
+
+  constructor({ maxIssues }: { maxIssues: number }) {
+    this.maxIssues = maxIssues;
+  }
+
+  /** True once no more issues will be kept: callers skip building messages nobody will read. */
+  get full(): boolean {
+    return this.issues.length >= this.maxIssues;
+  }
+
+  get truncated(): boolean {
+    return this.errorCount + this.warningCount > this.issues.length;
+  }
+
+  add(issue: Issue): void {
+    this.count(issue.severity);
+    if (this.issues.length < this.maxIssues) this.issues.push(issue);
+  }
+
+  /** Counts an issue without building it (used once the collector is full). */
+  count(severity: Severity): void {
+    if (severity === 'error') this.errorCount++;
+    else this.warningCount++;
+  }
+}
+
+/**
+ * Joins the Chinese and English text of a message.
+ *
+ * @example
+ * ```ts
+ * bilingual('缺少列', 'missing column'); // '缺少列 / missing column'
+ * ```
+ */
+export function bilingual(zh: string, en: string): string {
+  return `${zh} / ${en}`;
+}

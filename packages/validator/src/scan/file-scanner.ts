@@ -1,0 +1,469 @@
+import { countChars, isGbkTrail, type FileCharset } from './charset-bytes.js';
+import { findJsonError, type JsonSyntaxReason } from './json-syntax.js';
+
+/** Record flags the byte scan collects on the way, so later stages skip work for most records. */
+export const RECORD_HAS_UNICODE_ESCAPE = 1;
+/** A GBK-mode record holds bytes above 0x7F. */
+export const RECORD_HAS_NON_ASCII = 2;
+/** A GBK-mode record holds a byte that is never GBK but that the runtime decoder accepts (0x80, 0xFF). */
+export const RECORD_NOT_GBK = 4;
+
+/**
+ * A problem in the file's outer structure (outside any single record), or a record's syntax error.
+ *
+ * @example
+ * ```ts
+ * const problem: StructureProblem = { rule: 'json-syntax', reason: 'trailing-comma', fatal: true, byteOffset: 90, line: 3, column: 1 };
+ * ```
+ */
+export interface StructureProblem {
+  rule: 'file-bom' | 'file-prefix-whitespace' | 'file-prefix' | 'records-not-array' | 'json-syntax' | 'file-extra-field' | 'trailing-content' | 'record-too-large';
+  reason?: JsonSyntaxReason;
+  /** A fatal problem ends parsing: nothing after it can be read reliably. */
+  fatal: boolean;
+  byteOffset: number;
+  line: number;
+  column: number;
+}
+
+/**
+ * What the scanner hands on: each complete array element (by buffer indexes) and each structure problem.
+ *
+ * @example
+ * ```ts
+ * const listener: ScanListener = { onRecord: (start, end) => console.log(end - start), onProblem: console.warn };
+ * ```
+ */
+export interface ScanListener {
+  onRecord(start: number, end: number, colons: number, flags: number): void;
+  onProblem(problem: StructureProblem): void;
+}
+
+const START = 0;
+const OPEN = 1;
+const KEY = 2;
+const COLON = 3;
+const ARRAY_OPEN = 4;
+const FIRST = 5;
+const NEXT = 6;
+const VALUE = 7;
+const AFTER_ARRAY = 8;
+const TRAILING = 9;
+const FAILED = 10;
+
+const MIN_SCAN_BYTES = 64 * 1024;
+const EMPTY = new Uint8Array(0);
+const RECORDS_KEY = [0x72, 0x65, 0x63, 0x6f, 0x72, 0x64, 0x73]; // records
+
+function isWhitespace(byte: number): boolean {
+  return byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09;
+}
+
+/**
+ * Finds record boundaries in a `{"records":[…]}` byte stream without decoding it: string- and
+ * escape-aware (and GBK-trail-aware), it checks the outer structure itself and hands each array
+ * element's byte range to a listener, which runs `JSON.parse` on that record alone. Memory stays at one
+ * chunk plus one partial record, and the byte loop is cheap next to decoding and parsing.
+ *
+ * @example
+ * ```ts
+ * const scanner = new FileScanner({ charset: 'UTF-8', maxRecordBytes: 1 << 20, listener });
+ * for await (const chunk of chunks) scanner.push(chunk);
+ * scanner.finish();
+ * ```
+ */
+export class FileScanner {
+  /** The bytes being scanned; record indexes handed to the listener point into it. */
+  buf: Uint8Array = EMPTY;
+  /** File offset of `buf[0]`. */
+  base = 0;
+  /** Line (1-based) and file offset of the line start where the current record begins. */
+  recordLine = 1;
+  recordLineStart = 0;
+
+  private readonly charset: FileCharset;
+  private readonly gbk: boolean;
+  private readonly maxRecordBytes: number;
+  private readonly listener: ScanListener;
+  private state = START;
+  private pending: Uint8Array[] = [];
+  private pendingBytes = 0;
+  private carry: Uint8Array = EMPTY;
+  private line = 1;
+  private lineStart = 0;
+  /** Characters between `lineStart` and `base` when the current line began in bytes already dropped. */
+  private lineChars = 0;
+  private lastComma = 0;
+  private lastCommaLine = 1;
+  private lastCommaLineStart = 0;
+  private warnedWhitespace = false;
+  private readonly element: ScannedElement = { end: -1, colons: 0, flags: 0, lineFeeds: 0, lastLineStart: 0 };
+
+  constructor({ charset, maxRecordBytes, listener }: { charset: FileCharset; maxRecordBytes: number; listener: ScanListener }) {
+    this.charset = charset;
+    this.gbk = charset === 'GBK';
+    this.maxRecordBytes = maxRecordBytes;
+    this.listener = listener;
+  }
+
+  /** True once a fatal problem stopped parsing. */
+  get failed(): boolean {
+    return this.state === FAILED;
+  }
+
+  /** Takes the next chunk; scans once enough bytes are waiting (small chunks are batched). */
+  push(chunk: Uint8Array): void {
+    if (this.state === FAILED || chunk.length === 0) return;
+    this.pending.push(chunk);
+    this.pendingBytes += chunk.length;
+    if (this.pendingBytes >= Math.max(MIN_SCAN_BYTES, 2 * this.carry.length)) this.scanPending(false);
+  }
+
+  /** The input ended: scans what is left and reports a truncated document. */
+  finish(): void {
+    if (this.state !== FAILED) this.scanPending(true);
+  }
+
+  /** Stops parsing after a fatal problem the listener found inside a record. */
+  fail(): void {
+    this.state = FAILED;
+    this.carry = EMPTY;
+    this.pending = [];
+  }
+
+  /**
+   * Line and column (1-based, in characters) of a file offset inside the current record, counting the
+   * line feeds between the record's start and the offset.
+   */
+  locateInRecord(recordStart: number, byteOffset: number): { line: number; column: number } {
+    let line = this.recordLine;
+    let lineStart = this.recordLineStart;
+    const buf = this.buf;
+    for (let i = recordStart - this.base; i < byteOffset - this.base; i++) {
+      if (buf[i] === 0x0a) {
+        line++;
+        lineStart = this.base + i + 1;
+      }
+    }
+    return { line, column: this.columnOf(byteOffset, lineStart) };
+  }
+
+  private columnOf(byteOffset: number, lineStart: number): number {
+    const { buf, base, charset } = this;
+    if (lineStart >= base) return 1 + countChars({ bytes: buf, start: lineStart - base, end: byteOffset - base, charset });
+    return 1 + this.lineChars + countChars({ bytes: buf, start: 0, end: byteOffset - base, charset });
+  }
+
+  private scanPending(final: boolean): void {
+    const parts = this.carry.length > 0 ? [this.carry, ...this.pending] : this.pending;
+    if (parts.length === 1) this.buf = parts[0]!;
+    else {
+      const joined = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
+      let at = 0;
+      for (const part of parts) {
+        joined.set(part, at);
+        at += part.length;
+      }
+      this.buf = joined;
+    }
+    this.pending = [];
+    this.pendingBytes = 0;
+    const consumed = this.scan(final);
+    if (this.state === FAILED) return;
+    this.dropBefore(consumed);
+  }
+
+  /** Forgets bytes before buffer index `cut`, keeping what column numbers need. */
+  private dropBefore(cut: number): void {
+    const { buf, base } = this;
+    const cutOffset = base + cut;
+    if (this.lineStart < cutOffset) {
+      const from = Math.max(this.lineStart - base, 0);
+      this.lineChars = (this.lineStart < base ? this.lineChars : 0) + countChars({ bytes: buf, start: from, end: cut, charset: this.charset });
+    }
+    this.carry = cut < buf.length ? buf.slice(cut) : EMPTY;
+    this.base = cutOffset;
+    this.buf = EMPTY;
+  }
+
+  private problem(rule: StructureProblem['rule'], byteOffset: number, fatal: boolean, reason?: JsonSyntaxReason): void {
+    this.problemAt(rule, byteOffset, this.line, this.lineStart, fatal, reason);
+  }
+
+  private problemAt(rule: StructureProblem['rule'], byteOffset: number, line: number, lineStart: number, fatal: boolean, reason?: JsonSyntaxReason): void {
+    const column = this.columnOf(byteOffset, lineStart);
+    this.listener.onProblem({ rule, fatal, byteOffset, line, column, ...(reason === undefined ? {} : { reason }) });
+    if (fatal) this.fail();
+  }
+
+  /**
+   * Reports the first syntax error of the record at buffer indexes `[start, end)` (the listener calls this
+   * when `JSON.parse` rejects a record) and stops parsing.
+   */
+  failRecord(start: number, end: number): void {
+    const found = findJsonError({ bytes: this.buf, start, end, charset: this.charset });
+    const offset = this.base + (found?.offset ?? start);
+    const { line, column } = this.locateInRecord(this.base + start, offset);
+    this.listener.onProblem({ rule: 'json-syntax', fatal: true, byteOffset: offset, line, column, ...(found ? { reason: found.reason } : {}) });
+    this.fail();
+  }
+
+  /**
+   * An element longer than `maxRecordBytes`: a syntax error within its first `maxRecordBytes` bytes (say
+   * an unclosed string that swallowed the rest of the file) is reported as such, otherwise its size.
+   */
+  private failOversized(start: number): void {
+    const limit = Math.min(start + this.maxRecordBytes, this.buf.length);
+    const found = findJsonError({ bytes: this.buf, start, end: limit, charset: this.charset });
+    if (found !== undefined && found.reason !== 'end-of-input') {
+      this.failRecord(start, limit);
+      return;
+    }
+    this.listener.onProblem({ rule: 'record-too-large', fatal: true, byteOffset: this.base + start, line: this.recordLine, column: this.columnOf(this.base + start, this.recordLineStart) });
+    this.fail();
+  }
+
+  /** Scans `buf` from its start; returns the buffer index where unfinished input begins. */
+  private scan(final: boolean): number {
+    const buf = this.buf;
+    const n = buf.length;
+    let i = 0;
+    for (;;) {
+      if (this.state === FAILED) return n;
+      // Whitespace between tokens; line feeds move the line counter.
+      const tokenStart = i;
+      const tokenLine = this.line;
+      const tokenLineStart = this.lineStart;
+      while (i < n && isWhitespace(buf[i]!)) {
+        if (buf[i] === 0x0a) {
+          this.line++;
+          this.lineStart = this.base + i + 1;
+        }
+        i++;
+      }
+      if (i > tokenStart && this.state <= COLON && !this.warnedWhitespace) {
+        // The gateway documents `{"records":` as the file's fixed opening.
+        this.warnedWhitespace = true;
+        this.problemAt('file-prefix-whitespace', this.base + tokenStart, tokenLine, tokenLineStart, false);
+      }
+      if (i >= n) {
+        if (!final) return i;
+        if (this.state !== TRAILING) this.problem('json-syntax', this.base + n, true, 'end-of-input');
+        return n;
+      }
+      const byte = buf[i]!;
+      switch (this.state) {
+        case START:
+          if (byte === 0xef && n - i < 3 && !final) return i;
+          if (byte === 0xef && buf[i + 1] === 0xbb && buf[i + 2] === 0xbf) {
+            this.problem('file-bom', this.base + i, false);
+            i += 3;
+          }
+          this.state = OPEN;
+          break;
+        case OPEN:
+          if (byte !== 0x7b) this.problem('file-prefix', this.base + i, true);
+          this.state = KEY;
+          i++;
+          break;
+        case KEY: {
+          if (byte !== 0x22) {
+            this.problem(byte === 0x7d ? 'file-prefix' : 'json-syntax', this.base + i, true, byte === 0x7d ? undefined : 'unexpected-character');
+            break;
+          }
+          let close = i + 1;
+          while (close < n && buf[close] !== 0x22 && buf[close]! >= 0x20) close++;
+          if (close >= n) {
+            if (!final) return i;
+            this.problem('json-syntax', this.base + n, true, 'end-of-input');
+            break;
+          }
+          const isRecordsKey = close - i - 1 === RECORDS_KEY.length && RECORDS_KEY.every((code, k) => buf[i + 1 + k] === code);
+          if (!isRecordsKey) this.problem('file-prefix', this.base + i, true);
+          this.state = COLON;
+          i = close + 1;
+          break;
+        }
+        case COLON:
+          if (byte !== 0x3a) this.problem('json-syntax', this.base + i, true, 'unexpected-character');
+          this.state = ARRAY_OPEN;
+          i++;
+          break;
+        case ARRAY_OPEN:
+          if (byte !== 0x5b) this.problem('records-not-array', this.base + i, true);
+          this.state = FIRST;
+          i++;
+          break;
+        case FIRST:
+        case VALUE:
+          if (byte === 0x5d) {
+            if (this.state === VALUE) this.problemAt('json-syntax', this.lastComma, this.lastCommaLine, this.lastCommaLineStart, true, 'trailing-comma');
+            else {
+              this.state = AFTER_ARRAY;
+              i++;
+            }
+            break;
+          }
+          if (byte === 0x2c) {
+            this.problem('json-syntax', this.base + i, true, 'unexpected-character');
+            break;
+          }
+          {
+            const end = this.scanRecord(i, final);
+            if (end < 0) return i;
+            i = end;
+            if (!this.failed) this.state = NEXT;
+          }
+          break;
+        case NEXT:
+          if (byte === 0x2c) {
+            this.lastComma = this.base + i;
+            this.lastCommaLine = this.line;
+            this.lastCommaLineStart = this.lineStart;
+            this.state = VALUE;
+          } else if (byte === 0x5d) this.state = AFTER_ARRAY;
+          else this.problem('json-syntax', this.base + i, true, 'unexpected-character');
+          i++;
+          break;
+        case AFTER_ARRAY:
+          if (byte === 0x7d) this.state = TRAILING;
+          else if (byte === 0x2c) this.problem('file-extra-field', this.base + i, true);
+          else this.problem('json-syntax', this.base + i, true, 'unexpected-character');
+          i++;
+          break;
+        default:
+          this.problem('trailing-content', this.base + i, true);
+          break;
+      }
+    }
+  }
+
+  /**
+   * Scans one array element from buffer index `start`. Returns its end index, or -1 when the element
+   * continues in bytes not yet received. Hands complete elements to the listener.
+   */
+  private scanRecord(start: number, final: boolean): number {
+    const buf = this.buf;
+    const n = buf.length;
+    this.recordLine = this.line;
+    this.recordLineStart = this.lineStart;
+    const element = this.element;
+    scanElement({ bytes: buf, start, end: n, gbk: this.gbk, final, into: element });
+    const end = element.end;
+    if ((end < 0 ? n : end) - start > this.maxRecordBytes) {
+      this.failOversized(start);
+      return n;
+    }
+    if (end < 0) {
+      if (!final) return -1;
+      this.failRecord(start, n);
+      return n;
+    }
+    if (element.lineFeeds > 0) {
+      this.line += element.lineFeeds;
+      this.lineStart = this.base + element.lastLineStart;
+    }
+    this.listener.onRecord(start, end, element.colons, element.flags);
+    return end;
+  }
+}
+
+/**
+ * What {@link scanElement} found. One object is reused for every element: the scan allocates nothing.
+ *
+ * @example
+ * ```ts
+ * const element: ScannedElement = { end: -1, colons: 0, flags: 0, lineFeeds: 0, lastLineStart: 0 };
+ * ```
+ */
+export interface ScannedElement {
+  /** Index just past the element, or -1 when it continues beyond `end`. */
+  end: number;
+  /** Key/value separators at the element's top level: its key count if it is an object. */
+  colons: number;
+  flags: number;
+  /** Line feeds outside strings, and the index after the last one. */
+  lineFeeds: number;
+  lastLineStart: number;
+}
+
+/**
+ * Finds where the JSON value starting at `bytes[start]` ends, without validating it: string-, escape-
+ * and (for GBK) trail-byte-aware depth counting. Scalars end at the next delimiter.
+ *
+ * @example
+ * ```ts
+ * const into: ScannedElement = { end: -1, colons: 0, flags: 0, lineFeeds: 0, lastLineStart: 0 };
+ * scanElement({ bytes: new TextEncoder().encode('{"a":"}"},'), start: 0, end: 10, gbk: false, final: false, into });
+ * into.end; // 9
+ * ```
+ */
+export function scanElement({ bytes: buf, start, end: n, gbk, final, into }: { bytes: Uint8Array; start: number; end: number; gbk: boolean; final: boolean; into: ScannedElement }): void {
+  let depth = 0;
+  let colons = 0;
+  let flags = 0;
+  let lineFeeds = 0;
+  let lastLineStart = 0;
+  let i = start;
+  let end = -1;
+  const first = buf[start]!;
+  if (first === 0x7b || first === 0x5b) {
+    for (; i < n; i++) {
+      let b = buf[i]!;
+      if (b === 0x22) {
+        if (gbk) {
+          for (i++; i < n; i++) {
+            b = buf[i]!;
+            if (b === 0x22) break;
+            if (b === 0x5c) {
+              i++;
+              if (buf[i] === 0x75) flags |= RECORD_HAS_UNICODE_ESCAPE;
+            } else if (b >= 0x80) {
+              flags |= RECORD_HAS_NON_ASCII;
+              if (b === 0x80 || b === 0xff) flags |= RECORD_NOT_GBK;
+              else if (i + 1 < n && isGbkTrail(buf[i + 1]!)) i++;
+            }
+          }
+        } else {
+          for (i++; i < n; i++) {
+            b = buf[i]!;
+            if (b === 0x22) break;
+            if (b === 0x5c) {
+              i++;
+              if (buf[i] === 0x75) flags |= RECORD_HAS_UNICODE_ESCAPE;
+            }
+          }
+        }
+      } else if (b === 0x7b || b === 0x5b) depth++;
+      else if (b === 0x7d || b === 0x5d) {
+        if (--depth === 0) {
+          end = i + 1;
+          break;
+        }
+      } else if (b === 0x3a) {
+        if (depth === 1) colons++;
+      } else if (b === 0x0a) {
+        lineFeeds++;
+        lastLineStart = i + 1;
+      }
+    }
+  } else if (first === 0x22) {
+    for (i++; i < n; i++) {
+      const b = buf[i]!;
+      if (b === 0x22) {
+        end = i + 1;
+        break;
+      }
+      if (b === 0x5c) i++;
+      else if (gbk && b >= 0x81 && i + 1 < n && isGbkTrail(buf[i + 1]!)) i++;
+    }
+  } else {
+    while (i < n && buf[i] !== 0x2c && buf[i] !== 0x5d && buf[i] !== 0x7d && !isWhitespace(buf[i]!)) i++;
+    if (i < n || final) end = i;
+  }
+  into.end = end;
+  into.colons = colons;
+  into.flags = flags;
+  into.lineFeeds = lineFeeds;
+  into.lastLineStart = lastLineStart;
+}

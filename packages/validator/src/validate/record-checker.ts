@@ -1,0 +1,399 @@
+import type { FieldCheck, FieldCheckContext, FieldProblem, FieldRules } from '../rules/field-check.js';
+import { bilingual, type Issue, type IssueCollector, type Severity } from '../report/issue.js';
+import { showValue } from '../report/mask.js';
+import { firstInvalidGbk, firstInvalidUtf8, type FileCharset } from '../scan/charset-bytes.js';
+import {
+  FileScanner,
+  RECORD_HAS_NON_ASCII,
+  RECORD_HAS_UNICODE_ESCAPE,
+  RECORD_NOT_GBK,
+  type ScanListener,
+  type StructureProblem,
+} from '../scan/file-scanner.js';
+import { findJsonError, type ObjectKey } from '../scan/json-syntax.js';
+import { PrimaryKeyIndex } from '../unique/primary-key-index.js';
+import { structureIssue } from './structure-messages.js';
+
+/**
+ * A primary-key fingerprint match waiting to be confirmed against the earlier record's values.
+ *
+ * @example
+ * ```ts
+ * const candidate: DuplicateCandidate = { recordIndex: 9, values: ['LN1', '2025-01'], slot: 42, location: { byteOffset: 900, line: 10, column: 1 } };
+ * ```
+ */
+export interface DuplicateCandidate {
+  recordIndex: number;
+  values: string[];
+  slot: number;
+  location: Pick<Issue, 'byteOffset' | 'line' | 'column'>;
+}
+
+// Records whose start offsets are remembered: every 32nd, enough to find any record again by re-scanning.
+export const SPARSE_SHIFT = 5;
+const GBK_SAMPLE_RECORDS = 64;
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  return Array.isArray(value) ? 'array' : typeof value;
+}
+
+/**
+ * Checks each record the scanner finds: charset, syntax (via `JSON.parse` on that record alone), shape,
+ * columns, value types, primary keys and template rules. Findings go to the collector.
+ *
+ * @example
+ * ```ts
+ * const checker = new RecordChecker({ charset: 'UTF-8', columns, primaryKeyColumns, rules: {}, sensitiveFields: [], collector, maxRecordBytes: 1 << 20, expectedRecords: 0 });
+ * checker.scanner.push(bytes);
+ * checker.scanner.finish();
+ * ```
+ */
+export class RecordChecker implements ScanListener {
+  readonly scanner: FileScanner;
+  recordCount = 0;
+  /** Start offsets of every 32nd record, for re-reading earlier records. */
+  sparseOffsets = new Float64Array(1024);
+  readonly candidates: DuplicateCandidate[] = [];
+  readonly index: PrimaryKeyIndex;
+
+  private readonly charset: FileCharset;
+  private readonly decoder: TextDecoder;
+  private readonly columns: readonly string[];
+  private readonly columnSet: ReadonlySet<string>;
+  private readonly primaryKeyColumns: readonly string[];
+  private readonly checks: (readonly FieldCheck[] | undefined)[];
+  private readonly sensitiveFields: readonly string[];
+  private readonly collector: IssueCollector;
+  private readonly context: FieldCheckContext;
+  private readonly keyValues: string[];
+  private charsetHintGiven = false;
+  private gbkSamples = 0;
+  private gbkSamplesUtf8 = 0;
+  private gbkFirstSample: Pick<Issue, 'byteOffset' | 'line' | 'column'> | undefined;
+  // Per-record state for locating fields, filled lazily when a record has a finding.
+  private recordStart = 0;
+  private recordEnd = 0;
+  private recordKeys: ObjectKey[] | undefined;
+
+  constructor(options: {
+    charset: FileCharset;
+    columns: readonly string[];
+    primaryKeyColumns: readonly string[];
+    rules: FieldRules;
+    sensitiveFields: readonly string[];
+    collector: IssueCollector;
+    maxRecordBytes: number;
+    expectedRecords: number;
+  }) {
+    this.charset = options.charset;
+    this.decoder = new TextDecoder(options.charset === 'GBK' ? 'gbk' : 'utf-8', { fatal: true });
+    this.columns = options.columns;
+    this.columnSet = new Set(options.columns);
+    this.primaryKeyColumns = [...new Set(options.primaryKeyColumns)].filter((key) => this.columnSet.has(key));
+    this.keyValues = this.primaryKeyColumns.map(() => '');
+    this.checks = options.columns.map((column) => {
+      const rule = Object.hasOwn(options.rules, column) ? options.rules[column] : undefined;
+      if (rule === undefined) return undefined;
+      return typeof rule === 'function' ? [rule] : rule;
+    });
+    this.sensitiveFields = options.sensitiveFields;
+    this.collector = options.collector;
+    this.index = new PrimaryKeyIndex({ expected: options.expectedRecords });
+    const sensitiveFields = options.sensitiveFields;
+    const context: FieldCheckContext = {
+      value: '',
+      field: '',
+      record: {},
+      recordIndex: 0,
+      show: (value: string) => showValue({ value, field: context.field, sensitiveFields }),
+    };
+    this.context = context;
+    this.scanner = new FileScanner({ charset: options.charset, maxRecordBytes: options.maxRecordBytes, listener: this });
+  }
+
+  onProblem(problem: StructureProblem): void {
+    this.collector.add(structureIssue({ problem, charset: this.charset }));
+  }
+
+  /** Reports at most once: called after the scan to settle the GBK-declared-but-UTF-8 sample. */
+  finishCharsetSample(): void {
+    if (this.gbkSamples > 0 && this.gbkSamplesUtf8 === this.gbkSamples && this.gbkFirstSample !== undefined) {
+      this.add('error', () => ({
+        code: 'INVALID_PARAMETER',
+        rule: 'charset-mismatch',
+        severity: 'error',
+        message: bilingual('file_charset 声明为 GBK，但文件内容是 UTF-8 编码；请把 fileCharset 改为 UTF-8', 'file_charset says GBK but the bytes are UTF-8: declare fileCharset UTF-8'),
+        ...this.gbkFirstSample,
+      }));
+    }
+    this.gbkSamples = 0;
+  }
+
+  onRecord(start: number, end: number, colons: number, flags: number): void {
+    const scanner = this.scanner;
+    const bytes = scanner.buf;
+    const recordIndex = this.recordCount++;
+    if ((recordIndex & ((1 << SPARSE_SHIFT) - 1)) === 0) this.rememberOffset(recordIndex >>> SPARSE_SHIFT, scanner.base + start);
+    this.recordStart = start;
+    this.recordEnd = end;
+    this.recordKeys = undefined;
+
+    let text: string;
+    try {
+      text = this.decoder.decode(bytes.subarray(start, end));
+      if ((flags & RECORD_NOT_GBK) !== 0) text = this.charsetProblem(recordIndex);
+    } catch {
+      text = this.charsetProblem(recordIndex);
+    }
+    if ((flags & RECORD_HAS_NON_ASCII) !== 0 && this.gbkSamples < GBK_SAMPLE_RECORDS) this.sampleGbk(start, end);
+
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      scanner.failRecord(start, end);
+      return;
+    }
+    // JSON.parse accepts unpaired surrogate escapes ("\ud800"); strict JSON for interchange (I-JSON) does not.
+    if ((flags & RECORD_HAS_UNICODE_ESCAPE) !== 0 && findJsonError({ bytes, start, end, charset: this.charset }) !== undefined) {
+      scanner.failRecord(start, end);
+      return;
+    }
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      this.recordIssue(recordIndex, 'error', 'JSON_PARSE_ERROR', 'record-not-object', bilingual(`记录 #${recordIndex} 不是 JSON 对象（是 ${describe(value)}）`, `record #${recordIndex} is not a JSON object (it is ${describe(value)})`));
+      return;
+    }
+    this.checkColumns(value as Record<string, unknown>, recordIndex, colons);
+  }
+
+  /**
+   * `colons` is the number of key/value pairs in the record's text. When every declared column is present
+   * and that number equals the columns found, there can be neither duplicate nor extra keys, so the
+   * common case never lists the record's keys.
+   */
+  private checkColumns(record: Record<string, unknown>, recordIndex: number, colons: number): void {
+    const { columns, checks, context } = this;
+    let present = 0;
+    let missing: string[] | undefined;
+    context.record = record;
+    context.recordIndex = recordIndex;
+    for (let c = 0; c < columns.length; c++) {
+      const field = columns[c]!;
+      const raw = record[field];
+      let text: string;
+      if (typeof raw === 'string') {
+        present++;
+        text = raw;
+      } else {
+        // Absent columns read as undefined, or as an Object.prototype member for names like "constructor".
+        if (raw === undefined || !Object.hasOwn(record, field)) {
+          (missing ??= []).push(field);
+          continue;
+        }
+        present++;
+        if (raw !== null && typeof raw === 'object') {
+          const kind = Array.isArray(raw) ? ['数组', 'an array'] : ['对象', 'an object'];
+          this.fieldIssue(recordIndex, field, 'error', 'INVALID_PARAMETER', 'value-nested', bilingual(`${field} 的值须为字符串，不能是${kind[0]}`, `${field} must be a string, not ${kind[1]}`));
+          continue;
+        }
+        this.fieldIssue(recordIndex, field, 'warning', 'INVALID_PARAMETER', 'value-not-string', bilingual(`${field} 的值是 ${describe(raw)}，建议写成字符串`, `${field} is a ${describe(raw)}; write it as a string`));
+        if (raw === null) continue;
+        text = String(raw);
+      }
+      const fieldChecks = checks[c];
+      if (fieldChecks !== undefined) {
+        context.value = text;
+        context.field = field;
+        for (const check of fieldChecks) {
+          const problem = check(context);
+          if (problem !== undefined && problem !== null) this.ruleIssue(recordIndex, field, check, problem);
+        }
+      }
+    }
+    if (missing !== undefined) {
+      const names = missing.join(', ');
+      this.recordIssue(recordIndex, 'error', 'INVALID_DATA_ARGUMENTS', 'record-missing-column', bilingual(`记录 #${recordIndex} 缺少列 ${names}`, `record #${recordIndex} lacks column(s) ${names}`), missing.join(','));
+    }
+    if (present !== colons) this.keyProblems(record, recordIndex, present, colons);
+    this.checkPrimaryKey(record, recordIndex);
+  }
+
+  /** Duplicate keys (the text holds more pairs than the object has keys) and keys outside `columns`. */
+  private keyProblems(record: Record<string, unknown>, recordIndex: number, present: number, colons: number): void {
+    const keys = Object.keys(record);
+    if (keys.length !== colons) this.duplicateKeys(recordIndex);
+    if (present !== keys.length) {
+      const extra = keys.filter((key) => !this.columnSet.has(key));
+      const names = extra.join(', ');
+      this.recordIssue(recordIndex, 'error', 'INVALID_DATA_ARGUMENTS', 'record-extra-column', bilingual(`记录 #${recordIndex} 含有 columns 之外的列 ${names}`, `record #${recordIndex} has column(s) not in columns: ${names}`), extra.join(','));
+    }
+  }
+
+  private checkPrimaryKey(record: Record<string, unknown>, recordIndex: number): void {
+    const { primaryKeyColumns, keyValues } = this;
+    if (primaryKeyColumns.length === 0) return;
+    for (let k = 0; k < primaryKeyColumns.length; k++) {
+      const field = primaryKeyColumns[k]!;
+      const raw = record[field];
+      if (typeof raw === 'string' && raw !== '') {
+        keyValues[k] = raw;
+        continue;
+      }
+      if (typeof raw === 'number' || typeof raw === 'boolean') {
+        keyValues[k] = String(raw);
+        continue;
+      }
+      // A missing column is reported as such; a present but empty or non-text key value is reported here.
+      if (Object.hasOwn(record, field)) {
+        this.fieldIssue(recordIndex, field, 'error', 'INVALID_PRIMARY_ARGUMENTS', 'primary-key-empty', bilingual(`记录 #${recordIndex} 的主键列 ${field} 为空或不是文本`, `record #${recordIndex} has an empty or non-text primary key column ${field}`));
+      }
+      return;
+    }
+    const index = this.index;
+    index.hash(keyValues);
+    const slot = index.find();
+    if (slot < 0) {
+      index.claim(~slot, recordIndex);
+      return;
+    }
+    const scanner = this.scanner;
+    this.candidates.push({
+      recordIndex,
+      values: [...keyValues],
+      slot,
+      location: { byteOffset: scanner.base + this.recordStart, ...scanner.locateInRecord(scanner.base + this.recordStart, scanner.base + this.recordStart) },
+    });
+  }
+
+  /** Reports a confirmed duplicate primary key. */
+  reportDuplicate(candidate: DuplicateCandidate, earlier: number): void {
+    const key = this.primaryKeyColumns.join(',');
+    this.add('error', () => {
+      const shown = candidate.values.map((value, k) => showValue({ value, field: this.primaryKeyColumns[k]!, sensitiveFields: this.sensitiveFields })).join(', ');
+      return {
+        code: 'INVALID_PRIMARY_ARGUMENTS',
+        rule: 'primary-key-duplicate',
+        severity: 'error',
+        message: bilingual(`主键 ${key} = ${shown} 重复：记录 #${earlier} 与记录 #${candidate.recordIndex}`, `duplicate primary key ${key} = ${shown}: records #${earlier} and #${candidate.recordIndex}`),
+        recordIndex: candidate.recordIndex,
+        relatedRecordIndex: earlier,
+        field: key,
+        ...candidate.location,
+      };
+    });
+  }
+
+  /** The primary key values of a record, as {@link checkPrimaryKey} reads them, for confirming a match. */
+  primaryKeyOf(record: unknown): string[] | undefined {
+    if (typeof record !== 'object' || record === null) return undefined;
+    return this.primaryKeyColumns.map((field) => {
+      const raw = (record as Record<string, unknown>)[field];
+      return typeof raw === 'string' ? raw : String(raw);
+    });
+  }
+
+  private rememberOffset(slot: number, offset: number): void {
+    if (slot >= this.sparseOffsets.length) {
+      const grown = new Float64Array(this.sparseOffsets.length * 2);
+      grown.set(this.sparseOffsets);
+      this.sparseOffsets = grown;
+    }
+    this.sparseOffsets[slot] = offset;
+  }
+
+  private sampleGbk(start: number, end: number): void {
+    const bytes = this.scanner.buf;
+    this.gbkSamples++;
+    if (firstInvalidUtf8({ bytes, start, end }) >= 0) return;
+    this.gbkSamplesUtf8++;
+    if (this.gbkFirstSample === undefined) {
+      let at = start;
+      while (at < end && bytes[at]! < 0x80) at++;
+      this.gbkFirstSample = this.locate(at);
+    }
+  }
+
+  /** Reports bytes invalid in the declared charset and returns the record decoded leniently. */
+  private charsetProblem(recordIndex: number): string {
+    const { recordStart: start, recordEnd: end } = this;
+    const bytes = this.scanner.buf;
+    const gbk = this.charset === 'GBK';
+    const bad = gbk ? firstInvalidGbk({ bytes, start, end }) : firstInvalidUtf8({ bytes, start, end });
+    const at = bad < 0 ? start : bad;
+    this.add('error', () => {
+      let hint = '';
+      if (!this.charsetHintGiven) {
+        this.charsetHintGiven = true;
+        const other = gbk ? firstInvalidUtf8({ bytes, start, end }) : firstInvalidGbk({ bytes, start, end });
+        if (other < 0) hint = gbk ? bilingual('；内容像是 UTF-8，请检查 fileCharset', '; the bytes look like UTF-8: check fileCharset') : bilingual('；内容像是 GBK，请把 fileCharset 设为 GBK', '; the bytes look like GBK: set fileCharset to GBK');
+      }
+      const byte = bytes[at]!.toString(16).toUpperCase().padStart(2, '0');
+      return {
+        code: 'INVALID_PARAMETER',
+        rule: 'charset-invalid',
+        severity: 'error',
+        message: bilingual(`记录 #${recordIndex} 含有非 ${this.charset} 字节 0x${byte}`, `record #${recordIndex} holds byte 0x${byte}, which is not valid ${this.charset}`) + hint,
+        recordIndex,
+        ...this.locate(at),
+      };
+    });
+    return new TextDecoder(gbk ? 'gbk' : 'utf-8').decode(bytes.subarray(start, end));
+  }
+
+  private duplicateKeys(recordIndex: number): void {
+    const seen = new Set<string>();
+    for (const key of this.keysOfRecord()) {
+      if (seen.has(key.name)) {
+        this.add('error', () => ({
+          code: 'INVALID_DATA_ARGUMENTS',
+          rule: 'record-duplicate-key',
+          severity: 'error',
+          message: bilingual(`记录 #${recordIndex} 中键 ${key.name} 出现多次`, `record #${recordIndex} holds key ${key.name} more than once`),
+          recordIndex,
+          field: key.name,
+          ...this.locate(key.offset),
+        }));
+      }
+      seen.add(key.name);
+    }
+  }
+
+  private keysOfRecord(): ObjectKey[] {
+    if (this.recordKeys === undefined) {
+      const keys: ObjectKey[] = [];
+      findJsonError({ bytes: this.scanner.buf, start: this.recordStart, end: this.recordEnd, charset: this.charset, keys });
+      this.recordKeys = keys;
+    }
+    return this.recordKeys;
+  }
+
+  /** File location of a buffer index inside the current record. */
+  private locate(at: number): Pick<Issue, 'byteOffset' | 'line' | 'column'> {
+    const scanner = this.scanner;
+    const byteOffset = scanner.base + at;
+    return { byteOffset, ...scanner.locateInRecord(scanner.base + this.recordStart, byteOffset) };
+  }
+
+  private add(severity: Severity, build: () => Issue): void {
+    if (this.collector.full) this.collector.count(severity);
+    else this.collector.add(build());
+  }
+
+  private recordIssue(recordIndex: number, severity: Severity, code: Issue['code'], rule: string, message: string, field?: string): void {
+    this.add(severity, () => ({ code, rule, severity, message, recordIndex, ...(field === undefined ? {} : { field }), ...this.locate(this.recordStart) }));
+  }
+
+  private fieldIssue(recordIndex: number, field: string, severity: Severity, code: Issue['code'], rule: string, message: string): void {
+    this.add(severity, () => {
+      const key = this.keysOfRecord().find((candidate) => candidate.name === field);
+      return { code, rule, severity, message, recordIndex, field, ...this.locate(key?.offset ?? this.recordStart) };
+    });
+  }
+
+  private ruleIssue(recordIndex: number, field: string, check: FieldCheck, problem: FieldProblem | string): void {
+    const found = typeof problem === 'string' ? { message: problem } : problem;
+    const severity = found.severity ?? 'error';
+    this.fieldIssue(recordIndex, field, severity, 'INVALID_PARAMETER', found.rule ?? `custom:${check.name || 'anonymous'}`, found.message);
+  }
+}

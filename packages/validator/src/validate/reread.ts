@@ -1,0 +1,57 @@
+import type { ReadAt } from '../input/chunks.js';
+import type { FileCharset } from '../scan/charset-bytes.js';
+import { scanElement, type ScannedElement } from '../scan/file-scanner.js';
+import { SPARSE_SHIFT } from './record-checker.js';
+
+const FIRST_WINDOW = 64 * 1024;
+
+function isSeparator(byte: number): boolean {
+  return byte === 0x2c || byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09;
+}
+
+/**
+ * Reads record `recordIndex` again through `readAt`: from the remembered start offset of its group of
+ * 32 records, skipping elements with the same byte scan the validator uses. Returns the parsed record,
+ * or undefined if it cannot be read back (the bytes changed under us).
+ *
+ * @example
+ * ```ts
+ * const earlier = await rereadRecord({ readAt, sparseOffsets, recordIndex: 40, charset: 'UTF-8' });
+ * ```
+ */
+export async function rereadRecord({
+  readAt,
+  sparseOffsets,
+  recordIndex,
+  charset,
+}: {
+  readAt: ReadAt;
+  sparseOffsets: Float64Array;
+  recordIndex: number;
+  charset: FileCharset;
+}): Promise<unknown> {
+  const offset = sparseOffsets[recordIndex >>> SPARSE_SHIFT]!;
+  const skip = recordIndex & ((1 << SPARSE_SHIFT) - 1);
+  const into: ScannedElement = { end: -1, colons: 0, flags: 0, lineFeeds: 0, lastLineStart: 0 };
+  const gbk = charset === 'GBK';
+  for (let length = FIRST_WINDOW; ; length *= 2) {
+    const bytes = await readAt({ offset, length });
+    const final = bytes.length < length;
+    let at = 0;
+    for (let k = 0; k <= skip; k++) {
+      while (k > 0 && at < bytes.length && isSeparator(bytes[at]!)) at++;
+      if (at >= bytes.length) break;
+      scanElement({ bytes, start: at, end: bytes.length, gbk, final, into });
+      if (into.end < 0) break;
+      if (k === skip) {
+        try {
+          return JSON.parse(new TextDecoder(gbk ? 'gbk' : 'utf-8').decode(bytes.subarray(at, into.end)));
+        } catch {
+          return undefined;
+        }
+      }
+      at = into.end;
+    }
+    if (final) return undefined;
+  }
+}
