@@ -6,7 +6,7 @@ import { chinaTimestamp, gatewayCall, makeKeyPair, publicParams, recordsFile, ty
 const APP_ID = '2021000000000001';
 let app: KeyPair;
 let sandbox: Sandbox;
-let valid: { url: string; contentType: string; body: Uint8Array };
+let valid: { url: string; contentType: string; body: Uint8Array<ArrayBuffer> };
 
 beforeAll(async () => {
   app = makeKeyPair();
