@@ -27,7 +27,7 @@ export function prcIdCheckChar(first17: string): string {
 
 /**
  * PRC resident ID number (居民身份证号): 18 characters, 17 digits and a MOD 11-2 check character
- * (`X` for 10), with a real birth date (year 1900 or later) at positions 7–14. Empty values pass
+ * (`X` for 10), with a real birth date (year 1800 or later) at positions 7–14. Empty values pass
  * (combine with {@link required}).
  *
  * @example
@@ -45,7 +45,7 @@ export function prcIdNumber(): FieldCheck {
     const year = Number(value.slice(6, 10));
     const month = Number(value.slice(10, 12));
     const day = Number(value.slice(12, 14));
-    if (year < 1900 || !isCalendarDate(year, month, day)) {
+    if (year < 1800 || !isCalendarDate(year, month, day)) {
       return { rule, message: bilingual(`身份证号 ${show(value)} 的出生日期无效`, `ID number ${show(value)} holds an invalid birth date`) };
     }
     const expected = prcIdCheckChar(value);

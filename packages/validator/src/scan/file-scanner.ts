@@ -262,7 +262,10 @@ export class FileScanner {
           this.state = OPEN;
           break;
         case OPEN:
-          if (byte !== 0x7b) this.problem('file-prefix', this.base + i, true);
+          if (byte !== 0x7b) {
+            this.problem('file-prefix', this.base + i, true);
+            break;
+          }
           this.state = KEY;
           i++;
           break;
@@ -279,18 +282,27 @@ export class FileScanner {
             break;
           }
           const isRecordsKey = close - i - 1 === RECORDS_KEY.length && RECORDS_KEY.every((code, k) => buf[i + 1 + k] === code);
-          if (!isRecordsKey) this.problem('file-prefix', this.base + i, true);
+          if (!isRecordsKey) {
+            this.problem('file-prefix', this.base + i, true);
+            break;
+          }
           this.state = COLON;
           i = close + 1;
           break;
         }
         case COLON:
-          if (byte !== 0x3a) this.problem('json-syntax', this.base + i, true, 'unexpected-character');
+          if (byte !== 0x3a) {
+            this.problem('json-syntax', this.base + i, true, 'unexpected-character');
+            break;
+          }
           this.state = ARRAY_OPEN;
           i++;
           break;
         case ARRAY_OPEN:
-          if (byte !== 0x5b) this.problem('records-not-array', this.base + i, true);
+          if (byte !== 0x5b) {
+            this.problem('records-not-array', this.base + i, true);
+            break;
+          }
           this.state = FIRST;
           i++;
           break;

@@ -61,7 +61,7 @@ export class PrimaryKeyIndex {
       b ^= b >>> 13;
     }
     // Stored values are never 0, which marks an empty slot.
-    this.h1 = fmix(a) | 1;
+    this.h1 = (fmix(a) | 1) >>> 0;
     this.h2 = fmix(b ^ Math.imul(a, 0x27d4eb2f));
   }
 

@@ -144,6 +144,7 @@ export async function validateRecords(input: RecordsInput, options: ValidateReco
   scanner.finish();
   await confirmCandidates(checker, readAt, charset);
   checker.finishCharsetSample();
+  options.onProgress?.({ bytes, records: checker.recordCount });
 
   if (bytes > maxFileBytes) {
     collector.add({

@@ -1,0 +1,42 @@
+import iconv from 'iconv-lite';
+import type { Issue, ValidationReport } from '../src/index.js';
+
+export const COLUMNS = ['order_no', 'pay_month', 'user_name'];
+export const PRIMARY_KEY = ['order_no', 'pay_month'];
+
+/** Known-valid PRC ID numbers from public specimens (GB 11643 example and the Wikipedia example). */
+export const VALID_IDS = ['11010519491231002X', '440524188001010014'];
+
+export function record(i: number, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return { order_no: `LN${i}`, pay_month: '2025-01', user_name: '张三', ...extra };
+}
+
+/** A file built with JSON.stringify, the independent reference serializer. */
+export function fileText(records: unknown[]): string {
+  return JSON.stringify({ records });
+}
+
+export function encode(text: string, charset: 'UTF-8' | 'GBK' = 'UTF-8'): Uint8Array {
+  return charset === 'GBK' ? new Uint8Array(iconv.encode(text, 'gbk')) : new TextEncoder().encode(text);
+}
+
+/** Where `text[index]` lands in the file, computed from the string itself (not by the validator). */
+export function positionOf(text: string, index: number, charset: 'UTF-8' | 'GBK' = 'UTF-8'): Pick<Issue, 'byteOffset' | 'line' | 'column'> {
+  const before = text.slice(0, index);
+  const lines = before.split('\n');
+  return { byteOffset: encode(before, charset).length, line: lines.length, column: [...lines[lines.length - 1]!].length + 1 };
+}
+
+export function rules(report: ValidationReport): string[] {
+  return report.issues.map((issue) => issue.rule);
+}
+
+export function errors(report: ValidationReport): Issue[] {
+  return report.issues.filter((issue) => issue.severity === 'error');
+}
+
+export async function* inChunks(bytes: Uint8Array, size: number): AsyncGenerator<Uint8Array> {
+  for (let at = 0; at < bytes.length; at += size) yield bytes.slice(at, at + size);
+}
+
+export const options = { columns: COLUMNS, primaryKeyColumns: PRIMARY_KEY };
