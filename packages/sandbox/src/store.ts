@@ -54,7 +54,8 @@ export class RecordStore {
    * ```
    */
   records({ appId }: { appId: string }): StoredRecord[] {
-    return [...(this.#byApp.get(appId)?.values() ?? [])];
+    // Copies, so a caller's edits cannot change what the sandbox holds.
+    return Array.from(this.#byApp.get(appId)?.values() ?? [], (record) => ({ ...record }));
   }
 
   /**

@@ -1,7 +1,14 @@
 import { TEMPLATE_PATH } from './methods/feedback-url-query.js';
 import type { RecordStore } from './store.js';
 
-/** Paths under this prefix are the sandbox's own endpoints, not the gateway. */
+/**
+ * Paths under this prefix are the sandbox's own endpoints, not the gateway.
+ *
+ * @example
+ * ```ts
+ * if (url.pathname.startsWith(TOOLING_PREFIX)) return handleToolingRequest({ request, url, store, alipayPublicKey, appIds });
+ * ```
+ */
 export const TOOLING_PREFIX = '/__sandbox/';
 
 // The common loan template's fields (protocol.md §7), served where feedback_url points.

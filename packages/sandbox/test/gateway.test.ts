@@ -199,6 +199,23 @@ describe('charsets and encodings', () => {
     expect(result.answer).toMatchObject({ code: '40002', sub_code: 'isv.invalid-charset' });
   });
 
+  it('takes the charset from the multipart Content-Type when the query has none', async () => {
+    const biz = '{"merchant_id":"2088102000000001","memo":"中文"}';
+    const result = await call({ charset: 'gbk', javaStyle: true, bodyKind: 'multipart', query: query({ charset: undefined }, 'gbk'), body: { biz_content: biz } });
+    expect(result.answer.code).toBe('10000');
+    expect(result.verified).toBe(true);
+  });
+
+  it('treats gb2312 as GBK bytes and answers in GBK', async () => {
+    const biz = '{"merchant_id":"2088102000000001","memo":"中文"}';
+    const request = gatewayCall({ charset: 'gbk', query: query({ charset: 'gb2312' }, 'gbk'), body: { biz_content: biz }, privateKey: app.privateKey });
+    const response = await sandbox.fetch(request);
+    expect(response.headers.get('content-type')).toBe('application/json;charset=GBK');
+    const result = await readAnswer(response, { alipayPublicKey: sandbox.alipayPublicKey, charset: 'gbk' });
+    expect(result.answer.code).toBe('10000');
+    expect(result.verified).toBe(true);
+  });
+
   it('answers isv.invalid-parameter for a malformed percent escape', async () => {
     const good = gatewayCall({ query: query(), body: { biz_content: BIZ }, privateKey: app.privateKey });
     const request = new Request(`${good.url}&memo=%ZZ`, { method: 'POST', headers: good.headers, body: await good.text() });

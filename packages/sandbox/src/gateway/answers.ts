@@ -17,6 +17,11 @@ export interface Answer {
 /**
  * Which node carries an answer: `error_response` for gateway-level failures (public params, signature,
  * body), the method's own `<method>_response` node for business answers and service errors.
+ *
+ * @example
+ * ```ts
+ * const placement: AnswerPlacement = 'error'; // {"error_response":{…}}
+ * ```
  */
 export type AnswerPlacement = 'error' | 'method';
 

@@ -1,7 +1,14 @@
 import { decodeText, type Charset } from '@zhima/core';
 import { invalidParam } from '../gateway/answers.js';
 
-/** One `key=value` pair of a query or urlencoded body, percent-decoded to bytes but not yet to text. */
+/**
+ * One `key=value` pair of a query or urlencoded body, percent-decoded to bytes but not yet to text.
+ *
+ * @example
+ * ```ts
+ * const pair: RawPair = { key: new TextEncoder().encode('user_name'), value: Uint8Array.of(0xd5, 0xc5) };
+ * ```
+ */
 export interface RawPair {
   key: Uint8Array;
   value: Uint8Array;

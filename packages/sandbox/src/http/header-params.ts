@@ -1,4 +1,11 @@
-/** A header value split into its leading token and `; key=value` parameters (keys lower-cased). */
+/**
+ * A header value split into its leading token and `; key=value` parameters (keys lower-cased).
+ *
+ * @example
+ * ```ts
+ * const value: HeaderValue = { value: 'multipart/form-data', params: { boundary: 'xYz', charset: 'GBK' } };
+ * ```
+ */
 export interface HeaderValue {
   value: string;
   params: Record<string, string>;

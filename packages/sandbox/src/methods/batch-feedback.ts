@@ -4,7 +4,14 @@ import { businessFailure, success, type Answer } from '../gateway/answers.js';
 import type { UploadedFile } from '../gateway/read-request.js';
 import type { RecordStore, StoredRecord } from '../store.js';
 
-/** The method this module serves. */
+/**
+ * The method this module serves.
+ *
+ * @example
+ * ```ts
+ * if (params.method === BATCH_FEEDBACK) await batchFeedback({ appId, params, files, store });
+ * ```
+ */
 export const BATCH_FEEDBACK = 'zhima.data.batch.feedback';
 
 function rejectFirstError(issues: readonly Issue[]): void {

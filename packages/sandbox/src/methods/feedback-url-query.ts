@@ -1,9 +1,23 @@
 import { businessFailure, success, type Answer } from '../gateway/answers.js';
 
-/** The method this module serves. */
+/**
+ * The method this module serves.
+ *
+ * @example
+ * ```ts
+ * if (params.method === FEEDBACK_URL_QUERY) feedbackUrlQuery({ params, origin });
+ * ```
+ */
 export const FEEDBACK_URL_QUERY = 'zhima.data.feedbackurl.query';
 
-/** Where the sandbox serves template downloads. */
+/**
+ * Where the sandbox serves template downloads (what `feedback_url` points at).
+ *
+ * @example
+ * ```ts
+ * `${origin}${TEMPLATE_PATH}?merchant_id=2088102000000001`;
+ * ```
+ */
 export const TEMPLATE_PATH = '/__sandbox/feedback-template';
 
 /**
