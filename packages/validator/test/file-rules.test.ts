@@ -80,6 +80,7 @@ describe('the opening and the end of the document', () => {
     ['records that is not an array', '{"records":{}}', 'records-not-array', 11],
     ['another top-level field', '{"records":[],"total":0}', 'file-extra-field', 13],
     ['content after the closing brace', '{"records":[]}\n{"records":[]}', 'trailing-content', 15],
+    ['a control character ending the opening key', '{"records\u0000:[]}', 'json-syntax', 9],
   ])('rejects %s', async (_name, text, rule, index) => {
     const issue = await onlyIssue(text);
     expect(issue).toMatchObject({ rule, severity: 'error', code: 'JSON_PARSE_ERROR', ...positionOf(text, index) });

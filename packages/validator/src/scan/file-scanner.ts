@@ -281,6 +281,10 @@ export class FileScanner {
             this.problem('json-syntax', this.base + n, true, 'end-of-input');
             break;
           }
+          if (buf[close] !== 0x22) {
+            this.problem('json-syntax', this.base + close, true, 'control-character');
+            break;
+          }
           const isRecordsKey = close - i - 1 === RECORDS_KEY.length && RECORDS_KEY.every((code, k) => buf[i + 1 + k] === code);
           if (!isRecordsKey) {
             this.problem('file-prefix', this.base + i, true);

@@ -1,0 +1,43 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { PrimaryKeyIndex } from '../src/unique/primary-key-index.js';
+
+function insert(index: PrimaryKeyIndex, values: string[], recordIndex: number): number | undefined {
+  index.hash(values);
+  const slot = index.find();
+  if (slot >= 0) return index.recordAt(slot);
+  index.claim(~slot, recordIndex);
+  return undefined;
+}
+
+describe('PrimaryKeyIndex', () => {
+  it('agrees with a JS Map on which keys repeat and where they were first seen, across growth', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.string({ maxLength: 4 }), fc.constantFrom('2025-01', '2025-02', '')), { maxLength: 400 }), (keys) => {
+        const index = new PrimaryKeyIndex();
+        const oracle = new Map<string, number>();
+        keys.forEach((values, i) => {
+          const joined = JSON.stringify(values);
+          expect(insert(index, values, i)).toBe(oracle.get(joined));
+          if (!oracle.has(joined)) oracle.set(joined, i);
+        });
+        expect(index.count).toBe(oracle.size);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('keeps 100k distinct keys apart and finds each again after growing from the smallest table', () => {
+    const index = new PrimaryKeyIndex();
+    const clashes: number[] = [];
+    for (let i = 0; i < 100_000; i++) if (insert(index, [`LN${i}`, '2025-01'], i) !== undefined) clashes.push(i);
+    expect(clashes).toEqual([]);
+    const found: (number | undefined)[] = [];
+    const expected: number[] = [];
+    for (let i = 0; i < 100_000; i += 997) {
+      found.push(insert(index, [`LN${i}`, '2025-01'], -1));
+      expected.push(i);
+    }
+    expect(found).toEqual(expected);
+  });
+});

@@ -1,0 +1,123 @@
+import fc from 'fast-check';
+import iconv from 'iconv-lite';
+import { describe, expect, it } from 'vitest';
+import { createRecordsFileWriter, validateRecords, type ValidationReport } from '../src/index.js';
+import { COLUMNS, encode, inChunks, options, PRIMARY_KEY } from './helpers.js';
+
+const RUNS = { numRuns: 150 };
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+const text = fc.string({ unit: 'binary', maxLength: 12 }).filter((value) => !LONE_SURROGATE.test(value));
+const gbkText = fc.string({ unit: fc.constantFrom(...'张三李四乗丂ab"\\/\n\t {}[]:,'.split('')), maxLength: 12 });
+
+/** Records with unique primary keys (the index is part of order_no). */
+function recordsOf(value: fc.Arbitrary<string>) {
+  return fc.array(fc.tuple(value, value, value), { maxLength: 12 }).map((rows) =>
+    rows.map(([order, month, name], i) => ({ order_no: `${i}:${order}`, pay_month: month === '' ? 'm' : month, user_name: name })),
+  );
+}
+
+function check(bytes: Uint8Array | AsyncIterable<Uint8Array>, fileCharset: 'UTF-8' | 'GBK' = 'UTF-8'): Promise<ValidationReport> {
+  return validateRecords(bytes, { ...options, fileCharset, maxIssues: 50, maxRecordBytes: 4096 });
+}
+
+const validFile = fc.tuple(recordsOf(text), fc.constantFrom(undefined, 0, 1, '\t')).map(([records, indent]) => ({
+  records,
+  bytes: encode(JSON.stringify({ records }, null, indent)),
+}));
+
+/** A valid file with one byte inserted, deleted or replaced. */
+const mutatedFile = fc.tuple(validFile, fc.nat(), fc.integer({ min: 0, max: 255 }), fc.constantFrom('insert', 'delete', 'replace')).map(([file, at, byte, how]) => {
+  const bytes = Array.from(file.bytes);
+  const position = at % (bytes.length + 1);
+  if (how === 'insert') bytes.splice(position, 0, byte);
+  else if (how === 'delete') bytes.splice(position, 1);
+  else bytes[Math.min(position, bytes.length - 1)] = byte;
+  return Uint8Array.from(bytes);
+});
+
+describe('properties', () => {
+  it('every valid generated file passes (pretty-printed ones with only the opening-whitespace warning)', async () => {
+    await fc.assert(
+      fc.asyncProperty(validFile, async ({ records, bytes }) => {
+        const report = await validateRecords(bytes, { ...options, records: records.length });
+        expect(report.errorCount).toBe(0);
+        expect(report.issues.every((issue) => issue.rule === 'file-prefix-whitespace')).toBe(true);
+        expect(report.recordCount).toBe(records.length);
+      }),
+      RUNS,
+    );
+  });
+
+  it('arbitrary bytes always yield a bounded report, never an exception', async () => {
+    const opening = encode('{"records":[');
+    await fc.assert(
+      fc.asyncProperty(fc.uint8Array({ maxLength: 300 }), fc.boolean(), async (random, prefixed) => {
+        const bytes = prefixed ? Uint8Array.from([...opening, ...random]) : random;
+        const report = await check(bytes);
+        expect(report.issues.length).toBeLessThanOrEqual(50);
+        expect(report.bytes).toBe(bytes.length);
+        expect(report.ok).toBe(report.errorCount === 0);
+      }),
+      RUNS,
+    );
+  });
+
+  it('mutated files: the report agrees with JSON.parse on whether the document is valid JSON', async () => {
+    await fc.assert(
+      fc.asyncProperty(mutatedFile, async (bytes) => {
+        const report = await check(bytes);
+        let decoded: string;
+        try {
+          decoded = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+        } catch {
+          expect(report.ok).toBe(false);
+          return;
+        }
+        let parses = true;
+        try {
+          JSON.parse(decoded);
+        } catch {
+          parses = false;
+        }
+        const syntax = report.issues.some((issue) => issue.code === 'JSON_PARSE_ERROR' && issue.severity === 'error');
+        if (!parses) expect(syntax).toBe(true);
+        else if (!LONE_SURROGATE.test(JSON.stringify(JSON.parse(decoded))) && decoded.charCodeAt(0) !== 0xfeff) {
+          expect(report.issues.filter((issue) => issue.rule === 'json-syntax')).toEqual([]);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('the report does not depend on how the bytes are chunked', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(mutatedFile, validFile.map((file) => file.bytes)), fc.integer({ min: 1, max: 40 }), async (bytes, size) => {
+        expect(await check(inChunks(bytes, size))).toEqual(await check(bytes));
+      }),
+      RUNS,
+    );
+  });
+
+  it('the writer output always validates, in UTF-8 and GBK, whatever the split bound', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom<'UTF-8' | 'GBK'>('UTF-8', 'GBK').chain((charset) => fc.tuple(fc.constant(charset), recordsOf(charset === 'GBK' ? gbkText : text))),
+        fc.integer({ min: 200, max: 2000 }),
+        async ([fileCharset, records], maxFileBytes) => {
+        const writer = createRecordsFileWriter({ columns: COLUMNS, primaryKeyColumns: PRIMARY_KEY, fileCharset, maxFileBytes });
+        const seen: unknown[] = [];
+        for await (const file of writer.files(records)) {
+          expect(file.bytes.length).toBeLessThanOrEqual(maxFileBytes);
+          const report = await validateRecords(file.bytes, { columns: COLUMNS, primaryKeyColumns: PRIMARY_KEY, fileCharset, records: file.records, maxFileBytes });
+          expect(report.issues).toEqual([]);
+          const decoded = fileCharset === 'GBK' ? iconv.decode(Buffer.from(file.bytes), 'gbk') : new TextDecoder().decode(file.bytes);
+          seen.push(...(JSON.parse(decoded) as { records: unknown[] }).records);
+        }
+        expect(seen).toEqual(records);
+        },
+      ),
+      { numRuns: 100 },
+    );
+  });
+});
