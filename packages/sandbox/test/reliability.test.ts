@@ -15,7 +15,7 @@ let server: SandboxServer;
 
 beforeAll(async () => {
   app = makeKeyPair();
-  sandbox = await createSandbox({ apps: [{ appId: APP_ID, publicKey: app.publicKey }], faults: { seed: 2024, unavailable: 0.2, cut: 0.1, delay: 0.3, maxDelayMs: 20 } });
+  sandbox = await createSandbox({ apps: [{ appId: APP_ID, publicKey: app.publicKey }], faults: { seed: 7, unavailable: 0.2, cut: 0.1, delay: 0.3, maxDelayMs: 20 } });
   server = await sandbox.listen();
 });
 
