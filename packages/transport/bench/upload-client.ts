@@ -1,0 +1,119 @@
+// One benchmark client process: `upload-client.ts <variant> <sink-url> <file> <warm-up-file>`. Warms up
+// on the small file (so the big one's memory is not already in the heap), then uploads the big file once as a multipart-like body streamed from disk, sampling RSS, and prints one JSON line.
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { Readable } from 'node:stream';
+import type { Transport } from '@zhima/core';
+import { createFetchTransport } from '../src/index.js';
+import { createFileBody } from '../src/testing/index.js';
+
+const [variant = '', sinkUrl = '', filePath = '', warmUpPath = '', runs = '1'] = process.argv.slice(2);
+const BOUNDARY = '----zhima-bench-boundary';
+const encoder = new TextEncoder();
+
+// The bytes around the file in a multipart/form-data body with text fields, then the file part.
+const head = encoder.encode(
+  [
+    ...['app_id', 'method', 'charset', 'sign'].map((name) => `--${BOUNDARY}\r\ncontent-disposition: form-data; name="${name}"\r\n\r\nvalue-of-${name}\r\n`),
+    `--${BOUNDARY}\r\ncontent-disposition: form-data; name="file"; filename="records.json"\r\ncontent-type: application/octet-stream\r\n\r\n`,
+  ].join(''),
+);
+const tail = encoder.encode(`\r\n--${BOUNDARY}--\r\n`);
+const headers = (length: number) => ({ 'content-type': `multipart/form-data; boundary=${BOUNDARY}`, 'content-length': String(length) });
+
+async function* rawBodyChunks(path: string) {
+  yield head;
+  yield* createReadStream(path, { highWaterMark: 64 * 1024 });
+  yield tail;
+}
+
+async function adapterBody(path: string): Promise<ReadableStream<Uint8Array>> {
+  const file = await createFileBody({ path });
+  const parts: Array<Uint8Array | ReadableStream<Uint8Array>> = [head, file.body, tail];
+  let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        for (;;) {
+          const part = parts[0];
+          if (part === undefined) return controller.close();
+          if (part instanceof Uint8Array) {
+            parts.shift();
+            return controller.enqueue(part);
+          }
+          reader ??= part.getReader();
+          const { done, value } = await reader.read();
+          if (!done) return controller.enqueue(value);
+          parts.shift();
+          reader = undefined;
+        }
+      },
+    },
+    { highWaterMark: 0 },
+  );
+}
+
+type Upload = (path: string, length: number) => Promise<number>;
+
+function viaTransport(transport: Transport): Upload {
+  return async (path, length) => {
+    const response = await transport.send({ method: 'POST', url: sinkUrl, headers: headers(length), body: await adapterBody(path) });
+    return (JSON.parse(new TextDecoder().decode(response.body)) as { receivedBytes: number }).receivedBytes;
+  };
+}
+
+// Imported only by the variants that use it: importing undici makes it Node's global dispatcher, and the
+// fetch variant should run on Node's own fetch stack, as it does in an app without undici.
+const uploads: Record<string, () => Promise<Upload>> = {
+  'raw undici.request': async () => {
+    const { Agent, request } = await import('undici');
+    const dispatcher = new Agent();
+    return async (path, length) => {
+      const response = await request(sinkUrl, { dispatcher, method: 'POST', headers: headers(length), body: Readable.from(rawBodyChunks(path)) });
+      return ((await response.body.json()) as { receivedBytes: number }).receivedBytes;
+    };
+  },
+  'raw undici.request, web stream body': async () => {
+    const { Agent, request } = await import('undici');
+    const dispatcher = new Agent();
+    return async (path, length) => {
+      const body = (await adapterBody(path)) as unknown as Readable; // undici reads any async iterable; its types list only Node streams
+      const response = await request(sinkUrl, { dispatcher, method: 'POST', headers: headers(length), body });
+      return ((await response.body.json()) as { receivedBytes: number }).receivedBytes;
+    };
+  },
+  'undici adapter': async () => viaTransport((await import('../src/undici/index.js')).createUndiciTransport()),
+  'fetch adapter': async () => viaTransport(createFetchTransport()),
+};
+
+const makeUpload = uploads[variant];
+if (!makeUpload) throw new Error(`unknown variant ${variant}; one of ${Object.keys(uploads).join(', ')}`);
+const upload = await makeUpload();
+const bodyLength = async (path: string) => head.byteLength + (await stat(path)).size + tail.byteLength;
+const length = await bodyLength(filePath);
+
+// Warm-up: JIT, the connection and module loading are not what is being measured.
+const warmUpLength = await bodyLength(warmUpPath);
+for (let i = 0; i < 3; i += 1) await upload(warmUpPath, warmUpLength);
+(globalThis as { gc?: () => void }).gc?.();
+
+async function timedUpload(): Promise<number> {
+  const started = performance.now();
+  const receivedBytes = await upload(filePath, length);
+  const ms = performance.now() - started;
+  if (receivedBytes !== length) throw new Error(`${variant}: sink received ${receivedBytes} of ${length} bytes`);
+  return ms;
+}
+
+const baselineRss = process.memoryUsage.rss();
+let peakRss = baselineRss;
+const sampler = setInterval(() => {
+  peakRss = Math.max(peakRss, process.memoryUsage.rss());
+}, 2);
+const ms = [await timedUpload()];
+clearInterval(sampler);
+peakRss = Math.max(peakRss, process.memoryUsage.rss());
+for (let run = 1; run < Number(runs); run += 1) ms.push(await timedUpload());
+
+console.log(JSON.stringify({ variant, ms, rssGrowthBytes: peakRss - baselineRss, bodyBytes: length }));
+process.exit(0);
