@@ -1,0 +1,92 @@
+// One benchmark contender in its own process, so its peak RSS is its own.
+// Usage: node bench/contender.mjs <contender> <path> <UTF-8|GBK> <records>
+// Prints one JSON line: { ms, maxRssMB, records, ok, note? }.
+import { createReadStream, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { JSONParser } from '@streamparser/json';
+import { loanTemplateRules } from '../dist/index.js';
+import { validateFile } from '../dist/node.js';
+import { COLUMNS, PRIMARY_KEY } from './generate.mjs';
+
+const require = createRequire(import.meta.url);
+const [contender, path, charset, declared] = process.argv.slice(2);
+const expected = Number(declared);
+
+/** The straightforward check a merchant would write after parsing: columns, primary keys (a JS Set), count. */
+function straightforwardChecker() {
+  const keys = new Set();
+  let problems = 0;
+  let count = 0;
+  return {
+    check(record) {
+      count++;
+      const names = Object.keys(record);
+      if (names.length !== COLUMNS.length || COLUMNS.some((column) => typeof record[column] !== 'string')) problems++;
+      const key = PRIMARY_KEY.map((column) => record[column]).join('\u0000');
+      if (keys.has(key)) problems++;
+      keys.add(key);
+    },
+    result: () => ({ records: count, ok: problems === 0 && count === expected }),
+  };
+}
+
+async function run() {
+  switch (contender) {
+    case 'json-parse': {
+      const text = new TextDecoder(charset === 'GBK' ? 'gbk' : 'utf-8', { fatal: true }).decode(readFileSync(path));
+      const document = JSON.parse(text);
+      return { records: document.records.length, ok: true };
+    }
+    case 'json-parse+check': {
+      const text = new TextDecoder(charset === 'GBK' ? 'gbk' : 'utf-8', { fatal: true }).decode(readFileSync(path));
+      const checker = straightforwardChecker();
+      for (const record of JSON.parse(text).records) checker.check(record);
+      return checker.result();
+    }
+    case 'streamparser': {
+      const checker = straightforwardChecker();
+      const parser = new JSONParser({ paths: ['$.records.*'], keepStack: false });
+      parser.onValue = ({ value }) => checker.check(value);
+      for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) parser.write(chunk);
+      return checker.result();
+    }
+    case 'stream-json': {
+      const { parser } = require('stream-json');
+      const { pick } = require('stream-json/filters/Pick');
+      const { streamArray } = require('stream-json/streamers/StreamArray');
+      const checker = straightforwardChecker();
+      await new Promise((resolve, reject) => {
+        const stream = createReadStream(path, { highWaterMark: 1 << 20 }).pipe(parser()).pipe(pick({ filter: 'records' })).pipe(streamArray());
+        stream.on('data', ({ value }) => checker.check(value));
+        stream.on('end', resolve);
+        stream.on('error', reject);
+      });
+      return checker.result();
+    }
+    case 'validator':
+    case 'validator+rules': {
+      const report = await validateFile({
+        path,
+        columns: COLUMNS,
+        primaryKeyColumns: PRIMARY_KEY,
+        records: expected,
+        fileCharset: charset,
+        maxFileBytes: Number.MAX_SAFE_INTEGER,
+        ...(contender === 'validator+rules' ? { rules: loanTemplateRules } : {}),
+      });
+      return { records: report.recordCount, ok: report.ok, issues: report.issues.map((issue) => issue.rule).join(',') };
+    }
+    default:
+      throw new Error(`unknown contender ${contender}`);
+  }
+}
+
+const started = performance.now();
+let outcome;
+try {
+  outcome = await run();
+} catch (error) {
+  outcome = { records: 0, ok: false, note: String(error?.message ?? error).slice(0, 120) };
+}
+const ms = performance.now() - started;
+console.log(JSON.stringify({ ms, maxRssMB: process.resourceUsage().maxRSS / 1024, ...outcome }));

@@ -1,0 +1,146 @@
+// `pnpm bench [--quick]`: generates the data files, runs every contender in its own child process,
+// side by side in one run, and writes bench/RESULTS.md. `--quick` skips the 10M-record (2.4 GB) file.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, totalmem } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { generate } from './generate.mjs';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+const quick = process.argv.includes('--quick');
+mkdirSync(`${here}data`, { recursive: true });
+
+const DATA = {
+  '100k-utf8': { records: 100_000, charset: 'UTF-8' },
+  '1m-utf8': { records: 1_000_000, charset: 'UTF-8' },
+  '1m-gbk': { records: 1_000_000, charset: 'GBK' },
+  '10m-utf8': { records: 10_000_000, charset: 'UTF-8' },
+};
+const pathOf = (name) => `${here}data/loan-${name}.json`;
+
+const ALL = ['json-parse', 'json-parse+check', 'streamparser', 'stream-json', 'validator', 'validator+rules'];
+const PLAN = [
+  { data: '100k-utf8', contenders: ALL, rounds: 3 },
+  { data: '1m-utf8', contenders: ALL, rounds: 2, once: ['streamparser', 'stream-json'] },
+  { data: '1m-gbk', contenders: ['json-parse', 'json-parse+check', 'validator', 'validator+rules'], rounds: 2 },
+  ...(quick ? [] : [{ data: '10m-utf8', contenders: ['json-parse', 'validator'], rounds: 1 }]),
+];
+
+for (const { data } of PLAN) {
+  const { records, charset } = DATA[data];
+  if (!existsSync(pathOf(data))) {
+    console.log(`generating ${pathOf(data)} …`);
+    await generate({ records, charset, path: pathOf(data) });
+  }
+}
+
+function runContender(contender, data) {
+  const { records, charset } = DATA[data];
+  const child = spawnSync(process.execPath, [`${here}contender.mjs`, contender, pathOf(data), charset, String(records)], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  const line = child.stdout.trim().split('\n').pop();
+  try {
+    return JSON.parse(line);
+  } catch {
+    return { ms: NaN, maxRssMB: NaN, records: 0, ok: false, note: (child.stderr || `exit ${child.status}`).trim().split('\n').pop().slice(0, 120) };
+  }
+}
+
+const results = {};
+for (const { data, contenders, rounds, once = [] } of PLAN) {
+  results[data] = {};
+  for (let round = 0; round < rounds; round++) {
+    for (const contender of contenders) {
+      if (round > 0 && once.includes(contender)) continue;
+      const outcome = runContender(contender, data);
+      console.log(data, contender, JSON.stringify(outcome));
+      const best = results[data][contender];
+      // Fastest run for time (the machine is shared), highest for memory.
+      if (best === undefined) results[data][contender] = { ...outcome, runs: 1 };
+      else {
+        best.runs++;
+        if (!(outcome.ms >= best.ms)) Object.assign(best, { ms: outcome.ms });
+        best.maxRssMB = Math.max(best.maxRssMB, outcome.maxRssMB);
+      }
+    }
+  }
+}
+
+const fmt = (value, digits = 2) => (Number.isFinite(value) ? value.toFixed(digits) : '—');
+const ratio = (a, b) => (Number.isFinite(a) && Number.isFinite(b) ? `${(a / b).toFixed(2)}×` : '—');
+
+function table(data) {
+  const rows = results[data];
+  const base = rows['json-parse']?.ms;
+  const mb = statSync(pathOf(data)).size / 1e6;
+  const lines = [
+    `### ${data} (${DATA[data].records.toLocaleString('en')} records, ${fmt(mb, 1)} MB, ${DATA[data].charset})`,
+    '',
+    '| contender | time (s) | MB/s | peak RSS (MB) | time vs json-parse | result |',
+    '|---|---:|---:|---:|---:|---|',
+  ];
+  for (const [contender, row] of Object.entries(rows)) {
+    const result = row.note ? `fails: ${row.note}` : `${row.ok ? 'ok' : 'NOT ok'}, ${row.records} records${row.issues ? ` (${row.issues})` : ''}`;
+    lines.push(`| ${contender} | ${fmt(row.ms / 1000)} | ${fmt(mb / (row.ms / 1000), 1)} | ${fmt(row.maxRssMB, 0)} | ${ratio(row.ms, base)} | ${result} |`);
+  }
+  return lines.join('\n');
+}
+
+const u = results['1m-utf8'];
+const g = results['1m-gbk'];
+const tenM = results['10m-utf8'];
+const check = (pass) => (pass ? '✅' : '❌');
+const targets = [
+  '| target | measured | |',
+  '|---|---|---|',
+  `| 1M UTF-8 validation ≤ 1.2× whole-file \`JSON.parse\` time | ${ratio(u.validator.ms, u['json-parse'].ms)} (${fmt(u.validator.ms / 1000)} s vs ${fmt(u['json-parse'].ms / 1000)} s) | ${check(u.validator.ms <= 1.2 * u['json-parse'].ms)} |`,
+  `| 1M UTF-8 peak RSS ≤ 250 MB | ${fmt(u.validator.maxRssMB, 0)} MB (whole-file JSON.parse: ${fmt(u['json-parse'].maxRssMB, 0)} MB) | ${check(u.validator.maxRssMB <= 250)} |`,
+  `| GBK ≤ 1.4× the UTF-8 time | ${ratio(g.validator.ms, u.validator.ms)} (${fmt(g.validator.ms / 1000)} s vs ${fmt(u.validator.ms / 1000)} s) | ${check(g.validator.ms <= 1.4 * u.validator.ms)} |`,
+];
+const tenMSection = tenM
+  ? [
+      table('10m-utf8'),
+      '',
+      `10M target (peak RSS ≤ 512 MB, uniqueness included): ${fmt(tenM.validator.maxRssMB, 0)} MB ${check(tenM.validator.maxRssMB <= 512 && tenM.validator.ok)}`,
+    ].join('\n')
+  : undefined;
+
+const resultsPath = `${here}RESULTS.md`;
+const previous = existsSync(resultsPath) ? readFileSync(resultsPath, 'utf8') : '';
+const kept = /<!-- 10m:start -->\n([\s\S]*?)\n<!-- 10m:end -->/.exec(previous)?.[1];
+const cpu = cpus()[0]?.model ?? 'unknown';
+const nproc = execFileSync('nproc', { encoding: 'utf8' }).trim();
+const markdown = `# @zhima/validator benchmark
+
+Generated by \`pnpm bench${quick ? ' --quick' : ''}\` on ${new Date().toISOString()}.
+Machine: ${nproc} cores (\`nproc\`), ${cpu}, ${fmt(totalmem() / 2 ** 30, 1)} GiB RAM, Node ${process.version};
+load average at the end of the run ${loadavg().map((n) => n.toFixed(2)).join(' / ')} (the machine is shared with other jobs,
+so absolute times vary; the ratios come from the same run). Times are the fastest of the runs, RSS the highest.
+
+Each contender runs in its own child process and reports \`process.resourceUsage().maxRSS\`:
+- **json-parse**: \`readFile\` + \`TextDecoder\` (fatal) + \`JSON.parse\` of the whole file — the baseline.
+- **json-parse+check**: the same plus a straightforward check (keys equal columns, primary keys in a JS \`Set\`, count).
+- **streamparser** / **stream-json**: the streaming parsers \`@streamparser/json\` and \`stream-json\` with the same check.
+- **validator**: \`validateFile\` from \`@zhima/validator/node\` (all file rules, exact primary-key uniqueness).
+- **validator+rules**: the same with \`loanTemplateRules\` (ID numbers, code lists, amounts, dates).
+
+Files: realistic loan records (valid PRC ID numbers, Chinese names) in the API page's 10 example columns,
+written by \`bench/generate.mjs\` into \`bench/data/\` (git-ignored).
+
+## Targets
+
+${targets.join('\n')}
+${tenMSection ? '' : '\n(10M run skipped with --quick; the section below is from the last full run.)\n'}
+## Results
+
+${table('100k-utf8')}
+
+${table('1m-utf8')}
+
+${table('1m-gbk')}
+
+<!-- 10m:start -->
+${tenMSection ?? kept ?? '10M run not done yet: run `pnpm bench` without --quick.'}
+<!-- 10m:end -->
+`;
+writeFileSync(resultsPath, markdown);
+console.log(markdown);
