@@ -76,6 +76,19 @@ describe('listen', () => {
     expect((await readAnswer(await fetch(urlCall(server.gatewayUrl)), { alipayPublicKey: sandbox.alipayPublicKey })).answer.code).toBe('10000');
   });
 
+  it('survives a client that hangs up mid-upload', async () => {
+    const call = urlCall(server.gatewayUrl);
+    await new Promise<void>((resolve) => {
+      const outgoing = httpRequest(call.url, { method: 'POST', headers: { 'content-type': 'multipart/form-data; boundary=x', 'content-length': String(512 * 1024) } });
+      outgoing.on('error', () => resolve());
+      outgoing.write(Buffer.alloc(64 * 1024, 0x61), () => {
+        outgoing.destroy();
+        resolve();
+      });
+    });
+    expect((await readAnswer(await fetch(urlCall(server.gatewayUrl)), { alipayPublicKey: sandbox.alipayPublicKey })).answer.code).toBe('10000');
+  });
+
   it('destroys the socket mid-body for the cut fault', async () => {
     const cutting = await createSandbox({ apps: [{ appId: APP_ID, publicKey: app.publicKey }], alipayPrivateKey: sandbox.alipayPrivateKey, alipayPublicKey: sandbox.alipayPublicKey, faults: { seed: 9, cut: 1 } });
     const cutServer = await cutting.listen({ port: 0, host: '127.0.0.1' });
