@@ -1,4 +1,4 @@
-import { generateKeyPair, type Charset } from '@zhima/core';
+import { generateKeyPair, ZhimaError, type Charset } from '@zhima/core';
 import type { FieldRules } from '@zhima/validator';
 import { Rejection, serviceUnavailable, type Answer, type AnswerPlacement } from './gateway/answers.js';
 import { identifyCaller, verifyCaller } from './gateway/authenticate.js';
@@ -139,6 +139,11 @@ function answerResponse({ bytes, charset, status, fault }: { bytes: Uint8Array; 
  */
 export async function createSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const { faults, rules, maxBodyBytes = 60 * 1024 * 1024, maxClockSkewMs = 15 * 60 * 1000, now = () => new Date() } = options;
+  for (const [name, value] of Object.entries({ maxBodyBytes, maxClockSkewMs })) {
+    if (!(Number.isSafeInteger(value) && value > 0)) {
+      throw new ZhimaError({ code: 'PARAM_INVALID', message: `${name} must be a positive integer, got ${value}.`, hint: 'Leave it out for the default (60 MiB bodies, 15 minutes of clock skew).' });
+    }
+  }
   const nextFault = createFaultPlan({ faults });
   const keys = await setupAlipayKeys(options);
   let appInfos: SandboxAppInfo[];

@@ -69,6 +69,12 @@ describe('bounded request bodies', () => {
   });
 });
 
+describe('option checks', () => {
+  it.each([{ maxBodyBytes: 0 }, { maxBodyBytes: Number.NaN }, { maxClockSkewMs: -1 }])('refuses %o', async (options) => {
+    await expect(sandboxWith(options)).rejects.toSatisfy((error) => ZhimaError.isInstance(error, 'PARAM_INVALID'));
+  });
+});
+
 describe('fault injection', () => {
   it('answers a signed 20000 isp.unknow-error in the method node', async () => {
     const sandbox = await sandboxWith({ faults: { seed: 1, unavailable: 1 } });
