@@ -51,6 +51,13 @@ const AFTER_ARRAY = 8;
 const TRAILING = 9;
 const FAILED = 10;
 
+// The opening's one-byte tokens: what each state expects, the state after it, and the problem otherwise.
+const SINGLE_TOKENS: Record<number, { byte: number; next: number; rule: StructureProblem['rule']; reason?: JsonSyntaxReason }> = {
+  [OPEN]: { byte: 0x7b, next: KEY, rule: 'file-prefix' },
+  [COLON]: { byte: 0x3a, next: ARRAY_OPEN, rule: 'json-syntax', reason: 'unexpected-character' },
+  [ARRAY_OPEN]: { byte: 0x5b, next: FIRST, rule: 'records-not-array' },
+};
+
 const MIN_SCAN_BYTES = 64 * 1024;
 const EMPTY = new Uint8Array(0);
 const RECORDS_KEY = [0x72, 0x65, 0x63, 0x6f, 0x72, 0x64, 0x73]; // records
@@ -262,13 +269,17 @@ export class FileScanner {
           this.state = OPEN;
           break;
         case OPEN:
-          if (byte !== 0x7b) {
-            this.problem('file-prefix', this.base + i, true);
+        case COLON:
+        case ARRAY_OPEN: {
+          const token = SINGLE_TOKENS[this.state]!;
+          if (byte !== token.byte) {
+            this.problem(token.rule, this.base + i, true, token.reason);
             break;
           }
-          this.state = KEY;
+          this.state = token.next;
           i++;
           break;
+        }
         case KEY: {
           if (byte !== 0x22) {
             this.problem(byte === 0x7d ? 'file-prefix' : 'json-syntax', this.base + i, true, byte === 0x7d ? undefined : 'unexpected-character');
@@ -294,22 +305,6 @@ export class FileScanner {
           i = close + 1;
           break;
         }
-        case COLON:
-          if (byte !== 0x3a) {
-            this.problem('json-syntax', this.base + i, true, 'unexpected-character');
-            break;
-          }
-          this.state = ARRAY_OPEN;
-          i++;
-          break;
-        case ARRAY_OPEN:
-          if (byte !== 0x5b) {
-            this.problem('records-not-array', this.base + i, true);
-            break;
-          }
-          this.state = FIRST;
-          i++;
-          break;
         case FIRST:
         case VALUE:
           if (byte === 0x5d) {

@@ -1,7 +1,7 @@
 import type { FieldCheck, FieldCheckContext, FieldProblem, FieldRules } from '../rules/field-check.js';
 import { bilingual, type Issue, type IssueCollector, type Severity } from '../report/issue.js';
 import { showValue } from '../report/mask.js';
-import { firstInvalidGbk, firstInvalidUtf8, type FileCharset } from '../scan/charset-bytes.js';
+import { firstInvalidByte, type FileCharset } from '../scan/charset-bytes.js';
 import {
   FileScanner,
   RECORD_HAS_NON_ASCII,
@@ -305,7 +305,7 @@ export class RecordChecker implements ScanListener {
   private sampleGbk(start: number, end: number): void {
     const bytes = this.scanner.buf;
     this.gbkSamples++;
-    if (firstInvalidUtf8({ bytes, start, end }) >= 0) return;
+    if (firstInvalidByte({ bytes, start, end, charset: 'UTF-8' }) >= 0) return;
     this.gbkSamplesUtf8++;
     if (this.gbkFirstSample === undefined) {
       let at = start;
@@ -319,13 +319,13 @@ export class RecordChecker implements ScanListener {
     const { recordStart: start, recordEnd: end } = this;
     const bytes = this.scanner.buf;
     const gbk = this.charset === 'GBK';
-    const bad = gbk ? firstInvalidGbk({ bytes, start, end }) : firstInvalidUtf8({ bytes, start, end });
+    const bad = firstInvalidByte({ bytes, start, end, charset: this.charset });
     const at = bad < 0 ? start : bad;
     this.add('error', () => {
       let hint = '';
       if (!this.charsetHintGiven) {
         this.charsetHintGiven = true;
-        const other = gbk ? firstInvalidUtf8({ bytes, start, end }) : firstInvalidGbk({ bytes, start, end });
+        const other = firstInvalidByte({ bytes, start, end, charset: gbk ? 'UTF-8' : 'GBK' });
         if (other < 0) hint = gbk ? bilingual('；内容像是 UTF-8，请检查 fileCharset', '; the bytes look like UTF-8: check fileCharset') : bilingual('；内容像是 GBK，请把 fileCharset 设为 GBK', '; the bytes look like GBK: set fileCharset to GBK');
       }
       const byte = bytes[at]!.toString(16).toUpperCase().padStart(2, '0');
