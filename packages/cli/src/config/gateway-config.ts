@@ -1,0 +1,164 @@
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { normalizeCharset, PRODUCTION_GATEWAY, type Charset, type SignType } from '@zhima/core';
+import type { CliIo } from '../io.js';
+import { UsageError } from '../usage-error.js';
+import type { ConfigFile } from './config-file.js';
+
+/**
+ * Who calls the gateway and how, resolved from flags, then environment variables, then the config file.
+ * `privateKey` holds key text: pass it to the client, never print it.
+ *
+ * @example
+ * ```ts
+ * const client = createClient({ ...gatewayConfig, transport });
+ * ```
+ */
+export interface GatewayConfig {
+  appId: string;
+  privateKey: string;
+  /** Absent when the command does not verify answers (`--dry-run`, `sign`). */
+  alipayPublicKey: string | undefined;
+  gateway: string;
+  signType: SignType;
+  charset: Charset;
+  appAuthToken: string | undefined;
+}
+
+/**
+ * The flags that override the environment and the config file.
+ *
+ * @example
+ * ```ts
+ * const flags: GatewayFlags = { 'app-id': '2021000000000001', gateway: 'http://127.0.0.1:8787/gateway.do' };
+ * ```
+ */
+export interface GatewayFlags {
+  'app-id'?: string;
+  'private-key-file'?: string;
+  'alipay-public-key-file'?: string;
+  gateway?: string;
+  'sign-type'?: string;
+  charset?: string;
+}
+
+const KEY_HINT =
+  'Set ZHIMA_PRIVATE_KEY_FILE (or pass --private-key-file, or "privateKeyFile" in zhima.config.json); `zhima keys generate` makes a key pair.';
+
+/**
+ * What to do when no Alipay public key is configured.
+ *
+ * @example
+ * ```ts
+ * throw new UsageError({ message: 'No Alipay public key.', hint: PUBLIC_KEY_HINT });
+ * ```
+ */
+export const PUBLIC_KEY_HINT =
+  'Set ZHIMA_ALIPAY_PUBLIC_KEY_FILE (the 支付宝公钥 from the console, not your app public key), or pass --alipay-public-key-file.';
+
+async function readKeyFile({ path, io, what }: { path: string; io: CliIo; what: string }): Promise<string> {
+  try {
+    return await readFile(resolve(io.cwd, path), 'utf8');
+  } catch (error) {
+    throw new UsageError({ message: `Cannot read the ${what} file ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.` });
+  }
+}
+
+function firstDefined<T>(...values: (T | undefined)[]): T | undefined {
+  return values.find((value) => value !== undefined && value !== '');
+}
+
+/**
+ * Parses a sign type name.
+ *
+ * @example
+ * ```ts
+ * toSignType('rsa2'); // 'RSA2'
+ * ```
+ */
+export function toSignType(value: string): SignType {
+  const upper = value.toUpperCase();
+  if (upper !== 'RSA2' && upper !== 'RSA') throw new UsageError({ message: `The sign type must be RSA2 or RSA, got "${value}".` });
+  return upper;
+}
+
+type Sources = { flags: GatewayFlags; file: ConfigFile; io: CliIo };
+
+/**
+ * The private key text: `--private-key-file`, `ZHIMA_PRIVATE_KEY_FILE`, `ZHIMA_PRIVATE_KEY`, then the
+ * config file's `privateKeyFile`. Throws `UsageError` saying what to set when there is none.
+ *
+ * @example
+ * ```ts
+ * const privateKey = await resolvePrivateKey({ flags: values, file, io });
+ * ```
+ */
+export async function resolvePrivateKey({ flags, file, io }: Sources): Promise<string> {
+  const path = firstDefined(flags['private-key-file'], io.env.ZHIMA_PRIVATE_KEY_FILE);
+  if (path !== undefined) return readKeyFile({ path, io, what: 'private key' });
+  const inline = firstDefined(io.env.ZHIMA_PRIVATE_KEY);
+  if (inline !== undefined) return inline;
+  if (file.privateKeyFile !== undefined) return readKeyFile({ path: file.privateKeyFile, io, what: 'private key' });
+  throw new UsageError({ message: 'No private key.', hint: KEY_HINT });
+}
+
+/**
+ * The Alipay public key (支付宝公钥) that answers are verified with, if configured.
+ *
+ * @example
+ * ```ts
+ * const alipayPublicKey = await resolveAlipayPublicKey({ flags: values, file, io });
+ * ```
+ */
+export async function resolveAlipayPublicKey({ flags, file, io }: Sources): Promise<string | undefined> {
+  const path = firstDefined(flags['alipay-public-key-file'], io.env.ZHIMA_ALIPAY_PUBLIC_KEY_FILE);
+  if (path !== undefined) return readKeyFile({ path, io, what: 'Alipay public key' });
+  const inline = firstDefined(io.env.ZHIMA_ALIPAY_PUBLIC_KEY);
+  if (inline !== undefined) return inline;
+  if (file.alipayPublicKeyFile !== undefined) return readKeyFile({ path: file.alipayPublicKeyFile, io, what: 'Alipay public key' });
+  return file.alipayPublicKey;
+}
+
+/**
+ * The sign type and request charset.
+ *
+ * @example
+ * ```ts
+ * const { signType, charset } = resolveEncoding({ flags: { 'sign-type': 'RSA' }, file: {}, io }); // 'RSA', 'utf-8'
+ * ```
+ */
+export function resolveEncoding({ flags, file, io }: Sources): { signType: SignType; charset: Charset } {
+  const name = firstDefined(flags.charset, io.env.ZHIMA_CHARSET, file.charset) ?? 'utf-8';
+  let charset: Charset;
+  try {
+    charset = normalizeCharset({ charset: name });
+  } catch {
+    throw new UsageError({ message: `The request charset must be utf-8, gbk or gb2312, got "${name}".` });
+  }
+  return { signType: toSignType(firstDefined(flags['sign-type'], io.env.ZHIMA_SIGN_TYPE, file.signType) ?? 'RSA2'), charset };
+}
+
+/**
+ * Resolves everything a client needs; throws `UsageError` naming the variable to set when something
+ * needed is missing.
+ *
+ * @example
+ * ```ts
+ * const config = await resolveGatewayConfig({ flags: values, file: await loadConfigFile({ path: values.config, io }), io, needsAlipayPublicKey: true });
+ * ```
+ */
+export async function resolveGatewayConfig({ flags, file, io, needsAlipayPublicKey }: Sources & { needsAlipayPublicKey: boolean }): Promise<GatewayConfig> {
+  const appId = firstDefined(flags['app-id'], io.env.ZHIMA_APP_ID, file.appId);
+  if (appId === undefined) throw new UsageError({ message: 'No app id.', hint: 'Set ZHIMA_APP_ID, pass --app-id, or put "appId" in zhima.config.json.' });
+  const privateKey = await resolvePrivateKey({ flags, file, io });
+  const alipayPublicKey = await resolveAlipayPublicKey({ flags, file, io });
+  if (alipayPublicKey === undefined && needsAlipayPublicKey) throw new UsageError({ message: 'No Alipay public key to verify answers with.', hint: PUBLIC_KEY_HINT });
+  return {
+    appId,
+    privateKey,
+    alipayPublicKey,
+    gateway: firstDefined(flags.gateway, io.env.ZHIMA_GATEWAY, file.gateway) ?? PRODUCTION_GATEWAY,
+    ...resolveEncoding({ flags, file, io }),
+    appAuthToken: firstDefined(io.env.ZHIMA_APP_AUTH_TOKEN, file.appAuthToken),
+  };
+}

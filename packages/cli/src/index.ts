@@ -1,0 +1,15 @@
+export { runCli, USAGE } from './run-cli.js';
+export { EXIT, type CliIo } from './io.js';
+export { UsageError } from './usage-error.js';
+export { validateCommand } from './commands/validate.js';
+export { sendCommand, type SendSummary } from './commands/send.js';
+export { signCommand, parseParams } from './commands/sign.js';
+export { verifyResponseCommand } from './commands/verify-response.js';
+export { keysCommand } from './commands/keys.js';
+export { sandboxCommand, startSandbox, type StartedSandbox } from './commands/sandbox.js';
+export { loadConfigFile, checkConfigFile, type ConfigFile } from './config/config-file.js';
+export { resolveGatewayConfig, type GatewayConfig } from './config/gateway-config.js';
+export { resolveRecordsConfig, type RecordsConfig } from './config/records-config.js';
+export { openJournal, type Journal, type JournalEntry } from './upload/journal.js';
+export { formatError } from './output/format-error.js';
+export { formatReport } from './output/format-report.js';

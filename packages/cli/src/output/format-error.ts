@@ -1,0 +1,25 @@
+import { GatewayError, TransportError, ZhimaError } from '@zhima/core';
+import { UsageError } from '../usage-error.js';
+
+/**
+ * Turns any error into what a person needs: the stable code, the message and the hint (what to do).
+ * Errors from `@zhima/core` never carry key material, so this is safe to print.
+ *
+ * @example
+ * ```ts
+ * io.stderr.write(formatError(error));
+ * // error GATEWAY_ERROR: zhima.data.batch.feedback failed: 40002 Invalid Arguments (isv.invalid-signature …)
+ * //   hint: 验签失败… / Signature rejected: …
+ * ```
+ */
+export function formatError(error: unknown): string {
+  if (error instanceof UsageError) return `usage error: ${error.message}\n${error.hint ? `  ${error.hint.replaceAll('\n', '\n  ')}\n` : ''}`;
+  if (ZhimaError.isInstance(error)) {
+    const details = [
+      TransportError.isInstance(error) ? `reason ${error.reason}` : undefined,
+      GatewayError.isInstance(error) ? `gateway code ${error.gatewayCode}${error.subCode ? `, sub_code ${error.subCode}` : ''}${error.verified ? '' : ', unsigned answer'}` : undefined,
+    ].filter(Boolean);
+    return `error ${error.code}: ${error.message}\n${details.length > 0 ? `  (${details.join('; ')})\n` : ''}${error.hint ? `  hint: ${error.hint}\n` : ''}`;
+  }
+  return `error: ${error instanceof Error ? error.message : String(error)}\n`;
+}

@@ -1,0 +1,43 @@
+import type { Issue, ValidationReport } from '@zhima/validator';
+import { formatBytes } from './progress-bar.js';
+
+const EXAMPLES_PER_GROUP = 5;
+
+function where(issue: Issue): string {
+  const parts = [
+    issue.recordIndex === undefined ? undefined : `record ${issue.recordIndex}`,
+    issue.line === undefined ? undefined : `line ${issue.line}${issue.column === undefined ? '' : `:${issue.column}`}`,
+    issue.field === undefined ? undefined : `field ${issue.field}`,
+  ].filter(Boolean);
+  return parts.length > 0 ? `${parts.join(', ')}: ` : '';
+}
+
+/**
+ * A validation report for people: a verdict line, then issues grouped by gateway code and rule, most
+ * frequent first, a few examples each (personal data is already masked by the validator).
+ *
+ * @example
+ * ```ts
+ * io.stdout.write(formatReport({ name: 'records.json', report }));
+ * ```
+ */
+export function formatReport({ name, report }: { name: string; report: ValidationReport }): string {
+  const verdict = report.ok ? 'OK, the gateway would accept it' : 'REJECTED, the gateway would refuse it';
+  const lines = [
+    `${name}: ${verdict}`,
+    `  ${report.recordCount} records, ${formatBytes(report.bytes)}; ${report.errorCount} errors, ${report.warningCount} warnings`,
+  ];
+  const groups = new Map<string, Issue[]>();
+  for (const issue of report.issues) {
+    const key = `${issue.severity} ${issue.code} · ${issue.rule}`;
+    groups.set(key, [...(groups.get(key) ?? []), issue]);
+  }
+  const ordered = [...groups].sort(([a, x], [b, y]) => Number(a.startsWith('warning')) - Number(b.startsWith('warning')) || y.length - x.length);
+  for (const [key, issues] of ordered) {
+    lines.push('', `  ${key} (${issues.length})`);
+    for (const issue of issues.slice(0, EXAMPLES_PER_GROUP)) lines.push(`    ${where(issue)}${issue.message}`);
+    if (issues.length > EXAMPLES_PER_GROUP) lines.push(`    … and ${issues.length - EXAMPLES_PER_GROUP} more`);
+  }
+  if (report.truncated) lines.push('', `  (only the first ${report.issues.length} issues are listed; the counts above include all of them)`);
+  return `${lines.join('\n')}\n`;
+}
