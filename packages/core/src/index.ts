@@ -11,7 +11,7 @@ export { percentEncode, encodeForm } from './encoding/url.js';
 // Parameters and signing
 export { formatTimestamp } from './params/timestamp.js';
 export { buildSignContent, type SignParams } from './params/sign-content.js';
-export { RsaKey, importPrivateKey, importPublicKey, type KeyFormat, type PrivateKeyInput, type PublicKeyInput, type SignType } from './crypto/keys.js';
+export { RsaKey, derivePublicKey, importPrivateKey, importPublicKey, type KeyFormat, type PrivateKeyInput, type PublicKeyInput, type SignType } from './crypto/keys.js';
 export { signContent, verifySignature, type SignOptions, type VerifySignatureOptions } from './crypto/sign.js';
 export { generateKeyPair, type GeneratedKeyPair } from './crypto/generate-key-pair.js';
 export { toPem } from './crypto/pem.js';

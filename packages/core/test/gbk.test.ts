@@ -44,3 +44,13 @@ describe('charset handling', () => {
     expect(() => decodeText({ bytes: Uint8Array.of(0xff, 0xfe), charset: 'utf-8' })).toThrow(/not valid utf-8/);
   });
 });
+
+describe('decodeText GBK strictness', () => {
+  it.each([
+    ['FF FF (ICU maps it to a private-use character)', [0xff, 0xff]],
+    ['a lone lead byte', [0x81]],
+    ['a lead byte before ASCII', [0x81, 0x20]],
+  ])('rejects %s', (_name, bytes) => {
+    expect(() => decodeText({ bytes: Uint8Array.from(bytes), charset: 'gbk' })).toThrow(/not valid gbk/);
+  });
+});

@@ -1,6 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { ZhimaError, importPrivateKey, importPublicKey, signContent, verifySignature } from '../src/index.js';
+import { ZhimaError, derivePublicKey, importPrivateKey, importPublicKey, signContent, verifySignature } from '../src/index.js';
 import { makeCertificateFixture } from './fixtures/certificates.js';
 import { makeKeyFixture } from './fixtures/keys.js';
 import { rejectionOf } from './fixtures/caught.js';
@@ -110,5 +110,18 @@ describe('bad keys give KEY_INVALID errors that say what was found and never ech
   it('a non-extractable CryptoKey imported for the other hash', async () => {
     const sha1Key = await crypto.subtle.importKey('pkcs8', keys.privateDer, { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-1' }, false, ['sign']);
     await keyError(() => signContent('a=1', { privateKey: sha1Key, signType: 'RSA2' }));
+  });
+});
+
+describe('derivePublicKey', () => {
+  it.each([...Object.entries(keys.privateKeys), ['jwk', keys.privateJwk] as const])('gives the SPKI node:crypto derives, from a %s private key', async (_format, privateKey) => {
+    const publicKey = await derivePublicKey({ privateKey });
+    expect(Buffer.from(publicKey.spki!).toString('base64')).toBe(keys.publicKeys['spki-base64']);
+    expect(publicKey.modulusLength).toBe(2048);
+  });
+
+  it('refuses a CryptoKey, whose public half it cannot see', async () => {
+    const cryptoKey = await crypto.subtle.importKey('pkcs8', keys.privateDer, { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' }, false, ['sign']);
+    await keyError(() => derivePublicKey({ privateKey: cryptoKey }));
   });
 });

@@ -46,14 +46,17 @@ export class RsaKey<T extends 'private' | 'public' = 'private' | 'public'> {
   readonly type: T;
   readonly format: KeyFormat;
   readonly modulusLength: number;
+  /** The public half as SPKI DER (public information), when the key's format carries it. */
+  readonly spki: Uint8Array | undefined;
   readonly #source: KeySource;
   readonly #imported = new Map<SignType, Promise<CryptoKey>>();
 
   /** @internal Use {@link importPrivateKey} / {@link importPublicKey}. */
-  constructor({ type, format, modulusLength, source }: { type: T; format: KeyFormat; modulusLength: number; source: KeySource }) {
+  constructor({ type, format, modulusLength, spki, source }: { type: T; format: KeyFormat; modulusLength: number; spki: Uint8Array | undefined; source: KeySource }) {
     this.type = type;
     this.format = format;
     this.modulusLength = modulusLength;
+    this.spki = spki;
     this.#source = source;
   }
 
@@ -139,7 +142,13 @@ interface Classified {
   encoding: 'pkcs1' | 'pkcs8' | 'spki' | 'certificate';
   /** PKCS#8 for private keys, SPKI for public ones. */
   der: Uint8Array;
+  spki: Uint8Array;
   modulusLength: number;
+}
+
+function spkiOf(modulus: DerElement | undefined, exponent: DerElement | undefined): Uint8Array {
+  if (modulus?.tag !== TAG.INTEGER || exponent?.tag !== TAG.INTEGER) throw new DerError('no RSA modulus and exponent');
+  return encodeElement(TAG.SEQUENCE, RSA_ALGORITHM_IDENTIFIER, encodeElement(TAG.BIT_STRING, Uint8Array.of(0), encodeElement(TAG.SEQUENCE, modulus.raw, exponent.raw)));
 }
 
 function modulusBits(modulus: DerElement | undefined): number {
@@ -171,20 +180,20 @@ function classifyDer(der: Uint8Array): Classified {
   if (tags.length >= 3 && tags[0] === TAG.INTEGER && tags[1] === TAG.SEQUENCE && tags[2] === TAG.OCTET_STRING) {
     requireRsaAlgorithm(children[1]!);
     const inner = readChildren(readSingle(children[2]!.content));
-    return { type: 'private', encoding: 'pkcs8', der, modulusLength: modulusBits(inner[1]) };
+    return { type: 'private', encoding: 'pkcs8', der, spki: spkiOf(inner[1], inner[2]), modulusLength: modulusBits(inner[1]) };
   }
   if (tags.length === 9 && tags.every((tag) => tag === TAG.INTEGER)) {
     const pkcs8 = encodeElement(TAG.SEQUENCE, encodeElement(TAG.INTEGER, Uint8Array.of(0)), RSA_ALGORITHM_IDENTIFIER, encodeElement(TAG.OCTET_STRING, der));
-    return { type: 'private', encoding: 'pkcs1', der: pkcs8, modulusLength: modulusBits(children[1]) };
+    return { type: 'private', encoding: 'pkcs1', der: pkcs8, spki: spkiOf(children[1], children[2]), modulusLength: modulusBits(children[1]) };
   }
   if (shape === `${TAG.SEQUENCE},${TAG.BIT_STRING}`) {
     requireRsaAlgorithm(children[0]!);
     const inner = readChildren(readSingle(children[1]!.content.subarray(1)));
-    return { type: 'public', encoding: 'spki', der, modulusLength: modulusBits(inner[0]) };
+    return { type: 'public', encoding: 'spki', der, spki: der, modulusLength: modulusBits(inner[0]) };
   }
   if (shape === `${TAG.INTEGER},${TAG.INTEGER}`) {
-    const spki = encodeElement(TAG.SEQUENCE, RSA_ALGORITHM_IDENTIFIER, encodeElement(TAG.BIT_STRING, Uint8Array.of(0), der));
-    return { type: 'public', encoding: 'pkcs1', der: spki, modulusLength: modulusBits(children[0]) };
+    const spki = spkiOf(children[0], children[1]);
+    return { type: 'public', encoding: 'pkcs1', der: spki, spki, modulusLength: modulusBits(children[0]) };
   }
   if (shape === `${TAG.SEQUENCE},${TAG.SEQUENCE},${TAG.BIT_STRING}`) {
     const { subjectPublicKeyInfo } = readCertificate(der);
@@ -225,8 +234,12 @@ function isCryptoKey(value: unknown): value is CryptoKey {
   return typeof value === 'object' && value !== null && 'algorithm' in value && 'usages' in value && 'type' in value && 'extractable' in value;
 }
 
-function jwkModulusLength(jwk: JsonWebKey): number {
-  return jwk.n ? Math.floor((jwk.n.replace(/=+$/, '').length * 6) / 8) * 8 : 0;
+function base64UrlInteger(text: string | undefined): DerElement | undefined {
+  if (text === undefined) return undefined;
+  const bytes = base64ToBytes({ text: text.replace(/-/g, '+').replace(/_/g, '/') });
+  // DER integers are signed: a leading 1 bit needs a zero byte in front.
+  const content = bytes[0]! & 0x80 ? Uint8Array.of(0, ...bytes) : bytes;
+  return readSingle(encodeElement(TAG.INTEGER, content));
 }
 
 async function importKey(input: unknown, expected: 'private' | 'public'): Promise<RsaKey> {
@@ -240,7 +253,7 @@ async function importKey(input: unknown, expected: 'private' | 'public'): Promis
     }
     const type = input.type === 'private' ? 'private' : 'public';
     checkRole(type, expected, 'crypto-key');
-    return new RsaKey({ type, format: 'crypto-key', modulusLength: (input.algorithm as RsaHashedKeyAlgorithm).modulusLength, source: { cryptoKey: input } });
+    return new RsaKey({ type, format: 'crypto-key', modulusLength: (input.algorithm as RsaHashedKeyAlgorithm).modulusLength, spki: undefined, source: { cryptoKey: input } });
   }
   let classified: Classified;
   let format: KeyFormat;
@@ -258,14 +271,15 @@ async function importKey(input: unknown, expected: 'private' | 'public'): Promis
     if (jwk.kty !== 'RSA') throw keyError(`The JWK is of type ${jwk.kty}, not RSA.`, UNREADABLE_HINT);
     const type = jwk.d === undefined ? 'public' : 'private';
     checkRole(type, expected, 'jwk');
-    const key = new RsaKey({ type, format: 'jwk', modulusLength: jwkModulusLength(jwk), source: { jwk } });
+    const modulus = base64UrlInteger(jwk.n);
+    const key = new RsaKey({ type, format: 'jwk', modulusLength: modulusBits(modulus), spki: spkiOf(modulus, base64UrlInteger(jwk.e)), source: { jwk } });
     await key.cryptoKey({ signType: 'RSA2' });
     return key;
   } else {
     throw keyError(`Expected a key, got ${input === null ? 'null' : typeof input}.`, UNREADABLE_HINT);
   }
   checkRole(classified.type, expected, format);
-  const key = new RsaKey({ type: classified.type, format, modulusLength: classified.modulusLength, source: { der: classified.der } });
+  const key = new RsaKey({ type: classified.type, format, modulusLength: classified.modulusLength, spki: classified.spki, source: { der: classified.der } });
   // Import now so a broken key fails at setup, not on the first request.
   await key.cryptoKey({ signType: 'RSA2' });
   return key;
@@ -309,4 +323,22 @@ export async function importPrivateKey({ key }: { key: PrivateKeyInput }): Promi
  */
 export async function importPublicKey({ key }: { key: PublicKeyInput }): Promise<RsaKey<'public'>> {
   return (await importKey(key, 'public')) as RsaKey<'public'>;
+}
+
+/**
+ * The public key that belongs to a private key (from its modulus and exponent), e.g. to print the app
+ * public key for the Alipay console or to check that a key pair matches.
+ *
+ * @example
+ * ```ts
+ * const publicKey = await derivePublicKey({ privateKey: process.env.ZHIMA_PRIVATE_KEY! });
+ * console.log(toPem({ label: 'PUBLIC KEY', der: publicKey.spki! }));
+ * ```
+ */
+export async function derivePublicKey({ privateKey }: { privateKey: PrivateKeyInput }): Promise<RsaKey<'public'>> {
+  const key = await importPrivateKey({ key: privateKey });
+  if (key.spki === undefined) {
+    throw keyError('A CryptoKey does not reveal its public half here.', 'Pass the private key as PEM, base64, DER or JWK, or give the public key separately.');
+  }
+  return importPublicKey({ key: key.spki });
 }

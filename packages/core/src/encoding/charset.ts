@@ -65,9 +65,24 @@ export function decodeText({ bytes, charset }: { bytes: Uint8Array; charset: Cha
   } catch (cause) {
     throw unsupportedCharset(normalized, cause);
   }
+  const invalid = (cause?: unknown) => new ZhimaError({ code: 'PARAM_INVALID', message: `The bytes are not valid ${normalized}.`, cause });
+  let text: string;
   try {
-    return decoder.decode(bytes);
+    text = decoder.decode(bytes);
   } catch (cause) {
-    throw new ZhimaError({ code: 'PARAM_INVALID', message: `The bytes are not valid ${normalized}.`, cause });
+    throw invalid(cause);
+  }
+  // ICU's GBK decoder maps some invalid sequences (e.g. FF FF) to private-use characters even when
+  // fatal; bytes that do not survive a round trip are not GBK by the WHATWG rules the gateway follows.
+  if (normalized !== 'utf-8' && !gbkRoundTrips(text, bytes)) throw invalid();
+  return text;
+}
+
+function gbkRoundTrips(text: string, bytes: Uint8Array): boolean {
+  try {
+    const again = encodeGbk({ text });
+    return again.length === bytes.length && again.every((byte, i) => byte === bytes[i]);
+  } catch {
+    return false;
   }
 }
