@@ -1,9 +1,11 @@
 import {
+  derivePublicKey,
   generateKeyPair,
   getCertificateSn,
   getRootCertificateSn,
   importPrivateKey,
   importPublicKey,
+  toPem,
   ZhimaError,
   type PrivateKeyInput,
   type PublicKeyInput,
@@ -37,7 +39,7 @@ export type SandboxApp = {
 export interface AlipayKeyOptions {
   /** The key the sandbox signs answers with. Generated (RSA-2048) when absent. */
   alipayPrivateKey?: PrivateKeyInput;
-  /** Its public key, handed to clients as `sandbox.alipayPublicKey`. Required with `alipayPrivateKey` unless `alipayCertificate` is given. */
+  /** Its public key, handed to clients as `sandbox.alipayPublicKey`; derived from `alipayPrivateKey` when absent. */
   alipayPublicKey?: string;
   /** Certificate mode: the Alipay public-key certificate (PEM) whose key is `alipayPrivateKey`. */
   alipayCertificate?: string;
@@ -92,10 +94,8 @@ export async function setupAlipayKeys(options: AlipayKeyOptions): Promise<Alipay
       alipayRootCertSn,
     };
   }
-  const publicKey = alipayPublicKey ?? alipayCertificate;
-  if (publicKey === undefined) {
-    throw configError('alipayPrivateKey was given without alipayPublicKey.', 'Pass the matching public key as alipayPublicKey (clients verify answers with it), or omit both to have keys generated.');
-  }
+  // Without a public key or certificate, hand clients the public half of the private key.
+  const publicKey = alipayPublicKey ?? alipayCertificate ?? toPem({ label: 'PUBLIC KEY', der: (await derivePublicKey({ privateKey: alipayPrivateKey })).spki! });
   await importPublicKey({ key: publicKey });
   return { privateKey: await importPrivateKey({ key: alipayPrivateKey }), publicKey, generatedPrivateKey: undefined, alipayCertSn, alipayRootCertSn };
 }
