@@ -1,5 +1,9 @@
-// One benchmark client process: `upload-client.ts <variant> <sink-url> <file> <warm-up-file>`. Warms up
-// on the small file (so the big one's memory is not already in the heap), then uploads the big file once as a multipart-like body streamed from disk, sampling RSS, and prints one JSON line.
+// A benchmark client process, in one of two modes:
+//   rss <variant> <sink-url> <file> <warm-up-file>: warm up on the small file (so the big one's memory is
+//     not already in the heap), then upload the big file once, sampling RSS; prints one JSON line.
+//   timing <sink-url> <file> <iterations>: warm every variant up on the big file, then run the variants
+//     in rotating order <iterations> times; prints one JSON line of times per variant. Interleaving in
+//     one process lets pairs of uploads share the machine's load of the moment.
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
@@ -7,7 +11,8 @@ import type { Transport } from '@zhima/core';
 import { createFetchTransport } from '../src/index.js';
 import { createFileBody } from '../src/testing/index.js';
 
-const [variant = '', sinkUrl = '', filePath = '', warmUpPath = '', runs = '1'] = process.argv.slice(2);
+const [mode = '', ...args] = process.argv.slice(2);
+const sinkUrl = (mode === 'rss' ? args[1] : args[0]) ?? '';
 const BOUNDARY = '----zhima-bench-boundary';
 const encoder = new TextEncoder();
 
@@ -86,34 +91,54 @@ const uploads: Record<string, () => Promise<Upload>> = {
   'fetch adapter': async () => viaTransport(createFetchTransport()),
 };
 
-const makeUpload = uploads[variant];
-if (!makeUpload) throw new Error(`unknown variant ${variant}; one of ${Object.keys(uploads).join(', ')}`);
-const upload = await makeUpload();
 const bodyLength = async (path: string) => head.byteLength + (await stat(path)).size + tail.byteLength;
-const length = await bodyLength(filePath);
 
-// Warm-up: JIT, the connection and module loading are not what is being measured.
-const warmUpLength = await bodyLength(warmUpPath);
-for (let i = 0; i < 3; i += 1) await upload(warmUpPath, warmUpLength);
-(globalThis as { gc?: () => void }).gc?.();
-
-async function timedUpload(): Promise<number> {
+async function timedUpload(upload: Upload, path: string): Promise<number> {
+  const length = await bodyLength(path);
   const started = performance.now();
-  const receivedBytes = await upload(filePath, length);
+  const receivedBytes = await upload(path, length);
   const ms = performance.now() - started;
-  if (receivedBytes !== length) throw new Error(`${variant}: sink received ${receivedBytes} of ${length} bytes`);
+  if (receivedBytes !== length) throw new Error(`sink received ${receivedBytes} of ${length} bytes`);
   return ms;
 }
 
-const baselineRss = process.memoryUsage.rss();
-let peakRss = baselineRss;
-const sampler = setInterval(() => {
+async function measureRss([variant = '', , filePath = '', warmUpPath = '']: string[]) {
+  const makeUpload = uploads[variant];
+  if (!makeUpload) throw new Error(`unknown variant ${variant}; one of ${Object.keys(uploads).join(', ')}`);
+  const upload = await makeUpload();
+  for (let i = 0; i < 3; i += 1) await timedUpload(upload, warmUpPath);
+  (globalThis as { gc?: () => void }).gc?.();
+  const baselineRss = process.memoryUsage.rss();
+  let peakRss = baselineRss;
+  const sampler = setInterval(() => {
+    peakRss = Math.max(peakRss, process.memoryUsage.rss());
+  }, 2);
+  await timedUpload(upload, filePath);
+  clearInterval(sampler);
   peakRss = Math.max(peakRss, process.memoryUsage.rss());
-}, 2);
-const ms = [await timedUpload()];
-clearInterval(sampler);
-peakRss = Math.max(peakRss, process.memoryUsage.rss());
-for (let run = 1; run < Number(runs); run += 1) ms.push(await timedUpload());
+  return { variant, rssGrowthBytes: peakRss - baselineRss, bodyBytes: await bodyLength(filePath) };
+}
 
-console.log(JSON.stringify({ variant, ms, rssGrowthBytes: peakRss - baselineRss, bodyBytes: length }));
+async function measureTimes([, filePath = '', iterations = '1']: string[]) {
+  // The fetch variant goes first, so Node's fetch settles on its own dispatcher before undici is imported.
+  const variants = ['fetch adapter', ...Object.keys(uploads).filter((name) => name !== 'fetch adapter')];
+  const prepared: Array<[string, Upload]> = [];
+  for (const name of variants) {
+    const upload = await uploads[name]?.();
+    if (upload) {
+      for (let i = 0; i < 2; i += 1) await timedUpload(upload, filePath);
+      prepared.push([name, upload]);
+    }
+  }
+  const ms: Record<string, number[]> = Object.fromEntries(variants.map((name) => [name, []]));
+  for (let iteration = 0; iteration < Number(iterations); iteration += 1) {
+    for (let i = 0; i < prepared.length; i += 1) {
+      const [name, upload] = prepared[(iteration + i) % prepared.length] ?? prepared[0]!;
+      ms[name]?.push(await timedUpload(upload, filePath));
+    }
+  }
+  return { ms };
+}
+
+console.log(JSON.stringify(mode === 'rss' ? await measureRss(args) : await measureTimes(args)));
 process.exit(0);

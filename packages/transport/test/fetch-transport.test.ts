@@ -81,3 +81,17 @@ describe('createFetchTransport', () => {
     expect(progress).toEqual([{ sentBytes: 1000, totalBytes: 1000 }]);
   });
 });
+
+describe('createFetchTransport with a stream body answered by a redirect', () => {
+  const streamedPost = (url: string) => ({ method: 'POST' as const, url, headers: { 'content-length': '2' }, body: new Blob([new Uint8Array([1, 2])]).stream() });
+
+  it('fails with HTTP_STATUS by default, so that fetch need not keep a copy of the upload', async () => {
+    const error = await failure(createFetchTransport().send(streamedPost(`${server.url}/redirect`)));
+    expect(error).toMatchObject({ reason: 'HTTP_STATUS', retryable: false });
+  });
+
+  it("returns the 3xx as a response with streamRedirect: 'manual'", async () => {
+    const response = await createFetchTransport({ streamRedirect: 'manual' }).send(streamedPost(`${server.url}/redirect`));
+    expect(response.status).toBe(302);
+  });
+});

@@ -31,9 +31,17 @@ export interface FetchTransportOptions {
   timeoutMs?: number;
   /** Headers added to every request; the request's own headers win. */
   headers?: Record<string, string>;
+  /**
+   * What a redirect answer to a **stream** body does. `'error'` (default): it fails with reason
+   * `HTTP_STATUS`, and in exchange Node's fetch sends the stream without keeping a copy — with
+   * `'manual'` it tees the body to replay it on a redirect, holding the whole upload in memory until the
+   * request ends. `'manual'`: the 3xx is returned as a response, as for byte bodies; needed on
+   * Cloudflare Workers, which reject `redirect: 'error'`.
+   */
+  streamRedirect?: 'error' | 'manual';
 }
 
-type StreamingRequestInit = RequestInit & { duplex?: 'half' };
+type StreamingRequestInit = RequestInit & { duplex?: 'half'; window?: null };
 
 function lowerCaseKeys(headers: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value]));
@@ -74,7 +82,8 @@ async function readAll(body: ReadableStream<Uint8Array> | null, onChunk: () => v
 /**
  * A {@link Transport} on the runtime's `fetch`: no dependencies, for Node, Bun, Deno, Cloudflare Workers
  * and browsers. Stream bodies go out as they are read (`duplex: 'half'`) with the request's exact
- * `content-length`; redirects are returned, not followed; every HTTP status is returned as a response.
+ * `content-length`; redirects are never followed (returned for byte bodies; see `streamRedirect`); every
+ * other HTTP status is returned as a response.
  * Failures throw `TransportError` with a stable `reason`, fetch's generic "fetch failed" unwrapped to
  * its real cause.
  *
@@ -90,7 +99,7 @@ async function readAll(body: ReadableStream<Uint8Array> | null, onChunk: () => v
  * console.log(response.status, response.body.byteLength);
  * ```
  */
-export function createFetchTransport({ fetch: customFetch, timeoutMs = 60_000, headers = {} }: FetchTransportOptions = {}): Transport {
+export function createFetchTransport({ fetch: customFetch, timeoutMs = 60_000, headers = {}, streamRedirect = 'error' }: FetchTransportOptions = {}): Transport {
   const defaultHeaders = lowerCaseKeys(headers);
   // Called with `this` = globalThis: Cloudflare Workers throw "Illegal invocation" for a fetch
   // detached from the global scope, e.g. one stored on an options object.
@@ -122,6 +131,12 @@ export function createFetchTransport({ fetch: customFetch, timeoutMs = 60_000, h
           },
         });
         init.duplex = 'half';
+        if (streamRedirect === 'error') {
+          // The fetch standard clones (tees) the request body unless redirect is 'error' and window is
+          // null; undici does exactly that, and the unread branch buffers every chunk sent.
+          init.redirect = 'error';
+          init.window = null;
+        }
       } else {
         // Core's bytes are typed over any buffer; fetch takes them as they are (never shared memory here).
         init.body = request.body as Uint8Array<ArrayBuffer> | undefined;

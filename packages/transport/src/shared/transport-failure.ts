@@ -36,7 +36,9 @@ const REASON_BY_NAME: Readonly<Record<string, TransportErrorReason>> = {
 
 function reasonOf(error: unknown): TransportErrorReason | undefined {
   if (typeof error !== 'object' || error === null) return undefined;
-  const { code, name } = error as { code?: unknown; name?: unknown };
+  const { code, name, message } = error as { code?: unknown; name?: unknown; message?: unknown };
+  // undici's fetch with redirect: 'error' met a 3xx: an HTTP answer, just not one it may return.
+  if (message === 'unexpected redirect') return 'HTTP_STATUS';
   if (typeof code === 'string') {
     const byCode = REASON_BY_CODE[code] ?? (TLS_CODE.test(code) ? 'TLS' : undefined);
     if (byCode) return byCode;
