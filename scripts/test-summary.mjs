@@ -1,4 +1,4 @@
-// Sums vitest's own JSON reports (one per package, written by vitest.shared.ts) into the closing
+// Sums vitest's own JSON reports (one per package under packages/, apps/ and tooling/, written by vitest.shared.ts) into the closing
 // line CI reads. Counts come from the reports only; a package that ran no report is named.
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -8,7 +8,8 @@ let passed = 0;
 let failed = 0;
 let skipped = 0;
 const missing = [];
-for (const group of ['packages', 'apps']) {
+for (const group of ['packages', 'apps', 'tooling']) {
+  if (!existsSync(join(root, group))) continue;
   for (const name of readdirSync(join(root, group))) {
     const dir = join(root, group, name);
     if (!existsSync(join(dir, 'package.json')) || !existsSync(join(dir, 'vitest.config.ts'))) continue;

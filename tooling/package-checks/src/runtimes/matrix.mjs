@@ -1,0 +1,234 @@
+// `pnpm test:runtimes`: the packed packages on Node, Bun, Deno and workerd. One consumer project
+// (tarballs npm-installed), one set of inputs made here with independent tools (node:crypto signs
+// over iconv-lite bytes), one echo server on 127.0.0.1; every runtime runs checks.mjs against them.
+import { spawn } from 'node:child_process';
+import { constants, createPrivateKey, generateKeyPairSync, sign } from 'node:crypto';
+import { copyFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+import iconv from 'iconv-lite';
+import { createConsumerProject } from '../consumer-project.mjs';
+import { packAll } from '../workspace.mjs';
+import { installRuntimes } from './install-runtimes.mjs';
+import { CHECK_NAMES } from './check-names.mjs';
+
+const here = new URL('.', import.meta.url).pathname;
+export const RUNTIMES = ['node', 'bun', 'deno', 'workerd'];
+const MATRIX_PACKAGES = ['@zhima/core', '@zhima/validator', '@zhima/transport'];
+
+/** Sign vectors from node:crypto: deterministic PKCS#1 v1.5 signatures over the charset's bytes. */
+export function makeSignVectors() {
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const privatePkcs8Pem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+  const privatePkcs1Base64 = privateKey.export({ type: 'pkcs1', format: 'der' }).toString('base64');
+  const publicSpkiPem = publicKey.export({ type: 'spki', format: 'pem' }).toString();
+  const publicSpkiBase64 = publicKey.export({ type: 'spki', format: 'der' }).toString('base64');
+  const contents = [
+    'app_id=2021000000000001&biz_content={"records":1}&charset=utf-8&file_description=文件描述信息&method=zhima.data.batch.feedback&sign_type=RSA2&timestamp=2024-01-02 03:04:05&version=1.0',
+    'app_id=1&file_description=上报 a&b=c d+e%20&method=m&timestamp=2024-01-02 03:04:05',
+  ];
+  const vectors = [];
+  for (const charset of ['utf-8', 'gbk']) {
+    for (const signType of ['RSA2', 'RSA']) {
+      for (const [index, content] of contents.entries()) {
+        const bytes = charset === 'gbk' ? iconv.encode(content, 'gbk') : Buffer.from(content, 'utf8');
+        const signature = sign(signType === 'RSA2' ? 'sha256' : 'sha1', bytes, { key: createPrivateKey(privatePkcs8Pem), padding: constants.RSA_PKCS1_PADDING }).toString('base64');
+        vectors.push({
+          content,
+          charset,
+          signType,
+          privateKey: index === 0 ? privatePkcs8Pem : privatePkcs1Base64,
+          publicKey: index === 0 ? publicSpkiPem : publicSpkiBase64,
+          signature,
+        });
+      }
+    }
+  }
+  return vectors;
+}
+
+/** A small records file, valid, and the same file with a repeated primary key. */
+export function makeRecords() {
+  const records = Array.from({ length: 5 }, (_, k) => ({ order_no: `LN${k + 1}`, pay_month: '2025-01', user_name: '张三' }));
+  const duplicate = [...records, { ...records[2] }];
+  return {
+    valid: JSON.stringify({ records }),
+    duplicate: JSON.stringify({ records: duplicate }),
+    columns: 'order_no,pay_month,user_name',
+    primaryKeyColumns: 'order_no,pay_month',
+    count: records.length,
+  };
+}
+
+/** An echo server on 127.0.0.1: answers each POST with its method, size, content-length and checksum. */
+export async function startEchoServer() {
+  const server = createServer((request, response) => {
+    let length = 0;
+    let checksum = 0;
+    request.on('data', (chunk) => {
+      length += chunk.length;
+      for (const byte of chunk) checksum = (checksum + byte) % 65_521;
+    });
+    request.on('end', () => {
+      response.setHeader('content-type', 'application/json');
+      response.end(JSON.stringify({ method: request.method, length, checksum, contentLength: request.headers['content-length'] ?? null, transferEncoding: request.headers['transfer-encoding'] ?? null }));
+    });
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(undefined)));
+  const address = /** @type {import('node:net').AddressInfo} */ (server.address());
+  return { url: `http://127.0.0.1:${address.port}`, close: () => new Promise((resolve) => server.close(() => resolve(undefined))) };
+}
+
+/**
+ * Starts a command and collects its output; `done` never rejects.
+ * @param {{ command: string, args: string[], cwd: string, timeoutMs?: number, extraStdio?: number[] }} options
+ */
+function start({ command, args, cwd, timeoutMs = 120_000, extraStdio = [] }) {
+  const child = spawn(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe', ...extraStdio], env: { ...process.env, NO_COLOR: '1' } });
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (chunk) => (stdout += chunk));
+  child.stderr?.on('data', (chunk) => (stderr += chunk));
+  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+  /** @type {Promise<{ code: number | null, stdout: string, stderr: string }>} */
+  const done = new Promise((resolve) => {
+    child.on('error', (error) => resolve({ code: -1, stdout, stderr: `${stderr}${error.message}` }));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  }).finally(() => clearTimeout(timer));
+  return { child, done };
+}
+
+/**
+ * Turns a runtime's output into results; a crash fails every check with the runtime's own message.
+ * @param {{ stdout: string, stderr: string, code: number | null }} output
+ * @returns {import('./checks.mjs').CheckResult[]}
+ */
+function parseResults({ stdout, stderr, code }) {
+  const line = stdout.trim().split('\n').reverse().find((text) => text.startsWith('['));
+  if (line !== undefined) return JSON.parse(line);
+  const reason = `exit ${code}: ${(stderr || stdout).trim().split('\n').slice(0, 6).join(' | ').slice(0, 600)}`;
+  return CHECK_NAMES.map((check) => ({ check, ok: false, detail: reason }));
+}
+
+/**
+ * Runs the checks on workerd: bundles the worker with workerd's export conditions, serves it on a
+ * socket this process opened on 127.0.0.1:0 (passed as a file descriptor), and posts the input.
+ * @param {{ workerd: string, project: string, input: object }} options
+ */
+async function runOnWorkerd({ workerd, project, input }) {
+  await build({
+    entryPoints: [join(project, 'worker-entry.mjs')],
+    outfile: join(project, 'worker.js'),
+    bundle: true,
+    format: 'esm',
+    platform: 'neutral',
+    mainFields: ['module', 'main'],
+    conditions: ['workerd', 'worker', 'browser'],
+    target: 'es2022',
+    logLevel: 'silent',
+  });
+  writeFileSync(
+    join(project, 'config.capnp'),
+    `using Workerd = import "/workerd/workerd.capnp";
+const config :Workerd.Config = (
+  services = [
+    (name = "main", worker = (modules = [(name = "worker.js", esModule = embed "worker.js")], compatibilityDate = "2025-09-01", globalOutbound = "loopback")),
+    # The echo server is on 127.0.0.1, which workerd's default outbound refuses.
+    (name = "loopback", network = (allow = ["local", "private", "public"])),
+  ],
+  sockets = [(name = "http", service = "main")],
+);
+`,
+  );
+  const listener = createServer();
+  await new Promise((resolve) => listener.listen(0, '127.0.0.1', () => resolve(undefined)));
+  const port = /** @type {import('node:net').AddressInfo} */ (listener.address()).port;
+  // The listening socket's descriptor, shared with workerd as its fd 3 (Unix only).
+  const fd = /** @type {any} */ (listener)._handle.fd;
+  const server = start({ command: workerd, args: ['serve', 'config.capnp', '--socket-fd', 'http=3'], cwd: project, extraStdio: [fd] });
+  // workerd holds its own copy of the socket now; this process must stop accepting on it, or it
+  // would take some of the connections meant for workerd and leave them unanswered.
+  listener.close();
+  let exited;
+  void server.done.then((output) => (exited = output));
+  try {
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      try {
+        const response = await fetch(`http://127.0.0.1:${port}/`, { method: 'POST', body: JSON.stringify(input), signal: AbortSignal.timeout(90_000) });
+        const text = await response.text();
+        if (text.startsWith('[')) return JSON.parse(text);
+        return CHECK_NAMES.map((check) => ({ check, ok: false, detail: `HTTP ${response.status}: ${text.slice(0, 300)}` }));
+      } catch (error) {
+        // Until workerd accepts, connections fail; if it exited instead, its output says why.
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        if (exited !== undefined) return parseResults(exited);
+        if (Date.now() > deadline) return CHECK_NAMES.map((check) => ({ check, ok: false, detail: `workerd gave no answer: ${String(error)}` }));
+      }
+    }
+  } finally {
+    server.child.kill('SIGTERM');
+    await server.done;
+  }
+}
+
+/**
+ * Runs the matrix and returns results per runtime.
+ * @param {{ runtimes?: string[] }} [options]
+ * @returns {Promise<Record<string, import('./checks.mjs').CheckResult[]>>}
+ */
+export async function runMatrix({ runtimes = RUNTIMES } = {}) {
+  const binaries = installRuntimes();
+  const { folder, tarballs } = packAll();
+  const missing = MATRIX_PACKAGES.filter((name) => !tarballs.has(name));
+  if (missing.length > 0) throw new Error(`not built, cannot run the matrix: ${missing.join(', ')}`);
+  const project = createConsumerProject({ install: MATRIX_PACKAGES, tarballs, prefix: 'zhima-runtimes-' });
+  // The project is plain JavaScript modules; Deno and Bun read `type` like Node does.
+  writeFileSync(join(project, 'package.json'), JSON.stringify({ ...JSON.parse(readFileSync(join(project, 'package.json'), 'utf8')), type: 'module' }, null, 2));
+  for (const file of ['checks.mjs', 'check-names.mjs', 'cli-entry.mjs', 'worker-entry.mjs']) copyFileSync(join(here, file), join(project, file));
+  const echo = await startEchoServer();
+  const input = { vectors: makeSignVectors(), records: makeRecords(), echoUrl: echo.url };
+  const inputFile = join(project, 'input.json');
+  writeFileSync(inputFile, JSON.stringify(input));
+  const commands = {
+    node: { command: process.execPath, args: ['cli-entry.mjs', inputFile] },
+    bun: { command: binaries.bun, args: ['cli-entry.mjs', inputFile] },
+    deno: { command: binaries.deno, args: ['run', '--quiet', `--allow-read=${project}`, '--allow-net=127.0.0.1', 'cli-entry.mjs', inputFile] },
+  };
+  /** @type {Record<string, import('./checks.mjs').CheckResult[]>} */
+  const results = {};
+  try {
+    for (const runtime of runtimes) {
+      results[runtime] =
+        runtime === 'workerd'
+          ? await runOnWorkerd({ workerd: binaries.workerd, project, input })
+          : parseResults(await start({ ...commands[/** @type {'node' | 'bun' | 'deno'} */ (runtime)], cwd: project }).done);
+    }
+  } finally {
+    await echo.close();
+    rmSync(project, { recursive: true, force: true });
+    rmSync(folder, { recursive: true, force: true });
+  }
+  return results;
+}
+
+/**
+ * The runtime × check table, then the detail of every failure.
+ * @param {{ results: Record<string, import('./checks.mjs').CheckResult[]> }} options
+ */
+export function formatMatrix({ results }) {
+  const runtimes = Object.keys(results);
+  const lines = [`| check | ${runtimes.join(' | ')} |`, `| --- |${runtimes.map(() => ' --- |').join('')}`];
+  for (const check of CHECK_NAMES) {
+    lines.push(`| ${check} | ${runtimes.map((runtime) => (results[runtime]?.find((result) => result.check === check)?.ok ? 'pass' : 'FAIL')).join(' | ')} |`);
+  }
+  const failures = runtimes.flatMap((runtime) => results[runtime].filter((result) => !result.ok).map((result) => `- ${runtime} / ${result.check}: ${result.detail}`));
+  return [...lines, ...(failures.length > 0 ? ['', 'failures:', ...failures] : [])].join('\n');
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const results = await runMatrix({ runtimes: process.argv.length > 2 ? process.argv.slice(2) : RUNTIMES });
+  console.log(formatMatrix({ results }));
+  process.exitCode = Object.values(results).every((checks) => checks.every((result) => result.ok)) ? 0 : 1;
+}

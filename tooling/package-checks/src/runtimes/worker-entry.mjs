@@ -1,0 +1,9 @@
+// Entry for workerd: the harness POSTs the input JSON; the worker answers with the results.
+import { runChecks } from './checks.mjs';
+
+export default {
+  /** @param {Request} request */
+  async fetch(request) {
+    return Response.json(await runChecks(await request.json()));
+  },
+};

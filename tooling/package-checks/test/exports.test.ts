@@ -1,0 +1,32 @@
+// The public API of every published entry point, pinned: a removed or renamed export (or an
+// accidental new one) changes a committed snapshot under test/exports/ and fails here. After an
+// intended API change: `pnpm --filter @zhima/package-checks test -u` and commit the snapshot with a changeset.
+import { describe, expect, it } from 'vitest';
+import { declaredExportNames, runtimeExportNames } from '../src/export-names.mjs';
+import { isKnownIssue } from '../src/known-issues.mjs';
+import { entryPoints, publishedPackages } from '../src/workspace.mjs';
+
+const entries = publishedPackages()
+  .filter((pkg) => pkg.built)
+  .flatMap((pkg) => entryPoints(pkg));
+
+describe.each(entries)('%s', (specifier) => {
+  const snapshotFile = `./exports/${specifier.replace('@zhima/', '').replaceAll('/', '__')}.json`;
+  let esm: string[] | undefined;
+  let declared: string[] | undefined;
+  const esmNames = () => (esm ??= runtimeExportNames({ specifier, format: 'esm' }));
+  const declaredNames = () => (declared ??= declaredExportNames({ specifier }));
+
+  it('exports the committed names (runtime values and declared types)', async () => {
+    const api = { values: esmNames(), typesOnly: declaredNames().filter((name) => !esmNames().includes(name)) };
+    await expect(`${JSON.stringify(api, null, 2)}\n`).toMatchFileSnapshot(snapshotFile);
+  });
+
+  it('declares every runtime value it exports', () => {
+    expect(esmNames().filter((name) => !declaredNames().includes(name))).toEqual([]);
+  });
+
+  (isKnownIssue(`require ${specifier}`) ? it.fails : it)('exposes the same values to require() as to import', () => {
+    expect(runtimeExportNames({ specifier, format: 'cjs' })).toEqual(esmNames());
+  });
+});
