@@ -70,7 +70,7 @@ const ratio = (a, b) => (Number.isFinite(a) && Number.isFinite(b) ? `${(a / b).t
 
 function table(data) {
   const rows = results[data];
-  const base = rows['json-parse']?.ms;
+  const base = rows['json-parse']?.note ? NaN : rows['json-parse']?.ms;
   const mb = statSync(pathOf(data)).size / 1e6;
   const lines = [
     `### ${data} (${DATA[data].records.toLocaleString('en')} records, ${fmt(mb, 1)} MB, ${DATA[data].charset})`,
@@ -80,7 +80,8 @@ function table(data) {
   ];
   for (const [contender, row] of Object.entries(rows)) {
     const result = row.note ? `fails: ${row.note}` : `${row.ok ? 'ok' : 'NOT ok'}, ${row.records} records${row.issues ? ` (${row.issues})` : ''}`;
-    lines.push(`| ${contender} | ${fmt(row.ms / 1000)} | ${fmt(mb / (row.ms / 1000), 1)} | ${fmt(row.maxRssMB, 0)} | ${ratio(row.ms, base)} | ${result} |`);
+    const ms = row.note ? NaN : row.ms;
+    lines.push(`| ${contender} | ${fmt(ms / 1000)} | ${fmt(mb / (ms / 1000), 1)} | ${fmt(row.maxRssMB, 0)} | ${ratio(ms, base)} | ${result} |`);
   }
   return lines.join('\n');
 }

@@ -8,7 +8,15 @@
  */
 export type FileCharset = 'UTF-8' | 'GBK';
 
-/** True for a byte that may follow a GBK lead byte (0x81–0xFE). */
+/**
+ * True for a byte that may follow a GBK lead byte (0x81–0xFE). It includes 0x5C (`\`), which is why a
+ * GBK-blind scanner misreads strings.
+ *
+ * @example
+ * ```ts
+ * isGbkTrail(0x5c); // true
+ * ```
+ */
 export function isGbkTrail(byte: number): boolean {
   return byte >= 0x40 && byte <= 0xfe && byte !== 0x7f;
 }

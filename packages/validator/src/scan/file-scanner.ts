@@ -1,11 +1,20 @@
 import { countChars, isGbkTrail, type FileCharset } from './charset-bytes.js';
 import { findJsonError, type JsonSyntaxReason } from './json-syntax.js';
 
-/** Record flags the byte scan collects on the way, so later stages skip work for most records. */
+/**
+ * Flags the byte scan sets on a record, so later stages skip work for most records: it holds a `\u`
+ * escape (checked for lone surrogates), holds bytes above 0x7F (GBK mode), or holds a byte that is never
+ * GBK although the runtime decoder accepts it (0x80, 0xFF).
+ *
+ * @example
+ * ```ts
+ * if ((flags & RECORD_HAS_UNICODE_ESCAPE) !== 0) checkSurrogates();
+ * ```
+ */
 export const RECORD_HAS_UNICODE_ESCAPE = 1;
-/** A GBK-mode record holds bytes above 0x7F. */
+/** @see RECORD_HAS_UNICODE_ESCAPE @example `if (flags & RECORD_HAS_NON_ASCII) sampleCharset();` */
 export const RECORD_HAS_NON_ASCII = 2;
-/** A GBK-mode record holds a byte that is never GBK but that the runtime decoder accepts (0x80, 0xFF). */
+/** @see RECORD_HAS_UNICODE_ESCAPE @example `if (flags & RECORD_NOT_GBK) reportCharset();` */
 export const RECORD_NOT_GBK = 4;
 
 /**
