@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFetchTransport } from '../src/index.js';
 import { createFileBody, patternBytes, patternStream, startContractServer, type ReceivedRequest } from '../src/testing/index.js';
 import { createUndiciTransport } from '../src/undici/index.js';
+import { firstChunksAliveMidUpload } from './support/chunk-retention.js';
 
 const UPLOAD_BYTES = 60 * 1024 * 1024;
 // Kernel socket buffers on loopback hold a few MB; a transport that buffered the body would run 60 MB ahead.
@@ -55,6 +56,17 @@ describe.each(adapters)('%s adapter, large uploads', (_name, makeTransport) => {
       expect(maxReadAhead).toBeLessThan(MAX_READ_AHEAD_BYTES);
       expect(progress.length).toBeGreaterThan(100);
       expect(progress.at(-1)).toEqual({ sentBytes: UPLOAD_BYTES, totalBytes: UPLOAD_BYTES });
+    } finally {
+      await transport.close?.();
+      await server.close();
+    }
+  });
+
+  it('keeps no chunk it has sent (a forced GC mid-upload frees them)', async () => {
+    const server = await startContractServer();
+    const transport = makeTransport();
+    try {
+      expect(await firstChunksAliveMidUpload({ transport, url: `${server.url}/echo` })).toBe(0);
     } finally {
       await transport.close?.();
       await server.close();
