@@ -1,6 +1,6 @@
 import type { HttpRequest, HttpResponse, Transport, TransportSendOptions } from '@zhima/core';
 import { toTransportError } from '../shared/transport-failure.js';
-import { countUploadedBytes, declaredLength } from '../shared/upload-progress.js';
+import { countUploadedBytes, declaredLength, releaseUnreadBody } from '../shared/upload-progress.js';
 import { startSilenceTimer } from './silence-timer.js';
 
 /**
@@ -150,6 +150,7 @@ export function createFetchTransport({ fetch: customFetch, timeoutMs = 60_000, h
         const body = await readAll(response.body, silence.touch);
         return { status: response.status, headers: responseHeaders(response.headers), body };
       } catch (error) {
+        releaseUnreadBody({ body: init.body as HttpRequest['body'], reason: error });
         throw toTransportError({ error, request, signal, silenceTimeoutMs: silence.timedOut ? timeoutMs : undefined });
       } finally {
         silence.stop();

@@ -61,3 +61,22 @@ export function countUploadedBytes({ body, totalBytes, onChunk }: CountUploadedB
     { highWaterMark: 0 },
   );
 }
+
+/**
+ * Cancels a stream body that the network layer never started reading (the connection failed first), so
+ * its source — an open file, say — is released now rather than at garbage collection. A body already
+ * being read is the network layer's to cancel.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   return await send(body);
+ * } catch (error) {
+ *   releaseUnreadBody({ body, reason: error });
+ *   throw error;
+ * }
+ * ```
+ */
+export function releaseUnreadBody({ body, reason }: { body: HttpRequest['body']; reason: unknown }): void {
+  if (body instanceof ReadableStream && !body.locked) body.cancel(reason).catch(() => undefined);
+}

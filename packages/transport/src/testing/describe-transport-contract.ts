@@ -35,7 +35,7 @@ export interface TransportContractOptions {
 }
 
 // Long enough that a busy 2-core CI machine never trips it on a healthy request.
-const SILENCE_TIMEOUT_MS = 1_500;
+const SILENCE_TIMEOUT_MS = 2_000;
 const LARGE_BYTES = 8 * 1024 * 1024;
 
 async function sha256Hex(bytes: Uint8Array): Promise<string> {
@@ -62,7 +62,7 @@ async function expectFailure(sending: Promise<HttpResponse>, reason: TransportEr
  * Registers the vitest suite every {@link Transport} must pass, against real `node:http` servers on
  * 127.0.0.1: status and headers as data, raw body bytes, binary and large bodies, streamed uploads with
  * an exact `content-length` and progress, redirects returned as they are, and failures as
- * `TransportError` with reasons `TIMEOUT`, `ABORTED`, `CONNECT` and `RESET`. Call it at the top level
+ * `TransportError` with reasons `TIMEOUT`, `ABORTED`, `CONNECT` and `RESET`, and a stream body that could not be sent is cancelled. Call it at the top level
  * of a `*.test.ts` file.
  *
  * @example
@@ -182,6 +182,16 @@ export function describeTransportContract({ name, makeTransport }: TransportCont
 
     it('reports a refused connection as CONNECT', async () => {
       await expectFailure(transport.send({ method: 'GET', url: await refusedUrl(), headers: {} }), 'CONNECT');
+    });
+
+    it('cancels a stream body it could not send, so its source is released', async () => {
+      let cancelled!: () => void;
+      const cancelCalled = new Promise<void>((resolve) => {
+        cancelled = resolve;
+      });
+      const body = new ReadableStream<Uint8Array>({ pull: (controller) => controller.enqueue(new Uint8Array(1024)), cancel: () => cancelled() }, { highWaterMark: 0 });
+      await expectFailure(transport.send({ method: 'POST', url: await refusedUrl(), headers: { 'content-length': '1048576' }, body }), 'CONNECT');
+      await cancelCalled;
     });
 
     it('reports a connection dropped mid-upload as RESET', async () => {

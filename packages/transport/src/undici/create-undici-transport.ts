@@ -1,7 +1,7 @@
 import type { HttpRequest, HttpResponse, Transport, TransportSendOptions } from '@zhima/core';
 import { request as undiciRequest, type Dispatcher } from 'undici';
 import { toTransportError } from '../shared/transport-failure.js';
-import { countUploadedBytes, declaredLength } from '../shared/upload-progress.js';
+import { countUploadedBytes, declaredLength, releaseUnreadBody } from '../shared/upload-progress.js';
 import { createDispatcher, type DispatcherOptions } from './create-dispatcher.js';
 
 /**
@@ -96,6 +96,7 @@ export function createUndiciTransport({
         const bytes = new Uint8Array(await response.body.arrayBuffer());
         return { status: response.statusCode, headers: responseHeaders(response.headers), body: bytes };
       } catch (error) {
+        releaseUnreadBody({ body, reason: error });
         throw toTransportError({ error, request, signal });
       }
     },
