@@ -1,0 +1,57 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { COLUMNS, PRIMARY_KEY, records, tempDir, writeRecords } from './support.js';
+
+const CLI = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
+// tsx runs the bin from its TypeScript source; an absolute URL, since the child's cwd is a temp folder.
+const TSX = pathToFileURL(join(fileURLToPath(new URL('..', import.meta.url)), 'node_modules/tsx/dist/loader.mjs')).href;
+
+function run(args: string[], { cwd, env = {} }: { cwd: string; env?: Record<string, string> }) {
+  const child = spawn(process.execPath, ['--import', TSX, CLI, ...args], { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, exit, out: () => stdout, err: () => stderr };
+}
+
+async function until(check: () => boolean, what: string): Promise<void> {
+  for (let waited = 0; !check(); waited += 50) {
+    if (waited > 45_000) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+describe('the zhima bin', () => {
+  it('`zhima sandbox` prints the env to use; `zhima send` with that env uploads; Ctrl-C stops the sandbox', { timeout: 90_000 }, async () => {
+    const dir = await tempDir();
+    const sandbox = run(['sandbox', '--port', '0', '--keys-dir', 'sandbox-keys'], { cwd: dir });
+    onTestFinished(() => void sandbox.child.kill('SIGKILL'));
+    await until(() => sandbox.out().includes('Ctrl-C'), 'the sandbox banner');
+    const env = Object.fromEntries([...sandbox.out().matchAll(/^export (ZHIMA_\w+)=(.*)$/gm)].map((match) => [match[1]!, match[2]!]));
+    expect(Object.keys(env).sort()).toEqual(['ZHIMA_ALIPAY_PUBLIC_KEY_FILE', 'ZHIMA_APP_ID', 'ZHIMA_GATEWAY', 'ZHIMA_PRIVATE_KEY_FILE']);
+    expect(sandbox.out()).not.toContain('PRIVATE KEY-----');
+
+    const file = await writeRecords(join(dir, 'day.json'), records(0, 20));
+    const send = run(['send', file, '--columns', COLUMNS, '--primary-key', PRIMARY_KEY], { cwd: dir, env });
+    expect(await send.exit).toBe(0);
+    expect(send.out()).toContain('1 sent');
+
+    const url = new URL(`/__sandbox/records?app_id=${env.ZHIMA_APP_ID}`, env.ZHIMA_GATEWAY);
+    const stored = (await (await fetch(url)).json()) as { count: number };
+    expect(stored.count).toBe(20);
+
+    sandbox.child.kill('SIGINT');
+    expect(await sandbox.exit).toBe(0);
+  });
+
+  it('exits 2 on a usage error and 1 on an invalid file', { timeout: 60_000 }, async () => {
+    const dir = await tempDir();
+    expect(await run(['nope'], { cwd: dir }).exit).toBe(2);
+    const file = await writeRecords(join(dir, 'bad.json'), [...records(0, 1), ...records(0, 1)]);
+    expect(await run(['validate', file, '--columns', COLUMNS, '--primary-key', PRIMARY_KEY], { cwd: dir }).exit).toBe(1);
+  });
+});

@@ -1,0 +1,199 @@
+import { createPublicKey, verify } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { createServer, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { COLUMNS, PRIMARY_KEY, keyCounts, records, startGateway, tempDir, writeRecords, zhima } from './support.js';
+
+const FLAGS = ['--columns', COLUMNS, '--primary-key', PRIMARY_KEY];
+
+async function body(request: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+/**
+ * An HTTP relay in front of the sandbox that can break calls the way a dying process or network does:
+ * `refuse` drops the connection before the sandbox sees the call, `lose-answer` lets the sandbox
+ * accept the file and then drops the connection before the answer arrives.
+ */
+async function startRelay(target: string) {
+  let decide: (call: number) => 'pass' | 'refuse' | 'lose-answer' = () => 'pass';
+  let forwarded = 0;
+  let calls = 0;
+  const server = createServer(async (request, response) => {
+    const payload = await body(request);
+    const action = decide(++calls);
+    if (action === 'refuse') return request.socket.destroy();
+    forwarded++;
+    try {
+      const answer = await fetch(new URL(request.url!, target), { method: request.method, headers: { 'content-type': request.headers['content-type']! }, body: new Uint8Array(payload) });
+      const bytes = Buffer.from(await answer.arrayBuffer());
+      if (action === 'lose-answer') return request.socket.destroy();
+      response.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'application/json' });
+      response.end(bytes);
+    } catch {
+      request.socket.destroy();
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  onTestFinished(() => {
+    server.closeAllConnections();
+    return new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/gateway.do`,
+    set: (rule: typeof decide) => {
+      decide = rule;
+      calls = 0;
+      forwarded = 0;
+    },
+    forwarded: () => forwarded,
+  };
+}
+
+describe('zhima send against the sandbox', () => {
+  it('uploads a file, prints a summary and journals it', async () => {
+    const dir = await tempDir();
+    const gateway = await startGateway({ dir });
+    const file = await writeRecords(join(dir, 'day.json'), records(0, 500));
+    const result = await zhima(['send', file, ...FLAGS], { cwd: dir, env: gateway.env });
+    expect(result.stderr).not.toContain('error');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/Summary: 1 files: 1 sent, 0 already accepted \(journal\), 0 failed; 500 records/);
+    const stored = gateway.sandbox.records(gateway.appId);
+    expect(stored).toHaveLength(500);
+    expect(stored[7]).toEqual(records(7, 1)[0]);
+    const journal = JSON.parse(await readFile(join(dir, '.zhima-journal.json'), 'utf8'));
+    expect(Object.values(journal.accepted)).toEqual([expect.objectContaining({ records: 500, appId: gateway.appId, gateway: gateway.server.gatewayUrl })]);
+
+    // Sending again skips the accepted file.
+    const again = await zhima(['send', file, ...FLAGS], { cwd: dir, env: gateway.env });
+    expect(again.stdout).toMatch(/0 sent, 1 already accepted/);
+  });
+
+  it('splits files over the bound into several uploads, each key stored once', async () => {
+    const dir = await tempDir();
+    const gateway = await startGateway({ dir });
+    await writeRecords(join(dir, 'a.json'), records(0, 3000));
+    await writeRecords(join(dir, 'b.json'), records(3000, 100));
+    const result = await zhima(['send', dir, ...FLAGS, '--max-file-bytes', '40000'], { cwd: dir, env: gateway.env });
+    expect(result.code).toBe(0);
+    const sentLines = result.stdout.split('\n').filter((line) => line.startsWith('sent '));
+    expect(sentLines.length).toBeGreaterThan(3);
+    expect(sentLines.some((line) => line.includes('a.part-001.json'))).toBe(true);
+    expect(result.stdout).toContain('b.json');
+    const counts = keyCounts(gateway.sandbox.records(gateway.appId));
+    expect(counts.size).toBe(3100);
+    expect([...counts.values()].every((count) => count === 1)).toBe(true);
+  });
+
+  it('resumes an interrupted run without re-sending accepted files', async () => {
+    const dir = await tempDir();
+    const gateway = await startGateway({ dir });
+    const relay = await startRelay(gateway.server.url);
+    for (let k = 0; k < 5; k++) await writeRecords(join(dir, `part-${k}.json`), records(k * 200, 200));
+    const env = { ...gateway.env, ZHIMA_GATEWAY: relay.url };
+
+    // Run 1: two files go through, the third is accepted but its answer is lost, then the line dies.
+    relay.set((call) => (call <= 2 ? 'pass' : call === 3 ? 'lose-answer' : 'refuse'));
+    const first = await zhima(['send', dir, ...FLAGS, '--attempts', '2'], { cwd: dir, env });
+    expect(first.code).toBe(1);
+    expect(first.stdout).toMatch(/2 sent, 0 already accepted \(journal\), 1 failed/);
+    expect(first.stderr).toContain('TRANSPORT_ERROR');
+    expect(gateway.sandbox.records(gateway.appId)).toHaveLength(600);
+
+    // Run 2: only the three unconfirmed files are sent.
+    relay.set(() => 'pass');
+    const second = await zhima(['send', dir, ...FLAGS], { cwd: dir, env });
+    expect(second.code).toBe(0);
+    expect(second.stdout).toMatch(/3 sent, 2 already accepted \(journal\), 0 failed/);
+    expect(relay.forwarded()).toBe(3);
+    const counts = keyCounts(gateway.sandbox.records(gateway.appId));
+    expect(counts.size).toBe(1000);
+    expect([...counts.values()].every((count) => count === 1)).toBe(true);
+  });
+
+  it('retries transient gateway failures', async () => {
+    const dir = await tempDir();
+    const gateway = await startGateway({ dir, faults: { seed: 3, unavailable: 0.5 } });
+    for (let k = 0; k < 4; k++) await writeRecords(join(dir, `f${k}.json`), records(k * 50, 50));
+    const result = await zhima(['send', dir, ...FLAGS, '--attempts', '8'], { cwd: dir, env: gateway.env });
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain('isp.unknow-error');
+    expect(gateway.sandbox.records(gateway.appId)).toHaveLength(200);
+  });
+
+  it('--dry-run shows signed requests and sends nothing', async () => {
+    const dir = await tempDir();
+    const gateway = await startGateway({ dir });
+    const file = await writeRecords(join(dir, 'day.json'), records(0, 10));
+    const { ZHIMA_ALIPAY_PUBLIC_KEY_FILE: _unused, ...env } = gateway.env;
+    const result = await zhima(['send', file, ...FLAGS, '--dry-run'], { cwd: dir, env });
+    expect(result.code).toBe(0);
+    expect(gateway.sandbox.records(gateway.appId)).toHaveLength(0);
+    expect(result.stdout).toContain(`POST ${gateway.server.gatewayUrl}?`);
+    expect(result.stdout).toContain('content-type: multipart/form-data');
+    const content = /sign content: (.*)/.exec(result.stdout)![1]!;
+    expect(content).toContain('columns=order_no,pay_month,user_name');
+    expect(content).toContain('records=10');
+    expect(content).toContain(`app_id=${gateway.appId}`);
+    expect(result.stdout).not.toContain('PRIVATE KEY');
+  });
+
+  it('sends nothing when any input is invalid, and never prints the private key on errors', async () => {
+    const dir = await tempDir();
+    const gateway = await startGateway({ dir });
+    await writeRecords(join(dir, 'ok.json'), records(0, 10));
+    await writeRecords(join(dir, 'zbad.json'), [...records(10, 2), ...records(10, 1)]);
+    const result = await zhima(['send', dir, ...FLAGS], { cwd: dir, env: gateway.env });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('REJECTED');
+    expect(gateway.sandbox.records(gateway.appId)).toHaveLength(0);
+
+    // A wrong Alipay public key: the answer fails verification; the message says what to check.
+    const keyBody = gateway.privateKeyPem.split('\n')[1]!;
+    const wrong = await zhima(['send', join(dir, 'ok.json'), ...FLAGS], { cwd: dir, env: { ...gateway.env, ZHIMA_ALIPAY_PUBLIC_KEY_FILE: gateway.env.ZHIMA_PRIVATE_KEY_FILE! } });
+    expect(wrong.code).toBe(1);
+    for (const text of [wrong.stdout, wrong.stderr, result.stdout, result.stderr]) expect(text).not.toContain(keyBody);
+
+    const missing = await zhima(['send', join(dir, 'ok.json'), ...FLAGS], { cwd: dir, env: { ZHIMA_APP_ID: gateway.appId } });
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('ZHIMA_PRIVATE_KEY_FILE');
+  });
+
+  it('takes settings from zhima.config.json, with flags winning', async () => {
+    const dir = await tempDir();
+    const gateway = await startGateway({ dir });
+    const { writeFile } = await import('node:fs/promises');
+    await writeFile(
+      join(dir, 'zhima.config.json'),
+      JSON.stringify({ appId: gateway.appId, privateKeyFile: 'app_private_key.pem', alipayPublicKeyFile: 'alipay_public_key.pem', gateway: 'http://127.0.0.1:9/unused', columns: COLUMNS, primaryKeyColumns: PRIMARY_KEY }),
+    );
+    const file = await writeRecords(join(dir, 'day.json'), records(0, 5));
+    const result = await zhima(['send', file, '--gateway', gateway.server.gatewayUrl], { cwd: dir });
+    expect(result.code).toBe(0);
+    expect(gateway.sandbox.records(gateway.appId)).toHaveLength(5);
+    await writeFile(join(dir, 'zhima.config.json'), JSON.stringify({ privateKey: 'inline' }));
+    const refused = await zhima(['send', file], { cwd: dir });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('must not hold a private key');
+  });
+});
+
+describe('dry-run signature', () => {
+  it('the URL carries a valid RSA2 signature of the printed sign content (checked with node:crypto)', async () => {
+    const dir = await tempDir();
+    const gateway = await startGateway({ dir });
+    const file = await writeRecords(join(dir, 'day.json'), records(0, 3));
+    const result = await zhima(['send', file, ...FLAGS, '--dry-run'], { cwd: dir, env: gateway.env });
+    const content = /sign content: (.*)/.exec(result.stdout)![1]!;
+    const url = new URL(/^POST (\S+)/m.exec(result.stdout)![1]!);
+    const publicKey = createPublicKey(gateway.sandbox.apps[0]!.publicKey!);
+    expect(verify('RSA-SHA256', Buffer.from(content, 'utf8'), publicKey, Buffer.from(url.searchParams.get('sign')!, 'base64'))).toBe(true);
+    // The sign content is exactly the query's public params plus the body's business params.
+    for (const [key, value] of url.searchParams) if (key !== 'sign') expect(content).toContain(`${key}=${value}`);
+  });
+});

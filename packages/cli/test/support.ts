@@ -1,0 +1,77 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createSandbox, type FaultOptions, type Sandbox, type SandboxServer } from '@zhima/sandbox';
+import { onTestFinished } from 'vitest';
+import type { CliIo } from '../src/io.js';
+import { runCli } from '../src/run-cli.js';
+
+export const COLUMNS = 'order_no,pay_month,user_name';
+export const PRIMARY_KEY = 'order_no,pay_month';
+
+export async function tempDir(): Promise<string> {
+  return mkdtemp(join(tmpdir(), 'zhima-cli-'));
+}
+
+/** Runs the CLI in-process with captured output. */
+export async function zhima(argv: string[], { cwd, env = {}, stdin, signal }: { cwd: string; env?: Record<string, string | undefined>; stdin?: Uint8Array; signal?: AbortSignal }) {
+  let stdout = '';
+  let stderr = '';
+  const io: CliIo = {
+    stdout: { write: (text: string) => (stdout += text) },
+    stderr: { write: (text: string) => (stderr += text), isTTY: false },
+    env,
+    cwd,
+    ...(stdin === undefined ? {} : { stdin: (async function* () { yield stdin; })() }),
+    ...(signal === undefined ? {} : { signal }),
+  };
+  const code = await runCli({ argv, io });
+  return { code, stdout, stderr };
+}
+
+export function records(from: number, count: number, payMonth = '2025-01'): Record<string, string>[] {
+  return Array.from({ length: count }, (_, k) => ({ order_no: `ORD${String(from + k).padStart(8, '0')}`, pay_month: payMonth, user_name: `用户${from + k}` }));
+}
+
+export async function writeRecords(path: string, list: readonly Record<string, string>[]): Promise<string> {
+  await writeFile(path, JSON.stringify({ records: list }));
+  return path;
+}
+
+export interface TestGateway {
+  sandbox: Sandbox;
+  server: SandboxServer;
+  appId: string;
+  /** ZHIMA_* variables pointing at the sandbox, keys in files. */
+  env: Record<string, string>;
+  privateKeyPem: string;
+}
+
+/** A sandbox on 127.0.0.1 with its generated app; closed when the test ends. */
+export async function startGateway({ faults, dir }: { faults?: FaultOptions; dir: string }): Promise<TestGateway> {
+  const sandbox = await createSandbox(faults === undefined ? {} : { faults });
+  const server = await sandbox.listen({ host: '127.0.0.1', port: 0 });
+  onTestFinished(() => server.close());
+  const app = sandbox.apps[0]!;
+  const privateKeyFile = join(dir, 'app_private_key.pem');
+  const alipayPublicKeyFile = join(dir, 'alipay_public_key.pem');
+  await writeFile(privateKeyFile, app.privateKey!);
+  await writeFile(alipayPublicKeyFile, sandbox.alipayPublicKey);
+  return {
+    sandbox,
+    server,
+    appId: app.appId,
+    privateKeyPem: app.privateKey!,
+    env: { ZHIMA_APP_ID: app.appId, ZHIMA_GATEWAY: server.gatewayUrl, ZHIMA_PRIVATE_KEY_FILE: privateKeyFile, ZHIMA_ALIPAY_PUBLIC_KEY_FILE: alipayPublicKeyFile },
+  };
+}
+
+/** Each stored record's primary key, and how often each occurs. */
+export function keyCounts(stored: readonly Record<string, unknown>[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const record of stored) {
+    const key = `${String(record.order_no)}|${String(record.pay_month)}`;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  return counts;
+}
