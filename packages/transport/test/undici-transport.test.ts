@@ -1,3 +1,4 @@
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { Agent, errors } from 'undici';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { toTransportError } from '../src/shared/transport-failure.js';
@@ -72,6 +73,22 @@ describe('createUndiciTransport', () => {
     await transport.close();
     const again = await createUndiciTransport({ dispatcher }).send({ method: 'GET', url: `${server.url}/`, headers: {} });
     expect(again.status).toBe(200);
+  });
+
+  it('times out a TLS handshake that never completes after connectTimeoutMs', async () => {
+    // Accepts TCP connections and never says a word: the handshake cannot finish.
+    const sockets: Socket[] = [];
+    const mute = createServer((socket) => sockets.push(socket));
+    await new Promise<void>((resolve) => mute.listen(0, '127.0.0.1', resolve));
+    const transport = createUndiciTransport({ connectTimeoutMs: 300 });
+    const closeMute = () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        mute.close(() => resolve());
+      });
+    cleanups.push(closeMute, transport.close);
+    const error = await failure(transport.send({ method: 'GET', url: `https://127.0.0.1:${(mute.address() as AddressInfo).port}/`, headers: {} }));
+    expect(error).toMatchObject({ reason: 'TIMEOUT', cause: { code: 'UND_ERR_CONNECT_TIMEOUT' } });
   });
 
   it('reports an untrusted certificate as TLS, and trusts a CA given in tls', async () => {
