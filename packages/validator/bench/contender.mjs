@@ -1,6 +1,6 @@
 // One benchmark contender in its own process, so its peak RSS is its own.
 // Usage: node bench/contender.mjs <contender> <path> <UTF-8|GBK> <records>
-// Prints one JSON line: { ms, maxRssMB, records, ok, note? }.
+// Prints one JSON line: { ms, cpuMs, maxRssMB, records, ok, note? }.
 import { createReadStream, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { JSONParser } from '@streamparser/json';
@@ -82,6 +82,7 @@ async function run() {
 }
 
 const started = performance.now();
+const cpuBefore = process.cpuUsage();
 let outcome;
 try {
   outcome = await run();
@@ -89,4 +90,5 @@ try {
   outcome = { records: 0, ok: false, note: String(error?.message ?? error).slice(0, 120) };
 }
 const ms = performance.now() - started;
-console.log(JSON.stringify({ ms, maxRssMB: process.resourceUsage().maxRSS / 1024, ...outcome }));
+const cpu = process.cpuUsage(cpuBefore);
+console.log(JSON.stringify({ ms, cpuMs: (cpu.user + cpu.system) / 1000, maxRssMB: process.resourceUsage().maxRSS / 1024, ...outcome }));

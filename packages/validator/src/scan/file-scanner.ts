@@ -40,12 +40,14 @@ export interface StructureProblem {
  *
  * @example
  * ```ts
- * const listener: ScanListener = { onRecord: (start, end) => console.log(end - start), onProblem: console.warn };
+ * const listener: ScanListener = { onRecord: (start, end) => console.log(end - start), onProblem: console.warn, onPause: () => {} };
  * ```
  */
 export interface ScanListener {
   onRecord(start: number, end: number, colons: number, flags: number): void;
   onProblem(problem: StructureProblem): void;
+  /** The scanner is about to drop its buffer: record indexes handed out so far become invalid. */
+  onPause(): void;
 }
 
 const START = 0;
@@ -151,9 +153,9 @@ export class FileScanner {
    * Line and column (1-based, in characters) of a file offset inside the current record, counting the
    * line feeds between the record's start and the offset.
    */
-  locateInRecord(recordStart: number, byteOffset: number): { line: number; column: number } {
-    let line = this.recordLine;
-    let lineStart = this.recordLineStart;
+  locateInRecord(recordStart: number, byteOffset: number, recordLine = this.recordLine, recordLineStart = this.recordLineStart): { line: number; column: number } {
+    let line = recordLine;
+    let lineStart = recordLineStart;
     const buf = this.buf;
     for (let i = recordStart - this.base; i < byteOffset - this.base; i++) {
       if (buf[i] === 0x0a) {
@@ -185,6 +187,7 @@ export class FileScanner {
     this.pending = [];
     this.pendingBytes = 0;
     const consumed = this.scan(final);
+    this.listener.onPause();
     if (this.state === FAILED) return;
     this.dropBefore(consumed);
   }
@@ -216,10 +219,10 @@ export class FileScanner {
    * Reports the first syntax error of the record at buffer indexes `[start, end)` (the listener calls this
    * when `JSON.parse` rejects a record) and stops parsing.
    */
-  failRecord(start: number, end: number): void {
+  failRecord(start: number, end: number, recordLine = this.recordLine, recordLineStart = this.recordLineStart): void {
     const found = findJsonError({ bytes: this.buf, start, end, charset: this.charset });
     const offset = this.base + (found?.offset ?? start);
-    const { line, column } = this.locateInRecord(this.base + start, offset);
+    const { line, column } = this.locateInRecord(this.base + start, offset, recordLine, recordLineStart);
     this.listener.onProblem({ rule: 'json-syntax', fatal: true, byteOffset: offset, line, column, ...(found ? { reason: found.reason } : {}) });
     this.fail();
   }
