@@ -16,7 +16,7 @@ function fmix(hash: number): number {
  * the key values) and the record index, in one open-addressing `Uint32Array`. A JS `Set` of joined keys
  * costs about 150 B per record and stops at 16.7M entries; this holds 10M keys in about 200 MB.
  * A fingerprint match is only a candidate: callers confirm it against the earlier record's real values
- * (see `validateRecords`), and continue probing with `find({ from })` when it was a false match.
+ * (see `validateRecords`), and continue probing with `find(slot)` when it was a false match.
  *
  * @example
  * ```ts
@@ -66,13 +66,14 @@ export class PrimaryKeyIndex {
   }
 
   /**
-   * Probes for the current key from its home slot, or from the slot after `from`. Returns a slot whose
-   * fingerprint matches (a candidate), or `~slot` of the empty slot where the key belongs.
+   * Probes for the current key from its home slot, or from the slot after `after` (to continue past a
+   * candidate that proved to be another key). Returns a slot whose fingerprint matches (a candidate), or
+   * `~slot` of the empty slot where the key belongs. Positional: it runs once per record.
    */
-  find({ from }: { from?: number } = {}): number {
+  find(after = -1): number {
     const table = this.table;
     const mask = this.mask;
-    let slot = from === undefined ? (this.h2 ^ Math.imul(this.h1, 0x9e3779b1)) & mask : (from + 1) & mask;
+    let slot = after < 0 ? (this.h2 ^ Math.imul(this.h1, 0x9e3779b1)) & mask : (after + 1) & mask;
     for (;;) {
       const at = slot * 3;
       const stored = table[at]!;
@@ -111,7 +112,7 @@ export class PrimaryKeyIndex {
       this.h2 = old[at + 1]!;
       // Keys with equal fingerprints (confirmed different) both live in the table: probe past them.
       let slot = this.find();
-      while (slot >= 0) slot = this.find({ from: slot });
+      while (slot >= 0) slot = this.find(slot);
       const to = ~slot * 3;
       this.table[to] = this.h1;
       this.table[to + 1] = this.h2;

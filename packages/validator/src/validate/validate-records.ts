@@ -73,7 +73,7 @@ async function confirmCandidates(checker: RecordChecker, readAt: ReadAt | undefi
         break;
       }
       index.hash(candidate.values);
-      const next = index.find({ from: slot });
+      const next = index.find(slot);
       if (next < 0) {
         index.claim(~next, candidate.recordIndex);
         break;
