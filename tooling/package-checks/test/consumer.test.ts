@@ -96,6 +96,22 @@ describe('an app using every package from tarballs', () => {
     });
   });
 
+  it.runIf(packages.some((pkg) => pkg.name === '@zhima/cli'))('runs the installed `zhima` bin: validate exits 0 for a valid file and 1 for a duplicate key', () => {
+    const bin = join(dir, 'node_modules', '.bin', 'zhima');
+    const validate = (records: object[]) => {
+      writeFileSync(join(dir, 'records.json'), JSON.stringify({ records }));
+      try {
+        execFileSync(bin, ['validate', 'records.json', '--columns', 'order_no,pay_month', '--primary-key', 'order_no,pay_month'], { cwd: dir, stdio: 'pipe' });
+        return 0;
+      } catch (error) {
+        return (error as { status: number }).status;
+      }
+    };
+    const record = { order_no: 'LN1', pay_month: '2025-01' };
+    expect(validate([record])).toBe(0);
+    expect(validate([record, { ...record }])).toBe(1);
+  });
+
   it('type-checks a consumer of every entry with node16 (ESM and CJS files), shipped .d.ts included', () => {
     expect(typeCheck({ dir, name: 'node16', files: ['typed.mts', 'typed.cts'], compilerOptions: NODE16 })).toBe('');
   });
