@@ -32,16 +32,23 @@ export interface FetchTransportOptions {
   /** Headers added to every request; the request's own headers win. */
   headers?: Record<string, string>;
   /**
-   * What a redirect answer to a **stream** body does. `'error'` (default): it fails with reason
-   * `HTTP_STATUS`, and in exchange Node's fetch sends the stream without keeping a copy — with
-   * `'manual'` it tees the body to replay it on a redirect, holding the whole upload in memory until the
-   * request ends. `'manual'`: the 3xx is returned as a response, as for byte bodies; needed on
-   * Cloudflare Workers, which reject `redirect: 'error'`.
+   * What a redirect answer to a **stream** body does. `'error'`: it fails with reason `HTTP_STATUS`, and
+   * in exchange Node's fetch sends the stream without keeping a copy — with `'manual'` it tees the body
+   * to replay it on a redirect, holding the whole upload in memory until the request ends. `'manual'`:
+   * the 3xx is returned as a response, as for byte bodies. Default: `'error'`, except on Cloudflare
+   * Workers (workerd, recognised by its `FixedLengthStream`), which reject `redirect: 'error'`.
    */
   streamRedirect?: 'error' | 'manual';
 }
 
 type StreamingRequestInit = RequestInit & { duplex?: 'half'; window?: null };
+
+/**
+ * workerd's (Cloudflare Workers') own stream type: its fetch sends a body with a content-length only
+ * when the body comes through one; any other stream goes out chunked.
+ */
+type FixedLengthStreamConstructor = new (length: number) => TransformStream<Uint8Array, Uint8Array>;
+const FixedLengthStream = (globalThis as { FixedLengthStream?: FixedLengthStreamConstructor }).FixedLengthStream;
 
 function lowerCaseKeys(headers: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value]));
@@ -99,7 +106,12 @@ async function readAll(body: ReadableStream<Uint8Array> | null, onChunk: () => v
  * console.log(response.status, response.body.byteLength);
  * ```
  */
-export function createFetchTransport({ fetch: customFetch, timeoutMs = 60_000, headers = {}, streamRedirect = 'error' }: FetchTransportOptions = {}): Transport {
+export function createFetchTransport({
+  fetch: customFetch,
+  timeoutMs = 60_000,
+  headers = {},
+  streamRedirect = FixedLengthStream ? 'manual' : 'error',
+}: FetchTransportOptions = {}): Transport {
   const defaultHeaders = lowerCaseKeys(headers);
   // Called with `this` = globalThis: Cloudflare Workers throw "Illegal invocation" for a fetch
   // detached from the global scope, e.g. one stored on an options object.
@@ -122,7 +134,7 @@ export function createFetchTransport({ fetch: customFetch, timeoutMs = 60_000, h
         signal: silence.signal,
       };
       if (isStream(request.body)) {
-        init.body = countUploadedBytes({
+        const counted = countUploadedBytes({
           body: request.body,
           totalBytes,
           onChunk: (progress) => {
@@ -130,6 +142,7 @@ export function createFetchTransport({ fetch: customFetch, timeoutMs = 60_000, h
             onUploadProgress?.(progress);
           },
         });
+        init.body = FixedLengthStream && totalBytes !== undefined ? counted.pipeThrough(new FixedLengthStream(totalBytes)) : counted;
         init.duplex = 'half';
         if (streamRedirect === 'error') {
           // The fetch standard clones (tees) the request body unless redirect is 'error' and window is
