@@ -12,7 +12,8 @@ import { runtimeExportNames } from '../src/export-names.mjs';
 import { isKnownIssue } from '../src/known-issues.mjs';
 import { entryPoints, packAll, publishedPackages } from '../src/workspace.mjs';
 
-const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+const requireHere = createRequire(import.meta.url);
+const tsc = requireHere.resolve('typescript/bin/tsc');
 const fixtures = new URL('./consumer/', import.meta.url).pathname;
 const packages = publishedPackages().filter((pkg) => pkg.built);
 // A Node user's typings; the versions the repo itself builds against.
@@ -45,10 +46,15 @@ function typeCheck({ dir, name, files, compilerOptions }: { dir: string; name: s
 const NODE16 = { module: 'node16', moduleResolution: 'node16', lib: ['es2022', 'dom'], types: ['node'] };
 const BUNDLER = { module: 'esnext', moduleResolution: 'bundler', lib: ['es2022', 'dom'], types: ['node'] };
 
-/** The optional peers a package's entries import (vitest for a test-helper entry): a user of that entry has them. */
+/**
+ * The optional peers a package's entries import (vitest for a test-helper entry): a user of that entry
+ * has them. Pinned to the version this workspace runs, so the newest major (which may need a newer
+ * Node) does not sneak in through an open range.
+ */
 function peersOf({ name }: { name: string }): Record<string, string> {
   const manifest = JSON.parse(execFileSync('tar', ['-xzOf', tarballs.get(name)!, 'package/package.json'], { encoding: 'utf8' }));
-  return Object.fromEntries(Object.entries<string>(manifest.peerDependencies ?? {}).filter(([peer]) => !tarballs.has(peer)));
+  const peers = Object.keys(manifest.peerDependencies ?? {}).filter((peer) => !tarballs.has(peer));
+  return Object.fromEntries(peers.map((peer) => [peer, JSON.parse(readFileSync(requireHere.resolve(`${peer}/package.json`), 'utf8')).version]));
 }
 
 describe.each(packages.map((pkg) => [pkg.name, pkg] as const))('%s installed alone from its tarball', (name, pkg) => {
