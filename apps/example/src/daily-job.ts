@@ -1,0 +1,92 @@
+import { createClient, formatTimestamp, PRODUCTION_GATEWAY, ZhimaError } from '@zhima/core';
+import { createUndiciTransport } from '@zhima/transport/undici';
+import { createRecordsFileWriter, loanTemplate, validateRecords } from '@zhima/validator';
+import { connect } from './connect.js';
+import { toTemplateRecord } from './loan-template.js';
+import { sampleLoans } from './sample-loans.js';
+
+/** What happened to one uploaded file. */
+export interface FileResult {
+  fileName: string;
+  records: number;
+  bytes: number;
+  outcome: 'accepted' | 'invalid' | 'failed';
+  detail: string;
+  ms: number;
+}
+
+/** The job's outcome. */
+export interface JobSummary {
+  day: string;
+  files: FileResult[];
+  recordsAccepted: number;
+  /** Against the embedded sandbox: how many records it holds afterwards (each primary key once). */
+  sandboxRecords: number | undefined;
+  ok: boolean;
+}
+
+type Env = Record<string, string | undefined>;
+
+/** Yesterday in China time (UTC+8), the day a T+1 job reports. */
+export function yesterdayInChina(now: Date): string {
+  return formatTimestamp(new Date(now.getTime() - 24 * 60 * 60 * 1000)).slice(0, 10);
+}
+
+function positive(value: string | undefined, fallback: number): number {
+  const number = Number(value);
+  return Number.isSafeInteger(number) && number > 0 ? number : fallback;
+}
+
+/**
+ * The daily T+1 job: load yesterday's changed loans, map them to the loan template, write files split
+ * at the size bound, validate each, upload each (retries on), and report per file and in sum.
+ */
+export async function runDailyJob({ env, log, now = new Date() }: { env: Env; log: (line: string) => void; now?: Date }): Promise<JobSummary> {
+  const connection = await connect({ env });
+  const embedded = connection.sandbox !== undefined;
+  // Small files in the demo show the splitting; the real bound is the documented 50 MB.
+  const maxFileBytes = positive(env.EXAMPLE_MAX_FILE_BYTES, embedded ? 1024 * 1024 : 50 * 1024 * 1024);
+  const count = positive(env.EXAMPLE_RECORDS, 20_000);
+  const day = yesterdayInChina(now);
+  if (!embedded && connection.client.gateway === PRODUCTION_GATEWAY) {
+    await connection.close();
+    throw new Error('Refusing to send generated sample data to the production gateway: set ZHIMA_GATEWAY (e.g. the Alipay sandbox) or replace sampleLoans() with your data.');
+  }
+  log(`zhima daily feedback for ${day}: ${connection.description}`);
+
+  const transport = createUndiciTransport();
+  const client = createClient({ ...connection.client, transport, retry: { attempts: 5 } });
+  const writer = createRecordsFileWriter({ columns: loanTemplate.columns, primaryKeyColumns: loanTemplate.primaryKeyColumns, maxFileBytes });
+  const files: FileResult[] = [];
+  try {
+    const records = sampleLoans({ day, count }).map(toTemplateRecord);
+    for await (const file of writer.files(records)) {
+      const fileName = `loan-${day}-${String(file.index + 1).padStart(3, '0')}.json`;
+      const started = Date.now();
+      const result = { fileName, records: file.records, bytes: file.bytes.length };
+      const report = await validateRecords(file.bytes, { ...loanTemplate, records: file.records });
+      if (!report.ok) {
+        files.push({ ...result, outcome: 'invalid', detail: report.issues.slice(0, 3).map((issue) => issue.message).join('; '), ms: Date.now() - started });
+      } else {
+        try {
+          const answer = await client.batchFeedback({ file: file.bytes, fileName, columns: loanTemplate.columns, primaryKeyColumns: loanTemplate.primaryKeyColumns, records: file.records, fileCharset: file.fileCharset });
+          files.push({ ...result, outcome: 'accepted', detail: `${answer.code} ${answer.msg}`, ms: Date.now() - started });
+        } catch (error) {
+          const hint = ZhimaError.isInstance(error) && error.hint ? ` (${error.hint})` : '';
+          files.push({ ...result, outcome: 'failed', detail: `${(error as Error).message}${hint}`, ms: Date.now() - started });
+        }
+      }
+      const last = files.at(-1)!;
+      log(`  ${last.outcome.padEnd(8)} ${fileName}  ${String(last.records).padStart(6)} records  ${(last.bytes / 1024).toFixed(0).padStart(6)} KiB  ${String(last.ms).padStart(5)} ms  ${last.detail}`);
+    }
+  } finally {
+    await transport.close();
+  }
+  const accepted = files.filter((file) => file.outcome === 'accepted');
+  const recordsAccepted = accepted.reduce((sum, file) => sum + file.records, 0);
+  const sandboxRecords = connection.sandbox?.records(connection.client.appId).length;
+  await connection.close();
+  const ok = accepted.length === files.length;
+  log(`summary: ${accepted.length}/${files.length} files accepted, ${recordsAccepted}/${count} records${sandboxRecords === undefined ? '' : `; the sandbox holds ${sandboxRecords} records`}`);
+  return { day, files, recordsAccepted, sandboxRecords, ok };
+}
