@@ -4,9 +4,12 @@
 import { createReadStream, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { JSONParser } from '@streamparser/json';
-import { loanTemplateRules } from '../dist/index.js';
-import { validateFile } from '../dist/node.js';
 import { COLUMNS, PRIMARY_KEY } from './generate.mjs';
+
+// run.mjs points this at a private copy of dist/, so a concurrent rebuild of the package cannot break a run.
+const dist = process.env.VALIDATOR_DIST ?? new URL('../dist/', import.meta.url).href;
+const { loanTemplateRules } = await import(`${dist}index.js`);
+const { validateFile } = await import(`${dist}node.js`);
 
 const require = createRequire(import.meta.url);
 const [contender, path, charset, declared] = process.argv.slice(2);

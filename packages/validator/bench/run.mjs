@@ -1,7 +1,7 @@
 // `pnpm bench [--quick]`: generates the data files, runs every contender in its own child process,
 // side by side in one run, and writes bench/RESULTS.md. `--quick` skips the 10M-record (2.4 GB) file.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { generate } from './generate.mjs';
@@ -9,6 +9,10 @@ import { generate } from './generate.mjs';
 const here = fileURLToPath(new URL('.', import.meta.url));
 const quick = process.argv.includes('--quick');
 mkdirSync(`${here}data`, { recursive: true });
+// Contenders load a snapshot of the freshly built dist/: other jobs may rebuild the package meanwhile.
+const snapshot = `${here}data/dist/`;
+rmSync(snapshot, { recursive: true, force: true });
+cpSync(`${here}../dist/`, snapshot, { recursive: true });
 
 const DATA = {
   '100k-utf8': { records: 100_000, charset: 'UTF-8' },
@@ -36,12 +40,17 @@ for (const { data } of PLAN) {
 
 function runContender(contender, data) {
   const { records, charset } = DATA[data];
-  const child = spawnSync(process.execPath, [`${here}contender.mjs`, contender, pathOf(data), charset, String(records)], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  const child = spawnSync(process.execPath, [`${here}contender.mjs`, contender, pathOf(data), charset, String(records)], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 20,
+    env: { ...process.env, VALIDATOR_DIST: new URL(`file://${snapshot}`).href },
+  });
   const line = child.stdout.trim().split('\n').pop();
   try {
     return JSON.parse(line);
   } catch {
-    return { ms: NaN, maxRssMB: NaN, records: 0, ok: false, note: (child.stderr || `exit ${child.status}`).trim().split('\n').pop().slice(0, 120) };
+    const stderr = (child.stderr || `exit ${child.status}`).trim().split('\n');
+    return { ms: NaN, maxRssMB: NaN, records: 0, ok: false, note: (stderr.find((text) => /Error/.test(text)) ?? stderr.pop()).slice(0, 120) };
   }
 }
 
@@ -54,8 +63,9 @@ for (const { data, contenders, rounds, once = [] } of PLAN) {
       const outcome = runContender(contender, data);
       console.log(data, contender, JSON.stringify(outcome));
       const best = results[data][contender];
-      // Fastest run for time (the machine is shared), highest for memory.
-      if (best === undefined) results[data][contender] = { ...outcome, runs: 1 };
+      // Fastest run for time (the machine is shared), highest for memory; a failed run never hides a good one.
+      if (best === undefined || (best.note && !outcome.note)) results[data][contender] = { ...outcome, runs: (best?.runs ?? 0) + 1 };
+      else if (outcome.note) best.runs++;
       else {
         best.runs++;
         if (!(outcome.ms >= best.ms)) best.ms = outcome.ms;
