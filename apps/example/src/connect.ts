@@ -3,7 +3,14 @@ import { PRODUCTION_GATEWAY, type ClientConfig } from '@zhima/core';
 import { createSandbox, type Sandbox } from '@zhima/sandbox';
 import { loanTemplateRules } from '@zhima/validator';
 
-/** Where the job sends: the gateway named in the environment, or a sandbox started in-process. */
+/**
+ * Where the job sends: the gateway named in the environment, or a sandbox started in-process.
+ *
+ * @example
+ * ```ts
+ * const { client, close } = await connect({ env: process.env });
+ * ```
+ */
 export interface Connection {
   client: Pick<ClientConfig, 'appId' | 'privateKey' | 'gateway' | 'signType' | 'charset'> & { alipayPublicKey: string };
   /** Set when the job runs against the embedded sandbox: the test and the summary read its store. */
@@ -23,6 +30,11 @@ async function keyFrom(env: Env, name: 'ZHIMA_PRIVATE_KEY' | 'ZHIMA_ALIPAY_PUBLI
  * Real settings when `ZHIMA_APP_ID` is set (keys from `ZHIMA_PRIVATE_KEY_FILE` / `ZHIMA_ALIPAY_PUBLIC_KEY_FILE`
  * or the keys themselves, `ZHIMA_GATEWAY`, `ZHIMA_SIGN_TYPE`, `ZHIMA_CHARSET`); otherwise an embedded
  * sandbox with generated keys that enforces the loan template, so the demo runs with no setup at all.
+ *
+ * @example
+ * ```ts
+ * const connection = await connect({ env: {} }); // the embedded sandbox
+ * ```
  */
 export async function connect({ env }: { env: Env }): Promise<Connection> {
   if (env.ZHIMA_APP_ID) {

@@ -5,7 +5,14 @@ import { connect } from './connect.js';
 import { toTemplateRecord } from './loan-template.js';
 import { sampleLoans } from './sample-loans.js';
 
-/** What happened to one uploaded file. */
+/**
+ * What happened to one uploaded file.
+ *
+ * @example
+ * ```ts
+ * const result: FileResult = { fileName: 'loan-2025-03-01-001.json', records: 3518, bytes: 1_048_000, outcome: 'accepted', detail: '10000 Success', ms: 120 };
+ * ```
+ */
 export interface FileResult {
   fileName: string;
   records: number;
@@ -15,7 +22,14 @@ export interface FileResult {
   ms: number;
 }
 
-/** The job's outcome. */
+/**
+ * The job's outcome.
+ *
+ * @example
+ * ```ts
+ * const { ok, recordsAccepted }: JobSummary = await runDailyJob({ env: process.env, log: console.log });
+ * ```
+ */
 export interface JobSummary {
   day: string;
   files: FileResult[];
@@ -27,7 +41,14 @@ export interface JobSummary {
 
 type Env = Record<string, string | undefined>;
 
-/** Yesterday in China time (UTC+8), the day a T+1 job reports. */
+/**
+ * Yesterday in China time (UTC+8), the day a T+1 job reports.
+ *
+ * @example
+ * ```ts
+ * yesterdayInChina(new Date('2025-03-01T17:30:00Z')); // '2025-03-01' (it is already 2 March in China)
+ * ```
+ */
 export function yesterdayInChina(now: Date): string {
   return formatTimestamp(new Date(now.getTime() - 24 * 60 * 60 * 1000)).slice(0, 10);
 }
@@ -40,6 +61,12 @@ function positive(value: string | undefined, fallback: number): number {
 /**
  * The daily T+1 job: load yesterday's changed loans, map them to the loan template, write files split
  * at the size bound, validate each, upload each (retries on), and report per file and in sum.
+ *
+ * @example
+ * ```ts
+ * const summary = await runDailyJob({ env: process.env, log: (line) => console.log(line) });
+ * process.exitCode = summary.ok ? 0 : 1;
+ * ```
  */
 export async function runDailyJob({ env, log, now = new Date() }: { env: Env; log: (line: string) => void; now?: Date }): Promise<JobSummary> {
   const connection = await connect({ env });

@@ -2,12 +2,26 @@ import type { LoanRow } from './sample-loans.js';
 
 const ORDER_STATUS: Record<LoanRow['status'], string> = { APPROVED: '01', REJECTED: '02', WITHDRAWN: '03', DISBURSED: '04' };
 
-/** Cents as the template writes amounts: `"19000.00"`. */
+/**
+ * Cents as the template writes amounts.
+ *
+ * @example
+ * ```ts
+ * formatAmount(1_900_000); // '19000.00'
+ * ```
+ */
 export function formatAmount(cents: number): string {
   return `${Math.floor(cents / 100)}.${String(cents % 100).padStart(2, '0')}`;
 }
 
-/** One loan row in the fields of the common loan template (every value a string, as the gateway expects). */
+/**
+ * One loan row in the fields of the common loan template (every value a string, as the gateway expects).
+ *
+ * @example
+ * ```ts
+ * const records = sampleLoans({ day, count }).map(toTemplateRecord);
+ * ```
+ */
 export function toTemplateRecord(row: LoanRow): Record<string, string> {
   return {
     user_name: row.borrowerName,

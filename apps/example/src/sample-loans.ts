@@ -2,6 +2,11 @@
  * Yesterday's changed loans as the merchant's own system would hold them (not yet in Zhima's terms).
  * Generated from a seed so that every run of the demo sends the same data: with real data, this is the
  * query against your loan database for rows changed on `day`.
+ *
+ * @example
+ * ```ts
+ * const [row]: LoanRow[] = sampleLoans({ day: '2025-03-01', count: 1 });
+ * ```
  */
 export interface LoanRow {
   loanId: string;
@@ -24,7 +29,14 @@ const GIVEN = [...'伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平�
 const AREAS = ['110105', '310104', '440305', '330106', '510107', '420103'];
 const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
 
-/** ISO 7064 MOD 11-2, the 18th character of a PRC ID number. */
+/**
+ * ISO 7064 MOD 11-2, the 18th character of a PRC ID number.
+ *
+ * @example
+ * ```ts
+ * idCheckCharacter('11010519491231002'); // 'X'
+ * ```
+ */
 export function idCheckCharacter(first17: string): string {
   const sum = [...first17].reduce((total, digit, k) => total + Number(digit) * WEIGHTS[k]!, 0);
   return '10X98765432'[sum % 11]!;
@@ -43,7 +55,14 @@ function seededRandom(seed: number): (below: number) => number {
 
 const pad = (value: number, width: number) => String(value).padStart(width, '0');
 
-/** `count` loans that changed on `day` (`yyyy-MM-dd`), with valid ID numbers and consistent amounts. */
+/**
+ * `count` loans that changed on `day` (`yyyy-MM-dd`), with valid ID numbers and consistent amounts.
+ *
+ * @example
+ * ```ts
+ * const rows = sampleLoans({ day: '2025-03-01', count: 20_000 });
+ * ```
+ */
 export function sampleLoans({ day, count, seed = 20240101 }: { day: string; count: number; seed?: number }): LoanRow[] {
   const random = seededRandom(seed);
   const month = day.slice(0, 7);

@@ -74,6 +74,20 @@ describe('zhima send against the sandbox', () => {
     expect(again.stdout).toMatch(/0 sent, 1 already accepted/);
   });
 
+  it('shows upload progress on a terminal, and sends standard input', async () => {
+    const dir = await tempDir();
+    const gateway = await startGateway({ dir });
+    const file = await writeRecords(join(dir, 'day.json'), records(0, 20_000));
+    const terminal = await zhima(['send', file, ...FLAGS], { cwd: dir, env: gateway.env, tty: true });
+    expect(terminal.code).toBe(0);
+    expect(terminal.stderr).toMatch(/upload day\.json \[#+-*\] +\d+%/);
+    const stdin = new TextEncoder().encode(JSON.stringify({ records: records(20_000, 30) }));
+    const piped = await zhima(['send', '-', ...FLAGS, '--journal', join(dir, 'stdin-journal.json')], { cwd: dir, env: gateway.env, stdin });
+    expect(piped.code).toBe(0);
+    expect(piped.stdout).toContain('sent     records.json (30 records');
+    expect(gateway.sandbox.records(gateway.appId)).toHaveLength(20_030);
+  });
+
   it('splits files over the bound into several uploads, each key stored once', async () => {
     const dir = await tempDir();
     const gateway = await startGateway({ dir });

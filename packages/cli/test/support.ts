@@ -14,12 +14,15 @@ export async function tempDir(): Promise<string> {
 }
 
 /** Runs the CLI in-process with captured output. */
-export async function zhima(argv: string[], { cwd, env = {}, stdin, signal }: { cwd: string; env?: Record<string, string | undefined>; stdin?: Uint8Array; signal?: AbortSignal }) {
+export async function zhima(
+  argv: string[],
+  { cwd, env = {}, stdin, signal, tty = false }: { cwd: string; env?: Record<string, string | undefined>; stdin?: Uint8Array; signal?: AbortSignal; tty?: boolean },
+) {
   let stdout = '';
   let stderr = '';
   const io: CliIo = {
     stdout: { write: (text: string) => (stdout += text) },
-    stderr: { write: (text: string) => (stderr += text), isTTY: false },
+    stderr: { write: (text: string) => (stderr += text), isTTY: tty },
     env,
     cwd,
     ...(stdin === undefined ? {} : { stdin: (async function* () { yield stdin; })() }),

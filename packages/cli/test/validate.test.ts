@@ -83,6 +83,19 @@ describe('zhima validate', () => {
     expect(undeclared.code).toBe(1);
   });
 
+  it('draws a progress bar on a terminal for large files, and none in a pipe', async () => {
+    const dir = await tempDir();
+    const file = await writeRecords(join(dir, 'big.json'), records(0, 160_000));
+    const flags = ['--columns', COLUMNS, '--primary-key', PRIMARY_KEY];
+    const terminal = await zhima(['validate', file, ...flags], { cwd: dir, tty: true });
+    expect(terminal.code).toBe(0);
+    expect(terminal.stderr).toMatch(/validate .*big\.json \[#*-*\] +\d+% [\d.]+ MiB \d+ records/);
+    expect(terminal.stderr.endsWith('\r\x1b[2K')).toBe(true);
+    const piped = await zhima(['validate', file, ...flags], { cwd: dir });
+    expect(piped.stderr).toBe('');
+    expect(piped.stdout).toContain('160000 records');
+  });
+
   it('exits 2 on usage errors with a hint', async () => {
     const dir = await tempDir();
     const noColumns = await zhima(['validate', 'x.json'], { cwd: dir });
