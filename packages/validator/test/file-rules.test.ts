@@ -25,6 +25,13 @@ describe('a valid file', () => {
     expect(rules(report)).toEqual(['file-prefix-whitespace']);
   });
 
+  it('passes with keys in any order, and still finds duplicates and rule failures there', async () => {
+    const reordered = [{ user_name: '张三', pay_month: '2025-01', order_no: 'LN1' }, { pay_month: '2025-01', order_no: 'LN1', user_name: 'X' }];
+    expect(await check(fileText([reordered[0]]), { records: 1 })).toMatchObject({ ok: true, issues: [] });
+    const report = await check(fileText(reordered), { rules: { user_name: ({ value }) => (value === 'X' ? 'no X' : undefined) } });
+    expect(report.issues.map((issue) => `${issue.rule}:${issue.recordIndex}`)).toEqual(['custom:user_name:1', 'primary-key-duplicate:1']);
+  });
+
   it('passes with no records and records = 0', async () => {
     expect(await check('{"records":[]}', { records: 0 })).toMatchObject({ ok: true, recordCount: 0, issues: [] });
   });
