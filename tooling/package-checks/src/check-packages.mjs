@@ -1,23 +1,24 @@
 // `pnpm check:packages`: publint and attw on the tarball each published package would upload.
-// Fails on any publint error or warning and on any attw problem, except node10 (no `exports`
-// support) resolving a subpath entry, which node10 cannot do by design; those are listed as notes.
+// Fails on any publint error or warning and on any attw problem, except two that are by design and
+// listed as notes: node10 (no `exports` support) resolving a subpath entry, and CommonJS or node10
+// resolving an ESM-only entry (one whose `exports` entry has no `require` or `default` condition).
 import { execFileSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { publint } from 'publint';
 import { formatMessage } from 'publint/utils';
-import { manifestProblems, packAll, packedManifest, publishedPackages } from './workspace.mjs';
+import { isEsmOnly, manifestProblems, packAll, packedManifest, publishedPackages } from './workspace.mjs';
 
 const require = createRequire(import.meta.url);
 const attwBin = join(dirname(require.resolve('@arethetypeswrong/cli/package.json')), 'dist', 'index.js');
 
 /**
  * Runs attw on a tarball with the strict profile (node10, node16 from CJS and ESM, bundler).
- * @param {{ tarball: string }} options
+ * @param {{ tarball: string, pkg: import('./workspace.mjs').PublishedPackage }} options
  * @returns {{ failures: string[], notes: string[] }}
  */
-export function runAttw({ tarball }) {
+export function runAttw({ tarball, pkg }) {
   let out;
   try {
     out = execFileSync(process.execPath, [attwBin, tarball, '--format', 'json', '--profile', 'strict'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
@@ -31,7 +32,10 @@ export function runAttw({ tarball }) {
   const notes = [];
   for (const problem of analysis.problems ?? []) {
     const text = `attw ${problem.kind} ${problem.entrypoint ?? ''} (${problem.resolutionKind ?? 'all'})`.replace('  ', ' ');
-    if (problem.resolutionKind === 'node10' && problem.entrypoint !== '.') notes.push(`${text}: node10 has no subpath exports`);
+    const specifier = problem.entrypoint === '.' ? pkg.name : `${pkg.name}/${String(problem.entrypoint).slice(2)}`;
+    const esmOnly = problem.entrypoint !== undefined && isEsmOnly({ pkg, specifier });
+    if (esmOnly && problem.kind === 'NoResolution' && ['node10', 'node16-cjs'].includes(problem.resolutionKind)) notes.push(`${text}: ESM-only entry`);
+    else if (problem.resolutionKind === 'node10' && problem.entrypoint !== '.') notes.push(`${text}: node10 has no subpath exports`);
     else failures.push(text);
   }
   return { failures, notes };
@@ -69,7 +73,7 @@ export async function checkPackages() {
       }
       const manifest = manifestProblems({ manifest: packedManifest({ tarball }) }).map((problem) => `manifest: ${problem}`);
       const lint = await runPublint({ tarball });
-      const types = runAttw({ tarball });
+      const types = runAttw({ tarball, pkg });
       rows.push({ name: pkg.name, failures: [...manifest, ...lint.failures, ...types.failures], notes: [...lint.notes, ...types.notes] });
     }
     return rows;

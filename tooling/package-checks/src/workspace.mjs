@@ -39,6 +39,17 @@ export function entryPoints(pkg) {
 }
 
 /**
+ * Whether an entry point is ESM-only by design: its `exports` entry offers neither a `require` nor a
+ * `default` condition, so CommonJS and node10 resolution are meant to fail for it.
+ * @param {{ pkg: PublishedPackage, specifier: string }} options
+ */
+export function isEsmOnly({ pkg, specifier }) {
+  const subpath = specifier === pkg.name ? '.' : `./${specifier.slice(pkg.name.length + 1)}`;
+  const target = pkg.manifest.exports?.[subpath];
+  return typeof target === 'object' && target !== null && !('require' in target) && !('default' in target) && 'import' in target;
+}
+
+/**
  * Packs one package with pnpm into `destination` and returns the tarball path.
  * @param {{ pkg: PublishedPackage, destination: string }} options
  */
