@@ -1,5 +1,5 @@
-// `pnpm test:runtimes`: the packed packages on Node, Bun, Deno and workerd. One consumer project
-// (tarballs npm-installed), one set of inputs made here with independent tools (node:crypto signs
+// `pnpm test:runtimes`: the packed packages on Node, Bun, Deno and workerd; exits 1 on any failure
+// not listed in known-issues.mjs. One consumer project (tarballs npm-installed), one set of inputs made here with independent tools (node:crypto signs
 // over iconv-lite bytes), one echo server on 127.0.0.1; every runtime runs checks.mjs against them.
 import { spawn } from 'node:child_process';
 import { constants, createPrivateKey, generateKeyPairSync, sign } from 'node:crypto';
@@ -10,6 +10,7 @@ import { build } from 'esbuild';
 import iconv from 'iconv-lite';
 import { createConsumerProject } from '../consumer-project.mjs';
 import { packAll } from '../workspace.mjs';
+import { isKnownIssue } from '../known-issues.mjs';
 import { installRuntimes } from './install-runtimes.mjs';
 import { CHECK_NAMES } from './check-names.mjs';
 
@@ -221,14 +222,19 @@ export function formatMatrix({ results }) {
   const runtimes = Object.keys(results);
   const lines = [`| check | ${runtimes.join(' | ')} |`, `| --- |${runtimes.map(() => ' --- |').join('')}`];
   for (const check of CHECK_NAMES) {
-    lines.push(`| ${check} | ${runtimes.map((runtime) => (results[runtime]?.find((result) => result.check === check)?.ok ? 'pass' : 'FAIL')).join(' | ')} |`);
+    const cell = (runtime) => (results[runtime]?.find((result) => result.check === check)?.ok ? 'pass' : isKnownIssue(`${runtime} ${check}`) ? 'FAIL (known)' : 'FAIL');
+    lines.push(`| ${check} | ${runtimes.map(cell).join(' | ')} |`);
   }
-  const failures = runtimes.flatMap((runtime) => results[runtime].filter((result) => !result.ok).map((result) => `- ${runtime} / ${result.check}: ${result.detail}`));
+  const failures = runtimes.flatMap((runtime) =>
+    results[runtime].filter((result) => !result.ok).map((result) => `- ${runtime} / ${result.check}: ${result.detail}${isKnownIssue(`${runtime} ${result.check}`) ? ' (known issue, see src/known-issues.mjs)' : ''}`),
+  );
   return [...lines, ...(failures.length > 0 ? ['', 'failures:', ...failures] : [])].join('\n');
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const results = await runMatrix({ runtimes: process.argv.length > 2 ? process.argv.slice(2) : RUNTIMES });
   console.log(formatMatrix({ results }));
-  process.exitCode = Object.values(results).every((checks) => checks.every((result) => result.ok)) ? 0 : 1;
+  // Known issues are reported to their owners and tracked as expected failures in the tests.
+  const unexpected = Object.entries(results).flatMap(([runtime, checks]) => checks.filter((result) => !result.ok && !isKnownIssue(`${runtime} ${result.check}`)));
+  process.exitCode = unexpected.length === 0 ? 0 : 1;
 }
