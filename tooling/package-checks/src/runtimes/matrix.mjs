@@ -1,6 +1,6 @@
 // `pnpm test:runtimes`: the packed packages on Node, Bun, Deno and workerd; exits 1 on any failure
-// not listed in known-issues.mjs. One consumer project (tarballs npm-installed), one set of inputs made here with independent tools (node:crypto signs
-// over iconv-lite bytes), one echo server on 127.0.0.1; every runtime runs checks.mjs against them.
+// not listed in known-issues.mjs. One consumer project (tarballs npm-installed), one set of inputs
+// made here with independent tools (node:crypto signs over iconv-lite bytes), one echo server on 127.0.0.1; every runtime runs checks.mjs against them.
 import { spawn } from 'node:child_process';
 import { constants, createPrivateKey, generateKeyPairSync, sign } from 'node:crypto';
 import { copyFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
