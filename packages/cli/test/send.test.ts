@@ -80,7 +80,7 @@ describe('zhima send against the sandbox', () => {
     const file = await writeRecords(join(dir, 'day.json'), records(0, 20_000));
     const terminal = await zhima(['send', file, ...FLAGS], { cwd: dir, env: gateway.env, tty: true });
     expect(terminal.code).toBe(0);
-    expect(terminal.stderr).toMatch(/upload day\.json \[#+-*\] +\d+%/);
+    expect(terminal.stderr, JSON.stringify(terminal.stderr)).toMatch(/upload day\.json \[#+-*\] +\d+%/);
     const stdin = new TextEncoder().encode(JSON.stringify({ records: records(20_000, 30) }));
     const piped = await zhima(['send', '-', ...FLAGS, '--journal', join(dir, 'stdin-journal.json')], { cwd: dir, env: gateway.env, stdin });
     expect(piped.code).toBe(0);

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { batchFeedbackCall, createClient, GatewayError, type AttemptEvent, type BatchFeedbackInput } from '@zhima/core';
+import { batchFeedbackCall, createClient, GatewayError, type AttemptEvent, type BatchFeedbackInput, type UploadProgress } from '@zhima/core';
 import { createUndiciTransport } from '@zhima/transport/undici';
 import { COMMON_OPTIONS, GATEWAY_OPTIONS, parseCommandArgs, positiveInteger } from '../args.js';
 import { loadConfigFile } from '../config/config-file.js';
@@ -14,7 +14,8 @@ import { validateSource } from '../records/validate-source.js';
 import { UsageError } from '../usage-error.js';
 import { describeRequest } from '../upload/describe-request.js';
 import { DEFAULT_JOURNAL_NAME, openJournal, type Journal } from '../upload/journal.js';
-import { uploadParts, type SplitBounds, type UploadPart } from '../upload/upload-parts.js';
+import type { SplitBounds } from '../upload/split-records-file.js';
+import { uploadParts, type UploadPart } from '../upload/upload-parts.js';
 
 /**
  * `zhima send --help`.
@@ -224,7 +225,7 @@ async function sendPart({
   }
   const bar = createProgressBar({ stream: io.stderr, label: `upload ${part.fileName}`, total: part.size });
   try {
-    const options = { onUploadProgress: ({ sentBytes }: { sentBytes: number }) => bar.update(sentBytes), ...(io.signal ? { signal: io.signal } : {}) };
+    const options = { onUploadProgress: ({ sentBytes, totalBytes }: UploadProgress) => bar.update({ done: sentBytes, total: totalBytes }), ...(io.signal ? { signal: io.signal } : {}) };
     const result = await client.batchFeedback(input, options);
     bar.finish();
     await journal.markAccepted(part.hash, {

@@ -6,12 +6,13 @@ import type { CliIo } from '../io.js';
  * @example
  * ```ts
  * const bar = createProgressBar({ stream: io.stderr, label: 'validate', total: size });
- * bar.update(done);
+ * bar.update({ done });
  * bar.finish();
  * ```
  */
 export interface ProgressBar {
-  update(done: number, detail?: string): void;
+  /** `total` replaces the total given at creation (an upload learns its body size late). */
+  update(progress: { done: number; total?: number | undefined; detail?: string }): void;
   /** Clears the line. */
   finish(): void;
 }
@@ -47,14 +48,14 @@ export function formatBytes(bytes: number): string {
  * const bar = createProgressBar({ stream: process.stderr, label: 'upload part-1.json', total: 52_428_800 });
  * ```
  */
-export function createProgressBar({ stream, label, total }: { stream: CliIo['stderr']; label: string; total: number | undefined }): ProgressBar {
+export function createProgressBar({ stream, label, total: initialTotal }: { stream: CliIo['stderr']; label: string; total: number | undefined }): ProgressBar {
   if (stream.isTTY !== true) return { update: () => {}, finish: () => {} };
   let last = 0;
   let drawn = false;
   return {
-    update(done, detail) {
+    update({ done, total = initialTotal, detail }) {
       const now = Date.now();
-      if (drawn && now - last < REDRAW_MS && done !== total) return;
+      if (drawn && now - last < REDRAW_MS && (total === undefined || done < total)) return;
       last = now;
       drawn = true;
       const share = total ? Math.min(1, done / total) : 0;

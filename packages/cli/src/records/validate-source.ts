@@ -38,7 +38,7 @@ export async function validateSource({
     ...(records.rules === undefined ? {} : { rules: records.rules }),
     ...(declaredRecords === undefined ? {} : { records: declaredRecords }),
     ...(maxFileBytes === undefined ? {} : { maxFileBytes }),
-    ...(bar === undefined ? {} : { onProgress: ({ bytes, records: count }: { bytes: number; records: number }) => bar.update(bytes, `${count} records`) }),
+    ...(bar === undefined ? {} : { onProgress: ({ bytes, records: count }: { bytes: number; records: number }) => bar.update({ done: bytes, detail: `${count} records` }) }),
   };
   try {
     if (source.bytes !== undefined) return await validateRecords(source.bytes, options);

@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import { openAsBlob } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { decodeText, type FileContent } from '@zhima/core';
-import { createRecordsFileWriter } from '@zhima/validator';
+import type { FileContent } from '@zhima/core';
+import { openRecordsFile } from '@zhima/validator/node';
 import type { RecordsConfig } from '../config/records-config.js';
 import type { InputSource } from '../records/input-source.js';
+import { splitRecordsFile, type SplitBounds } from './split-records-file.js';
 
 /**
  * One file to upload: a whole input, or one piece of a split input.
@@ -27,19 +27,6 @@ export interface UploadPart {
   hash: string;
 }
 
-/**
- * Where to split: the bounds of `createRecordsFileWriter`.
- *
- * @example
- * ```ts
- * const bounds: SplitBounds = { maxFileBytes: 50 * 1024 * 1024 };
- * ```
- */
-export interface SplitBounds {
-  maxFileBytes: number;
-  maxRecordsPerFile?: number | undefined;
-}
-
 async function sha256(content: Uint8Array | Blob): Promise<string> {
   const hash = createHash('sha256');
   if (content instanceof Uint8Array) hash.update(content);
@@ -48,14 +35,14 @@ async function sha256(content: Uint8Array | Blob): Promise<string> {
 }
 
 function pieceName(name: string, part: number): string {
-  const stem = basename(name).replace(/\.json$/i, '');
+  const stem = name.replace(/\.json$/i, '');
   return `${stem}.part-${String(part + 1).padStart(3, '0')}.json`;
 }
 
 /**
  * The files to upload for one validated source. A source within the bounds goes as it is (streamed
- * from disk); a larger one is parsed and rewritten into pieces by `createRecordsFileWriter`, one piece
- * at a time, so the pieces and their hashes are the same on every run.
+ * from disk); a larger one is split by {@link splitRecordsFile} one piece at a time, its records'
+ * bytes unchanged, so the pieces and their hashes are the same on every run.
  *
  * @example
  * ```ts
@@ -73,22 +60,21 @@ export async function* uploadParts({
   records: RecordsConfig;
   bounds: SplitBounds;
 }): AsyncGenerator<UploadPart> {
+  const name = source.name === '<stdin>' ? 'records.json' : basename(source.name);
   const fits = source.size <= bounds.maxFileBytes && recordCount <= (bounds.maxRecordsPerFile ?? Number.POSITIVE_INFINITY);
   if (fits) {
     const content = source.bytes ?? (await openAsBlob(source.path));
-    yield { source: source.name, part: 0, fileName: basename(source.name === '<stdin>' ? 'records.json' : source.name), content, size: source.size, records: recordCount, hash: await sha256(content) };
+    yield { source: source.name, part: 0, fileName: name, content, size: source.size, records: recordCount, hash: await sha256(content) };
     return;
   }
-  const bytes = source.bytes ?? new Uint8Array(await readFile(source.path));
-  const parsed = JSON.parse(decodeText({ bytes, charset: records.fileCharset === 'GBK' ? 'gbk' : 'utf-8' })) as { records: Record<string, unknown>[] };
-  const writer = createRecordsFileWriter({
-    columns: records.columns,
-    primaryKeyColumns: records.primaryKeyColumns,
-    fileCharset: records.fileCharset,
-    maxFileBytes: bounds.maxFileBytes,
-    ...(bounds.maxRecordsPerFile === undefined ? {} : { maxRecordsPerFile: bounds.maxRecordsPerFile }),
-  });
-  for await (const file of writer.files(parsed.records)) {
-    yield { source: source.name, part: file.index, fileName: pieceName(source.name === '<stdin>' ? 'records' : source.name, file.index), content: file.bytes, size: file.bytes.length, records: file.records, hash: await sha256(file.bytes) };
+  const file = source.bytes === undefined ? await openRecordsFile({ path: source.path }) : undefined;
+  try {
+    let part = 0;
+    for await (const piece of splitRecordsFile({ chunks: file?.chunks ?? [source.bytes!], fileCharset: records.fileCharset, bounds })) {
+      yield { source: source.name, part, fileName: pieceName(name, part), content: piece.bytes, size: piece.bytes.length, records: piece.records, hash: await sha256(piece.bytes) };
+      part++;
+    }
+  } finally {
+    await file?.close();
   }
 }
