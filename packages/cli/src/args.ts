@@ -31,6 +31,9 @@ export const GATEWAY_OPTIONS = {
   gateway: { type: 'string' },
   'sign-type': { type: 'string' },
   charset: { type: 'string' },
+  'app-cert-file': { type: 'string' },
+  'alipay-root-cert-file': { type: 'string' },
+  'alipay-cert-file': { type: 'string' },
 } as const satisfies Options;
 
 /**

@@ -32,6 +32,8 @@ Configuration, highest first: flags, environment variables, ./zhima.config.json 
   ZHIMA_PRIVATE_KEY             or the key itself
   ZHIMA_ALIPAY_PUBLIC_KEY_FILE  Alipay public key (支付宝公钥) file (alipayPublicKeyFile)
   ZHIMA_ALIPAY_PUBLIC_KEY       or the key itself
+  ZHIMA_APP_CERT_FILE, ZHIMA_ALIPAY_ROOT_CERT_FILE, ZHIMA_ALIPAY_CERT_FILE
+                                certificate mode instead (appCertFile, alipayRootCertFile, alipayCertFile)
   ZHIMA_GATEWAY                 gateway URL (gateway), default https://openapi.alipay.com/gateway.do
   ZHIMA_SIGN_TYPE               RSA2 (default) or RSA (signType)
   ZHIMA_CHARSET                 request charset: utf-8 (default), gbk (charset)

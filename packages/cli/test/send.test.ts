@@ -104,6 +104,19 @@ describe('zhima send against the sandbox', () => {
     expect([...counts.values()].every((count) => count === 1)).toBe(true);
   });
 
+  it('splits a GBK file keeping its bytes GBK; the sandbox decodes every name', async () => {
+    const dir = await tempDir();
+    const gateway = await startGateway({ dir });
+    const iconv = (await import('iconv-lite')).default;
+    const list = records(0, 1500);
+    const { writeFile } = await import('node:fs/promises');
+    await writeFile(join(dir, 'gbk.json'), iconv.encode(JSON.stringify({ records: list }), 'gbk'));
+    const result = await zhima(['send', join(dir, 'gbk.json'), ...FLAGS, '--file-charset', 'GBK', '--max-file-bytes', '20000'], { cwd: dir, env: gateway.env });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout.split('\n').filter((line) => line.startsWith('sent ')).length).toBeGreaterThan(3);
+    expect(gateway.sandbox.records(gateway.appId)).toEqual(list);
+  });
+
   it('resumes an interrupted run without re-sending accepted files', async () => {
     const dir = await tempDir();
     const gateway = await startGateway({ dir });

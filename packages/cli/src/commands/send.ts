@@ -44,6 +44,9 @@ Options:
   --app-id, --private-key-file, --alipay-public-key-file, --gateway, --sign-type, --charset
                               override ZHIMA_APP_ID, ZHIMA_PRIVATE_KEY_FILE, ZHIMA_ALIPAY_PUBLIC_KEY_FILE,
                               ZHIMA_GATEWAY, ZHIMA_SIGN_TYPE, ZHIMA_CHARSET and zhima.config.json
+  --app-cert-file, --alipay-root-cert-file, --alipay-cert-file
+                              certificate mode (ZHIMA_APP_CERT_FILE, ZHIMA_ALIPAY_ROOT_CERT_FILE,
+                              ZHIMA_ALIPAY_CERT_FILE) instead of the Alipay public key
   --config <file>             config file (default ./zhima.config.json)
   -h, --help                  this help
 
@@ -151,10 +154,11 @@ export async function sendCommand({ args, io }: { args: string[]; io: CliIo }): 
   }
 
   const transport = createUndiciTransport();
+  const { certificates, alipayPublicKey, ...identity } = gateway;
   const client = createClient({
-    ...gateway,
+    ...identity,
     // A dry run verifies nothing; the client parses this key only when an answer arrives.
-    alipayPublicKey: gateway.alipayPublicKey ?? '',
+    ...(certificates === undefined ? { alipayPublicKey: alipayPublicKey ?? '' } : { certificates }),
     transport,
     retry: { attempts, onAttempt: (event) => void io.stderr.write(describeAttempt(event) ?? '') },
   });

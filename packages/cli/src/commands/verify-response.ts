@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { BATCH_FEEDBACK_METHOD, verifyResponse } from '@zhima/core';
 import { COMMON_OPTIONS, GATEWAY_OPTIONS, parseCommandArgs } from '../args.js';
 import { loadConfigFile } from '../config/config-file.js';
-import { PUBLIC_KEY_HINT, resolveAlipayPublicKey, resolveEncoding } from '../config/gateway-config.js';
+import { firstDefined, PUBLIC_KEY_HINT, resolveAlipayPublicKey, resolveEncoding } from '../config/gateway-config.js';
 import { EXIT, type CliIo } from '../io.js';
 import { UsageError } from '../usage-error.js';
 
@@ -24,6 +24,7 @@ error_response is legitimate and reported as unverified. Exit 0 when the answer 
 Options:
   --method <name>        the API called (default zhima.data.batch.feedback)
   --alipay-public-key-file <file>   default ZHIMA_ALIPAY_PUBLIC_KEY_FILE
+  --alipay-cert-file <file>         certificate mode: alipayCertPublicKey_RSA2.crt (ZHIMA_ALIPAY_CERT_FILE)
   --sign-type RSA2|RSA   default RSA2
   --charset <name>       the request charset, which is the answer's (default utf-8)
   --config <file>        config file (default ./zhima.config.json)
@@ -51,14 +52,20 @@ export async function verifyResponseCommand({ args, io }: { args: string[]; io: 
   }
   if (positionals.length !== 1) throw new UsageError({ message: 'Give exactly one saved answer file.', hint: VERIFY_RESPONSE_USAGE });
   const file = await loadConfigFile({ path: values.config, io });
-  const alipayPublicKey = await resolveAlipayPublicKey({ flags: values, file, io });
-  if (alipayPublicKey === undefined) throw new UsageError({ message: 'No Alipay public key to verify with.', hint: PUBLIC_KEY_HINT });
+  const alipayCertificate = firstDefined(values['alipay-cert-file'], io.env.ZHIMA_ALIPAY_CERT_FILE, file.alipayCertFile);
+  const key =
+    alipayCertificate === undefined
+      ? { alipayPublicKey: await resolveAlipayPublicKey({ flags: values, file, io }) }
+      : { alipayCertificates: await readFile(resolve(io.cwd, alipayCertificate), 'utf8') };
+  if (key.alipayPublicKey === undefined && key.alipayCertificates === undefined) throw new UsageError({ message: 'No Alipay public key to verify with.', hint: PUBLIC_KEY_HINT });
   const { signType, charset } = resolveEncoding({ flags: values, file, io });
   const body = new Uint8Array(await readFile(resolve(io.cwd, positionals[0]!)).catch(() => {
     throw new UsageError({ message: `Cannot read ${positionals[0]}.` });
   }));
   const method = values.method ?? BATCH_FEEDBACK_METHOD;
-  const result = await verifyResponse({ body, method, signType, charset, alipayPublicKey });
+  const result = await verifyResponse(
+    key.alipayCertificates === undefined ? { body, method, signType, charset, alipayPublicKey: key.alipayPublicKey! } : { body, method, signType, charset, alipayCertificates: key.alipayCertificates },
+  );
   const { code, msg, sub_code: subCode, sub_msg: subMsg } = result.response;
   io.stdout.write(
     `${result.verified ? 'verified: the signature is valid' : 'unverified: an unsigned error answer (legitimate for gateway-level errors)'}\n` +

@@ -17,6 +17,9 @@ export interface ConfigFile {
   privateKeyFile?: string;
   alipayPublicKeyFile?: string;
   alipayPublicKey?: string;
+  appCertFile?: string;
+  alipayRootCertFile?: string;
+  alipayCertFile?: string;
   gateway?: string;
   signType?: string;
   charset?: string;
@@ -27,7 +30,7 @@ export interface ConfigFile {
   fileCharset?: string;
 }
 
-const STRING_KEYS = ['appId', 'privateKeyFile', 'alipayPublicKeyFile', 'alipayPublicKey', 'gateway', 'signType', 'charset', 'appAuthToken', 'template', 'fileCharset'] as const;
+const STRING_KEYS = ['appId', 'privateKeyFile', 'alipayPublicKeyFile', 'alipayPublicKey', 'appCertFile', 'alipayRootCertFile', 'alipayCertFile', 'gateway', 'signType', 'charset', 'appAuthToken', 'template', 'fileCharset'] as const;
 const LIST_KEYS = ['columns', 'primaryKeyColumns'] as const;
 
 /**
@@ -95,9 +98,6 @@ export async function loadConfigFile({ path, io }: { path: string | undefined; i
   }
   const config = checkConfigFile({ value: parsed, path: file });
   const base = dirname(file);
-  return {
-    ...config,
-    ...(config.privateKeyFile === undefined ? {} : { privateKeyFile: resolve(base, config.privateKeyFile) }),
-    ...(config.alipayPublicKeyFile === undefined ? {} : { alipayPublicKeyFile: resolve(base, config.alipayPublicKeyFile) }),
-  };
+  const paths = (['privateKeyFile', 'alipayPublicKeyFile', 'appCertFile', 'alipayRootCertFile', 'alipayCertFile'] as const).filter((key) => config[key] !== undefined);
+  return { ...config, ...Object.fromEntries(paths.map((key) => [key, resolve(base, config[key]!)])) };
 }

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { normalizeCharset, PRODUCTION_GATEWAY, type Charset, type SignType } from '@zhima/core';
+import { normalizeCharset, PRODUCTION_GATEWAY, type CertificateConfig, type Charset, type SignType } from '@zhima/core';
 import type { CliIo } from '../io.js';
 import { UsageError } from '../usage-error.js';
 import type { ConfigFile } from './config-file.js';
@@ -17,8 +17,10 @@ import type { ConfigFile } from './config-file.js';
 export interface GatewayConfig {
   appId: string;
   privateKey: string;
-  /** Absent when the command does not verify answers (`--dry-run`, `sign`). */
+  /** Absent in certificate mode, and when the command verifies no answers (`--dry-run`). */
   alipayPublicKey: string | undefined;
+  /** Certificate mode (公钥证书模式): the app, Alipay root and Alipay certificates. */
+  certificates: CertificateConfig | undefined;
   gateway: string;
   signType: SignType;
   charset: Charset;
@@ -40,6 +42,9 @@ export interface GatewayFlags {
   gateway?: string;
   'sign-type'?: string;
   charset?: string;
+  'app-cert-file'?: string;
+  'alipay-root-cert-file'?: string;
+  'alipay-cert-file'?: string;
 }
 
 const KEY_HINT =
@@ -64,7 +69,15 @@ async function readKeyFile({ path, io, what }: { path: string; io: CliIo; what: 
   }
 }
 
-function firstDefined<T>(...values: (T | undefined)[]): T | undefined {
+/**
+ * The first setting that is present and not empty, in precedence order.
+ *
+ * @example
+ * ```ts
+ * firstDefined(flags.gateway, env.ZHIMA_GATEWAY, file.gateway); // the flag if given, else the variable, …
+ * ```
+ */
+export function firstDefined<T>(...values: (T | undefined)[]): T | undefined {
   return values.find((value) => value !== undefined && value !== '');
 }
 
@@ -120,6 +133,37 @@ export async function resolveAlipayPublicKey({ flags, file, io }: Sources): Prom
 }
 
 /**
+ * Certificate mode, when any of the three certificate files is configured (flags, then
+ * `ZHIMA_APP_CERT_FILE`, `ZHIMA_ALIPAY_ROOT_CERT_FILE`, `ZHIMA_ALIPAY_CERT_FILE`, then the config file);
+ * then all three are required.
+ *
+ * @example
+ * ```ts
+ * const certificates = await resolveCertificates({ flags: { 'app-cert-file': 'appCertPublicKey.crt', … }, file: {}, io });
+ * ```
+ */
+export async function resolveCertificates({ flags, file, io }: Sources): Promise<CertificateConfig | undefined> {
+  const paths = {
+    appCertificate: firstDefined(flags['app-cert-file'], io.env.ZHIMA_APP_CERT_FILE, file.appCertFile),
+    alipayRootCertificate: firstDefined(flags['alipay-root-cert-file'], io.env.ZHIMA_ALIPAY_ROOT_CERT_FILE, file.alipayRootCertFile),
+    alipayCertificate: firstDefined(flags['alipay-cert-file'], io.env.ZHIMA_ALIPAY_CERT_FILE, file.alipayCertFile),
+  };
+  const given = Object.values(paths).filter((path) => path !== undefined);
+  if (given.length === 0) return undefined;
+  if (given.length < 3) {
+    throw new UsageError({
+      message: 'Certificate mode needs all three certificates.',
+      hint: 'Set ZHIMA_APP_CERT_FILE (appCertPublicKey_<appId>.crt), ZHIMA_ALIPAY_ROOT_CERT_FILE (alipayRootCert.crt) and ZHIMA_ALIPAY_CERT_FILE (alipayCertPublicKey_RSA2.crt).',
+    });
+  }
+  return {
+    appCertificate: await readKeyFile({ path: paths.appCertificate!, io, what: 'app certificate' }),
+    alipayRootCertificate: await readKeyFile({ path: paths.alipayRootCertificate!, io, what: 'Alipay root certificate' }),
+    alipayCertificate: await readKeyFile({ path: paths.alipayCertificate!, io, what: 'Alipay certificate' }),
+  };
+}
+
+/**
  * The sign type and request charset.
  *
  * @example
@@ -151,12 +195,16 @@ export async function resolveGatewayConfig({ flags, file, io, needsAlipayPublicK
   const appId = firstDefined(flags['app-id'], io.env.ZHIMA_APP_ID, file.appId);
   if (appId === undefined) throw new UsageError({ message: 'No app id.', hint: 'Set ZHIMA_APP_ID, pass --app-id, or put "appId" in zhima.config.json.' });
   const privateKey = await resolvePrivateKey({ flags, file, io });
-  const alipayPublicKey = await resolveAlipayPublicKey({ flags, file, io });
-  if (alipayPublicKey === undefined && needsAlipayPublicKey) throw new UsageError({ message: 'No Alipay public key to verify answers with.', hint: PUBLIC_KEY_HINT });
+  const certificates = await resolveCertificates({ flags, file, io });
+  const alipayPublicKey = certificates === undefined ? await resolveAlipayPublicKey({ flags, file, io }) : undefined;
+  if (certificates === undefined && alipayPublicKey === undefined && needsAlipayPublicKey) {
+    throw new UsageError({ message: 'No Alipay public key to verify answers with.', hint: PUBLIC_KEY_HINT });
+  }
   return {
     appId,
     privateKey,
     alipayPublicKey,
+    certificates,
     gateway: firstDefined(flags.gateway, io.env.ZHIMA_GATEWAY, file.gateway) ?? PRODUCTION_GATEWAY,
     ...resolveEncoding({ flags, file, io }),
     appAuthToken: firstDefined(io.env.ZHIMA_APP_AUTH_TOKEN, file.appAuthToken),
