@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { COLUMNS, PRIMARY_KEY, records, tempDir, writeRecords } from './support.js';
+import { COLUMNS, PRIMARY_KEY, keyCounts, records, startGateway, tempDir, writeRecords, zhima } from './support.js';
 
 const CLI = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
 // tsx runs the bin from its TypeScript source; an absolute URL, since the child's cwd is a temp folder.
@@ -46,6 +46,28 @@ describe('the zhima bin', () => {
 
     sandbox.child.kill('SIGINT');
     expect(await sandbox.exit).toBe(0);
+  });
+
+  it('Ctrl-C during `zhima send` stops it; the rerun sends only what the journal lacks', { timeout: 90_000 }, async () => {
+    const dir = await tempDir();
+    // Every answer is held back a little, so the run is still going when the signal arrives.
+    const gateway = await startGateway({ dir, faults: { seed: 11, delay: 1, maxDelayMs: 600 } });
+    for (let k = 0; k < 8; k++) await writeRecords(join(dir, `f${k}.json`), records(k * 100, 100));
+    const send = run(['send', dir, '--columns', COLUMNS, '--primary-key', PRIMARY_KEY], { cwd: dir, env: gateway.env });
+    await until(() => send.out().includes('sent '), 'the first accepted file');
+    send.child.kill('SIGINT');
+    const code = await send.exit;
+    const sentBefore = send.out().split('\n').filter((line) => line.startsWith('sent ')).length;
+    expect(sentBefore).toBeGreaterThanOrEqual(1);
+    // Interrupted (exit 1) unless it had already finished every file when the signal came.
+    expect(code).toBe(sentBefore === 8 ? 0 : 1);
+
+    const rerun = await zhima(['send', dir, '--columns', COLUMNS, '--primary-key', PRIMARY_KEY], { cwd: dir, env: gateway.env });
+    expect(rerun.code).toBe(0);
+    expect(rerun.stdout).toContain(`${8 - sentBefore} sent, ${sentBefore} already accepted (journal), 0 failed`);
+    const counts = keyCounts(gateway.sandbox.records(gateway.appId));
+    expect(counts.size).toBe(800);
+    expect([...counts.values()].every((count) => count === 1)).toBe(true);
   });
 
   it('exits 2 on a usage error and 1 on an invalid file', { timeout: 60_000 }, async () => {
