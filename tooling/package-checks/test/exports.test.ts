@@ -18,7 +18,10 @@ describe.each(entries)('%s', (specifier, esmOnly) => {
 
   it('exports the committed names (runtime values and declared types)', async () => {
     const api = { values: esmNames(), typesOnly: declaredNames().filter((name) => !esmNames().includes(name)) };
-    await expect(`${JSON.stringify(api, null, 2)}\n`).toMatchFileSnapshot(snapshotFile);
+    await expect(`${JSON.stringify(api, null, 2)}\n`).toMatchFileSnapshot(
+      snapshotFile,
+      `${specifier}'s export names changed. If intended: pnpm --filter @zhima/package-checks test -u, then commit test/exports/ with a changeset`,
+    );
   });
 
   it('declares every runtime value it exports', () => {
