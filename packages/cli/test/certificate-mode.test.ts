@@ -52,6 +52,17 @@ describe('certificate mode (公钥证书模式)', () => {
     expect(dryRun.stdout).toMatch(/app_cert_sn=[0-9a-f]{32}/);
     expect(dryRun.stdout).toMatch(/alipay_root_cert_sn=[0-9a-f]{32}/);
 
+    // A signed gateway-level refusal, saved and checked with the Alipay certificate (its SN must match alipay_cert_sn).
+    const answer = await fetch(`${server.gatewayUrl}?app_id=2021000000000009&method=zhima.data.batch.feedback&charset=utf-8&sign_type=RSA2&sign=AAAA`, { method: 'POST' });
+    writeFileSync(join(dir, 'answer.json'), Buffer.from(await answer.arrayBuffer()));
+    const verified = await zhima(['verify-response', 'answer.json', '--alipay-cert-file', 'alipay.crt'], { cwd: dir });
+    expect(verified.code, verified.stderr).toBe(0);
+    expect(verified.stdout).toContain('verified: the signature is valid');
+    expect(verified.stdout).toContain('node: error_response');
+    const wrongCertificate = await zhima(['verify-response', 'answer.json', '--alipay-cert-file', 'app.crt'], { cwd: dir });
+    expect(wrongCertificate.code).toBe(1);
+    expect(wrongCertificate.stderr).toContain('CERTIFICATE_INVALID');
+
     const { ZHIMA_ALIPAY_CERT_FILE: _missing, ...incomplete } = env;
     const refused = await zhima(['send', file, '--columns', COLUMNS, '--primary-key', PRIMARY_KEY], { cwd: dir, env: incomplete });
     expect(refused.code).toBe(2);
