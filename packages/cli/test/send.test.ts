@@ -222,5 +222,15 @@ describe('dry-run signature', () => {
     expect(verify('RSA-SHA256', Buffer.from(content, 'utf8'), publicKey, Buffer.from(url.searchParams.get('sign')!, 'base64'))).toBe(true);
     // The sign content is exactly the query's public params plus the body's business params.
     for (const [key, value] of url.searchParams) if (key !== 'sign') expect(content).toContain(`${key}=${value}`);
+
+    // `zhima sign --url` with the body's params re-creates the same signature and says so.
+    const bodyParams = content.split('&').filter((pair) => !url.searchParams.has(pair.slice(0, pair.indexOf('='))));
+    const flags = bodyParams.flatMap((pair) => ['--param', pair]);
+    const same = await zhima(['sign', '--url', url.href, ...flags], { cwd: dir, env: gateway.env });
+    expect(same.code).toBe(0);
+    expect(same.stdout).toContain('equals this signature');
+    const other = await zhima(['sign', '--url', url.href, ...flags.slice(2)], { cwd: dir, env: gateway.env });
+    expect(other.code).toBe(1);
+    expect(other.stdout).toContain('DIFFERS');
   });
 });
