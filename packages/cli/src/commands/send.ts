@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { batchFeedbackCall, createClient, GatewayError, type AttemptEvent, type BatchFeedbackInput, type UploadProgress } from '@zhima/core';
 import { createUndiciTransport } from '@zhima/transport/undici';
 import { COMMON_OPTIONS, GATEWAY_OPTIONS, parseCommandArgs, positiveInteger } from '../args.js';
@@ -146,7 +146,7 @@ export async function sendCommand({ args, io }: { args: string[]; io: CliIo }): 
   const firstPath = positionals.find((input) => input !== '-');
   const journalPath = resolve(io.cwd, values.journal ?? (firstPath === undefined ? DEFAULT_JOURNAL_NAME : resolve(io.cwd, firstPath, '..', DEFAULT_JOURNAL_NAME)));
 
-  const sources = await collectSources({ inputs: positionals, io, exclude: [DEFAULT_JOURNAL_NAME] });
+  const sources = await collectSources({ inputs: positionals, io, exclude: [DEFAULT_JOURNAL_NAME, basename(journalPath)] });
   const counts = await validateAll({ sources, records, io });
   if (counts === undefined) {
     io.stderr.write('Nothing was sent: fix the files above first.\n');
