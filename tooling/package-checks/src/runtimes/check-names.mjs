@@ -1,2 +1,5 @@
-/** The matrix columns, in order: one per check in checks.mjs. */
-export const CHECK_NAMES = ['core sign/verify utf-8', 'core sign/verify gbk', 'validator small file', 'transport fetch bytes', 'transport fetch stream'];
+/** The matrix columns, in order: one per check in checks.mjs, then the file check cli-entry.mjs adds. */
+export const CHECK_NAMES = ['core sign/verify utf-8', 'core sign/verify gbk', 'validator small file', 'transport fetch bytes', 'transport fetch stream', 'validator/node file on disk'];
+
+/** Checks a runtime cannot run by nature (no file system on workerd): shown as n/a, not failures. */
+export const NOT_APPLICABLE = { workerd: ['validator/node file on disk'] };

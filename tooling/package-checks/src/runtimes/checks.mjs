@@ -81,7 +81,7 @@ async function fetchRoundTrip({ echoUrl, stream }) {
  * Fails a check that hangs instead of hanging the runtime.
  * @param {{ work: Promise<string>, ms: number }} options
  */
-function withDeadline({ work, ms }) {
+export function withDeadline({ work, ms }) {
   let timer;
   const deadline = new Promise((_, reject) => {
     timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
@@ -95,6 +95,7 @@ function withDeadline({ work, ms }) {
  * @returns {Promise<CheckResult[]>}
  */
 export async function runChecks(input) {
+  /** @type {Record<string, () => Promise<string>>} */
   const checks = {
     'core sign/verify utf-8': () => signVectors({ vectors: input.vectors.filter((vector) => vector.charset === 'utf-8') }),
     'core sign/verify gbk': () => signVectors({ vectors: input.vectors.filter((vector) => vector.charset === 'gbk') }),
@@ -103,7 +104,7 @@ export async function runChecks(input) {
     'transport fetch stream': () => fetchRoundTrip({ echoUrl: input.echoUrl, stream: true }),
   };
   const results = [];
-  for (const check of CHECK_NAMES) {
+  for (const check of CHECK_NAMES.filter((name) => name in checks)) {
     try {
       results.push({ check, ok: true, detail: await withDeadline({ work: checks[check](), ms: 20_000 }) });
     } catch (error) {

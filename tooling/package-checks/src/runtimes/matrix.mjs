@@ -1,6 +1,7 @@
 // `pnpm test:runtimes`: the packed packages on Node, Bun, Deno and workerd; exits 1 on any failure
 // not listed in known-issues.mjs. One consumer project (tarballs npm-installed), one set of inputs
-// made here with independent tools (node:crypto signs over iconv-lite bytes), one echo server on 127.0.0.1; every runtime runs checks.mjs against them.
+// made here with independent tools (node:crypto signs over iconv-lite bytes), one echo server on
+// 127.0.0.1; every runtime runs checks.mjs against them.
 import { spawn } from 'node:child_process';
 import { constants, createPrivateKey, generateKeyPairSync, sign } from 'node:crypto';
 import { copyFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -12,7 +13,7 @@ import { createConsumerProject } from '../consumer-project.mjs';
 import { packAll } from '../workspace.mjs';
 import { isKnownIssue } from '../known-issues.mjs';
 import { installRuntimes } from './install-runtimes.mjs';
-import { CHECK_NAMES } from './check-names.mjs';
+import { CHECK_NAMES, NOT_APPLICABLE } from './check-names.mjs';
 
 const here = new URL('.', import.meta.url).pathname;
 export const RUNTIMES = ['node', 'bun', 'deno', 'workerd'];
@@ -59,6 +60,7 @@ export function makeRecords() {
     columns: 'order_no,pay_month,user_name',
     primaryKeyColumns: 'order_no,pay_month',
     count: records.length,
+    duplicateOf: 2,
   };
 }
 
@@ -189,7 +191,10 @@ export async function runMatrix({ runtimes = RUNTIMES } = {}) {
   writeFileSync(join(project, 'package.json'), JSON.stringify({ ...JSON.parse(readFileSync(join(project, 'package.json'), 'utf8')), type: 'module' }, null, 2));
   for (const file of ['checks.mjs', 'check-names.mjs', 'cli-entry.mjs', 'worker-entry.mjs']) copyFileSync(join(here, file), join(project, file));
   const echo = await startEchoServer();
-  const input = { vectors: makeSignVectors(), records: makeRecords(), echoUrl: echo.url };
+  const records = makeRecords();
+  const duplicateFile = join(project, 'duplicate-records.json');
+  writeFileSync(duplicateFile, records.duplicate);
+  const input = { vectors: makeSignVectors(), records, duplicateFile, echoUrl: echo.url };
   const inputFile = join(project, 'input.json');
   writeFileSync(inputFile, JSON.stringify(input));
   const commands = {
@@ -222,7 +227,11 @@ export function formatMatrix({ results }) {
   const runtimes = Object.keys(results);
   const lines = [`| check | ${runtimes.join(' | ')} |`, `| --- |${runtimes.map(() => ' --- |').join('')}`];
   for (const check of CHECK_NAMES) {
-    const cell = (runtime) => (results[runtime]?.find((result) => result.check === check)?.ok ? 'pass' : isKnownIssue(`${runtime} ${check}`) ? 'FAIL (known)' : 'FAIL');
+    const cell = (runtime) => {
+      if (NOT_APPLICABLE[runtime]?.includes(check)) return 'n/a';
+      if (results[runtime]?.find((result) => result.check === check)?.ok) return 'pass';
+      return isKnownIssue(`${runtime} ${check}`) ? 'FAIL (known)' : 'FAIL';
+    };
     lines.push(`| ${check} | ${runtimes.map(cell).join(' | ')} |`);
   }
   const failures = runtimes.flatMap((runtime) =>
