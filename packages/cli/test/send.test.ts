@@ -186,6 +186,16 @@ describe('zhima send against the sandbox', () => {
     expect(wrong.code).toBe(1);
     for (const text of [wrong.stdout, wrong.stderr, result.stdout, result.stderr]) expect(text).not.toContain(keyBody);
 
+    // A private key that does not match the registered app key: the gateway's answer and what to do.
+    const { generateKeyPairSync } = await import('node:crypto');
+    const { writeFile } = await import('node:fs/promises');
+    await writeFile(join(dir, 'other.pem'), generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }));
+    const badSignature = await zhima(['send', join(dir, 'ok.json'), ...FLAGS, '--private-key-file', 'other.pem'], { cwd: dir, env: gateway.env });
+    expect(badSignature.code).toBe(1);
+    expect(badSignature.stderr).toContain('error GATEWAY_ERROR');
+    expect(badSignature.stderr).toContain('sub_code isv.invalid-signature');
+    expect(badSignature.stderr).toMatch(/hint: .*zhima sign/);
+
     const missing = await zhima(['send', join(dir, 'ok.json'), ...FLAGS], { cwd: dir, env: { ZHIMA_APP_ID: gateway.appId } });
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('ZHIMA_PRIVATE_KEY_FILE');
