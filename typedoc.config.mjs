@@ -21,6 +21,7 @@ export default {
   name: 'zhima-sdk',
   entryPoints: sources,
   entryPointStrategy: 'resolve',
+  plugin: ['./scripts/typedoc-entry-names.mjs'],
   tsconfig: './tsconfig.typedoc.json',
   out: 'docs/api',
   readme: 'README.md',

@@ -19,7 +19,7 @@ try {
       const comment = commentOf(exported);
       const hasSummary = (comment?.summary ?? []).some((part) => part.text.trim() !== '');
       const hasExample = (comment?.blockTags ?? []).some((tag) => tag.tag === '@example');
-      if (!hasSummary || !hasExample) rows.push(`${entry.name.replace('/src', '')}: ${exported.name} — ${[hasSummary ? '' : 'no TSDoc', hasExample ? '' : 'no @example'].filter(Boolean).join(', ')}`);
+      if (!hasSummary || !hasExample) rows.push(`${entry.name}: ${exported.name} — ${[hasSummary ? '' : 'no TSDoc', hasExample ? '' : 'no @example'].filter(Boolean).join(', ')}`);
     }
   }
   const total = (model.children ?? []).reduce((sum, entry) => sum + (entry.children?.length ?? 0), 0);
