@@ -40,4 +40,14 @@ describe('PrimaryKeyIndex', () => {
     }
     expect(found).toEqual(expected);
   });
+
+  it('grows straight to the estimated final size instead of doubling step by step', () => {
+    const index = new PrimaryKeyIndex({ estimate: () => 100_000 });
+    const first = index.capacity;
+    let i = 0;
+    while (index.capacity === first) insert(index, [`LN${i}`, String(i++)], i);
+    expect(index.capacity * 0.8).toBeGreaterThanOrEqual(100_000);
+    expect(index.capacity).toBeLessThan(4 * 100_000);
+    for (let k = 0; k < i; k += 97) expect(insert(index, [`LN${k}`, String(k)], -1)).toBe(k + 1);
+  });
 });

@@ -71,7 +71,7 @@ export async function openRecordsFile({ path }: { path: string }): Promise<Opene
 export async function validateFile({ path, ...options }: { path: string } & ValidateRecordsOptions): Promise<ValidationReport> {
   const file = await openRecordsFile({ path });
   try {
-    return await validateRecords(file.chunks, { readAt: file.readAt, ...options });
+    return await validateRecords(file.chunks, { readAt: file.readAt, totalBytes: file.size, ...options });
   } finally {
     await file.close();
   }

@@ -32,12 +32,28 @@ export class PrimaryKeyIndex {
   private size = 0;
   private h1 = 0;
   private h2 = 0;
+  private readonly estimate: (() => number) | undefined;
 
-  constructor({ expected = 0 }: { expected?: number } = {}) {
-    let capacity = MIN_CAPACITY;
-    while (capacity < MAX_CAPACITY && capacity * MAX_LOAD < expected) capacity *= 2;
+  /**
+   * `expected`: keys to size for up front. `estimate`: asked at each growth for the final key count, so a
+   * big file jumps to its final size at once instead of holding the old and new tables at every doubling.
+   */
+  constructor({ expected = 0, estimate }: { expected?: number; estimate?: () => number } = {}) {
+    this.estimate = estimate;
+    const capacity = PrimaryKeyIndex.capacityFor(MIN_CAPACITY, expected);
     this.table = new Uint32Array(capacity * 3);
     this.mask = capacity - 1;
+  }
+
+  private static capacityFor(start: number, keys: number): number {
+    let capacity = start;
+    while (capacity < MAX_CAPACITY && capacity * MAX_LOAD < keys) capacity *= 2;
+    return capacity;
+  }
+
+  /** Slots in the table (keys it can hold is 80% of that). */
+  get capacity(): number {
+    return this.mask + 1;
   }
 
   /** Number of keys held. */
@@ -100,7 +116,7 @@ export class PrimaryKeyIndex {
 
   private grow(): void {
     const old = this.table;
-    const capacity = (this.mask + 1) * 2;
+    const capacity = PrimaryKeyIndex.capacityFor((this.mask + 1) * 2, Math.min(this.estimate?.() ?? 0, MAX_CAPACITY * MAX_LOAD));
     if (capacity > MAX_CAPACITY) throw new RangeError('PrimaryKeyIndex is full');
     this.table = new Uint32Array(capacity * 3);
     this.mask = capacity - 1;

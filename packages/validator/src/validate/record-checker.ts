@@ -106,6 +106,8 @@ export class RecordChecker implements ScanListener {
     collector: IssueCollector;
     maxRecordBytes: number;
     expectedRecords: number;
+    /** Input size when known: lets the key index guess the final record count early. */
+    totalBytes?: number;
   }) {
     this.charset = options.charset;
     this.decoder = new TextDecoder(options.charset === 'GBK' ? 'gbk' : 'utf-8', { fatal: true });
@@ -123,7 +125,14 @@ export class RecordChecker implements ScanListener {
     this.hasChecks = this.checks.some((checks) => checks !== undefined);
     this.sensitiveFields = options.sensitiveFields;
     this.collector = options.collector;
-    this.index = new PrimaryKeyIndex({ expected: options.expectedRecords });
+    const totalBytes = options.totalBytes;
+    this.index = new PrimaryKeyIndex({
+      expected: options.expectedRecords,
+      estimate: () => {
+        const seen = this.scanner.base + this.recordEnd;
+        return totalBytes === undefined || seen <= 0 ? 0 : Math.ceil(((this.recordCount * totalBytes) / seen) * 1.05);
+      },
+    });
     const sensitiveFields = options.sensitiveFields;
     const context: FieldCheckContext = {
       value: '',

@@ -36,6 +36,8 @@ export interface ValidateRecordsOptions {
   sensitiveFields?: readonly string[];
   /** Random access to the same bytes; confirms primary-key hash matches exactly on stream input. */
   readAt?: ReadAt;
+  /** Size of the input when known (`validateFile` and in-memory input set it): sizes the key index early. */
+  totalBytes?: number;
   /** Largest single record accepted; bounds memory on broken files. Default 1 MiB. */
   maxRecordBytes?: number;
   onProgress?: (progress: { bytes: number; records: number }) => void;
@@ -131,6 +133,7 @@ export async function validateRecords(input: RecordsInput, options: ValidateReco
     collector,
     maxRecordBytes,
     expectedRecords: declaredRecords ?? 0,
+    totalBytes: options.totalBytes ?? (input instanceof Uint8Array ? input.length : undefined),
   });
   const readAt: ReadAt | undefined = options.readAt ?? (input instanceof Uint8Array ? async ({ offset, length }) => input.subarray(offset, offset + length) : undefined);
   const scanner = checker.scanner;
