@@ -26,7 +26,9 @@ Options:
   --host <address>       default 127.0.0.1
   --keys-dir <dir>       default ./.zhima-sandbox
   --template loan        also enforce the loan template's field rules on uploads
-  --unavailable <share>  answer this share of calls with 20000 isp.unknow-error (fault injection)
+  --unavailable <share>  fault injection: answer this share of calls with 20000 isp.unknow-error
+  --cut <share>          store the records of this share of calls, then cut the answer midway
+  --delay <share>        hold back this share of answers, up to --max-delay-ms (default 1000)
   --seed <n>             seed of the fault injection (default 1)
   -h, --help             this help
 `;
@@ -38,6 +40,9 @@ const OPTIONS = {
   'keys-dir': { type: 'string' },
   template: { type: 'string' },
   unavailable: { type: 'string' },
+  cut: { type: 'string' },
+  delay: { type: 'string' },
+  'max-delay-ms': { type: 'string' },
   seed: { type: 'string' },
 } as const;
 
@@ -68,11 +73,20 @@ export async function startSandbox({ args, io }: { args: string[]; io: CliIo }):
   const { values } = parseCommandArgs({ args, options: OPTIONS, usage: SANDBOX_USAGE });
   if (values.template !== undefined && values.template !== 'loan') throw new UsageError({ message: `Unknown template "${values.template}".`, hint: 'Known templates: loan.' });
   const port = values.port === '0' ? 0 : (positiveInteger({ value: values.port, flag: '--port' }) ?? 8787);
-  const unavailable = values.unavailable === undefined ? undefined : Number(values.unavailable);
-  if (unavailable !== undefined && !(unavailable >= 0 && unavailable <= 1)) throw new UsageError({ message: '--unavailable must be a share from 0 to 1.' });
+  const shares = Object.fromEntries(
+    (['unavailable', 'cut', 'delay'] as const)
+      .filter((name) => values[name] !== undefined)
+      .map((name) => {
+        const share = Number(values[name]);
+        if (!(share >= 0 && share <= 1)) throw new UsageError({ message: `--${name} must be a share from 0 to 1, got "${values[name]}".` });
+        return [name, share];
+      }),
+  );
+  const maxDelayMs = positiveInteger({ value: values['max-delay-ms'], flag: '--max-delay-ms' });
+  const faults = Object.keys(shares).length === 0 ? undefined : { seed: positiveInteger({ value: values.seed, flag: '--seed' }) ?? 1, ...shares, ...(maxDelayMs === undefined ? {} : { maxDelayMs }) };
   const sandbox = await createSandbox({
     ...(values.template === 'loan' ? { rules: loanTemplateRules } : {}),
-    ...(unavailable === undefined ? {} : { faults: { seed: positiveInteger({ value: values.seed, flag: '--seed' }) ?? 1, unavailable } }),
+    ...(faults === undefined ? {} : { faults }),
   });
   const app = sandbox.apps[0]!;
   const keysDir = resolve(io.cwd, values['keys-dir'] ?? '.zhima-sandbox');
