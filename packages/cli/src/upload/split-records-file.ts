@@ -47,18 +47,6 @@ function piece(records: Uint8Array[], size: number): RecordsPiece {
   return { bytes, records: records.length };
 }
 
-function join(parts: Uint8Array[]): Uint8Array {
-  if (parts.length === 1) return parts[0]!.slice();
-  const total = parts.reduce((sum, part) => sum + part.length, 0);
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
-}
-
 /**
  * Splits a records file that `validateRecords` accepted into independent files within the bounds,
  * streaming: each record's bytes are copied as they are (no re-encoding, so GBK stays GBK), and only
@@ -113,7 +101,8 @@ export async function* splitRecordsFile({
         depth--;
         if (depth === 2) {
           recordParts.push(chunk.subarray(recordStart, i + 1));
-          const record = join(recordParts);
+          // A copy: the piece must not keep the whole input chunk alive.
+          const record = new Uint8Array(Buffer.concat(recordParts));
           recordParts = [];
           recordStart = -1;
           const grown = pendingSize + record.length + (pending.length > 0 ? 1 : 0);
