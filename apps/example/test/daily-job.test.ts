@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,6 +24,7 @@ async function gatewayUnderTest() {
   const server = await sandbox.listen({ host: '127.0.0.1', port: 0 });
   onTestFinished(() => server.close());
   const dir = await mkdtemp(join(tmpdir(), 'zhima-example-'));
+  onTestFinished(() => rm(dir, { recursive: true, force: true }));
   const app = sandbox.apps[0]!;
   await writeFile(join(dir, 'app.pem'), app.privateKey!);
   await writeFile(join(dir, 'alipay.pem'), sandbox.alipayPublicKey);

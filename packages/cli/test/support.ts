@@ -1,4 +1,4 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createSandbox, type FaultOptions, type Sandbox, type SandboxServer } from '@zhima/sandbox';
@@ -9,8 +9,11 @@ import { runCli } from '../src/run-cli.js';
 export const COLUMNS = 'order_no,pay_month,user_name';
 export const PRIMARY_KEY = 'order_no,pay_month';
 
+/** A fresh folder, removed when the test ends. */
 export async function tempDir(): Promise<string> {
-  return mkdtemp(join(tmpdir(), 'zhima-cli-'));
+  const dir = await mkdtemp(join(tmpdir(), 'zhima-cli-'));
+  onTestFinished(() => rm(dir, { recursive: true, force: true }));
+  return dir;
 }
 
 /** Runs the CLI in-process with captured output. */
