@@ -3,6 +3,7 @@ import { createUndiciTransport } from '@zhima/transport/undici';
 import { createRecordsFileWriter, loanTemplate, validateRecords } from '@zhima/validator';
 import { connect } from './connect.js';
 import { toTemplateRecord } from './loan-template.js';
+import { loanRecordProblems, type QuarantinedRecord } from './quarantine.js';
 import { sampleLoans } from './sample-loans.js';
 
 /**
@@ -34,12 +35,16 @@ export interface JobSummary {
   day: string;
   files: FileResult[];
   recordsAccepted: number;
+  /** Records held back by the template rules before writing: fix them at the source and send them tomorrow. */
+  quarantined: QuarantinedRecord[];
   /** Against the embedded sandbox: how many records it holds afterwards (each primary key once). */
   sandboxRecords: number | undefined;
   ok: boolean;
 }
 
 type Env = Record<string, string | undefined>;
+
+const SHOWN_HELD = 5;
 
 /**
  * Yesterday in China time (UTC+8), the day a T+1 job reports.
@@ -59,8 +64,9 @@ function positive(value: string | undefined, fallback: number): number {
 }
 
 /**
- * The daily T+1 job: load yesterday's changed loans, map them to the loan template, write files split
- * at the size bound, validate each, upload each (retries on), and report per file and in sum.
+ * The daily T+1 job: load yesterday's changed loans, map them to the loan template, hold back records
+ * the template rules reject, write files split at the size bound, validate each file, upload each
+ * (retries on), and report per file and in sum.
  *
  * @example
  * ```ts
@@ -85,9 +91,17 @@ export async function runDailyJob({ env, log, now = new Date() }: { env: Env; lo
   const client = createClient({ ...connection.client, transport, retry: { attempts: 5 } });
   const writer = createRecordsFileWriter({ columns: loanTemplate.columns, primaryKeyColumns: loanTemplate.primaryKeyColumns, maxFileBytes });
   const files: FileResult[] = [];
+  const quarantined: QuarantinedRecord[] = [];
   try {
     const records = sampleLoans({ day, count }).map(toTemplateRecord);
-    for await (const file of writer.files(records)) {
+    const clean = records.filter((record, recordIndex) => {
+      const problems = loanRecordProblems({ record, recordIndex });
+      if (problems.length > 0) quarantined.push({ orderNo: record.order_no!, problems });
+      return problems.length === 0;
+    });
+    for (const held of quarantined.slice(0, SHOWN_HELD)) log(`  held     ${held.orderNo}: ${held.problems.join('; ')}`);
+    if (quarantined.length > SHOWN_HELD) log(`  held     … and ${quarantined.length - SHOWN_HELD} more`);
+    for await (const file of writer.files(clean)) {
       const fileName = `loan-${day}-${String(file.index + 1).padStart(3, '0')}.json`;
       const started = Date.now();
       const result = { fileName, records: file.records, bytes: file.bytes.length };
@@ -114,6 +128,9 @@ export async function runDailyJob({ env, log, now = new Date() }: { env: Env; lo
   const sandboxRecords = connection.sandbox?.records(connection.client.appId).length;
   await connection.close();
   const ok = accepted.length === files.length;
-  log(`summary: ${accepted.length}/${files.length} files accepted, ${recordsAccepted}/${count} records${sandboxRecords === undefined ? '' : `; the sandbox holds ${sandboxRecords} records`}`);
-  return { day, files, recordsAccepted, sandboxRecords, ok };
+  log(
+    `summary: ${accepted.length}/${files.length} files accepted, ${recordsAccepted}/${count} records, ${quarantined.length} held back` +
+      `${sandboxRecords === undefined ? '' : `; the sandbox holds ${sandboxRecords} records`}`,
+  );
+  return { day, files, recordsAccepted, quarantined, sandboxRecords, ok };
 }

@@ -11,7 +11,7 @@
 export interface LoanRow {
   loanId: string;
   borrowerName: string;
-  /** An 18-character PRC resident ID number with a valid check character. */
+  /** An 18-character PRC resident ID number (a few sample rows carry a mistyped check character). */
   borrowerIdNumber: string;
   status: 'APPROVED' | 'REJECTED' | 'WITHDRAWN' | 'DISBURSED';
   principalCents: number;
@@ -42,6 +42,14 @@ export function idCheckCharacter(first17: string): string {
   return '10X98765432'[sum % 11]!;
 }
 
+// Real exports hold the odd mistyped ID number; one row in this many gets a wrong check character.
+const DEFECT_EVERY = 997;
+
+function wrongCheckCharacter(first17: string): string {
+  const right = idCheckCharacter(first17);
+  return right === '0' ? '1' : '0';
+}
+
 // xorshift32: a tiny seeded generator, so the sample is the same on every run.
 function seededRandom(seed: number): (below: number) => number {
   let state = seed >>> 0 || 1;
@@ -56,7 +64,8 @@ function seededRandom(seed: number): (below: number) => number {
 const pad = (value: number, width: number) => String(value).padStart(width, '0');
 
 /**
- * `count` loans that changed on `day` (`yyyy-MM-dd`), with valid ID numbers and consistent amounts.
+ * `count` loans that changed on `day` (`yyyy-MM-dd`), with consistent amounts and valid ID numbers but
+ * for one row in 997, whose check character is mistyped (so the demo shows a record held back).
  *
  * @example
  * ```ts
@@ -75,7 +84,7 @@ export function sampleLoans({ day, count, seed = 20240101 }: { day: string; coun
     return {
       loanId: `LN${day.replaceAll('-', '')}${pad(index + 1, 7)}`,
       borrowerName: `${SURNAMES[random(SURNAMES.length)]}${GIVEN[random(GIVEN.length)]}${random(2) === 0 ? GIVEN[random(GIVEN.length)] : ''}`,
-      borrowerIdNumber: `${first17}${idCheckCharacter(first17)}`,
+      borrowerIdNumber: `${first17}${(index + 1) % DEFECT_EVERY === 0 ? wrongCheckCharacter(first17) : idCheckCharacter(first17)}`,
       status,
       principalCents,
       instalmentMonth: month,

@@ -43,12 +43,18 @@ describe('the daily T+1 job', () => {
     expect(summary.ok).toBe(true);
     expect(summary.files.length).toBeGreaterThan(3);
     expect(summary.files.every((file) => file.outcome === 'accepted' && file.bytes <= 300_000)).toBe(true);
-    expect(summary.recordsAccepted).toBe(5000);
-    expect(lines.at(-1)).toContain(`${summary.files.length}/${summary.files.length} files accepted, 5000/5000 records`);
+    // The sample holds a few mistyped ID numbers: held back before writing, everything else sent.
+    expect(summary.quarantined.length).toBeGreaterThan(0);
+    const sent = 5000 - summary.quarantined.length;
+    expect(summary.recordsAccepted).toBe(sent);
+    expect(lines.at(-1)).toContain(`${summary.files.length}/${summary.files.length} files accepted, ${sent}/5000 records, ${summary.quarantined.length} held back`);
 
     const stored = sandbox.records(appId);
-    expect(stored).toHaveLength(5000);
-    expect(new Set(stored.map((record) => `${record.order_no}|${record.pay_month}`)).size).toBe(5000);
+    expect(stored).toHaveLength(sent);
+    expect(new Set(stored.map((record) => `${record.order_no}|${record.pay_month}`)).size).toBe(sent);
+    const held = new Set(summary.quarantined.map((record) => record.orderNo));
+    expect(stored.some((record) => held.has(String(record.order_no)))).toBe(false);
+    expect(summary.quarantined.every((record) => record.problems.some((problem) => problem.includes('MOD 11-2')))).toBe(true);
     for (const record of stored) {
       expect(validId(String(record.user_credentials_no))).toBe(true);
       expect(record.pay_month).toBe('2025-03');
@@ -61,7 +67,7 @@ describe('the daily T+1 job', () => {
     const summary = await runDailyJob({ env: { EXAMPLE_RECORDS: '2000', EXAMPLE_MAX_FILE_BYTES: '200000' }, log: () => {} });
     expect(summary.ok).toBe(true);
     expect(summary.files.length).toBeGreaterThan(1);
-    expect(summary.sandboxRecords).toBe(2000);
+    expect(summary.sandboxRecords).toBe(2000 - summary.quarantined.length);
   });
 
   it('`pnpm start` (src/main.ts) exits 0 against the sandbox and prints per-file lines and a summary', { timeout: 90_000 }, async () => {
@@ -73,8 +79,9 @@ describe('the daily T+1 job', () => {
     const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
     expect(code, output).toBe(0);
     expect(output).toMatch(/accepted +loan-\d{4}-\d{2}-\d{2}-001\.json/);
-    expect(output).toContain('summary: 1/1 files accepted, 1500/1500 records');
-    expect(sandbox.records(appId)).toHaveLength(1500);
+    const [, sent, held] = /summary: 1\/1 files accepted, (\d+)\/1500 records, (\d+) held back/.exec(output)!;
+    expect(Number(sent) + Number(held)).toBe(1500);
+    expect(sandbox.records(appId)).toHaveLength(Number(sent));
   });
 
   it('refuses to send generated sample data to the production gateway', async () => {
