@@ -48,8 +48,9 @@ function describe(value: unknown): string {
 }
 
 /**
- * Checks each record the scanner finds: charset, syntax (via `JSON.parse` on that record alone), shape,
- * columns, value types, primary keys and template rules. Findings go to the collector.
+ * Checks each record the scanner finds: charset, syntax (`JSON.parse` on 64 records at a time, on one
+ * record alone when a batch fails), shape, columns, value types, primary keys and template rules.
+ * Findings go to the collector.
  *
  * @example
  * ```ts

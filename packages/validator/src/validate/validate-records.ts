@@ -91,8 +91,8 @@ function sameValues(left: readonly string[] | undefined, right: readonly string[
 
 /**
  * Validates a `zhima.data.batch.feedback` records file before upload, streaming: a byte scanner finds
- * record boundaries and `JSON.parse` runs on each record alone, so memory stays flat and speed stays
- * near whole-file `JSON.parse`. Finds everything the gateway would reject (charset, `{"records":`
+ * record boundaries and `JSON.parse` runs on small batches of records (never the whole file), so memory
+ * stays flat and speed stays near whole-file `JSON.parse`. Finds everything the gateway would reject (charset, `{"records":`
  * opening, strict JSON syntax with line/column, record shape, columns, primary keys, record count, size)
  * plus template rules. Findings are data; it throws `ZhimaError` (`PARAM_INVALID`) only for unusable options.
  *
