@@ -262,14 +262,14 @@ describe('HTTP surface', () => {
 });
 
 describe('odd input never breaks an answer', () => {
-  it('answers readable, signed JSON when echoed params hold characters the charset cannot encode', async () => {
-    // Node's GBK decoder turns FF FF into a private-use code point that has no GBK encoding.
+  it('rejects bytes that are not GBK even where ICU would decode them (FF FF)', async () => {
+    // Node's GBK decoder turns FF FF into a private-use code point; core's decodeText refuses it.
     const good = gatewayCall({ query: query({}, 'gbk'), charset: 'gbk', body: { biz_content: BIZ }, privateKey: app.privateKey });
     const request = new Request(`${good.url}&memo=%FF%FF`, { method: 'POST', headers: good.headers, body: await good.text() });
     const response = await sandbox.fetch(request);
     expect(response.status).toBe(200);
     const result = await readAnswer(response, { alipayPublicKey: sandbox.alipayPublicKey, charset: 'gbk' });
     expect(result.answer.code).toBe('40002');
-    expect(result.verified).toBe(true);
+    expect(result.answer.sub_code).toBe('isv.invalid-charset');
   });
 });
