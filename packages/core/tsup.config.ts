@@ -1,15 +1,11 @@
 import { defineConfig } from 'tsup';
+import { libraryBuild } from '../../tsup.shared.js';
 
 export default defineConfig({
+  ...libraryBuild,
   // The RSA engines are separate files so the package's `#rsa-engine` import map can pick one per
   // runtime (node:crypto on Node, WebCrypto elsewhere) at resolution time.
   entry: { index: 'src/index.ts', 'rsa-engine': 'src/crypto/rsa-engine.ts', 'node/rsa-engine': 'src/node/rsa-engine.ts' },
   external: ['#rsa-engine'],
-  format: ['esm', 'cjs'],
   dts: { entry: { index: 'src/index.ts' } },
-  sourcemap: true,
-  clean: true,
-  target: 'es2022',
-  splitting: true,
-  treeshake: true,
 });
