@@ -15,6 +15,7 @@ export { RsaKey, derivePublicKey, importPrivateKey, importPublicKey, type KeyFor
 export { signContent, verifySignature, type SignOptions, type VerifySignatureOptions } from './crypto/sign.js';
 export { generateKeyPair, type GeneratedKeyPair } from './crypto/generate-key-pair.js';
 export { toPem } from './crypto/pem.js';
+export type { RsaJsonWebKey, WebCryptoKey } from './crypto/web-crypto-types.js';
 // Certificate mode
 export { getCertificateSn, getRootCertificateSn, type CertificateInput } from './certificates/certificate-sn.js';
 // Requests and responses

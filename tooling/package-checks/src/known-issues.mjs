@@ -5,8 +5,6 @@
 
 /** @type {Record<string, string>} key → why it fails and what would fix it */
 export const KNOWN_ISSUES = {
-  'core types without dom lib':
-    "@zhima/core's .d.ts names the DOM globals CryptoKey and JsonWebKey; a Node project with lib [\"es2022\"] and @types/node 20 (which declares neither globally) gets TS2304 in node_modules/@zhima/core/dist/index.d.ts unless it sets skipLibCheck or adds the DOM lib. Fix in core: declare the few WebCrypto shapes it needs (or document the DOM lib requirement).",
   'deno transport fetch stream':
     'Deno\'s fetch sends a ReadableStream body chunked and drops the content-length header the transport set, so the gateway gets no content-length. Fix in @zhima/transport: on Deno, buffer stream bodies up to a bound or document that exact length needs a Uint8Array body.',
 };

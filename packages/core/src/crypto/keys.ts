@@ -3,6 +3,7 @@ import { base64ToBytes } from '../encoding/base64.js';
 import { ZhimaError } from '../errors/zhima-error.js';
 import { DerError, TAG, decodeOid, encodeElement, readChildren, readSingle, type DerElement } from './der.js';
 import { readPemBlocks } from './pem.js';
+import type { RsaJsonWebKey, WebCryptoKey } from './web-crypto-types.js';
 
 /**
  * `RSA2` is SHA256withRSA (recommended), `RSA` is the legacy SHA1withRSA.
@@ -30,7 +31,7 @@ const RSA_ALGORITHM_IDENTIFIER = encodeElement(TAG.SEQUENCE, encodeElement(TAG.O
  */
 export type KeyFormat = `${'pkcs1' | 'pkcs8' | 'spki' | 'certificate'}-${'pem' | 'base64' | 'der'}` | 'jwk' | 'crypto-key';
 
-type KeySource = { der: Uint8Array } | { jwk: JsonWebKey } | { cryptoKey: CryptoKey };
+type KeySource = { der: Uint8Array } | { jwk: RsaJsonWebKey } | { cryptoKey: WebCryptoKey };
 
 /**
  * An RSA key parsed once and ready to sign or verify with either sign type. Create one with
@@ -49,7 +50,7 @@ export class RsaKey<T extends 'private' | 'public' = 'private' | 'public'> {
   /** The public half as SPKI DER (public information), when the key's format carries it. */
   readonly spki: Uint8Array | undefined;
   readonly #source: KeySource;
-  readonly #imported = new Map<SignType, Promise<CryptoKey>>();
+  readonly #imported = new Map<SignType, Promise<WebCryptoKey>>();
 
   /** @internal Use {@link importPrivateKey} / {@link importPublicKey}. */
   constructor({ type, format, modulusLength, spki, source }: { type: T; format: KeyFormat; modulusLength: number; spki: Uint8Array | undefined; source: KeySource }) {
@@ -68,7 +69,7 @@ export class RsaKey<T extends 'private' | 'public' = 'private' | 'public'> {
    * const cryptoKey = await key.cryptoKey({ signType: 'RSA2' });
    * ```
    */
-  cryptoKey({ signType }: { signType: SignType }): Promise<CryptoKey> {
+  cryptoKey({ signType }: { signType: SignType }): Promise<WebCryptoKey> {
     let imported = this.#imported.get(signType);
     if (!imported) {
       imported = this.#import(signType);
@@ -78,7 +79,7 @@ export class RsaKey<T extends 'private' | 'public' = 'private' | 'public'> {
     return imported;
   }
 
-  async #import(signType: SignType): Promise<CryptoKey> {
+  async #import(signType: SignType): Promise<WebCryptoKey> {
     const algorithm = { name: RSA_ALGORITHM, hash: HASH_OF[signType] };
     const usages: KeyUsage[] = this.type === 'private' ? ['sign'] : ['verify'];
     const source = this.#source;
@@ -89,9 +90,9 @@ export class RsaKey<T extends 'private' | 'public' = 'private' | 'public'> {
       if ('jwk' in source) {
         // A JWK's `alg` pins one hash; the sign type decides it here.
         const { alg: _alg, key_ops: _ops, use: _use, ...jwk } = source.jwk;
-        return await crypto.subtle.importKey('jwk', jwk, algorithm, false, usages);
+        return await crypto.subtle.importKey('jwk', jwk as JsonWebKey, algorithm, false, usages);
       }
-      const given = source.cryptoKey;
+      const given = source.cryptoKey as CryptoKey;
       if ((given.algorithm as RsaHashedKeyAlgorithm).hash?.name === HASH_OF[signType]) return given;
       if (!given.extractable) {
         throw keyError(
@@ -117,7 +118,7 @@ export class RsaKey<T extends 'private' | 'public' = 'private' | 'public'> {
  * const key: PrivateKeyInput = '-----BEGIN RSA PRIVATE KEY-----\n…';
  * ```
  */
-export type PrivateKeyInput = string | Uint8Array | JsonWebKey | CryptoKey | RsaKey<'private'>;
+export type PrivateKeyInput = string | Uint8Array | RsaJsonWebKey | WebCryptoKey | RsaKey<'private'>;
 
 /**
  * Every way a public key is accepted: SPKI or PKCS#1 as PEM, base64 or DER; an X.509 certificate PEM;
@@ -128,7 +129,7 @@ export type PrivateKeyInput = string | Uint8Array | JsonWebKey | CryptoKey | Rsa
  * const alipayPublicKey: PublicKeyInput = 'MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA…';
  * ```
  */
-export type PublicKeyInput = string | Uint8Array | JsonWebKey | CryptoKey | RsaKey<'public'>;
+export type PublicKeyInput = string | Uint8Array | RsaJsonWebKey | WebCryptoKey | RsaKey<'public'>;
 
 const ROLE_HINT =
   'privateKey 是应用私钥（密钥工具生成）；alipayPublicKey 是控制台上的支付宝公钥（不是应用公钥） / privateKey is your app private key (from the key tool); alipayPublicKey is the Alipay public key shown in the console, not your app public key.';
@@ -266,8 +267,8 @@ async function importKey(input: unknown, expected: 'private' | 'public'): Promis
   } else if (input instanceof Uint8Array) {
     classified = classifyDerOrExplain(input, `${input.length} bytes`);
     format = `${classified.encoding}-der`;
-  } else if (typeof input === 'object' && input !== null && (input as JsonWebKey).kty !== undefined) {
-    const jwk = input as JsonWebKey;
+  } else if (typeof input === 'object' && input !== null && (input as RsaJsonWebKey).kty !== undefined) {
+    const jwk = input as RsaJsonWebKey;
     if (jwk.kty !== 'RSA') throw keyError(`The JWK is of type ${jwk.kty}, not RSA.`, UNREADABLE_HINT);
     const type = jwk.d === undefined ? 'public' : 'private';
     checkRole(type, expected, 'jwk');
@@ -285,9 +286,9 @@ async function importKey(input: unknown, expected: 'private' | 'public'): Promis
   return key;
 }
 
-function parseJwkText(text: string): JsonWebKey {
+function parseJwkText(text: string): RsaJsonWebKey {
   try {
-    return JSON.parse(text) as JsonWebKey;
+    return JSON.parse(text) as RsaJsonWebKey;
   } catch (cause) {
     throw keyError('The key text starts with "{" but is not valid JSON (JWK).', UNREADABLE_HINT, cause);
   }

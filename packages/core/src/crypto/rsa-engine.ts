@@ -1,14 +1,16 @@
 // RSA PKCS#1 v1.5 through WebCrypto: the engine on every runtime except Node, where the package's
 // `#rsa-engine` import resolves to src/node/rsa-engine.ts instead (measured faster there; see bench/).
 
+import type { WebCryptoKey } from './web-crypto-types.js';
+
 const ALGORITHM = { name: 'RSASSA-PKCS1-v1_5' } as const;
 
 /** Signs bytes with an imported key; the hash is the one the key was imported with. */
-export async function rsaSign(key: CryptoKey, data: Uint8Array): Promise<Uint8Array> {
-  return new Uint8Array(await crypto.subtle.sign(ALGORITHM, key, data as Uint8Array<ArrayBuffer>));
+export async function rsaSign(key: WebCryptoKey, data: Uint8Array): Promise<Uint8Array> {
+  return new Uint8Array(await crypto.subtle.sign(ALGORITHM, key as CryptoKey, data as Uint8Array<ArrayBuffer>));
 }
 
 /** Checks a signature over bytes with an imported key. */
-export function rsaVerify(key: CryptoKey, signature: Uint8Array, data: Uint8Array): Promise<boolean> {
-  return crypto.subtle.verify(ALGORITHM, key, signature as Uint8Array<ArrayBuffer>, data as Uint8Array<ArrayBuffer>);
+export function rsaVerify(key: WebCryptoKey, signature: Uint8Array, data: Uint8Array): Promise<boolean> {
+  return crypto.subtle.verify(ALGORITHM, key as CryptoKey, signature as Uint8Array<ArrayBuffer>, data as Uint8Array<ArrayBuffer>);
 }
