@@ -9,7 +9,7 @@ import { formatTimestamp } from '../params/timestamp.js';
 import { PRODUCTION_GATEWAY, buildGatewayRequest, lazyPrivateKey, type BuiltGatewayRequest, type GatewayCall } from '../request/gateway-request.js';
 import { certificateKeyResolver, publicKeyResolver, verifyResponseWith, type ResponseKeyResolver } from '../response/verify-response.js';
 import { batchFeedbackCall, type BatchFeedbackInput } from './batch-feedback.js';
-import { runWithRetries, systemRetryRuntime, type RetryOptions } from './retry.js';
+import { runWithRetries, type RetryOptions } from './retry.js';
 
 /**
  * Certificate mode (公钥证书模式): the three `.crt` files from the Alipay console.
@@ -189,7 +189,6 @@ export function createClient(config: ClientConfig): ZhimaClient {
       options: config.retry ?? {},
       replayable: built.replayable,
       signal: options.signal,
-      runtime: systemRetryRuntime,
       attempt: async (signal) => {
         const current = built ?? (await buildSignedRequest(gatewayCall));
         built = undefined;

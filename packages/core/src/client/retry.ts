@@ -42,13 +42,6 @@ export interface AttemptEvent {
   error?: { code: string; message: string; reason?: string; subCode?: string };
 }
 
-/** @internal */
-export interface RetryRuntime {
-  random: () => number;
-  sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
-  now: () => number;
-}
-
 /**
  * Whether another attempt can help: network failures and timeouts, HTTP 5xx/429, and the gateway's
  * transient answers (`20000`, `isp.unknow-error`, `READ_OPENAPIFILE_ERROR`). Never signature,
@@ -79,19 +72,17 @@ export async function runWithRetries<T>({
   options,
   replayable,
   signal,
-  runtime,
   attempt,
 }: {
   method: string;
   options: RetryOptions | false;
   replayable: boolean;
   signal: AbortSignal | undefined;
-  runtime: RetryRuntime;
   attempt: (signal: AbortSignal) => Promise<T>;
 }): Promise<T> {
   const { attempts = 3, baseDelayMs = 500, maxDelayMs = 10_000, deadlineMs = 120_000, onAttempt } = options === false ? { attempts: 1 } : options;
   const maxAttempts = replayable ? Math.max(1, attempts) : 1;
-  const started = runtime.now();
+  const started = Date.now();
   const deadline = new AbortController();
   const timer = setTimeout(() => deadline.abort(), deadlineMs);
   const combined = signal ? AbortSignal.any([signal, deadline.signal]) : deadline.signal;
@@ -99,18 +90,18 @@ export async function runWithRetries<T>({
     for (let n = 1; ; n++) {
       try {
         const result = await attempt(combined);
-        onAttempt?.({ method, attempt: n, outcome: 'success', elapsedMs: runtime.now() - started });
+        onAttempt?.({ method, attempt: n, outcome: 'success', elapsedMs: Date.now() - started });
         return result;
       } catch (caught) {
         const error =
           deadline.signal.aborted && !signal?.aborted
             ? new TransportError({ reason: 'TIMEOUT', message: `${method}: no success within the ${deadlineMs} ms retry deadline.`, cause: caught })
             : caught;
-        const delayMs = Math.round(runtime.random() * Math.min(maxDelayMs, baseDelayMs * 2 ** (n - 1)));
-        const again = n < maxAttempts && isRetryable(error) && !combined.aborted && runtime.now() - started + delayMs < deadlineMs;
-        onAttempt?.({ method, attempt: n, outcome: again ? 'retry' : 'fail', elapsedMs: runtime.now() - started, error: describe(error), ...(again ? { delayMs } : {}) });
+        const delayMs = Math.round(Math.random() * Math.min(maxDelayMs, baseDelayMs * 2 ** (n - 1)));
+        const again = n < maxAttempts && isRetryable(error) && !combined.aborted && Date.now() - started + delayMs < deadlineMs;
+        onAttempt?.({ method, attempt: n, outcome: again ? 'retry' : 'fail', elapsedMs: Date.now() - started, error: describe(error), ...(again ? { delayMs } : {}) });
         if (!again) throw error;
-        await runtime.sleep(delayMs, combined);
+        await sleep(delayMs, combined);
       }
     }
   } finally {
@@ -118,16 +109,18 @@ export async function runWithRetries<T>({
   }
 }
 
-/** @internal The real clock and randomness. */
-export const systemRetryRuntime: RetryRuntime = {
-  random: Math.random,
-  now: () => Date.now(),
-  sleep: (ms, signal) =>
-    new Promise((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      signal?.addEventListener('abort', () => {
+// Resolves early when the signal fires, so an abort or the deadline never waits out a backoff; the
+// attempt that follows sees the aborted signal and fails at once.
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener(
+      'abort',
+      () => {
         clearTimeout(timer);
         resolve();
-      }, { once: true });
-    }),
-};
+      },
+      { once: true },
+    );
+  });
+}
