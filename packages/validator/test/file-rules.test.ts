@@ -186,6 +186,15 @@ describe('records', () => {
     expect(issue.message).toContain('#3');
   });
 
+  it('locates a duplicate primary key at its record, across lines and across parse batches', async () => {
+    // One record per line; 151 records span three batches of the parser.
+    const records = Array.from({ length: 150 }, (_, i) => JSON.stringify(record(i)));
+    const last = JSON.stringify(record(70, { user_name: '李四' }));
+    const text = `{"records":[\n${[...records, last].join(',\n')}\n]}`;
+    const issue = await onlyIssue(text, { records: 151 });
+    expect(issue).toMatchObject({ rule: 'primary-key-duplicate', recordIndex: 150, relatedRecordIndex: 70, ...positionOf(text, text.lastIndexOf(last)) });
+  });
+
   it('keeps keys whose values only concatenate alike apart', async () => {
     const records = [{ order_no: 'LN1', pay_month: '2025-011', user_name: 'a' }, { order_no: 'LN12', pay_month: '025-011', user_name: 'a' }];
     expect(rules(await check(fileText(records)))).toEqual([]);

@@ -27,6 +27,32 @@ describe('PrimaryKeyIndex', () => {
     );
   });
 
+  it('staged inserts agree with a JS Map, repeats inside one batch and growth mid-batch included', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.string({ maxLength: 3 }), fc.constantFrom('2025-01', '2025-02')), { maxLength: 600 }),
+        fc.integer({ min: 1, max: 300 }),
+        (keys, batchSize) => {
+          const index = new PrimaryKeyIndex();
+          const oracle = new Map<string, number>();
+          const matches: [number, number][] = [];
+          const expected: [number, number][] = [];
+          keys.forEach((values, i) => {
+            index.stage(values, i);
+            const joined = JSON.stringify(values);
+            const earlier = oracle.get(joined);
+            if (earlier === undefined) oracle.set(joined, i);
+            else expected.push([i, earlier]);
+            if ((i + 1) % batchSize === 0 || i === keys.length - 1) index.insertStaged((recordIndex, slot) => matches.push([recordIndex, index.recordAt(slot)]));
+          });
+          expect(matches).toEqual(expected);
+          expect(index.count).toBe(oracle.size);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
   it('keeps 100k distinct keys apart and finds each again after growing from the smallest table', () => {
     const index = new PrimaryKeyIndex();
     const clashes: number[] = [];

@@ -11,6 +11,10 @@ function fmix(hash: number): number {
   return (hash ^ (hash >>> 16)) >>> 0;
 }
 
+function homeSlot(h1: number, h2: number, mask: number): number {
+  return (h2 ^ Math.imul(h1, 0x9e3779b1)) & mask;
+}
+
 /**
  * A set of primary keys in 12 bytes per slot: a 64-bit fingerprint (two independent 32-bit hashes of
  * the key values) and the record index, in one open-addressing `Uint32Array`. A JS `Set` of joined keys
@@ -33,6 +37,10 @@ export class PrimaryKeyIndex {
   private h1 = 0;
   private h2 = 0;
   private readonly estimate: (() => number) | undefined;
+  /** Keys waiting for {@link insertStaged}: fingerprint (two words) and record index per key. */
+  private staged = new Uint32Array(64 * 3);
+  private stagedCount = 0;
+  private touched = 0;
 
   /**
    * `expected`: keys to size for up front. `estimate`: asked at each growth for the final key count, so a
@@ -82,6 +90,49 @@ export class PrimaryKeyIndex {
   }
 
   /**
+   * Queues a key for {@link insertStaged}: hashes `values` now (the caller may reuse the array) and keeps
+   * the fingerprint with its record index.
+   */
+  stage(values: readonly string[], recordIndex: number): void {
+    this.hash(values);
+    const at = this.stagedCount * 3;
+    if (at === this.staged.length) {
+      const grown = new Uint32Array(this.staged.length * 2);
+      grown.set(this.staged);
+      this.staged = grown;
+    }
+    this.staged[at] = this.h1;
+    this.staged[at + 1] = this.h2;
+    this.staged[at + 2] = recordIndex;
+    this.stagedCount++;
+  }
+
+  /**
+   * Inserts the staged keys in order; a key whose fingerprint is already held is not inserted but handed
+   * to `onMatch` with the matching slot (a candidate, as from {@link find}).
+   *
+   * Each insert lands on a random slot of a table far larger than the CPU caches. Reading every home
+   * slot first, in a loop of independent loads, lets those cache misses overlap instead of stalling one
+   * record at a time: a measured 8 % of the whole validation time on a 1M-record file.
+   */
+  insertStaged(onMatch: (recordIndex: number, slot: number) => void): void {
+    const { staged, table, mask } = this;
+    const end = this.stagedCount * 3;
+    this.stagedCount = 0;
+    let touched = 0;
+    for (let at = 0; at < end; at += 3) touched ^= table[homeSlot(staged[at]!, staged[at + 1]!, mask) * 3]!;
+    // Kept in a field so the compiler cannot drop the loads as dead code.
+    this.touched = touched;
+    for (let at = 0; at < end; at += 3) {
+      this.h1 = staged[at]!;
+      this.h2 = staged[at + 1]!;
+      const slot = this.find();
+      if (slot < 0) this.claim(~slot, staged[at + 2]!);
+      else onMatch(staged[at + 2]!, slot);
+    }
+  }
+
+  /**
    * Probes for the current key from its home slot, or from the slot after `after` (to continue past a
    * candidate that proved to be another key). Returns a slot whose fingerprint matches (a candidate), or
    * `~slot` of the empty slot where the key belongs. Positional: it runs once per record.
@@ -89,7 +140,7 @@ export class PrimaryKeyIndex {
   find(after = -1): number {
     const table = this.table;
     const mask = this.mask;
-    let slot = after < 0 ? (this.h2 ^ Math.imul(this.h1, 0x9e3779b1)) & mask : (after + 1) & mask;
+    let slot = after < 0 ? homeSlot(this.h1, this.h2, mask) : (after + 1) & mask;
     for (;;) {
       const at = slot * 3;
       const stored = table[at]!;
