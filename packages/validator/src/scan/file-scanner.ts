@@ -48,7 +48,26 @@ export interface ScanListener {
   onProblem(problem: StructureProblem): void;
   /** The scanner is about to drop its buffer: record indexes handed out so far become invalid. */
   onPause(): void;
+  /**
+   * Offered a run of likely records found without a byte scan (see {@link FAST_BATCH_RECORDS}): each as
+   * buffer start, end, line and line start in `records`. Returns true when it proved them to be exactly
+   * the file's next records and checked them; false leaves them to the exact scan.
+   */
+  tryBatch?(records: Float64Array, count: number): boolean;
 }
+
+/**
+ * Records offered to {@link ScanListener.tryBatch} at once. The offer costs one `indexOf` per record
+ * instead of a scan of every byte; a refused offer costs a wasted parse, so refusals back off (up to
+ * {@link MAX_EXACT_RUN} records scanned exactly before the next offer).
+ *
+ * @example
+ * ```ts
+ * const records = new Float64Array(FAST_BATCH_RECORDS * 4);
+ * ```
+ */
+export const FAST_BATCH_RECORDS = 64;
+const MAX_EXACT_RUN = 1 << 16;
 
 const START = 0;
 const OPEN = 1;
@@ -80,8 +99,9 @@ function isWhitespace(byte: number): boolean {
 /**
  * Finds record boundaries in a `{"records":[…]}` byte stream without decoding it: string- and
  * escape-aware (and GBK-trail-aware), it checks the outer structure itself and hands each array
- * element's byte range to a listener, which runs `JSON.parse` on that record alone. Memory stays at one
- * chunk plus one partial record, and the byte loop is cheap next to decoding and parsing.
+ * element's byte range to a listener, which runs `JSON.parse` on batches of records. Before scanning
+ * records byte by byte it offers the listener a batch split at each next `}`, which the listener proves
+ * or refuses (most files: proved, skipping the byte loop). Memory stays at one chunk plus one partial record.
  *
  * @example
  * ```ts
@@ -116,6 +136,10 @@ export class FileScanner {
   private lastCommaLineStart = 0;
   private warnedWhitespace = false;
   private readonly element: ScannedElement = { end: -1, colons: 0, flags: 0, lineFeeds: 0, lastLineStart: 0 };
+  private readonly offered = new Float64Array(FAST_BATCH_RECORDS * 4);
+  /** Records to scan exactly before the next offer, and the run after the next refusal. */
+  private exactRun = 0;
+  private refusalRun = FAST_BATCH_RECORDS;
 
   constructor({ charset, maxRecordBytes, listener }: { charset: FileCharset; maxRecordBytes: number; listener: ScanListener }) {
     this.charset = charset;
@@ -332,8 +356,16 @@ export class FileScanner {
             break;
           }
           {
+            // GBK is left to the byte scan: it flags bytes the runtime decoder accepts but GBK does not.
+            const offered = byte === 0x7b && this.exactRun === 0 && !this.gbk && this.listener.tryBatch !== undefined ? this.offerBatch(i) : -1;
+            if (offered >= 0) {
+              i = offered;
+              this.state = NEXT;
+              break;
+            }
             const end = this.scanRecord(i, final);
             if (end < 0) return i;
+            if (this.exactRun > 0) this.exactRun--;
             i = end;
             if (!this.failed) this.state = NEXT;
           }
@@ -359,6 +391,52 @@ export class FileScanner {
           break;
       }
     }
+  }
+
+  /**
+   * Finds up to {@link FAST_BATCH_RECORDS} records from buffer index `first` by taking each record to end
+   * at the next `}` (right for flat records), with only commas and whitespace between them, and offers
+   * them to the listener, which proves or refuses the split. Returns the index after the last record, or -1.
+   */
+  private offerBatch(first: number): number {
+    const { buf, offered } = this;
+    let at = first;
+    let count = 0;
+    let line = this.line;
+    let lineStart = this.lineStart;
+    while (count < FAST_BATCH_RECORDS && buf[at] === 0x7b) {
+      const close = buf.indexOf(0x7d, at + 1);
+      if (close < 0 || close + 1 - at > this.maxRecordBytes) break;
+      offered[count * 4] = at;
+      offered[count * 4 + 1] = close + 1;
+      offered[count * 4 + 2] = line;
+      offered[count * 4 + 3] = lineStart;
+      count++;
+      let next = close + 1;
+      let comma = false;
+      for (; next < buf.length; next++) {
+        const byte = buf[next]!;
+        if (byte === 0x2c && !comma) comma = true;
+        else if (byte === 0x0a) {
+          line++;
+          lineStart = this.base + next + 1;
+        } else if (!isWhitespace(byte)) break;
+      }
+      if (!comma) break;
+      at = next;
+    }
+    if (count === 0) return -1;
+    if (!this.listener.tryBatch!(offered, count)) {
+      this.exactRun = this.refusalRun;
+      this.refusalRun = Math.min(this.refusalRun * 2, MAX_EXACT_RUN);
+      return -1;
+    }
+    this.refusalRun = FAST_BATCH_RECORDS;
+    // The listener proved the records free of whitespace, so the last one starts and ends on one line.
+    const last = (count - 1) * 4;
+    this.line = this.recordLine = offered[last + 2]!;
+    this.lineStart = this.recordLineStart = offered[last + 3]!;
+    return offered[last + 1]!;
   }
 
   /**

@@ -87,7 +87,10 @@ export class RecordChecker implements ScanListener {
   private readonly context: FieldCheckContext;
   private readonly keyValues: string[];
   private readonly primaryKeyPositions: number[];
+  /** Values of records read in column order, one row of `columns.length` per batch position. */
   private readonly inOrder: string[];
+  /** Characters of a record's plain text besides its values: braces, commas, quoted keys, colons. */
+  private readonly fixedChars: number;
   private readonly hasChecks: boolean;
   private charsetHintGiven = false;
   private gbkSamples = 0;
@@ -129,7 +132,8 @@ export class RecordChecker implements ScanListener {
     this.primaryKeyColumns = [...new Set(options.primaryKeyColumns)].filter((key) => this.columnSet.has(key));
     this.keyValues = this.primaryKeyColumns.map(() => '');
     this.primaryKeyPositions = this.primaryKeyColumns.map((key) => options.columns.indexOf(key));
-    this.inOrder = options.columns.map(() => '');
+    this.inOrder = new Array<string>(BATCH_RECORDS * this.columns.length).fill('');
+    this.fixedChars = 2 + Math.max(this.columns.length - 1, 0) + this.columns.reduce((sum, column) => sum + column.length + 5, 0);
     this.checks = options.columns.map((column) => {
       const rule = Object.hasOwn(options.rules, column) ? options.rules[column] : undefined;
       if (rule === undefined) return undefined;
@@ -211,9 +215,64 @@ export class RecordChecker implements ScanListener {
       this.batchRecords[k] = value;
       this.checkRecord(value, batch[k * 6 + 2]!, flags);
     }
+    this.endBatch(count);
+    this.flushing = false;
+  }
+
+  /**
+   * Takes the scanner's offer of records split at each next `}` without a byte scan, when it can prove
+   * the split exact and the records clean; otherwise returns false and the records go the exact way.
+   *
+   * The proof: `JSON.parse` accepts `[` + the whole stretch + `]` and finds as many records as offered.
+   * An offered end is never after the true end of its record, so a wrong split adds records; the counts
+   * match only when every split is right. Then each record must have exactly the columns, in order, with
+   * string values, and the stretch must be exactly as long as the records' plain text (keys, values,
+   * quotes, colons, commas, braces): a duplicate key, whitespace inside a record, or an escape (always
+   * longer than the character it stands for) would make it longer.
+   */
+  tryBatch(records: Float64Array, count: number): boolean {
+    this.flush();
+    if (this.stopped) return false;
+    const start = records[0]!;
+    const end = records[(count - 1) * 4 + 1]!;
+    let text: string;
+    let values: unknown[];
+    try {
+      text = this.decoder.decode(this.scanner.buf.subarray(start, end));
+      values = JSON.parse(`[${text}]`) as unknown[];
+    } catch {
+      return false;
+    }
+    if (values.length !== count) return false;
+    // The bytes between records are commas and whitespace: as many characters as bytes.
+    let plainChars = end - start + count * this.fixedChars;
+    for (let k = 0; k < count; k++) {
+      const valueChars = this.readInOrder(values[k] as Record<string, unknown>, k);
+      if (valueChars < 0) return false;
+      plainChars += valueChars - (records[k * 4 + 1]! - records[k * 4]!);
+    }
+    if (plainChars !== text.length) return false;
+
+    const batch = this.batch;
+    this.batchFirstRecord = this.recordCount;
+    for (let k = 0; k < count; k++) {
+      batch[k * 6] = records[k * 4]!;
+      batch[k * 6 + 1] = records[k * 4 + 1]!;
+      batch[k * 6 + 2] = this.columns.length;
+      batch[k * 6 + 3] = 0;
+      batch[k * 6 + 4] = records[k * 4 + 2]!;
+      batch[k * 6 + 5] = records[k * 4 + 3]!;
+      this.beginRecord(batch[k * 6]!, batch[k * 6 + 1]!, batch[k * 6 + 4]!, batch[k * 6 + 5]!);
+      this.batchRecords[k] = values[k];
+      this.acceptInOrder(values[k] as Record<string, unknown>, this.recordIndex, k);
+    }
+    this.endBatch(count);
+    return true;
+  }
+
+  private endBatch(count: number): void {
     this.index.insertStaged(this.onKeyMatch);
     this.batchRecords.fill(undefined, 0, count);
-    this.flushing = false;
   }
 
   /** A staged primary key whose fingerprint is already held: a candidate duplicate, confirmed later. */
@@ -339,32 +398,49 @@ export class RecordChecker implements ScanListener {
 
   /**
    * The common case in one pass: keys exactly `columns`, in order, all values strings, primary key values
-   * non-empty. `for…in` over a parsed record reads V8's enum cache by position, far cheaper than a keyed
-   * lookup per column. Returns false, having reported nothing, for any other record.
+   * non-empty. `colons` (the key/value pairs in the record's text) rules out duplicate keys.
    */
   private checkInOrder(record: Record<string, unknown>, recordIndex: number, colons: number): boolean {
-    const { columns, inOrder, keyValues, primaryKeyPositions } = this;
-    if (colons !== columns.length) return false;
+    if (colons !== this.columns.length || this.readInOrder(record, 0) < 0) return false;
+    this.acceptInOrder(record, recordIndex, 0);
+    return true;
+  }
+
+  /**
+   * Reads a record whose keys are exactly `columns`, in order, with string values and non-empty primary
+   * key values into row `row` of `inOrder`, and returns the total length of its values; returns -1,
+   * having reported nothing, for any other record. `for…in` over a parsed record reads V8's enum cache by
+   * position, far cheaper than a keyed lookup per column.
+   */
+  private readInOrder(record: Record<string, unknown>, row: number): number {
+    const { columns, inOrder, primaryKeyPositions } = this;
+    const first = row * columns.length;
     let c = 0;
+    let valueChars = 0;
     for (const key in record) {
-      if (key !== columns[c]) return false;
+      if (key !== columns[c]) return -1;
       const value = record[key];
-      if (typeof value !== 'string') return false;
-      inOrder[c++] = value;
+      if (typeof value !== 'string') return -1;
+      inOrder[first + c++] = value;
+      valueChars += value.length;
     }
-    if (c !== columns.length) return false;
-    for (let k = 0; k < primaryKeyPositions.length; k++) {
-      const value = inOrder[primaryKeyPositions[k]!]!;
-      if (value === '') return false;
-      keyValues[k] = value;
-    }
+    if (c !== columns.length) return -1;
+    for (let k = 0; k < primaryKeyPositions.length; k++) if (inOrder[first + primaryKeyPositions[k]!] === '') return -1;
+    return valueChars;
+  }
+
+  /** Runs the template checks on row `row` of `inOrder` and stages the record's primary key. */
+  private acceptInOrder(record: Record<string, unknown>, recordIndex: number, row: number): void {
+    const { columns, inOrder, keyValues, primaryKeyPositions } = this;
+    const first = row * columns.length;
     if (this.hasChecks) {
       this.context.record = record;
       this.context.recordIndex = recordIndex;
-      for (let column = 0; column < c; column++) if (this.checks[column] !== undefined) this.runChecks(column, inOrder[column]!);
+      for (let c = 0; c < columns.length; c++) if (this.checks[c] !== undefined) this.runChecks(c, inOrder[first + c]!);
     }
-    if (primaryKeyPositions.length > 0) this.index.stage(this.keyValues, recordIndex);
-    return true;
+    if (primaryKeyPositions.length === 0) return;
+    for (let k = 0; k < primaryKeyPositions.length; k++) keyValues[k] = inOrder[first + primaryKeyPositions[k]!]!;
+    this.index.stage(keyValues, recordIndex);
   }
 
   /** Runs the template checks of column `c` on one value of the current record. */
