@@ -51,6 +51,14 @@ function asPropertyName(name: string): string {
   return Object.keys({ [name]: 0 })[0]!;
 }
 
+const NON_ASCII = /[\u0080-\uffff]/;
+const UTF8 = new TextDecoder();
+
+/** The text a value parsed from a byte string spells (its characters are UTF-8 bytes). */
+function textOfByteString(value: string): string {
+  return NON_ASCII.test(value) ? UTF8.decode(Uint8Array.from(value, (char) => char.charCodeAt(0))) : value;
+}
+
 function describe(value: unknown): string {
   if (value === null) return 'null';
   return Array.isArray(value) ? 'array' : typeof value;
@@ -99,9 +107,11 @@ export class RecordChecker implements ScanListener {
   // Records waiting for one decode + JSON.parse: start, end, colons, flags, line, line start.
   private readonly batch = new Float64Array(BATCH_RECORDS * 6);
   private batchSize = 0;
-  /** The batch's parsed records, by position: a staged key that matches is re-read from here. */
-  private readonly batchRecords: unknown[] = new Array<unknown>(BATCH_RECORDS).fill(undefined);
+  /** Primary key values staged in this batch, by position: a key that matches is reported with them. */
+  private readonly stagedKeys: string[];
   private batchFirstRecord = 0;
+  /** See the `byteString` option; undefined where it does not apply. */
+  private readonly byteString: ((bytes: Uint8Array) => string | undefined) | undefined;
   private flushing = false;
   /** A record's syntax error ended parsing. */
   private stopped = false;
@@ -124,6 +134,12 @@ export class RecordChecker implements ScanListener {
     expectedRecords: number;
     /** Input size when known: lets the key index guess the final record count early. */
     totalBytes?: number;
+    /**
+     * Valid UTF-8 bytes as a string of one character per byte, or undefined when they are not valid
+     * UTF-8. Where the runtime checks UTF-8 without decoding it (Node), parsing such a string skips the
+     * transcoding, the largest cost after `JSON.parse` itself. Used for batches of clean records only.
+     */
+    byteString?: (bytes: Uint8Array) => string | undefined;
   }) {
     this.charset = options.charset;
     this.decoder = new TextDecoder(options.charset === 'GBK' ? 'gbk' : 'utf-8', { fatal: true });
@@ -140,6 +156,10 @@ export class RecordChecker implements ScanListener {
       return typeof rule === 'function' ? [rule] : rule;
     });
     this.hasChecks = this.checks.some((checks) => checks !== undefined);
+    this.stagedKeys = new Array<string>(BATCH_RECORDS * this.primaryKeyColumns.length).fill('');
+    // Template rules need the real text of every value, and a non-ASCII column name would not match its bytes.
+    const asciiColumns = this.columns.every((column) => !NON_ASCII.test(column));
+    this.byteString = options.charset === 'UTF-8' && !this.hasChecks && asciiColumns ? options.byteString : undefined;
     this.sensitiveFields = options.sensitiveFields;
     this.collector = options.collector;
     const totalBytes = options.totalBytes;
@@ -212,10 +232,9 @@ export class RecordChecker implements ScanListener {
       this.beginRecord(batch[k * 6]!, batch[k * 6 + 1]!, batch[k * 6 + 4]!, batch[k * 6 + 5]!);
       const value = values !== undefined && (flags & RECORD_NOT_GBK) === 0 ? values[k] : this.parseAlone(flags);
       if (this.stopped) break;
-      this.batchRecords[k] = value;
       this.checkRecord(value, batch[k * 6 + 2]!, flags);
     }
-    this.endBatch(count);
+    this.endBatch();
     this.flushing = false;
   }
 
@@ -235,16 +254,20 @@ export class RecordChecker implements ScanListener {
     if (this.stopped) return false;
     const start = records[0]!;
     const end = records[(count - 1) * 4 + 1]!;
-    let text: string;
+    const byteString = this.byteString;
+    let text: string | undefined;
     let values: unknown[];
     try {
-      text = this.decoder.decode(this.scanner.buf.subarray(start, end));
+      const bytes = this.scanner.buf.subarray(start, end);
+      text = byteString === undefined ? this.decoder.decode(bytes) : byteString(bytes);
+      if (text === undefined) return false;
       values = JSON.parse(`[${text}]`) as unknown[];
     } catch {
       return false;
     }
     if (values.length !== count) return false;
-    // The bytes between records are commas and whitespace: as many characters as bytes.
+    // The bytes between records are commas and whitespace: as many characters as bytes. (From a byte
+    // string every length below is in bytes, which the same argument holds for.)
     let plainChars = end - start + count * this.fixedChars;
     for (let k = 0; k < count; k++) {
       const valueChars = this.readInOrder(values[k] as Record<string, unknown>, k);
@@ -263,16 +286,14 @@ export class RecordChecker implements ScanListener {
       batch[k * 6 + 4] = records[k * 4 + 2]!;
       batch[k * 6 + 5] = records[k * 4 + 3]!;
       this.beginRecord(batch[k * 6]!, batch[k * 6 + 1]!, batch[k * 6 + 4]!, batch[k * 6 + 5]!);
-      this.batchRecords[k] = values[k];
-      this.acceptInOrder(values[k] as Record<string, unknown>, this.recordIndex, k);
+      this.acceptInOrder(values[k] as Record<string, unknown>, this.recordIndex, k, byteString !== undefined);
     }
-    this.endBatch(count);
+    this.endBatch();
     return true;
   }
 
-  private endBatch(count: number): void {
+  private endBatch(): void {
     this.index.insertStaged(this.onKeyMatch);
-    this.batchRecords.fill(undefined, 0, count);
   }
 
   /** A staged primary key whose fingerprint is already held: a candidate duplicate, confirmed later. */
@@ -280,9 +301,10 @@ export class RecordChecker implements ScanListener {
     const k = recordIndex - this.batchFirstRecord;
     const batch = this.batch;
     const start = this.scanner.base + batch[k * 6]!;
+    const keys = this.primaryKeyColumns.length;
     this.candidates.push({
       recordIndex,
-      values: this.primaryKeyOf(this.batchRecords[k])!,
+      values: this.stagedKeys.slice(k * keys, (k + 1) * keys),
       slot,
       location: { byteOffset: start, ...this.scanner.locateInRecord(start, start, batch[k * 6 + 4]!, batch[k * 6 + 5]!) },
     });
@@ -402,7 +424,7 @@ export class RecordChecker implements ScanListener {
    */
   private checkInOrder(record: Record<string, unknown>, recordIndex: number, colons: number): boolean {
     if (colons !== this.columns.length || this.readInOrder(record, 0) < 0) return false;
-    this.acceptInOrder(record, recordIndex, 0);
+    this.acceptInOrder(record, recordIndex, 0, false);
     return true;
   }
 
@@ -429,8 +451,11 @@ export class RecordChecker implements ScanListener {
     return valueChars;
   }
 
-  /** Runs the template checks on row `row` of `inOrder` and stages the record's primary key. */
-  private acceptInOrder(record: Record<string, unknown>, recordIndex: number, row: number): void {
+  /**
+   * Runs the template checks on row `row` of `inOrder` and stages the record's primary key; `fromBytes`:
+   * the values were parsed from a byte string (see the `byteString` option).
+   */
+  private acceptInOrder(record: Record<string, unknown>, recordIndex: number, row: number, fromBytes: boolean): void {
     const { columns, inOrder, keyValues, primaryKeyPositions } = this;
     const first = row * columns.length;
     if (this.hasChecks) {
@@ -439,7 +464,18 @@ export class RecordChecker implements ScanListener {
       for (let c = 0; c < columns.length; c++) if (this.checks[c] !== undefined) this.runChecks(c, inOrder[first + c]!);
     }
     if (primaryKeyPositions.length === 0) return;
-    for (let k = 0; k < primaryKeyPositions.length; k++) keyValues[k] = inOrder[first + primaryKeyPositions[k]!]!;
+    for (let k = 0; k < primaryKeyPositions.length; k++) {
+      const value = inOrder[first + primaryKeyPositions[k]!]!;
+      keyValues[k] = fromBytes ? textOfByteString(value) : value;
+    }
+    this.stageKey(recordIndex);
+  }
+
+  /** Stages the primary key in `keyValues` for the index, keeping the values for a match. */
+  private stageKey(recordIndex: number): void {
+    const { keyValues, stagedKeys } = this;
+    const first = (recordIndex - this.batchFirstRecord) * keyValues.length;
+    for (let k = 0; k < keyValues.length; k++) stagedKeys[first + k] = keyValues[k]!;
     this.index.stage(keyValues, recordIndex);
   }
 
@@ -486,7 +522,7 @@ export class RecordChecker implements ScanListener {
       }
       return;
     }
-    this.index.stage(this.keyValues, recordIndex);
+    this.stageKey(recordIndex);
   }
 
 

@@ -106,6 +106,27 @@ function sameValues(left: readonly string[] | undefined, right: readonly string[
  * ```
  */
 export async function validateRecords(input: RecordsInput, options: ValidateRecordsOptions): Promise<ValidationReport> {
+  return validateRecordsWith({ input, options });
+}
+
+/**
+ * {@link validateRecords} with what a runtime adds: `byteString` (see `RecordChecker`). The Node subpath
+ * passes one; everywhere else the portable path runs.
+ *
+ * @example
+ * ```ts
+ * const report = await validateRecordsWith({ input: bytes, options, byteString: utf8AsByteString });
+ * ```
+ */
+export async function validateRecordsWith({
+  input,
+  options,
+  byteString,
+}: {
+  input: RecordsInput;
+  options: ValidateRecordsOptions;
+  byteString?: (bytes: Uint8Array) => string | undefined;
+}): Promise<ValidationReport> {
   const charset = toFileCharset(options.fileCharset ?? 'UTF-8');
   const columns = toColumnNames({ value: options.columns, name: 'columns' });
   const primaryKeyColumns = toColumnNames({ value: options.primaryKeyColumns, name: 'primaryKeyColumns' });
@@ -134,6 +155,7 @@ export async function validateRecords(input: RecordsInput, options: ValidateReco
     maxRecordBytes,
     expectedRecords: declaredRecords ?? 0,
     totalBytes: options.totalBytes ?? (input instanceof Uint8Array ? input.length : undefined),
+    ...(byteString === undefined ? {} : { byteString }),
   });
   const readAt: ReadAt | undefined = options.readAt ?? (input instanceof Uint8Array ? async ({ offset, length }) => input.subarray(offset, offset + length) : undefined);
   const scanner = checker.scanner;
