@@ -234,7 +234,7 @@ export class RecordChecker implements ScanListener {
       if (this.stopped) break;
       this.checkRecord(value, batch[k * 6 + 2]!, flags);
     }
-    this.endBatch();
+    this.index.insertStaged(this.onKeyMatch);
     this.flushing = false;
   }
 
@@ -288,12 +288,8 @@ export class RecordChecker implements ScanListener {
       this.beginRecord(batch[k * 6]!, batch[k * 6 + 1]!, batch[k * 6 + 4]!, batch[k * 6 + 5]!);
       this.acceptInOrder(values[k] as Record<string, unknown>, this.recordIndex, k, byteString !== undefined);
     }
-    this.endBatch();
-    return true;
-  }
-
-  private endBatch(): void {
     this.index.insertStaged(this.onKeyMatch);
+    return true;
   }
 
   /** A staged primary key whose fingerprint is already held: a candidate duplicate, confirmed later. */
@@ -524,7 +520,6 @@ export class RecordChecker implements ScanListener {
     }
     this.stageKey(recordIndex);
   }
-
 
   /** Reports a confirmed duplicate primary key. */
   reportDuplicate(candidate: DuplicateCandidate, earlier: number): void {
