@@ -1,5 +1,5 @@
 import { validateRecords, type ValidationReport } from '@zhima/validator';
-import { openRecordsFile } from '@zhima/validator/node';
+import { validateFile } from '@zhima/validator/node';
 import type { CliIo } from '../io.js';
 import { createProgressBar } from '../output/progress-bar.js';
 import type { RecordsConfig } from '../config/records-config.js';
@@ -42,12 +42,8 @@ export async function validateSource({
   };
   try {
     if (source.bytes !== undefined) return await validateRecords(source.bytes, options);
-    const file = await openRecordsFile({ path: source.path });
-    try {
-      return await validateRecords(file.chunks, { ...options, readAt: file.readAt });
-    } finally {
-      await file.close();
-    }
+    // validateFile re-reads for duplicate checks and takes Node's faster UTF-8 path.
+    return await validateFile({ path: source.path, ...options });
   } finally {
     bar?.finish();
   }
