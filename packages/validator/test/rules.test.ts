@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { amount, codeList, dateFormat, loanTemplate, maskPersonal, maxLength, nonNegativeInteger, prcIdCheckChar, prcIdNumber, required, validateRecords, type FieldCheck } from '../src/index.js';
+import { amount, codeList, dateFormat, loanTemplate, maskPersonal, maxLength, nonNegativeInteger, prcIdCheckChar, prcIdNumber, required, validateRecords, type DateFormat, type FieldCheck } from '../src/index.js';
 import { encode, fileText, VALID_IDS } from './helpers.js';
 
 const show = (value: string) => JSON.stringify(value);
@@ -15,7 +16,34 @@ function iso7064(first17: string): string {
   return check === 10 ? 'X' : String(check);
 }
 
+/** Independent date check: the JS Date round trip (UTC) of the same text, years from 1900. */
+function isRealDate(value: string, format: DateFormat): boolean {
+  const shapes: Record<DateFormat, RegExp> = { 'yyyy-MM': /^\d{4}-\d{2}$/, 'yyyy-MM-dd': /^\d{4}-\d{2}-\d{2}$/, 'yyyy-MM-dd HH:mm:ss': /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/ };
+  if (!shapes[format].test(value) || Number(value.slice(0, 4)) < 1900) return false;
+  const iso = format === 'yyyy-MM' ? `${value}-01` : value.replace(' ', 'T');
+  const date = new Date(`${iso}${iso.length > 10 ? 'Z' : 'T00:00:00Z'}`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(iso);
+}
+
+const pad = (n: number, width: number) => String(n).padStart(width, '0');
+const dateText = fc.oneof(
+  fc
+    .tuple(fc.integer({ min: 1890, max: 2100 }), fc.integer({ min: 0, max: 13 }), fc.integer({ min: 0, max: 32 }), fc.integer({ min: 0, max: 25 }), fc.integer({ min: 0, max: 61 }), fc.integer({ min: 0, max: 61 }), fc.constantFrom(7, 10, 19))
+    .map(([y, mo, d, h, mi, s, length]) => `${pad(y, 4)}-${pad(mo, 2)}-${pad(d, 2)} ${pad(h, 2)}:${pad(mi, 2)}:${pad(s, 2)}`.slice(0, length)),
+  fc.string({ unit: fc.constantFrom(...'0123456789-: T/a'.split('')), minLength: 6, maxLength: 20 }),
+);
+
 describe('built-in field checks', () => {
+  it('dateFormat agrees with the JS Date round trip on every format', () => {
+    const formats: DateFormat[] = ['yyyy-MM', 'yyyy-MM-dd', 'yyyy-MM-dd HH:mm:ss'];
+    fc.assert(
+      fc.property(dateText, (value) => {
+        for (const format of formats) expect(run(dateFormat({ formats: [format] }), value) === undefined).toBe(value === '' || isRealDate(value, format));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
   it('prcIdNumber accepts published specimens and agrees with the textbook MOD 11-2 formula', () => {
     for (const id of VALID_IDS) expect(run(prcIdNumber(), id)).toBeUndefined();
     for (let n = 0; n < 200; n++) {

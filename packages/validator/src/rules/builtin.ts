@@ -4,11 +4,19 @@ import type { FieldCheck } from './field-check.js';
 const ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
 const ID_CHECK_CHARS = '10X98765432';
 
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
 function isCalendarDate(year: number, month: number, day: number): boolean {
   if (month < 1 || month > 12 || day < 1) return false;
   const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
-  const days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]!;
-  return day <= days;
+  return day <= DAYS_IN_MONTH[month - 1]! + (month === 2 && leap ? 1 : 0);
+}
+
+/** The number the `count` characters at `at` spell; the caller has checked they are ASCII digits. */
+function digitsAt(value: string, at: number, count: number): number {
+  let number = 0;
+  for (let i = at; i < at + count; i++) number = number * 10 + value.charCodeAt(i) - 0x30;
+  return number;
 }
 
 /**
@@ -42,10 +50,8 @@ export function prcIdNumber(): FieldCheck {
     if (!/^\d{17}[\dXx]$/.test(value)) {
       return { rule, message: bilingual(`身份证号 ${show(value)} 须为 18 位（17 位数字加校验位）`, `ID number ${show(value)} must be 18 characters: 17 digits and a check character`) };
     }
-    const year = Number(value.slice(6, 10));
-    const month = Number(value.slice(10, 12));
-    const day = Number(value.slice(12, 14));
-    if (year < 1800 || !isCalendarDate(year, month, day)) {
+    const year = digitsAt(value, 6, 4);
+    if (year < 1800 || !isCalendarDate(year, digitsAt(value, 10, 2), digitsAt(value, 12, 2))) {
       return { rule, message: bilingual(`身份证号 ${show(value)} 的出生日期无效`, `ID number ${show(value)} holds an invalid birth date`) };
     }
     const expected = prcIdCheckChar(value);
@@ -104,17 +110,20 @@ export function amount({ decimals = 2 }: { decimals?: number } = {}): FieldCheck
  */
 export type DateFormat = 'yyyy-MM-dd' | 'yyyy-MM-dd HH:mm:ss' | 'yyyy-MM';
 
-const DATE_PATTERNS: Record<DateFormat, RegExp> = {
-  'yyyy-MM-dd': /^(\d{4})-(\d{2})-(\d{2})$/,
-  'yyyy-MM-dd HH:mm:ss': /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})$/,
-  'yyyy-MM': /^(\d{4})-(\d{2})$/,
-};
-
+// Runs once per date value of every record: character checks, no regex match arrays or slices.
 function matchesDate(value: string, format: DateFormat): boolean {
-  const parts = DATE_PATTERNS[format].exec(value);
-  if (parts === null) return false;
-  const [year, month, day = 1, hour = 0, minute = 0, second = 0] = parts.slice(1).map(Number) as number[];
-  return year! >= 1900 && isCalendarDate(year!, month!, day) && hour <= 23 && minute <= 59 && second <= 59;
+  if (value.length !== format.length) return false;
+  for (let i = 0; i < format.length; i++) {
+    const code = value.charCodeAt(i);
+    const pattern = format.charCodeAt(i);
+    // In a format, every letter stands for a digit and any other character for itself.
+    const fits = pattern >= 0x41 ? code >= 0x30 && code <= 0x39 : code === pattern;
+    if (!fits) return false;
+  }
+  const year = digitsAt(value, 0, 4);
+  const day = format.length >= 10 ? digitsAt(value, 8, 2) : 1;
+  if (year < 1900 || !isCalendarDate(year, digitsAt(value, 5, 2), day)) return false;
+  return format.length < 19 || (digitsAt(value, 11, 2) <= 23 && digitsAt(value, 14, 2) <= 59 && digitsAt(value, 17, 2) <= 59);
 }
 
 /**
