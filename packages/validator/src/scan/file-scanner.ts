@@ -356,8 +356,7 @@ export class FileScanner {
             break;
           }
           {
-            // GBK is left to the byte scan: it flags bytes the runtime decoder accepts but GBK does not.
-            const offered = byte === 0x7b && this.exactRun === 0 && !this.gbk && this.listener.tryBatch !== undefined ? this.offerBatch(i) : -1;
+            const offered = byte === 0x7b && this.exactRun === 0 && this.listener.tryBatch !== undefined ? this.offerBatch(i) : -1;
             if (offered >= 0) {
               i = offered;
               this.state = NEXT;

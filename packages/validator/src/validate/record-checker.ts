@@ -52,6 +52,9 @@ function asPropertyName(name: string): string {
 }
 
 const NON_ASCII = /[\u0080-\uffff]/;
+// What runtime GBK decoders make of bytes 0x80 and 0xFF, which GBK lacks (WHATWG: €; ICU: € and U+F8F5).
+// A batch holding them goes the byte scan, which reports those bytes.
+const OUTSIDE_GBK = /[\u20ac\uf8f5]/;
 const UTF8 = new TextDecoder();
 
 /** The text a value parsed from a byte string spells (its characters are UTF-8 bytes). */
@@ -260,7 +263,7 @@ export class RecordChecker implements ScanListener {
     try {
       const bytes = this.scanner.buf.subarray(start, end);
       text = byteString === undefined ? this.decoder.decode(bytes) : byteString(bytes);
-      if (text === undefined) return false;
+      if (text === undefined || (this.charset === 'GBK' && OUTSIDE_GBK.test(text))) return false;
       values = JSON.parse(`[${text}]`) as unknown[];
     } catch {
       return false;
@@ -286,6 +289,7 @@ export class RecordChecker implements ScanListener {
       batch[k * 6 + 4] = records[k * 4 + 2]!;
       batch[k * 6 + 5] = records[k * 4 + 3]!;
       this.beginRecord(batch[k * 6]!, batch[k * 6 + 1]!, batch[k * 6 + 4]!, batch[k * 6 + 5]!);
+      if (this.charset === 'GBK' && this.gbkSamples < GBK_SAMPLE_RECORDS) this.sampleGbk(batch[k * 6]!, batch[k * 6 + 1]!);
       this.acceptInOrder(values[k] as Record<string, unknown>, this.recordIndex, k, byteString !== undefined);
     }
     this.index.insertStaged(this.onKeyMatch);
@@ -557,16 +561,16 @@ export class RecordChecker implements ScanListener {
     this.sparseOffsets[slot] = offset;
   }
 
+  /** Counts a record holding non-ASCII bytes towards the GBK-declared-but-UTF-8 sample. */
   private sampleGbk(start: number, end: number): void {
     const bytes = this.scanner.buf;
+    let at = start;
+    while (at < end && bytes[at]! < 0x80) at++;
+    if (at === end) return;
     this.gbkSamples++;
     if (firstInvalidByte({ bytes, start, end, charset: 'UTF-8' }) >= 0) return;
     this.gbkSamplesUtf8++;
-    if (this.gbkFirstSample === undefined) {
-      let at = start;
-      while (at < end && bytes[at]! < 0x80) at++;
-      this.gbkFirstSample = this.locate(at);
-    }
+    this.gbkFirstSample ??= this.locate(at);
   }
 
   /** Reports bytes invalid in the declared charset and returns the record decoded leniently. */
