@@ -11,6 +11,7 @@ export { percentEncode, encodeForm } from './encoding/url.js';
 // Parameters and signing
 export { formatTimestamp } from './params/timestamp.js';
 export { buildSignContent, type SignParams } from './params/sign-content.js';
+export { isAbsentParamValue, presentParams, type ParamValue } from './params/param-value.js';
 export { RsaKey, derivePublicKey, importPrivateKey, importPublicKey, type KeyFormat, type PrivateKeyInput, type PublicKeyInput, type SignType } from './crypto/keys.js';
 export { signContent, verifySignature, type SignOptions, type VerifySignatureOptions } from './crypto/sign.js';
 export { generateKeyPair, type GeneratedKeyPair } from './crypto/generate-key-pair.js';

@@ -73,6 +73,16 @@ describe('batchFeedback on the wire', () => {
     expect(Number(request!.headers['content-length'])).toBe(request!.bodyLength);
   });
 
+  it('neither sends nor signs a whitespace-only parameter (the Java SDK drops it)', async () => {
+    const { gateway, client } = await setup();
+    await client.batchFeedback({ ...feedback, fileDescription: ' \u3000\t\n', bizExtParams: '  ', file: new TextEncoder().encode(fileText) });
+    const [request] = gateway.received;
+    expect(request!.bodyParams).not.toHaveProperty('file_description');
+    expect(request!.bodyParams).not.toHaveProperty('biz_ext_params');
+    expect(request!.signContent).not.toContain('file_description');
+    expect(request!.signatureValid).toBe(true);
+  });
+
   it('streams a file from disk (a Blob) with an exact Content-Length and no chunked encoding', async () => {
     const { gateway, client } = await setup();
     const dir = mkdtempSync(join(tmpdir(), 'zhima-client-'));

@@ -1,12 +1,15 @@
+import { presentParams, type ParamValue } from './param-value.js';
+
 /**
- * Request parameters as given to {@link buildSignContent}: absent, `null` and `''` all mean "not sent".
+ * Request parameters as given to {@link buildSignContent}: absent, `null`, `''` and whitespace-only
+ * text all mean "not sent" (see `isAbsentParamValue`).
  *
  * @example
  * ```ts
  * const params: SignParams = { app_id: '2021000000000001', records: 1, file_description: undefined };
  * ```
  */
-export type SignParams = Record<string, string | number | undefined | null>;
+export type SignParams = Record<string, ParamValue>;
 
 const encoder = new TextEncoder();
 
@@ -21,19 +24,18 @@ function compareBytes(a: string, b: string): number {
 
 /**
  * The string the gateway signs, by its rule: every text parameter except `sign` (so `sign_type` is in),
- * empty and absent values dropped, keys in ascending byte order, `k=v` joined with `&`, values raw
+ * absent, empty and whitespace-only values dropped (Java's `StringUtils.isEmpty`), keys in ascending byte order, `k=v` joined with `&`, values raw
  * (no URL-encoding). File parameters are never passed here.
  *
  * @example
  * ```ts
- * buildSignContent({ method: 'zhima.data.batch.feedback', app_id: '2021', sign: 'x', file_description: '' });
+ * buildSignContent({ method: 'zhima.data.batch.feedback', app_id: '2021', sign: 'x', file_description: '  ' });
  * // 'app_id=2021&method=zhima.data.batch.feedback'
  * ```
  */
 export function buildSignContent(params: SignParams): string {
-  return Object.entries(params)
-    .filter((entry): entry is [string, string | number] => entry[0] !== 'sign' && entry[1] !== undefined && entry[1] !== null && entry[1] !== '')
-    .map(([key, value]) => [key, String(value)] as const)
+  return Object.entries(presentParams(params))
+    .filter(([key]) => key !== 'sign')
     .sort(([a], [b]) => compareBytes(a, b))
     .map(([key, value]) => `${key}=${value}`)
     .join('&');

@@ -4,6 +4,7 @@ import { encodeForm } from '../encoding/url.js';
 import type { Charset } from '../encoding/charset.js';
 import { buildMultipartBody, type FileContent } from '../http/multipart.js';
 import type { HttpRequest } from '../http/types.js';
+import { presentParams } from '../params/param-value.js';
 import { buildSignContent } from '../params/sign-content.js';
 
 /**
@@ -52,7 +53,7 @@ export interface GatewayFile {
  */
 export interface GatewayCall {
   method: string;
-  /** Business text parameters (`biz_content`, `columns`, …); empty and absent values are not sent. */
+  /** Business text parameters (`biz_content`, `columns`, …); absent, empty and whitespace-only values are neither sent nor signed. */
   params?: Record<string, string | number | undefined | null>;
   files?: GatewayFile[];
 }
@@ -95,14 +96,6 @@ export interface BuiltGatewayRequest {
   replayable: boolean;
 }
 
-function textEntries(params: Record<string, string | number | undefined | null>): Record<string, string> {
-  return Object.fromEntries(
-    Object.entries(params)
-      .filter(([, value]) => value !== undefined && value !== null && value !== '')
-      .map(([key, value]) => [key, String(value)]),
-  );
-}
-
 /**
  * Builds the request exactly as the Java SDK puts it on the wire: public parameters and `sign` in the
  * query (URL-encoded in the request charset); business parameters and `app_auth_token` in the body, as
@@ -119,7 +112,7 @@ function textEntries(params: Record<string, string | number | undefined | null>)
  */
 export async function buildGatewayRequest({ call, context }: { call: GatewayCall; context: GatewayContext }): Promise<BuiltGatewayRequest> {
   const { charset } = context;
-  const query = textEntries({
+  const query = presentParams({
     app_id: context.appId,
     method: call.method,
     format: 'JSON',
@@ -130,7 +123,7 @@ export async function buildGatewayRequest({ call, context }: { call: GatewayCall
     app_cert_sn: context.certificateSns?.appCertSn,
     alipay_root_cert_sn: context.certificateSns?.alipayRootCertSn,
   });
-  const body = textEntries({ ...call.params, app_auth_token: context.appAuthToken });
+  const body = presentParams({ ...call.params, app_auth_token: context.appAuthToken });
   const content = buildSignContent({ ...query, ...body });
   const sign = await signContent(content, { privateKey: context.privateKey, signType: context.signType, charset });
   const url = `${context.gateway}?${encodeForm({ params: { ...query, sign }, charset })}`;

@@ -1,0 +1,49 @@
+/**
+ * A request parameter value as callers give it: absent, `null`, blank text (see {@link isAbsentParamValue})
+ * and `''` all mean "not sent".
+ *
+ * @example
+ * ```ts
+ * const value: ParamValue = 1;
+ * ```
+ */
+export type ParamValue = string | number | undefined | null;
+
+// Java's Character.isWhitespace over every UTF-16 unit (read off a JDK 17 by looping 0..0xFFFF): the
+// C0 separators, space, and the Unicode space/line/paragraph separators except the no-break spaces
+// U+00A0, U+2007 and U+202F. Characters outside the BMP are never whitespace.
+const JAVA_BLANK = /^[\t\n\u000b\f\r\u001c-\u001f \u1680\u2000-\u2006\u2008-\u200a\u2028\u2029\u205f\u3000]*$/;
+
+/**
+ * Whether the gateway treats a parameter value as absent: `undefined`, `null`, or text made only of
+ * Java whitespace (`''` included). The Java SDK's `StringUtils.isEmpty`, which both `AlipayHashMap.put`
+ * and `AlipaySignature.getSignContent` apply, drops such a value: it is neither sent nor signed, so
+ * sending `'   '` would sign content the gateway never rebuilds (`isv.invalid-signature`).
+ *
+ * @example
+ * ```ts
+ * isAbsentParamValue(' \u3000\t'); // true
+ * isAbsentParamValue('\u00a0');    // false: a no-break space is not Java whitespace
+ * isAbsentParamValue(0);           // false
+ * ```
+ */
+export function isAbsentParamValue(value: ParamValue): value is undefined | null | '' {
+  if (value === undefined || value === null) return true;
+  return typeof value === 'string' && JAVA_BLANK.test(value);
+}
+
+/**
+ * The parameters that go on the wire and into the sign content, as text: absent values dropped by
+ * {@link isAbsentParamValue}, everything else kept exactly as given (never trimmed: the gateway signs
+ * `' a '` with its spaces).
+ *
+ * @example
+ * ```ts
+ * presentParams({ records: 1, file_description: '  ', memo: ' a ' }); // { records: '1', memo: ' a ' }
+ * ```
+ */
+export function presentParams(params: Readonly<Record<string, ParamValue>>): Record<string, string> {
+  const present: Record<string, string> = {};
+  for (const [key, value] of Object.entries(params)) if (!isAbsentParamValue(value)) present[key] = String(value);
+  return present;
+}
