@@ -5,11 +5,11 @@ import { libraryBuild } from '../../tsup.shared.js';
 const shared = { ...libraryBuild, clean: false } as const;
 
 // The undici entry loads its optional peer with a top-level `await import()` in ESM and `require()` in
-// CommonJS (src/undici/undici-module.ts); the constant picks the branch and esbuild drops the other.
+// CommonJS (src/undici/undici-module.ts); the flag picks the branch and esbuild drops the other.
 // No code splitting or rollup tree-shaking here: tsup runs both for CommonJS on an ESM pass that keeps the `await`
 // (and the two entries share no code: the root re-exports core).
 const perFormat: Options['esbuildOptions'] = (options, { format }) => {
-  options.define = { ...options.define, __ESM_BUILD__: String(format === 'esm') };
+  options.define = { ...options.define, 'globalThis.__ZHIMA_CJS_BUILD__': String(format === 'cjs') };
 };
 
 export default defineConfig([

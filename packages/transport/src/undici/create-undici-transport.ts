@@ -118,6 +118,7 @@ export function createUndiciTransport({
       const upload = trackUpload({
         request,
         sliceBytes: true,
+        deliver: 'iterable',
         // An answer can come before the body is all sent (a 413, say); from then on bodyTimeout is in charge.
         onChunk: () => progress.phase === 'upload' && quiet.touch(),
         onEnd: quiet.rest,
@@ -130,7 +131,7 @@ export function createUndiciTransport({
           method: request.method,
           // A byte body may go as slices: its length must travel with it, or undici sends it chunked.
           headers: request.body instanceof Uint8Array ? { ...request.headers, 'content-length': String(request.body.byteLength) } : request.headers,
-          // undici reads a web ReadableStream as an async iterable, writing each chunk with backpressure.
+          // undici writes an async iterable's chunks one by one, waiting for the socket to drain.
           body: upload.body as Dispatcher.DispatchOptions['body'],
           signal: quiet.signal,
           headersTimeout: headersLimit.ms,

@@ -1,8 +1,7 @@
 import type * as Undici from 'undici';
 
-// Set per output format by tsup (and to true by vitest): the ESM build loads undici with a top-level
-// `await import()`, the CommonJS build with `require()`; either way bundlers see the dependency.
-declare const __ESM_BUILD__: boolean;
+/** Set by tsup per output format (see `undici` below); unset when the sources run as they are. */
+type BuildFlags = { __ZHIMA_CJS_BUILD__?: boolean };
 
 function isUndiciMissing(error: unknown): boolean {
   const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
@@ -39,4 +38,7 @@ function requireUndici(): typeof Undici {
  * const agent = new undici.Agent({ connections: 4 });
  * ```
  */
-export const undici: typeof Undici = __ESM_BUILD__ ? await import('undici').catch(missingUndici) : requireUndici();
+// The ESM build (and these sources, run by vitest or tsx) load undici with a top-level `await import()`,
+// the CommonJS build with `require()`: tsup defines the flag per format, and esbuild drops the branch
+// not taken only when the flag is written right in the condition. Either way bundlers see the dependency.
+export const undici: typeof Undici = (globalThis as BuildFlags).__ZHIMA_CJS_BUILD__ ? requireUndici() : await import('undici').catch(missingUndici);

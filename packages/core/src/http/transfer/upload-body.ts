@@ -33,6 +33,11 @@ export interface TrackUploadOptions {
    * takes is seen. Only where a stream body keeps its `content-length`.
    */
   sliceBytes: boolean;
+  /**
+   * How a watched body is handed over: a web stream (what fetch takes), or an async iterable (what
+   * undici's `request()` also takes, at less cost per chunk). Default `'stream'`.
+   */
+  deliver?: 'stream' | 'iterable';
   /** After each chunk is handed to the network layer. */
   onChunk?: (() => void) | undefined;
   /** After the last chunk. */
@@ -54,8 +59,11 @@ export interface TrackedUpload {
    * to `wait`); the transport adds the answer's side.
    */
   progress: TransferProgress;
-  /** What to send: the bytes as they are, or a stream counted as it is pulled (one chunk at a time). */
-  body: Uint8Array | ReadableStream<Uint8Array> | undefined;
+  /**
+   * What to send: the bytes as they are, or (as `deliver` asks) a stream or async iterable counted as it
+   * is pulled, one chunk at a time.
+   */
+  body: Uint8Array | ReadableStream<Uint8Array> | AsyncIterable<Uint8Array> | undefined;
   /** The answer arrived: a byte body sent whole is now reported as sent. */
   answered(): void;
   /**
@@ -67,8 +75,8 @@ export interface TrackedUpload {
 
 /**
  * Wraps a request body so every chunk the network layer takes is counted in `progress`, calls `onChunk` and
- * reports `onUploadProgress`. It pulls one chunk at a time (high-water mark 0) and keeps none, so the
- * count trails the socket by at most the runtime's write buffer.
+ * reports `onUploadProgress`. It pulls one chunk at a time (a stream's high-water mark is 0) and keeps
+ * none, so the count trails the socket by at most the runtime's write buffer.
  *
  * @example
  * ```ts
@@ -81,7 +89,7 @@ export interface TrackedUpload {
  * }
  * ```
  */
-export function trackUpload({ request, sliceBytes, onChunk, onEnd, onUploadProgress }: TrackUploadOptions): TrackedUpload {
+export function trackUpload({ request, sliceBytes, deliver = 'stream', onChunk, onEnd, onUploadProgress }: TrackUploadOptions): TrackedUpload {
   const { body } = request;
   const totalBytes = body instanceof Uint8Array ? body.byteLength : declaredLength(request);
   const progress: TransferProgress = { phase: 'upload', sentBytes: 0, totalBytes, receivedBytes: 0, expectedBytes: undefined, uploadVisible: true };
@@ -111,26 +119,45 @@ export function trackUpload({ request, sliceBytes, onChunk, onEnd, onUploadProgr
     offset += slice.byteLength;
     return { done: false, value: slice };
   };
-  const counted = new ReadableStream<Uint8Array>(
-    {
-      async pull(controller) {
-        const next = await read();
-        if (next.done) {
-          finished = true;
-          progress.phase = 'wait';
-          controller.close();
-          onEnd?.();
-          return;
+  const next = async (): Promise<ReadableStreamReadResult<Uint8Array>> => {
+    const chunk = await read();
+    if (chunk.done) {
+      finished = true;
+      progress.phase = 'wait';
+      onEnd?.();
+      return chunk;
+    }
+    progress.sentBytes += chunk.value.byteLength;
+    onChunk?.();
+    onUploadProgress?.({ sentBytes: progress.sentBytes, totalBytes });
+    return chunk;
+  };
+  // The network layer gave up on the body (an error, or it stopped reading): so does its source.
+  const cancelSource = async (reason?: unknown) => {
+    await reader?.cancel(reason).catch(() => undefined);
+  };
+  const counted =
+    deliver === 'iterable'
+      ? {
+          [Symbol.asyncIterator]: () => ({
+            next,
+            return: async () => {
+              await cancelSource();
+              return { done: true as const, value: undefined };
+            },
+          }),
         }
-        controller.enqueue(next.value);
-        progress.sentBytes += next.value.byteLength;
-        onChunk?.();
-        onUploadProgress?.({ sentBytes: progress.sentBytes, totalBytes });
-      },
-      cancel: (reason) => reader?.cancel(reason),
-    },
-    { highWaterMark: 0 },
-  );
+      : new ReadableStream<Uint8Array>(
+          {
+            async pull(controller) {
+              const chunk = await next();
+              if (chunk.done) controller.close();
+              else controller.enqueue(chunk.value);
+            },
+            cancel: cancelSource,
+          },
+          { highWaterMark: 0 },
+        );
   return {
     body: counted,
     progress,
