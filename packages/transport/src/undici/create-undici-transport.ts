@@ -102,9 +102,11 @@ export function createUndiciTransport({
   ...poolOptions
 }: UndiciTransportOptions = {}): UndiciTransport {
   checkedTimeout({ option: 'timeoutMs', value: timeoutMs });
-  // The limit that cuts a request, named as the caller set it.
-  const headersLimit: StallLimit = headersTimeoutMs === undefined ? { option: 'timeoutMs', ms: timeoutMs } : { option: 'headersTimeoutMs', ms: checkedTimeout({ option: 'headersTimeoutMs', value: headersTimeoutMs }) };
-  const bodyLimit: StallLimit = bodyTimeoutMs === undefined ? { option: 'timeoutMs', ms: timeoutMs } : { option: 'bodyTimeoutMs', ms: checkedTimeout({ option: 'bodyTimeoutMs', value: bodyTimeoutMs }) };
+  // Each of undici's own timers, named as the caller set it, for the message when it cuts a request.
+  const limitFor = (option: 'headersTimeoutMs' | 'bodyTimeoutMs', value: number | undefined): StallLimit =>
+    value === undefined ? { option: 'timeoutMs', ms: timeoutMs } : { option, ms: checkedTimeout({ option, value }) };
+  const headersLimit = limitFor('headersTimeoutMs', headersTimeoutMs);
+  const bodyLimit = limitFor('bodyTimeoutMs', bodyTimeoutMs);
   const transportLimit = checkedResponseLimit({ value: maxResponseBytes });
   const dispatcher = suppliedDispatcher ?? createDispatcher(poolOptions);
 
@@ -134,8 +136,9 @@ export function createUndiciTransport({
           // undici writes an async iterable's chunks one by one, waiting for the socket to drain.
           body: upload.body as Dispatcher.DispatchOptions['body'],
           signal: quiet.signal,
-          headersTimeout: headersLimit.ms,
-          bodyTimeout: bodyLimit.ms,
+          // undici takes 0, not Infinity, for "never".
+          headersTimeout: Number.isFinite(headersLimit.ms) ? headersLimit.ms : 0,
+          bodyTimeout: Number.isFinite(bodyLimit.ms) ? bodyLimit.ms : 0,
         });
         quiet.rest();
         upload.answered();

@@ -21,6 +21,8 @@ export function startInactivityTimer({ timeoutMs, signal, armed = true }: Inacti
   let timedOut = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
   const enabled = Number.isFinite(timeoutMs) && timeoutMs > 0;
+  // Timers fire at once past 2^31 - 1 ms; that long (24.8 days) is as good as never.
+  const delayMs = Math.min(timeoutMs, 2 ** 31 - 1);
   const forwardAbort = () => controller.abort(signal?.reason);
   signal?.addEventListener('abort', forwardAbort, { once: true });
 
@@ -31,7 +33,7 @@ export function startInactivityTimer({ timeoutMs, signal, armed = true }: Inacti
     timer = setTimeout(() => {
       timedOut = true;
       controller.abort(new DOMException(`nothing moved for ${timeoutMs} ms`, 'TimeoutError'));
-    }, timeoutMs);
+    }, delayMs);
   };
   if (armed) touch();
 
