@@ -49,12 +49,17 @@ export interface UploadProgress {
  *
  * @example
  * ```ts
- * await transport.send(request, { signal: AbortSignal.timeout(30_000) });
+ * await transport.send(request, { signal: AbortSignal.timeout(30_000), maxResponseBytes: 1024 * 1024 });
  * ```
  */
 export interface TransportSendOptions {
   signal?: AbortSignal;
   onUploadProgress?: (progress: UploadProgress) => void;
+  /**
+   * The largest response body to read, in bytes: a transport stops reading past it and throws a
+   * `ZhimaError` `RESPONSE_MALFORMED` ("too large"). The client sets it from `maxResponseBytes`.
+   */
+  maxResponseBytes?: number;
 }
 
 /**
