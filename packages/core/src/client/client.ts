@@ -140,8 +140,10 @@ export interface ZhimaClient {
 }
 
 /**
- * Creates a client for the Alipay gateway. Every attempt is signed afresh with a China-time timestamp;
- * answers are verified before they are returned.
+ * Creates a client for the Alipay gateway. Keys are parsed once, on the first call, and checked before
+ * the first request leaves; every attempt is signed afresh with a China-time timestamp; answers are
+ * verified before they are returned, and a 2xx answer that cannot be trusted is
+ * `UnverifiedResponseError` (the data may have been accepted). Hand any error to `classifyFailure`.
  *
  * @example
  * ```ts
@@ -152,12 +154,16 @@ export interface ZhimaClient {
  *   privateKey: process.env.ZHIMA_PRIVATE_KEY!,
  *   alipayPublicKey: process.env.ZHIMA_ALIPAY_PUBLIC_KEY!,
  * });
- * const result = await client.batchFeedback({
- *   file: new TextEncoder().encode('{"records":[{"order_no":"A1","pay_month":"2024-01"}]}'),
- *   columns: 'order_no,pay_month',
- *   primaryKeyColumns: 'order_no,pay_month',
- *   records: 1,
- * });
+ * try {
+ *   await client.batchFeedback({
+ *     file: new TextEncoder().encode('{"records":[{"order_no":"A1","pay_month":"2024-01"}]}'),
+ *     columns: 'order_no,pay_month',
+ *     primaryKeyColumns: 'order_no,pay_month',
+ *     records: 1,
+ *   });
+ * } catch (error) {
+ *   const { outcome, scope } = classifyFailure({ error }); // e.g. 'unverified', 'run'
+ * }
  * ```
  */
 export function createClient(config: ClientConfig): ZhimaClient {
