@@ -217,7 +217,7 @@ async function sendChanges({ db, client: clientConfig, reportingDay, maxFileByte
       part.attempts = attempt;
       part.ms = Date.now() - started;
       receipt.parts.push(part);
-      log(`  ${part.outcome.padEnd(12)} ${fileName}  ${String(part.records).padStart(6)} records  ${part.detail}`);
+      log(`part ${partNo}: ${part.outcome}, ${part.records} records, ${part.ms} ms`);
       if (receipt.stoppedBecause) break;
     }
   } finally {

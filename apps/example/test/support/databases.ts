@@ -27,8 +27,8 @@ export interface TestDatabase {
   open(): Promise<Database>;
 }
 
-/** A new database with the stand-in and the job schema, removed when the test finishes. */
-export async function freshDatabase(kind: DatabaseKind): Promise<TestDatabase> {
+/** A new database with the stand-in and the job schema (a server database can start empty), removed when the test finishes. */
+export async function freshDatabase(kind: DatabaseKind, { migrated = true }: { migrated?: boolean } = {}): Promise<TestDatabase> {
   if (kind === 'pglite') {
     const folder = await mkdtemp(join(tmpdir(), 'zhima-example-db-'));
     onTestFinished(() => rm(folder, { recursive: true, force: true }));
@@ -47,10 +47,12 @@ export async function freshDatabase(kind: DatabaseKind): Promise<TestDatabase> {
     await cleanup.close();
   });
   const url = admin.replace('/postgres?', `/${name}?`);
-  const db = await openPostgres({ url });
-  await migrate({ db, set: MERCHANT_STAND_IN_MIGRATIONS });
-  await migrate({ db, set: FEEDBACK_MIGRATIONS });
-  await db.close();
+  if (migrated) {
+    const db = await openPostgres({ url });
+    await migrate({ db, set: MERCHANT_STAND_IN_MIGRATIONS });
+    await migrate({ db, set: FEEDBACK_MIGRATIONS });
+    await db.close();
+  }
   return { kind, env: { DATABASE_URL: url }, open: () => openPostgres({ url }) };
 }
 
