@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import type { Database } from '../src/database/database.js';
@@ -13,16 +14,10 @@ const MAX_FILE_BYTES = 15_000; // ~40 records a part: a run of ~20 parts
 // The server is quick to open, so it gets the full 20 cycles; each PGlite cycle opens the folder twice (WebAssembly start).
 const CYCLES: Record<DatabaseKind, number> = { postgres: 20, pglite: 5 };
 
-// mulberry32: the kill points are random but the same on every run of the test.
+/** Draws in [0, 1), fixed by the seed and the draw number: the kill points are random but the same on every run. */
 function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  let draw = 0;
+  return () => createHash('sha256').update(`${seed}:${draw++}`).digest().readUInt32BE(0) / 2 ** 32;
 }
 
 /** The ledger never claims more than the gateway holds: every reported record is in the sandbox, in that very version. */
