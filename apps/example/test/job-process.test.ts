@@ -18,7 +18,7 @@ describe('the job as cron runs it (src/main.ts in a subprocess)', () => {
       const { all, badId } = await sourceKeys(db, DAY);
       await db.close();
       // Slow answers stretch the run over a few seconds, so the runs started together overlap.
-      const gateway = await testGateway({ faults: { seed: 3, delay: 1, maxDelayMs: 120 } });
+      const gateway = await testGateway({ faults: { seed: 3, delay: 1, maxDelayMs: 300 } });
       const env = { ...database.env, ...gateway.env, EXAMPLE_MAX_FILE_BYTES: '15000' };
       const jobs = Array.from({ length: kind.kind === 'postgres' ? 3 : 2 }, () => startJob({ env, args: ['--day', DAY] }));
       const exits = await Promise.all(jobs.map((job) => job.exited));
