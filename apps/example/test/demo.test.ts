@@ -21,7 +21,7 @@ it('`pnpm demo` (src/demo.ts) runs several days with nothing installed; from day
   expect(second[2]).toBeGreaterThan(0);
   expect(second[2]).toBeLessThan(first[2]! / 5); // day two: the changes only
   expect(second[1]! + second[2]! + second[4]!).toBe(second[0]);
-  expect(output).toMatch(/accepted +loan-\d{4}-\d{2}-\d{2}-run1-00[2-9]\.json/); // day one in several files
+  expect(output).toMatch(/accepted +loan-\d{4}-\d{2}-\d{2}-run1-00[2-9]\.txt/); // day one in several files
   expect(output).toMatch(/held back \["LN\d+","\d{4}-\d{2}"\]: 身份证号 "\d{3}\*+[\dX]{4}"/);
   expect(output).toMatch(/the sandbox now holds \d+ records/);
 });

@@ -171,7 +171,7 @@ async function sendChanges({ db, client: clientConfig, reportingDay, maxFileByte
       pending.splice(0, file.firstRecordIndex + file.records - pendingFrom);
       pendingFrom = file.firstRecordIndex + file.records;
       const partNo = file.index + 1;
-      const fileName = `loan-${reportingDay}-run${runId}-${String(partNo).padStart(3, '0')}.json`;
+      const fileName = `loan-${reportingDay}-run${runId}-${String(partNo).padStart(3, '0')}.txt`; // the API page: INVALID_FILE_TYPE "目前只支持txt文件"
       const part: ReceiptPart = {
         partNo,
         fileName,

@@ -8,7 +8,7 @@ import type { PartOutcome } from '../job/ledger.js';
  *
  * @example
  * ```ts
- * const part: ReceiptPart = { partNo: 1, fileName: 'loan-2026-11-30-r12-001.json', sha256: 'ab…', records: 1400, bytes: 480_000, firstKey: '["LN00000001","2026-06"]', lastKey: '["LN00000420","2026-11"]', outcome: 'accepted', code: '10000', subCode: null, detail: 'Success', taskId: null, traceId: null, requestId: null, attempts: 1, ms: 220 };
+ * const part: ReceiptPart = { partNo: 1, fileName: 'loan-2026-11-30-run12-001.txt', sha256: 'ab…', records: 1400, bytes: 480_000, firstKey: '["LN00000001","2026-06"]', lastKey: '["LN00000420","2026-11"]', outcome: 'accepted', code: '10000', subCode: null, detail: 'Success', taskId: null, traceId: null, requestId: null, attempts: 1, ms: 220 };
  * ```
  */
 export interface ReceiptPart {
