@@ -1,7 +1,8 @@
 export { runCli, USAGE } from './run-cli.js';
 export { EXIT, type CliIo } from './io.js';
+export { CliError } from './cli-error.js';
 export { UsageError } from './usage-error.js';
-export { validateCommand } from './commands/validate.js';
+export { validateCommand, type ValidateDocument } from './commands/validate.js';
 export { sendCommand, type SendSummary } from './commands/send.js';
 export { signCommand, parseParams } from './commands/sign.js';
 export { verifyResponseCommand } from './commands/verify-response.js';

@@ -21,11 +21,13 @@ export interface CliIo {
 }
 
 /**
- * Exit codes: 0 success, 1 the work failed (an invalid file, a gateway refusal), 2 a usage error.
+ * Exit codes: 0 success, 1 the work failed (an invalid file, a gateway refusal), 2 a usage or setup
+ * error (flags, configuration, a journal that is not one), 75 another `zhima send` holds the journal
+ * (`EX_TEMPFAIL`: nothing was done, run again once it has finished).
  *
  * @example
  * ```ts
  * process.exitCode = ok ? EXIT.OK : EXIT.FAILED;
  * ```
  */
-export const EXIT = { OK: 0, FAILED: 1, USAGE: 2 } as const;
+export const EXIT = { OK: 0, FAILED: 1, USAGE: 2, LOCKED: 75 } as const;

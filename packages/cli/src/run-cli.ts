@@ -6,6 +6,7 @@ import { validateCommand } from './commands/validate.js';
 import { verifyResponseCommand } from './commands/verify-response.js';
 import { EXIT, type CliIo } from './io.js';
 import { formatError } from './output/format-error.js';
+import { CliError } from './cli-error.js';
 import { UsageError } from './usage-error.js';
 
 /**
@@ -19,7 +20,7 @@ import { UsageError } from './usage-error.js';
 export const USAGE = `Usage: zhima <command> [options]      (zhima <command> --help for details)
 
 Commands:
-  validate <file>          check a records file the way the gateway does
+  validate <file|dir|->…   check records files the way the gateway does
   send <file|dir|->        validate, split, upload with retries and a resumable journal
   sign --param k=v …       print the sign content and signature (debug isv.invalid-signature)
   verify-response <file>   check a saved gateway answer's signature
@@ -40,7 +41,8 @@ Configuration, highest first: flags, environment variables, ./zhima.config.json 
   ZHIMA_APP_AUTH_TOKEN          for third-party apps (appAuthToken)
   zhima.config.json may also hold columns, primaryKeyColumns, template and fileCharset.
 
-Exit codes: 0 success, 1 failed (invalid file, gateway refusal), 2 usage error.
+Exit codes: 0 success, 1 failed (invalid file, gateway refusal), 2 usage or setup error,
+  75 another zhima send holds the journal (nothing done; run again later).
 `;
 
 const COMMANDS: Record<string, (input: { args: string[]; io: CliIo }) => Promise<number>> = {
@@ -78,6 +80,6 @@ export async function runCli({ argv, io }: { argv: string[]; io: CliIo }): Promi
     return await command({ args, io });
   } catch (error) {
     io.stderr.write(formatError(error));
-    return error instanceof UsageError ? EXIT.USAGE : EXIT.FAILED;
+    return error instanceof CliError ? error.exitCode : EXIT.FAILED;
   }
 }

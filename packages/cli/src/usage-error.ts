@@ -1,3 +1,6 @@
+import { CliError } from './cli-error.js';
+import { EXIT } from './io.js';
+
 /**
  * A mistake in the command line or configuration: printed with its hint, exit code 2.
  *
@@ -6,12 +9,9 @@
  * throw new UsageError({ message: '--columns is required.', hint: 'Pass --columns a,b or --template loan.' });
  * ```
  */
-export class UsageError extends Error {
-  readonly hint: string | undefined;
-
+export class UsageError extends CliError {
   constructor({ message, hint }: { message: string; hint?: string }) {
-    super(message);
+    super({ code: 'USAGE', message, hint, exitCode: EXIT.USAGE });
     this.name = 'UsageError';
-    this.hint = hint;
   }
 }

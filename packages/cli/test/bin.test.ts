@@ -1,35 +1,11 @@
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { describe, expect, it, onTestFinished } from 'vitest';
-import { COLUMNS, PRIMARY_KEY, keyCounts, records, startGateway, tempDir, writeRecords, zhima } from './support.js';
-
-const CLI = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
-// tsx runs the bin from its TypeScript source; an absolute URL, since the child's cwd is a temp folder.
-const TSX = pathToFileURL(join(fileURLToPath(new URL('..', import.meta.url)), 'node_modules/tsx/dist/loader.mjs')).href;
-
-function run(args: string[], { cwd, env = {} }: { cwd: string; env?: Record<string, string> }) {
-  const child = spawn(process.execPath, ['--import', TSX, CLI, ...args], { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, exit, out: () => stdout, err: () => stderr };
-}
-
-async function until(check: () => boolean, what: string): Promise<void> {
-  for (let waited = 0; !check(); waited += 50) {
-    if (waited > 45_000) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+import { describe, expect, it } from 'vitest';
+import { COLUMNS, PRIMARY_KEY, keyCounts, records, spawnZhima as run, startGateway, tempDir, until, writeRecords, zhima } from './support.js';
 
 describe('the zhima bin', () => {
   it('`zhima sandbox` prints the env to use; `zhima send` with that env uploads; Ctrl-C stops the sandbox', { timeout: 90_000 }, async () => {
     const dir = await tempDir();
     const sandbox = run(['sandbox', '--port', '0', '--keys-dir', 'sandbox-keys'], { cwd: dir });
-    onTestFinished(() => void sandbox.child.kill('SIGKILL'));
     await until(() => sandbox.out().includes('Ctrl-C'), 'the sandbox banner');
     const env = Object.fromEntries([...sandbox.out().matchAll(/^export (ZHIMA_\w+)=(.*)$/gm)].map((match) => [match[1]!, match[2]!]));
     expect(Object.keys(env).sort()).toEqual(['ZHIMA_ALIPAY_PUBLIC_KEY_FILE', 'ZHIMA_APP_ID', 'ZHIMA_GATEWAY', 'ZHIMA_PRIVATE_KEY_FILE']);
@@ -53,7 +29,7 @@ describe('the zhima bin', () => {
     // Every answer is held back a little, so the run is still going when the signal arrives.
     const gateway = await startGateway({ dir, faults: { seed: 11, delay: 1, maxDelayMs: 600 } });
     for (let k = 0; k < 8; k++) await writeRecords(join(dir, `f${k}.json`), records(k * 100, 100));
-    const send = run(['send', dir, '--columns', COLUMNS, '--primary-key', PRIMARY_KEY], { cwd: dir, env: gateway.env });
+    const send = run(['send', dir, '--journal', join(dir, '.zhima-journal.json'), '--columns', COLUMNS, '--primary-key', PRIMARY_KEY], { cwd: dir, env: gateway.env });
     await until(() => send.out().includes('sent '), 'the first accepted file');
     send.child.kill('SIGINT');
     const code = await send.exit;
@@ -62,7 +38,7 @@ describe('the zhima bin', () => {
     // Interrupted (exit 1) unless it had already finished every file when the signal came.
     expect(code).toBe(sentBefore === 8 ? 0 : 1);
 
-    const rerun = await zhima(['send', dir, '--columns', COLUMNS, '--primary-key', PRIMARY_KEY], { cwd: dir, env: gateway.env });
+    const rerun = await zhima(['send', dir, '--journal', join(dir, '.zhima-journal.json'), '--columns', COLUMNS, '--primary-key', PRIMARY_KEY], { cwd: dir, env: gateway.env });
     expect(rerun.code).toBe(0);
     expect(rerun.stdout).toContain(`${8 - sentBefore} sent, ${sentBefore} already accepted (journal), 0 failed`);
     const counts = keyCounts(gateway.sandbox.records(gateway.appId));

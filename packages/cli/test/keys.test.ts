@@ -1,8 +1,8 @@
 import { createPrivateKey, createPublicKey, sign, verify } from 'node:crypto';
-import { readFile, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { tempDir, zhima } from './support.js';
+import { runZhima, tempDir, zhima } from './support.js';
 
 describe('zhima keys', () => {
   it('generate writes every form of one key pair; node:crypto reads them all', async () => {
@@ -37,6 +37,23 @@ describe('zhima keys', () => {
     const again = await zhima(['keys', 'generate', '--out', 'keys'], { cwd: dir });
     expect(again.code).toBe(2);
     expect(await read('app_private_key_pkcs8.pem')).toBe(pkcs8Pem);
+  });
+
+  it('generate --force makes the private key files owner-only even when they existed with mode 644 (the built bin)', { timeout: 30_000 }, async () => {
+    const dir = await tempDir();
+    await mkdir(join(dir, 'keys'));
+    const names = ['app_private_key_pkcs8.pem', 'app_private_key_pkcs1.pem', 'app_private_key_pkcs8.txt', 'app_private_key_pkcs1.txt', 'app_public_key.pem', 'app_public_key.txt'];
+    for (const name of names) {
+      await writeFile(join(dir, 'keys', name), 'old key\n');
+      await chmod(join(dir, 'keys', name), 0o644);
+    }
+    const result = await runZhima(['keys', 'generate', '--out', 'keys', '--force'], { cwd: dir });
+    expect(result.code, result.stderr).toBe(0);
+    for (const name of names) {
+      const path = join(dir, 'keys', name);
+      expect(await readFile(path, 'utf8'), name).not.toBe('old key\n');
+      expect((await stat(path)).mode & 0o777, name).toBe(name.startsWith('app_private') ? 0o600 : 0o644);
+    }
   });
 
   it('inspect names each format and checks whether a private and a public key match', async () => {

@@ -1,8 +1,8 @@
-import { readFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { startSandbox } from '../src/commands/sandbox.js';
-import { COLUMNS, PRIMARY_KEY, records, tempDir, writeRecords, zhima } from './support.js';
+import { COLUMNS, PRIMARY_KEY, records, spawnZhima, tempDir, until, writeRecords, zhima } from './support.js';
 
 const quietIo = (cwd: string) => ({ stdout: { write: () => {} }, stderr: { write: () => {} }, env: {}, cwd });
 
@@ -14,8 +14,21 @@ describe('zhima sandbox', () => {
     expect(started.env.ZHIMA_PRIVATE_KEY_FILE).toBe(join(dir, 'k', 'app_private_key.pem'));
     expect(await readFile(started.env.ZHIMA_PRIVATE_KEY_FILE!, 'utf8')).toContain('PRIVATE KEY');
     expect(await readFile(started.env.ZHIMA_ALIPAY_PUBLIC_KEY_FILE!, 'utf8')).toContain('PUBLIC KEY');
-    const { stat } = await import('node:fs/promises');
     expect((await stat(started.env.ZHIMA_PRIVATE_KEY_FILE!)).mode & 0o777).toBe(0o600);
+  });
+
+  it('`zhima sandbox --keys-dir` makes the private key file owner-only even when it existed with mode 644 (the built bin)', { timeout: 30_000 }, async () => {
+    const dir = await tempDir();
+    await mkdir(join(dir, 'k'));
+    await writeFile(join(dir, 'k', 'app_private_key.pem'), 'old key\n');
+    await chmod(join(dir, 'k', 'app_private_key.pem'), 0o644);
+    const sandbox = spawnZhima(['sandbox', '--port', '0', '--keys-dir', 'k'], { cwd: dir });
+    await until(() => sandbox.out().includes('Ctrl-C'), 'the sandbox banner');
+    const key = join(dir, 'k', 'app_private_key.pem');
+    expect(await readFile(key, 'utf8')).toContain('PRIVATE KEY');
+    expect((await stat(key)).mode & 0o777).toBe(0o600);
+    sandbox.child.kill('SIGINT');
+    expect(await sandbox.exit).toBe(0);
   });
 
   it('injects the faults asked for: with --unavailable 1 every call is refused and retried until attempts run out', async () => {

@@ -93,7 +93,7 @@ describe('zhima send against the sandbox', () => {
     const gateway = await startGateway({ dir });
     await writeRecords(join(dir, 'a.json'), records(0, 3000));
     await writeRecords(join(dir, 'b.json'), records(3000, 100));
-    const result = await zhima(['send', dir, ...FLAGS, '--max-file-bytes', '40000'], { cwd: dir, env: gateway.env });
+    const result = await zhima(['send', dir, '--journal', join(dir, '.zhima-journal.json'), ...FLAGS, '--max-file-bytes', '40000'], { cwd: dir, env: gateway.env });
     expect(result.code).toBe(0);
     const sentLines = result.stdout.split('\n').filter((line) => line.startsWith('sent '));
     expect(sentLines.length).toBeGreaterThan(3);
@@ -126,7 +126,7 @@ describe('zhima send against the sandbox', () => {
 
     // Run 1: two files go through, the third is accepted but its answer is lost, then the line dies.
     relay.set((call) => (call <= 2 ? 'pass' : call === 3 ? 'lose-answer' : 'refuse'));
-    const first = await zhima(['send', dir, ...FLAGS, '--attempts', '2'], { cwd: dir, env });
+    const first = await zhima(['send', dir, '--journal', join(dir, '.zhima-journal.json'), ...FLAGS, '--attempts', '2'], { cwd: dir, env });
     expect(first.code).toBe(1);
     expect(first.stdout).toMatch(/2 sent, 0 already accepted \(journal\), 1 failed/);
     expect(first.stderr).toContain('TRANSPORT_ERROR');
@@ -134,7 +134,7 @@ describe('zhima send against the sandbox', () => {
 
     // Run 2: only the three unconfirmed files are sent.
     relay.set(() => 'pass');
-    const second = await zhima(['send', dir, ...FLAGS], { cwd: dir, env });
+    const second = await zhima(['send', dir, '--journal', join(dir, '.zhima-journal.json'), ...FLAGS], { cwd: dir, env });
     expect(second.code).toBe(0);
     expect(second.stdout).toMatch(/3 sent, 2 already accepted \(journal\), 0 failed/);
     expect(relay.forwarded()).toBe(3);
@@ -147,7 +147,7 @@ describe('zhima send against the sandbox', () => {
     const dir = await tempDir();
     const gateway = await startGateway({ dir, faults: { seed: 3, unavailable: 0.5 } });
     for (let k = 0; k < 4; k++) await writeRecords(join(dir, `f${k}.json`), records(k * 50, 50));
-    const result = await zhima(['send', dir, ...FLAGS, '--attempts', '8'], { cwd: dir, env: gateway.env });
+    const result = await zhima(['send', dir, '--journal', join(dir, '.zhima-journal.json'), ...FLAGS, '--attempts', '8'], { cwd: dir, env: gateway.env });
     expect(result.code).toBe(0);
     expect(result.stderr).toContain('isp.unknow-error');
     expect(gateway.sandbox.records(gateway.appId)).toHaveLength(200);
@@ -175,7 +175,7 @@ describe('zhima send against the sandbox', () => {
     const gateway = await startGateway({ dir });
     await writeRecords(join(dir, 'ok.json'), records(0, 10));
     await writeRecords(join(dir, 'zbad.json'), [...records(10, 2), ...records(10, 1)]);
-    const result = await zhima(['send', dir, ...FLAGS], { cwd: dir, env: gateway.env });
+    const result = await zhima(['send', dir, '--journal', join(dir, '.zhima-journal.json'), ...FLAGS], { cwd: dir, env: gateway.env });
     expect(result.code).toBe(1);
     expect(result.stdout).toContain('REJECTED');
     expect(gateway.sandbox.records(gateway.appId)).toHaveLength(0);

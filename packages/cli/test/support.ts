@@ -1,6 +1,8 @@
+import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { createSandbox, type FaultOptions, type Sandbox, type SandboxServer } from '@zhima/sandbox';
 import { onTestFinished } from 'vitest';
 import type { CliIo } from '../src/io.js';
@@ -14,6 +16,40 @@ export async function tempDir(): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'zhima-cli-'));
   onTestFinished(() => rm(dir, { recursive: true, force: true }));
   return dir;
+}
+
+/** The built bin, as a merchant runs it (test/global-setup.ts refuses a stale build). */
+export const BIN = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+
+/**
+ * Starts the built `zhima` as a subprocess; killed when the test ends. `out()`/`err()` read what it
+ * printed so far.
+ */
+export function spawnZhima(args: string[], { cwd, env = {}, stdin }: { cwd: string; env?: Record<string, string>; stdin?: Uint8Array }) {
+  const child = spawn(process.execPath, [BIN, ...args], { cwd, env: { ...process.env, ...env }, stdio: [stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+  onTestFinished(() => void child.kill('SIGKILL'));
+  if (stdin !== undefined) child.stdin!.end(stdin);
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exit = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  return { child, exit, out: () => stdout, err: () => stderr };
+}
+
+/** Runs the built `zhima` to the end. */
+export async function runZhima(args: string[], options: { cwd: string; env?: Record<string, string>; stdin?: Uint8Array }) {
+  const run = spawnZhima(args, options);
+  const code = await run.exit;
+  return { code, stdout: run.out(), stderr: run.err() };
+}
+
+/** Polls until `check` holds (not a timing assertion: it only bounds the wait). */
+export async function until(check: () => boolean, what: string): Promise<void> {
+  for (let waited = 0; !check(); waited += 50) {
+    if (waited > 45_000) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
 
 /** Runs the CLI in-process with captured output. */

@@ -46,7 +46,10 @@ describe('zhima validate', () => {
     await writeFile(file, '{"records":[{"order_no":"A","pay_month":"2025-01","user_name":"x"},]}');
     const result = await zhima(['validate', file, '--columns', COLUMNS, '--primary-key', PRIMARY_KEY, '--json'], { cwd: dir });
     expect(result.code).toBe(1);
-    const report = JSON.parse(result.stdout);
+    // One shape for one file or many: { ok, files: [{ name, ok, report }], summary }.
+    const document = JSON.parse(result.stdout);
+    expect(document).toMatchObject({ ok: false, files: [{ name: file, ok: false }], summary: { files: 1, ok: 0, rejected: 1 } });
+    const { report } = document.files[0];
     expect(report.ok).toBe(false);
     expect(report.errorCount).toBeGreaterThan(0);
     expect(report.issues[0]).toMatchObject({ code: 'JSON_PARSE_ERROR', line: 1 });
@@ -63,7 +66,7 @@ describe('zhima validate', () => {
     await writeFile(bad, JSON.stringify({ records: [loanRecord({ user_credentials_no: `${SAMPLE_ID.slice(0, 17)}1` })] }));
     const result = await zhima(['validate', bad, '--template', 'loan', '--json'], { cwd: dir });
     expect(result.code).toBe(1);
-    const report = JSON.parse(result.stdout);
+    const { report } = JSON.parse(result.stdout).files[0];
     expect(report.issues).toContainEqual(expect.objectContaining({ code: 'INVALID_PARAMETER', field: 'user_credentials_no', recordIndex: 0 }));
     // Personal data is masked in messages.
     expect(result.stdout).not.toContain(SAMPLE_ID.slice(0, 17));

@@ -34,3 +34,4 @@ export { verifyResponse, responseNodeName, type VerifyResponseOptions, type Veri
 export { createClient, type CallOptions, type CertificateConfig, type ClientConfig, type ExecuteParams, type GatewayResult, type ZhimaClient } from './client/client.js';
 export { BATCH_FEEDBACK_METHOD, batchFeedbackCall, type BatchFeedbackInput } from './client/batch-feedback.js';
 export { isRetryable, type AttemptEvent, type RetryOptions } from './client/retry.js';
+export { classifyFailure, type FailureOutcome, type FailureScope, type FailureVerdict } from './client/classify-failure.js';

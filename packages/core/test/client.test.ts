@@ -2,47 +2,14 @@ import { mkdtempSync, openAsBlob, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { X509Certificate, createHash, createPrivateKey, createPublicKey } from 'node:crypto';
-import { afterEach, describe, expect, it } from 'vitest';
-import { createClient, GatewayError, TransportError, ZhimaError, batchFeedbackCall, type AttemptEvent, type ClientConfig } from '../src/index.js';
+import { describe, expect, it } from 'vitest';
+import { createClient, GatewayError, TransportError, ZhimaError, batchFeedbackCall, type AttemptEvent } from '../src/index.js';
 import { makeCertificateFixture } from './fixtures/certificates.js';
-import { startFakeGateway, type Answer, type ReceivedRequest } from './fixtures/fake-gateway.js';
-import { makeKeyFixture } from './fixtures/keys.js';
+import { startFakeGateway } from './fixtures/fake-gateway.js';
+import { app, alipay, feedback, fileText, useFakeGateways } from './fixtures/client-setup.js';
 import { rejectionOf, thrownBy } from './fixtures/caught.js';
 
-
-const app = makeKeyFixture();
-const alipay = makeKeyFixture();
-const fileText = '{"records":[{"user_name":"张三","order_no":"A&1=2","pay_month":"2024-01"}]}';
-const feedback = {
-  columns: ['user_name', 'order_no', 'pay_month'],
-  primaryKeyColumns: 'order_no,pay_month',
-  records: 1,
-  fileDescription: '文件描述 & = 信息',
-  bizExtParams: { extparam1: '中文值' },
-};
-
-let gateways: { close: () => Promise<void> }[] = [];
-afterEach(async () => {
-  await Promise.all(gateways.map((gateway) => gateway.close()));
-  gateways = [];
-});
-
-async function setup(answer: (request: ReceivedRequest, index: number) => Answer = () => ({}), config: Partial<ClientConfig> = {}) {
-  const gateway = await startFakeGateway({ appPublicKey: app.publicKeyObject, alipayPrivateKey: alipay.privateKeyObject, answer });
-  gateways.push(gateway);
-  let second = 0;
-  const client = createClient({
-    appId: '2021000000000001',
-    privateKey: app.privateKeys['pkcs1-base64'],
-    alipayPublicKey: alipay.publicKeys['spki-pem'],
-    gateway: gateway.url,
-    // A clock that advances a second per request, so every attempt's timestamp differs.
-    now: () => new Date(Date.UTC(2024, 0, 2, 3, 4, second++)),
-    retry: { baseDelayMs: 1, maxDelayMs: 5 },
-    ...config,
-  } as ClientConfig);
-  return { gateway, client };
-}
+const { setup, forget } = useFakeGateways();
 
 describe('batchFeedback on the wire', () => {
   it.each([
@@ -129,14 +96,13 @@ describe('certificate mode', () => {
       return createHash('md5').update(certificate.issuer.split('\n').reverse().join(',') + BigInt(`0x${certificate.serialNumber}`).toString(10)).digest('hex');
     };
     const gateway = await startFakeGateway({ appPublicKey: createPublicKey(certs.appCertPem), alipayPrivateKey: createPrivateKey(certs.alipayKeyPem), answer: () => ({}) });
-    gateways.push(gateway);
     const client = createClient({
       appId: '2021000000000001',
       privateKey: certs.appKeyPem,
       certificates: { appCertificate: certs.appCertPem, alipayRootCertificate: `${certs.rootPem}\n${certs.ecRootPem}`, alipayCertificate: certs.alipayCertPem },
       gateway: gateway.url,
     });
-    await client.batchFeedback({ ...feedback, file: new TextEncoder().encode(fileText) });
+    await client.batchFeedback({ ...feedback, file: new TextEncoder().encode(fileText) }).finally(() => gateway.close());
     expect(gateway.received[0]!.query).toMatchObject({ app_cert_sn: nodeSn(certs.appCertPem), alipay_root_cert_sn: nodeSn(certs.rootPem) });
     expect(gateway.received[0]!.signatureValid).toBe(true);
   });
@@ -202,16 +168,17 @@ describe('retries', () => {
     expect(gateway.received[0]!.files.file!.bytes.toString()).toBe(fileText);
   });
 
-  it('rejects a success answer that is not signed, without retrying', async () => {
+  it('rejects a success answer that is not signed, without retrying: the answer is unverified', async () => {
     const { gateway, client } = await setup(() => ({ unsigned: true }));
-    await expect(client.batchFeedback({ ...feedback, file: new TextEncoder().encode(fileText) })).rejects.toMatchObject({ code: 'SIGNATURE_INVALID' });
+    const error = await rejectionOf(client.batchFeedback({ ...feedback, file: new TextEncoder().encode(fileText) }));
+    expect(error).toMatchObject({ code: 'RESPONSE_UNVERIFIED', status: 200, cause: { code: 'SIGNATURE_INVALID' } });
     expect(gateway.received).toHaveLength(1);
   });
 
   it('a refused connection is a retryable TransportError', async () => {
     const { gateway } = await setup();
     await gateway.close();
-    gateways = [];
+    forget();
     const events: AttemptEvent[] = [];
     const client = createClient({ appId: '1', privateKey: app.privateKeys['pkcs8-pem'], alipayPublicKey: alipay.publicKeys['spki-pem'], gateway: gateway.url, retry: { baseDelayMs: 1, onAttempt: (event) => events.push(event) } });
     await expect(client.batchFeedback({ ...feedback, file: new TextEncoder().encode(fileText) })).rejects.toMatchObject({ code: 'TRANSPORT_ERROR' });
@@ -231,13 +198,24 @@ describe('batchFeedbackCall rejects what the gateway would', () => {
   const file = new Uint8Array();
   it.each([
     ['a primary key outside the columns', { columns: 'a,b', primaryKeyColumns: 'c', records: 1 }, /not among the columns/],
-    ['a negative record count', { columns: 'a', primaryKeyColumns: 'a', records: -1 }, /non-negative integer/],
-    ['a fractional record count', { columns: 'a', primaryKeyColumns: 'a', records: 1.5 }, /non-negative integer/],
+    ['a negative record count', { columns: 'a', primaryKeyColumns: 'a', records: -1 }, /positive integer/],
+    ['a fractional record count', { columns: 'a', primaryKeyColumns: 'a', records: 1.5 }, /positive integer/],
     ['blank columns', { columns: 'a,,b', primaryKeyColumns: 'a', records: 1 }, /field codes/],
     ['columns with spaces', { columns: 'a, b', primaryKeyColumns: 'a', records: 1 }, /field codes/],
+    ['zero records: an empty file is not an upload', { columns: 'a', primaryKeyColumns: 'a', records: 0 }, /nothing to send/],
   ])('%s', (_name, input, message) => {
     const caught = thrownBy(() => batchFeedbackCall({ file, ...input }));
     expect(ZhimaError.isInstance(caught, 'PARAM_INVALID')).toBe(true);
     expect((caught as Error).message).toMatch(message);
+  });
+});
+
+describe('a 0-record file is not an upload', () => {
+  it('is refused before anything reaches the gateway', async () => {
+    const { gateway, client } = await setup();
+    const error = await rejectionOf(client.batchFeedback({ ...feedback, records: 0, file: new TextEncoder().encode('{"records":[]}') }));
+    expect(error).toMatchObject({ code: 'PARAM_INVALID', message: expect.stringMatching(/nothing to send/) });
+    expect((error as ZhimaError).hint).toMatch(/[\u4e00-\u9fa5].* \/ [A-Z]/);
+    expect(gateway.received).toHaveLength(0);
   });
 });

@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { createClient, createFetchTransport, TransportError, ZhimaError, type AttemptEvent, type ClientConfig } from '../src/index.js';
+import { createClient, createFetchTransport, TransportError, UnverifiedResponseError, ZhimaError, type AttemptEvent, type ClientConfig } from '../src/index.js';
 import { describeStall } from '../src/http/transfer/transfer-progress.js';
 import { rejectionOf } from './fixtures/caught.js';
 import { startFakeGateway } from './fixtures/fake-gateway.js';
@@ -71,7 +71,7 @@ describe("createClient's default transport", () => {
     expect(outcomes()).toEqual(['fail']);
   });
 
-  it('stops reading an answer over 1 MiB: RESPONSE_MALFORMED, not retried, not a charset error', async () => {
+  it('stops reading an answer over 1 MiB: RESPONSE_MALFORMED (inside RESPONSE_UNVERIFIED), not retried, not a charset error', async () => {
     let requests = 0;
     const port = await listen(
       createServer((request, response) => {
@@ -82,22 +82,22 @@ describe("createClient's default transport", () => {
     );
     const { client, outcomes } = defaultClient(`http://127.0.0.1:${port}/gateway.do`);
     const error = await rejectionOf(client.execute('zhima.data.feedbackurl.query', { bizContent: { merchant_id: '1' } }));
-    expect(ZhimaError.isInstance(error, 'RESPONSE_MALFORMED')).toBe(true);
-    expect((error as ZhimaError).message).toMatch(/: answer over 1048576 bytes \(HTTP 200\); stopped reading it\.$/);
-    expect((error as ZhimaError).hint).toMatch(/maxResponseBytes/);
+    expect(UnverifiedResponseError.isInstance(error)).toBe(true);
+    const cause = (error as UnverifiedResponseError).cause;
+    expect(ZhimaError.isInstance(cause, 'RESPONSE_MALFORMED')).toBe(true);
+    expect((cause as ZhimaError).message).toMatch(/: answer over 1048576 bytes \(HTTP 200\); stopped reading it\.$/);
+    expect((cause as ZhimaError).hint).toMatch(/maxResponseBytes/);
     expect(requests).toBe(1);
     expect(outcomes()).toEqual(['fail']);
   });
 
-  it('takes maxResponseBytes per call', async () => {
+  it("caps answers at the client's maxResponseBytes", async () => {
     const gateway = await startFakeGateway({ appPublicKey: app.publicKeyObject, alipayPrivateKey: alipay.privateKeyObject, answer: () => ({ node: { code: '10000', msg: 'Success', feedback_url: 'https://example.com/template.xlsx' } }) });
     try {
-      const { client } = defaultClient(gateway.url);
-      const call = (maxResponseBytes?: number) => client.execute('zhima.data.feedbackurl.query', { bizContent: { merchant_id: '1' } }, maxResponseBytes === undefined ? {} : { maxResponseBytes });
-      await expect(call()).resolves.toMatchObject({ code: '10000' });
-      const error = await rejectionOf(call(64));
-      expect(error).toMatchObject({ code: 'RESPONSE_MALFORMED' });
-      expect((error as Error).message).toContain('answer over 64 bytes');
+      const call = (config: Partial<ClientConfig>) => defaultClient(gateway.url, config).client.execute('zhima.data.feedbackurl.query', { bizContent: { merchant_id: '1' } });
+      await expect(call({})).resolves.toMatchObject({ code: '10000' });
+      const error = await rejectionOf(call({ maxResponseBytes: 64 }));
+      expect((error as ZhimaError).cause).toMatchObject({ code: 'RESPONSE_MALFORMED', message: expect.stringContaining('answer over 64 bytes') });
     } finally {
       await gateway.close();
     }

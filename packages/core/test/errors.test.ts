@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { describe, expect, it, vi } from 'vitest';
-import { GatewayError, TransportError, ZhimaError, buildMultipartBody, describeGatewayAnswer, isRetryable } from '../src/index.js';
+import { GatewayError, TransportError, UnverifiedResponseError, ZhimaError, buildMultipartBody, describeGatewayAnswer, isRetryable } from '../src/index.js';
 import { md5Hex } from '../src/crypto/md5.js';
 
 describe('the error tree', () => {
@@ -14,6 +14,18 @@ describe('the error tree', () => {
     expect(GatewayError.isInstance(foreign)).toBe(true);
     expect(TransportError.isInstance(foreign)).toBe(false);
     expect(isRetryable(foreign)).toBe(true);
+    const unverified = new copy.UnverifiedResponseError({ method: 'm', status: 200, cause: new copy.ZhimaError({ code: 'SIGNATURE_INVALID', message: 'x' }) });
+    expect(UnverifiedResponseError.isInstance(unverified)).toBe(true);
+    expect(GatewayError.isInstance(unverified)).toBe(false);
+  });
+
+  it('RESPONSE_UNVERIFIED says the data may have been accepted, with the status and the cause', () => {
+    const cause = new ZhimaError({ code: 'SIGNATURE_INVALID', message: 'The signature of zhima_data_batch_feedback_response does not match.' });
+    const error = new UnverifiedResponseError({ method: 'zhima.data.batch.feedback', status: 200, cause });
+    expect(error).toMatchObject({ code: 'RESPONSE_UNVERIFIED', name: 'UnverifiedResponseError', status: 200, method: 'zhima.data.batch.feedback', cause });
+    expect(error.message).toMatch(/^zhima\.data\.batch\.feedback: the gateway answered HTTP 200, but the answer cannot be trusted \(SIGNATURE_INVALID: .*\)\. The gateway may have accepted the data/);
+    expect(error.hint).toMatch(/[\u4e00-\u9fa5].* \/ [A-Z]/);
+    expect(isRetryable(error)).toBe(false);
   });
 
   it('keeps the cause and a stable code', () => {
@@ -44,6 +56,29 @@ describe('the error tree', () => {
     const described = describeGatewayAnswer({ code, sub_code: subCode });
     expect(described.retryable).toBe(retryable);
     expect(described.hint).toMatch(/[\u4e00-\u9fa5].* \/ [A-Z]/);
+  });
+
+  it.each([
+    ['文件中存在重复的主键：order_no=A1,pay_month=2024-01', /重复的主键值.*@zhima\/validator/],
+    ['primary key is duplicated', /duplicate primary key values/],
+    ['主键数据不唯一', /重复的主键值/],
+    ['主键字段pay_month不在columns中', /^主键列必须都在 columns 中/],
+    ['primary key column not in columns', /^主键列必须都在 columns 中/],
+  ])('INVALID_PRIMARY_ARGUMENTS with sub_msg %j gets the hint that fits', (subMsg, hint) => {
+    const described = describeGatewayAnswer({ code: '40004', sub_code: 'INVALID_PRIMARY_ARGUMENTS', sub_msg: subMsg });
+    expect(described.hint).toMatch(hint);
+    expect(described.hint).toMatch(/[\u4e00-\u9fa5].* \/ [A-Z]/);
+    expect(described.retryable).toBe(false);
+  });
+
+  it('a duplicate-key INVALID_PRIMARY_ARGUMENTS hint does not talk about columns', () => {
+    const { hint } = describeGatewayAnswer({ code: '40004', sub_code: 'INVALID_PRIMARY_ARGUMENTS', sub_msg: '主键重复' });
+    expect(hint).not.toMatch(/columns/);
+  });
+
+  it('an INVALID_PRIMARY_ARGUMENTS sub_msg of unknown wording gets a hint covering both causes', () => {
+    const { hint } = describeGatewayAnswer({ code: '40004', sub_code: 'INVALID_PRIMARY_ARGUMENTS', sub_msg: '主键参数错误' });
+    expect(hint).toMatch(/columns.*不得重复|columns.*unique/s);
   });
 
   it('gateway errors carry code, msg, sub_code and sub_msg', () => {

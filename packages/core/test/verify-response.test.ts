@@ -141,6 +141,58 @@ describe('verifyResponse rejects', () => {
   });
 });
 
+describe('verifyResponse and answers not valid in the request charset', () => {
+  const busy = '{"error_response":{"code":"20000","msg":"Service Currently Unavailable","sub_code":"aop.unknow-error","sub_msg":"系统繁忙"}}';
+  const gbk = (text: string) => new Uint8Array(iconv.encode(text, 'gbk'));
+
+  it.each([
+    ['the Content-Type charset', 'text/html;charset=GBK'],
+    ['a quoted Content-Type charset', 'application/json; charset="gb2312"'],
+    ['GBK when Content-Type names none', 'application/json'],
+    ['GBK when Content-Type is absent', undefined],
+    ['GBK when Content-Type names a charset the gateway never uses', 'text/plain; charset=iso-8859-1'],
+  ])('an unsigned GBK error to a UTF-8 request is read by %s', async (_name, contentType) => {
+    const result = await verifyResponse({ body: gbk(busy), method, alipayPublicKey, contentType });
+    expect(result).toMatchObject({ verified: false, node: 'error_response', response: { code: '20000', sub_code: 'aop.unknow-error', sub_msg: '系统繁忙' } });
+  });
+
+  it('an unsigned UTF-8 error to a GBK request is read by its Content-Type', async () => {
+    const body = new TextEncoder().encode(busy.replace('系统繁忙', '系统繁忙€'));
+    const result = await verifyResponse({ body, method, alipayPublicKey, charset: 'gbk', contentType: 'text/html;charset=utf-8' });
+    expect(result.response.sub_msg).toBe('系统繁忙€');
+  });
+
+  it('bytes no charset decodes are RESPONSE_MALFORMED, never PARAM_INVALID', async () => {
+    const body = Uint8Array.of(...new TextEncoder().encode('{"error_response":{"code":"20000","msg":"'), 0xff, 0xff, 0x80, 0xff, ...new TextEncoder().encode('"}}'));
+    for (const charset of ['utf-8', 'gbk']) {
+      const error = await rejection(verifyResponse({ body, method, alipayPublicKey, charset, contentType: 'text/html;charset=GBK' }));
+      expect(error.code).toBe('RESPONSE_MALFORMED');
+      expect(error.message).toMatch(/not valid text in/);
+    }
+  });
+
+  it('a signed answer whose bytes are not valid in the request charset is RESPONSE_MALFORMED: the signed bytes are unknown', async () => {
+    const node = '{"code":"10000","msg":"成功"}';
+    const body = gbk(`{"${NODE}":${node},"sign":"${signed(node, 'RSA2', 'utf-8')}"}`);
+    const error = await rejection(verifyResponse({ body, method, alipayPublicKey, contentType: 'text/html;charset=GBK' }));
+    expect(error.code).toBe('RESPONSE_MALFORMED');
+  });
+});
+
+describe('verifyResponse and success claims', () => {
+  it.each([
+    ['a numeric code 10000', `{"${NODE}":{"code":10000,"msg":"Success"}}`],
+    ['a padded code', `{"${NODE}":{"code":" 10000 ","msg":"ok"}}`],
+    ['msg Success under another code', `{"error_response":{"code":"40004","msg":"Success"}}`],
+  ])('without a signature, %s is SIGNATURE_INVALID', async (_name, body) => {
+    expect((await rejection(verifyResponse({ body, method, alipayPublicKey }))).code).toBe('SIGNATURE_INVALID');
+  });
+
+  it('a node without a code is RESPONSE_MALFORMED', async () => {
+    expect((await rejection(verifyResponse({ body: `{"error_response":{"msg":"?"}}`, method, alipayPublicKey }))).code).toBe('RESPONSE_MALFORMED');
+  });
+});
+
 describe('verifyResponse in certificate mode', () => {
   let fixture: CertificateFixture;
   beforeAll(() => {

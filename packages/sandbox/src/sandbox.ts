@@ -8,7 +8,7 @@ import { createFaultPlan, type Fault, type FaultOptions } from './faults.js';
 import { BATCH_FEEDBACK, batchFeedback } from './methods/batch-feedback.js';
 import { FEEDBACK_URL_QUERY, feedbackUrlQuery } from './methods/feedback-url-query.js';
 import { registerApps, setupAlipayKeys, type AlipayKeyOptions, type SandboxApp } from './setup.js';
-import { RecordStore, type StoredRecord } from './store.js';
+import { RecordStore, type AcceptedUpload, type StoredRecord } from './store.js';
 import { handleToolingRequest, TOOLING_PREFIX } from './tooling.js';
 
 /**
@@ -84,7 +84,9 @@ export interface Sandbox {
   listen: (options?: { port?: number; host?: string }) => Promise<SandboxServer>;
   /** The records accepted for an app, each primary key once. */
   records: (appId: string) => StoredRecord[];
-  /** Forgets accepted records: of one app, or of all. */
+  /** The accepted uploads of an app in arrival order: a file accepted twice shows twice. */
+  uploads: (appId: string) => AcceptedUpload[];
+  /** Forgets accepted records and uploads: of one app, or of all. */
   clearRecords: (appId?: string) => void;
   /** Clients verify answers with this (PEM; in certificate mode the Alipay certificate). */
   alipayPublicKey: string;
@@ -209,6 +211,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
       return serveFetchHandler({ handler: fetch, port, host });
     },
     records: (appId) => store.records({ appId }),
+    uploads: (appId) => store.uploads({ appId }),
     clearRecords: (appId) => store.clear({ appId }),
     alipayPublicKey: keys.publicKey,
     alipayPrivateKey: keys.generatedPrivateKey,

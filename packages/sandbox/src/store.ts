@@ -9,8 +9,26 @@
 export type StoredRecord = Record<string, unknown>;
 
 /**
+ * One accepted `zhima.data.batch.feedback` upload, in arrival order: what a test checks to see that a
+ * file was accepted once (the records, upserted by key, cannot show a file sent twice).
+ *
+ * @example
+ * ```ts
+ * const upload: AcceptedUpload = { fileName: 'day.json', records: 500, bytes: 36_512, sha256: '9f86d0…' };
+ * ```
+ */
+export interface AcceptedUpload {
+  /** The `filename` of the file part. */
+  fileName: string;
+  records: number;
+  bytes: number;
+  /** SHA-256 of the file part's bytes, lowercase hex. */
+  sha256: string;
+}
+
+/**
  * Accepted records per app, upserted by primary key as the gateway does, so a file sent twice (a retry
- * after a lost answer) holds each key once.
+ * after a lost answer) holds each key once; and the log of accepted uploads, which does show it.
  *
  * @example
  * ```ts
@@ -21,6 +39,7 @@ export type StoredRecord = Record<string, unknown>;
  */
 export class RecordStore {
   readonly #byApp = new Map<string, Map<string, StoredRecord>>();
+  readonly #uploads = new Map<string, AcceptedUpload[]>();
 
   /**
    * Inserts or replaces each record under its primary key; returns how many keys were new.
@@ -59,7 +78,33 @@ export class RecordStore {
   }
 
   /**
-   * Forgets every record of one app, or of all apps.
+   * Logs an accepted upload of an app.
+   *
+   * @example
+   * ```ts
+   * store.logUpload({ appId, upload: { fileName: 'day.json', records: 2, bytes: 120, sha256 } });
+   * ```
+   */
+  logUpload({ appId, upload }: { appId: string; upload: AcceptedUpload }): void {
+    const log = this.#uploads.get(appId) ?? [];
+    log.push({ ...upload });
+    this.#uploads.set(appId, log);
+  }
+
+  /**
+   * The app's accepted uploads in arrival order.
+   *
+   * @example
+   * ```ts
+   * store.uploads({ appId: '2021000000000001' }).length;
+   * ```
+   */
+  uploads({ appId }: { appId: string }): AcceptedUpload[] {
+    return Array.from(this.#uploads.get(appId) ?? [], (upload) => ({ ...upload }));
+  }
+
+  /**
+   * Forgets every record and upload of one app, or of all apps.
    *
    * @example
    * ```ts
@@ -67,7 +112,12 @@ export class RecordStore {
    * ```
    */
   clear({ appId }: { appId?: string }): void {
-    if (appId === undefined) this.#byApp.clear();
-    else this.#byApp.delete(appId);
+    if (appId === undefined) {
+      this.#byApp.clear();
+      this.#uploads.clear();
+    } else {
+      this.#byApp.delete(appId);
+      this.#uploads.delete(appId);
+    }
   }
 }

@@ -24,7 +24,8 @@ function json(value: unknown, status = 200): Response {
 /**
  * The sandbox's own endpoints, for tests and tools:
  * `GET /__sandbox/records?app_id=…` (the accepted records, each primary key once),
- * `DELETE /__sandbox/records[?app_id=…]`, `GET /__sandbox/info` (the Alipay public key and app ids) and
+ * `GET /__sandbox/uploads?app_id=…` (the accepted uploads in arrival order),
+ * `DELETE /__sandbox/records[?app_id=…]` (records and uploads), `GET /__sandbox/info` (the Alipay public key and app ids) and
  * `GET /__sandbox/feedback-template` (where `feedback_url` points: the loan template's columns as CSV).
  *
  * @example
@@ -53,6 +54,11 @@ export function handleToolingRequest({
       if (appId === undefined) return json({ error: 'Pass ?app_id=…' }, 400);
       const records = store.records({ appId });
       return json({ app_id: appId, count: records.length, records });
+    }
+    case 'GET /__sandbox/uploads': {
+      if (appId === undefined) return json({ error: 'Pass ?app_id=…' }, 400);
+      const uploads = store.uploads({ appId });
+      return json({ app_id: appId, count: uploads.length, uploads });
     }
     case 'DELETE /__sandbox/records':
       store.clear({ appId });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loanTemplateRules } from '@zhima/validator';
 import { createSandbox, type Sandbox } from '../src/index.js';
@@ -106,6 +107,31 @@ describe('accepted uploads', () => {
     const listed = (await (await sandbox.fetch(new Request(`http://sandbox.test/__sandbox/records?app_id=${OTHER_APP}`))).json()) as { count: number; records: unknown[] };
     expect(listed.count).toBe(listed.records.length);
     expect(listed.records).toEqual(expect.arrayContaining(held('OTHER', OTHER_APP)));
+  });
+
+  it('logs each accepted upload, a resend included, with its SHA-256 (checked with node:crypto); refusals are not logged', async () => {
+    const separate = await createSandbox({ apps: [{ appId: APP_ID, publicKey: app.publicKey }], now: () => NOW });
+    const content = recordsFile(rows(3, 'LOG'));
+    const send = async (file: Buffer, records = '3') => {
+      const request = gatewayCall({
+        query: publicParams({ appId: APP_ID, method: METHOD, timestamp: chinaTimestamp(NOW) }),
+        body: { columns: COLUMNS, primary_key_columns: PRIMARY, records, file_type: 'json_data', file_charset: 'UTF-8' },
+        files: [{ name: 'file', filename: 'day.json', content: file }],
+        privateKey: app.privateKey,
+      });
+      return readAnswer(await separate.fetch(request), { alipayPublicKey: separate.alipayPublicKey });
+    };
+    expect((await send(content)).answer.code).toBe('10000');
+    expect((await send(content)).answer.code).toBe('10000');
+    expect((await send(content, '4')).answer.code).toBe('40004');
+    const sha256 = createHash('sha256').update(content).digest('hex');
+    const expected = { fileName: 'day.json', records: 3, bytes: content.length, sha256 };
+    expect(separate.uploads(APP_ID)).toEqual([expected, expected]);
+    expect(separate.records(APP_ID)).toHaveLength(3);
+    const listed = (await (await separate.fetch(new Request(`http://sandbox.test/__sandbox/uploads?app_id=${APP_ID}`))).json()) as unknown;
+    expect(listed).toEqual({ app_id: APP_ID, count: 2, uploads: [expected, expected] });
+    await separate.fetch(new Request(`http://sandbox.test/__sandbox/records?app_id=${APP_ID}`, { method: 'DELETE' }));
+    expect(separate.uploads(APP_ID)).toEqual([]);
   });
 
   it('clears records per app', async () => {

@@ -8,3 +8,4 @@ export type { FileCharset } from './scan/charset-bytes.js';
 export type { FieldCheck, FieldCheckContext, FieldProblem, FieldRules } from './rules/field-check.js';
 export { amount, codeList, dateFormat, maxLength, nonNegativeInteger, prcIdCheckChar, prcIdNumber, required, type DateFormat } from './rules/builtin.js';
 export { loanTemplate, loanTemplateRules } from './rules/loan-template.js';
+export { checkLoanConsistency, loanConsistencyRules, type RecordCheckContext, type RecordProblem, type RecordRule } from './rules/loan-consistency.js';

@@ -1,8 +1,9 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { generateKeyPair, importPrivateKey, importPublicKey, signContent, verifySignature, ZhimaError, type RsaKey } from '@zhima/core';
 import { COMMON_OPTIONS, parseCommandArgs } from '../args.js';
 import { EXIT, type CliIo } from '../io.js';
+import { writeKeyFile } from '../keys/write-key-file.js';
 import { UsageError } from '../usage-error.js';
 
 /**
@@ -20,7 +21,8 @@ generate  makes an RSA-2048 app key pair in every form asked for: the private ke
           PKCS#1, each PEM and bare base64 (Alipay's key tool prints PKCS#8 base64 for Java, PKCS#1
           for other languages), and the public key as PEM and bare base64. It prints only the public
           key: paste it into the Alipay console as the app public key (应用公钥). Private key files
-          are written with mode 600 into --out (default ./zhima-keys), never printed.
+          are written with mode 600 (also when --force overwrites older files) into --out (default
+          ./zhima-keys), never printed.
 inspect   tells a key file's format (pkcs1/pkcs8/spki/certificate, pem/base64/der), type and modulus
           length; with --public, whether the private and the public key are a pair (by signing a
           probe). Exit 1 when they are not.
@@ -68,7 +70,7 @@ async function generate({ out, force, io }: { out: string; force: boolean; io: C
     const isPrivate = field.startsWith('private');
     try {
       // 'wx' refuses to overwrite an existing key: losing a key registered in the console hurts.
-      await writeFile(join(out, name), `${pair[field].trimEnd()}\n`, { flag: force ? 'w' : 'wx', mode: isPrivate ? 0o600 : 0o644 });
+      await writeKeyFile({ path: join(out, name), text: `${pair[field].trimEnd()}\n`, mode: isPrivate ? 0o600 : 0o644, overwrite: force });
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw new UsageError({ message: `${join(out, name)} already exists.`, hint: 'Choose another --out folder, or pass --force to overwrite.' });
       throw error;

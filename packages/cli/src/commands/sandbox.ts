@@ -1,9 +1,10 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { createSandbox, type SandboxServer } from '@zhima/sandbox';
 import { loanTemplateRules } from '@zhima/validator';
 import { COMMON_OPTIONS, parseCommandArgs, positiveInteger } from '../args.js';
 import { EXIT, type CliIo } from '../io.js';
+import { writeKeyFile } from '../keys/write-key-file.js';
 import { UsageError } from '../usage-error.js';
 
 /**
@@ -18,8 +19,9 @@ export const SANDBOX_USAGE = `Usage: zhima sandbox [--port 8787] [--host 127.0.0
 
 Starts a local gateway (@zhima/sandbox) that speaks the real zhima.data.batch.feedback protocol: it
 checks signatures, timestamps and files and signs its answers. It generates an app key pair and its
-own Alipay key pair, writes the app private key and the Alipay public key into --keys-dir, and prints
-the environment variables that point the CLI and the example app at it. Runs until Ctrl-C.
+own Alipay key pair, writes the app private key (mode 600) and the Alipay public key into --keys-dir
+(replacing earlier ones), and prints the environment variables that point the CLI and the example
+app at it. Runs until Ctrl-C.
 
 Options:
   --port <n>             default 8787 (0 picks a free port)
@@ -93,8 +95,8 @@ export async function startSandbox({ args, io }: { args: string[]; io: CliIo }):
   await mkdir(keysDir, { recursive: true });
   const privateKeyFile = join(keysDir, 'app_private_key.pem');
   const alipayPublicKeyFile = join(keysDir, 'alipay_public_key.pem');
-  await writeFile(privateKeyFile, app.privateKey!, { mode: 0o600 });
-  await writeFile(alipayPublicKeyFile, sandbox.alipayPublicKey);
+  await writeKeyFile({ path: privateKeyFile, text: app.privateKey!, mode: 0o600, overwrite: true });
+  await writeKeyFile({ path: alipayPublicKeyFile, text: sandbox.alipayPublicKey, mode: 0o644, overwrite: true });
   const server = await sandbox.listen({ port, host: values.host ?? '127.0.0.1' });
   return {
     server,

@@ -3,7 +3,7 @@ import { batchFeedbackCall, createClient, GatewayError, type AttemptEvent, type 
 import { createUndiciTransport } from '@zhima/transport/undici';
 import { COMMON_OPTIONS, GATEWAY_OPTIONS, parseCommandArgs, positiveInteger } from '../args.js';
 import { loadConfigFile } from '../config/config-file.js';
-import { resolveGatewayConfig } from '../config/gateway-config.js';
+import { resolveGatewayConfig, type GatewayConfig } from '../config/gateway-config.js';
 import { resolveRecordsConfig, type RecordsConfig } from '../config/records-config.js';
 import { EXIT, type CliIo } from '../io.js';
 import { formatError } from '../output/format-error.js';
@@ -29,7 +29,13 @@ export const SEND_USAGE = `Usage: zhima send <file|folder|-> [more…] --columns
 
 Validates every input, splits what is over the size bound, uploads each file to
 zhima.data.batch.feedback (retrying transient failures), and records accepted files in a journal so
-that a rerun after an interruption sends only what is left. Nothing is sent if any input is invalid.
+that a rerun after an interruption sends only what is left. Nothing is sent if any input is invalid
+or holds no records. One run at a time per journal: the run holds <journal>.lock (its pid, host and
+start time) until it ends; a lock left by a killed run on this host is taken over with a notice.
+
+Exit codes: 0 every file accepted (or already in the journal), 1 a file invalid or refused, or the
+run interrupted, 2 usage or setup error (flags, configuration, a journal that is not one),
+75 another zhima send holds the journal: nothing was done, run again once it has finished.
 
 Options:
   --columns <list>            the template's field codes, comma-separated
@@ -146,13 +152,41 @@ export async function sendCommand({ args, io }: { args: string[]; io: CliIo }): 
   const firstPath = positionals.find((input) => input !== '-');
   const journalPath = resolve(io.cwd, values.journal ?? (firstPath === undefined ? DEFAULT_JOURNAL_NAME : resolve(io.cwd, firstPath, '..', DEFAULT_JOURNAL_NAME)));
 
-  const sources = await collectSources({ inputs: positionals, io, exclude: [DEFAULT_JOURNAL_NAME, basename(journalPath)] });
-  const counts = await validateAll({ sources, records, io });
-  if (counts === undefined) {
-    io.stderr.write('Nothing was sent: fix the files above first.\n');
-    return EXIT.FAILED;
+  // Locked before any work, so a second run stops at once instead of after validating everything.
+  const journal = dryRun ? undefined : await openJournal({ path: journalPath, onNotice: (text) => void io.stderr.write(`notice: ${text}\n`) });
+  try {
+    const sources = await collectSources({ inputs: positionals, io, exclude: [DEFAULT_JOURNAL_NAME, basename(journalPath)] });
+    const counts = await validateAll({ sources, records, io });
+    if (counts === undefined) {
+      io.stderr.write('Nothing was sent: fix the files above first.\n');
+      return EXIT.FAILED;
+    }
+    return await uploadAll({ sources, counts, records, gateway, bounds, attempts, journal, io });
+  } finally {
+    await journal?.close();
   }
+}
 
+async function uploadAll({
+  sources,
+  counts,
+  records,
+  gateway,
+  bounds,
+  attempts,
+  journal,
+  io,
+}: {
+  sources: InputSource[];
+  counts: Map<InputSource, number>;
+  records: RecordsConfig;
+  gateway: GatewayConfig;
+  bounds: SplitBounds;
+  attempts: number;
+  /** Absent for a dry run. */
+  journal: Journal | undefined;
+  io: CliIo;
+}): Promise<number> {
   const transport = createUndiciTransport();
   const { certificates, alipayPublicKey, ...identity } = gateway;
   const client = createClient({
@@ -162,7 +196,6 @@ export async function sendCommand({ args, io }: { args: string[]; io: CliIo }): 
     transport,
     retry: { attempts, onAttempt: (event) => void io.stderr.write(describeAttempt(event) ?? '') },
   });
-  const journal = dryRun ? undefined : await openJournal({ path: journalPath });
   const summary: SendSummary = { parts: 0, sent: 0, skipped: 0, failed: 0, recordsSent: 0, bytesSent: 0 };
   const started = Date.now();
   try {
@@ -177,12 +210,12 @@ export async function sendCommand({ args, io }: { args: string[]; io: CliIo }): 
           records: part.records,
           fileCharset: records.fileCharset,
         };
-        if (dryRun) {
+        if (journal === undefined) {
           io.stdout.write(`# ${part.fileName} (${part.records} records, ${formatBytes(part.size)}, sha256 ${part.hash})\n`);
           io.stdout.write(describeRequest({ built: await client.buildSignedRequest(batchFeedbackCall(input)) }));
           continue;
         }
-        const { outcome, error } = await sendPart({ part, input, client, journal: journal!, gateway, io });
+        const { outcome, error } = await sendPart({ part, input, client, journal, gateway, io });
         summary[outcome]++;
         if (outcome === 'sent') {
           summary.recordsSent += part.records;
@@ -195,13 +228,13 @@ export async function sendCommand({ args, io }: { args: string[]; io: CliIo }): 
     await transport.close();
   }
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
-  if (dryRun) {
+  if (journal === undefined) {
     io.stdout.write(`Dry run: ${summary.parts} requests built, nothing sent.\n`);
     return EXIT.OK;
   }
   io.stdout.write(
     `Summary: ${summary.parts} files: ${summary.sent} sent, ${summary.skipped} already accepted (journal), ${summary.failed} failed; ` +
-      `${summary.recordsSent} records (${formatBytes(summary.bytesSent)}) sent in ${seconds} s\nJournal: ${journal!.path}\n`,
+      `${summary.recordsSent} records (${formatBytes(summary.bytesSent)}) sent in ${seconds} s\nJournal: ${journal.path}\n`,
   );
   if (summary.failed > 0) io.stdout.write('Run the same command again to send what is left: accepted files are skipped.\n');
   return summary.failed === 0 ? EXIT.OK : EXIT.FAILED;

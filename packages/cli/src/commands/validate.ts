@@ -1,10 +1,12 @@
+import type { ValidationReport } from '@zhima/validator';
 import { COMMON_OPTIONS, parseCommandArgs } from '../args.js';
 import { loadConfigFile } from '../config/config-file.js';
 import { resolveRecordsConfig } from '../config/records-config.js';
 import { EXIT, type CliIo } from '../io.js';
-import { formatReport } from '../output/format-report.js';
+import { formatReport, formatValidationSummary } from '../output/format-report.js';
 import { collectSources } from '../records/input-source.js';
 import { validateSource } from '../records/validate-source.js';
+import { DEFAULT_JOURNAL_NAME } from '../upload/journal.js';
 import { UsageError } from '../usage-error.js';
 
 /**
@@ -15,23 +17,26 @@ import { UsageError } from '../usage-error.js';
  * io.stdout.write(VALIDATE_USAGE);
  * ```
  */
-export const VALIDATE_USAGE = `Usage: zhima validate <file|-> --columns a,b,c --primary-key a,b [options]
+export const VALIDATE_USAGE = `Usage: zhima validate <file|folder|-> [more…] --columns a,b,c --primary-key a,b [options]
 
-Checks a zhima.data.batch.feedback records file the way the gateway does, without sending it.
-Exit code 0 only when the gateway would accept the file; 1 when it would not; 2 on a usage error.
+Checks zhima.data.batch.feedback records files the way the gateway does, without sending them: each
+file given, every *.json file of a folder (sorted by name; the send journal is skipped), and standard
+input for -. Prints each file's report, then a summary when there are several.
+Exit code 0 only when the gateway would accept every file; 1 when it would refuse one; 2 on a usage error.
 
 Options:
   --columns <list>       the "columns" param: the template's field codes, comma-separated
   --primary-key <list>   the "primary_key_columns" param
-  --records <n>          the "records" param to check against the file's record count
+  --records <n>          the "records" param to check against the file's record count (one file only)
   --charset <name>       the file charset: UTF-8 (default) or GBK
   --template loan        the common loan template: its columns, primary key and field rules
-  --json                 print the validator's report as JSON
+  --json                 print {"ok", "files": [{"name", "ok", "report"}], "summary"} (see the README)
   --config <file>        config file (default ./zhima.config.json)
   -h, --help             this help
 
 Example:
   zhima validate records.json --template loan --records 1000
+  zhima validate out/ --template loan --json > verdicts.json
 `;
 
 const OPTIONS = {
@@ -45,11 +50,30 @@ const OPTIONS = {
 } as const;
 
 /**
- * `zhima validate`: validates one file and prints a grouped report (or JSON); resolves to the exit code.
+ * What `zhima validate --json` prints: one shape for one file or many. Fields may be added, never
+ * renamed or removed.
  *
  * @example
  * ```ts
- * const code = await validateCommand({ args: ['records.json', '--template', 'loan'], io });
+ * const document: ValidateDocument = JSON.parse(stdout);
+ * for (const file of document.files) if (!file.ok) console.log(file.name, file.report.errorCount);
+ * ```
+ */
+export interface ValidateDocument {
+  /** True when the gateway would accept every file. */
+  ok: boolean;
+  /** In the order given; a folder's files sorted by name; standard input is `<stdin>`. */
+  files: { name: string; ok: boolean; report: ValidationReport }[];
+  summary: { files: number; ok: number; rejected: number };
+}
+
+/**
+ * `zhima validate`: validates every input file and prints a grouped report per file (or one JSON
+ * {@link ValidateDocument}); resolves to the exit code.
+ *
+ * @example
+ * ```ts
+ * const code = await validateCommand({ args: ['out/', '--template', 'loan'], io });
  * ```
  */
 export async function validateCommand({ args, io }: { args: string[]; io: CliIo }): Promise<number> {
@@ -58,12 +82,22 @@ export async function validateCommand({ args, io }: { args: string[]; io: CliIo 
     io.stdout.write(VALIDATE_USAGE);
     return EXIT.OK;
   }
-  if (positionals.length !== 1) throw new UsageError({ message: 'Give exactly one file to validate (or - for standard input).', hint: VALIDATE_USAGE });
+  if (positionals.length === 0) throw new UsageError({ message: 'Give the files or folders to validate (or - for standard input).', hint: VALIDATE_USAGE });
   const file = await loadConfigFile({ path: values.config, io });
   const records = resolveRecordsConfig({ flags: { ...values, 'file-charset': values.charset }, file });
-  const [source] = await collectSources({ inputs: positionals, io });
-  const report = await validateSource({ source: source!, records, declaredRecords: values.records, io });
-  io.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport({ name: source!.name, report }));
-  return report.ok ? EXIT.OK : EXIT.FAILED;
+  const sources = await collectSources({ inputs: positionals, io, exclude: [DEFAULT_JOURNAL_NAME] });
+  if (values.records !== undefined && sources.length !== 1) {
+    throw new UsageError({ message: `--records is the record count of one file, and ${sources.length} files were given.`, hint: 'Validate that file alone with --records, or leave --records out.' });
+  }
+  const files: ValidateDocument['files'] = [];
+  for (const source of sources) {
+    const report = await validateSource({ source, records, declaredRecords: values.records, io });
+    if (!values.json) io.stdout.write(`${files.length > 0 ? '\n' : ''}${formatReport({ name: source.name, report })}`);
+    files.push({ name: source.name, ok: report.ok, report });
+  }
+  const passed = files.filter((entry) => entry.ok).length;
+  const document: ValidateDocument = { ok: passed === files.length, files, summary: { files: files.length, ok: passed, rejected: files.length - passed } };
+  if (values.json) io.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
+  else if (files.length > 1) io.stdout.write(`\n${formatValidationSummary({ files })}`);
+  return document.ok ? EXIT.OK : EXIT.FAILED;
 }
-

@@ -1,4 +1,5 @@
 import { GatewayError, TransportError, ZhimaError } from '@zhima/core';
+import { CliError } from '../cli-error.js';
 import { UsageError } from '../usage-error.js';
 
 /**
@@ -14,6 +15,7 @@ import { UsageError } from '../usage-error.js';
  */
 export function formatError(error: unknown): string {
   if (error instanceof UsageError) return `usage error: ${error.message}\n${error.hint ? `  ${error.hint.replaceAll('\n', '\n  ')}\n` : ''}`;
+  if (error instanceof CliError) return `error ${error.code}: ${error.message}\n${error.hint ? `  hint: ${error.hint}\n` : ''}`;
   if (ZhimaError.isInstance(error)) {
     const details = [
       TransportError.isInstance(error) ? `reason ${error.reason}` : undefined,

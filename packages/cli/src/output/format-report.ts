@@ -41,3 +41,20 @@ export function formatReport({ name, report }: { name: string; report: Validatio
   if (report.truncated) lines.push('', `  (only the first ${report.issues.length} issues are listed; the counts above include all of them)`);
   return `${lines.join('\n')}\n`;
 }
+
+const NAMES_IN_SUMMARY = 10;
+
+/**
+ * The closing line of a validation of several files: how many passed, and which were rejected.
+ *
+ * @example
+ * ```ts
+ * formatValidationSummary({ files: [{ name: 'a.json', ok: true }, { name: 'b.json', ok: false }] });
+ * // 'Summary: 2 files: 1 OK, 1 REJECTED (b.json)\n'
+ * ```
+ */
+export function formatValidationSummary({ files }: { files: readonly { name: string; ok: boolean }[] }): string {
+  const rejected = files.filter((file) => !file.ok).map((file) => file.name);
+  const shown = rejected.slice(0, NAMES_IN_SUMMARY).join(', ') + (rejected.length > NAMES_IN_SUMMARY ? `, … and ${rejected.length - NAMES_IN_SUMMARY} more` : '');
+  return `Summary: ${files.length} files: ${files.length - rejected.length} OK, ${rejected.length} REJECTED${rejected.length > 0 ? ` (${shown})` : ''}\n`;
+}

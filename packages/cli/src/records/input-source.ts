@@ -29,6 +29,7 @@ async function readAll(chunks: AsyncIterable<Uint8Array>): Promise<Uint8Array> {
  * ```
  */
 export async function collectSources({ inputs, io, exclude = [] }: { inputs: string[]; io: CliIo; exclude?: string[] }): Promise<InputSource[]> {
+  if (inputs.filter((input) => input === '-').length > 1) throw new UsageError({ message: 'Standard input (-) can be given only once.' });
   const sources: InputSource[] = [];
   for (const input of inputs) {
     if (input === '-') {

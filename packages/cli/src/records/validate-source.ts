@@ -1,4 +1,4 @@
-import { validateRecords, type ValidationReport } from '@zhima/validator';
+import { validateRecords, type Issue, type ValidationReport } from '@zhima/validator';
 import { validateFile } from '@zhima/validator/node';
 import type { CliIo } from '../io.js';
 import { createProgressBar } from '../output/progress-bar.js';
@@ -41,10 +41,24 @@ export async function validateSource({
     ...(bar === undefined ? {} : { onProgress: ({ bytes, records: count }: { bytes: number; records: number }) => bar.update({ done: bytes, detail: `${count} records` }) }),
   };
   try {
-    if (source.bytes !== undefined) return await validateRecords(source.bytes, options);
     // validateFile re-reads for duplicate checks and takes Node's faster UTF-8 path.
-    return await validateFile({ path: source.path, ...options });
+    const report = source.bytes !== undefined ? await validateRecords(source.bytes, options) : await validateFile({ path: source.path, ...options });
+    return refuseEmpty(report);
   } finally {
     bar?.finish();
   }
+}
+
+// A file without records is nothing to send, not an upload. @zhima/validator is gaining this rule
+// (`records-empty`); until the version the CLI is built with reports it, the CLI adds it here. Once it
+// does, such a report is no longer ok and this changes nothing: then delete it.
+function refuseEmpty(report: ValidationReport): ValidationReport {
+  if (!report.ok || report.recordCount > 0) return report;
+  const issue: Issue = {
+    code: 'INVALID_DATA_ARGUMENTS',
+    rule: 'records-empty',
+    severity: 'error',
+    message: '文件没有记录，无需上传 / The file holds no records: there is nothing to send. A day without data needs no upload; if records were expected, check the export that wrote this file.',
+  };
+  return { ...report, ok: false, errorCount: report.errorCount + 1, issues: [issue, ...report.issues] };
 }

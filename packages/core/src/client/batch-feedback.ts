@@ -33,7 +33,7 @@ export interface BatchFeedbackInput {
   /** Field codes from the merchant's feedback template, as an array or a comma-separated string. */
   columns: string | readonly string[];
   primaryKeyColumns: string | readonly string[];
-  /** The number of records in the file. */
+  /** The number of records in the file: at least 1 (an empty file is refused, there is nothing to send). */
   records: number;
   fileCharset?: 'UTF-8' | 'GBK';
   fileType?: 'json_data';
@@ -55,8 +55,9 @@ function columnList(value: string | readonly string[], name: string): string[] {
 }
 
 /**
- * Turns batch-feedback input into a gateway call, rejecting what the gateway would reject for sure
- * (no columns, a primary key outside the columns, a record count that is not a count).
+ * Turns batch-feedback input into a gateway call, rejecting with `PARAM_INVALID` what the gateway
+ * would reject for sure (no columns, a primary key outside the columns, a record count that is not a
+ * count) and what is not an upload at all (`records: 0`: nothing to send).
  *
  * @example
  * ```ts
@@ -68,7 +69,14 @@ export function batchFeedbackCall(input: BatchFeedbackInput): GatewayCall {
   const primaryKeyColumns = columnList(input.primaryKeyColumns, 'primaryKeyColumns');
   const outside = primaryKeyColumns.filter((column) => !columns.includes(column));
   if (outside.length > 0) throw paramError(`Primary key columns ${outside.join(', ')} are not among the columns.`);
-  if (!Number.isSafeInteger(input.records) || input.records < 0) throw paramError(`records must be a non-negative integer, got ${input.records}.`);
+  if (!Number.isSafeInteger(input.records) || input.records < 0) throw paramError(`records must be a positive integer (the number of records in the file), got ${input.records}.`);
+  if (input.records === 0) {
+    throw new ZhimaError({
+      code: 'PARAM_INVALID',
+      message: 'records is 0: there is nothing to send. An empty file is not an upload, so none was made.',
+      hint: '没有记录时跳过本次上传：当日无变化即无需反馈 / Skip the upload when there are no records: a day without changes needs no feedback.',
+    });
+  }
   const { fileCharset = 'UTF-8', fileType = 'json_data' } = input;
   if (fileCharset !== 'UTF-8' && fileCharset !== 'GBK') throw paramError(`fileCharset must be UTF-8 or GBK, got ${String(fileCharset)}.`);
   return {

@@ -3,12 +3,15 @@ import type { PrivateKeyInput, PublicKeyInput, SignType } from '../crypto/keys.j
 import { normalizeCharset, type Charset } from '../encoding/charset.js';
 import { GatewayError, type GatewayAnswer } from '../errors/gateway-error.js';
 import { TransportError } from '../errors/transport-error.js';
+import { UnverifiedResponseError } from '../errors/unverified-response-error.js';
+import { ZhimaError } from '../errors/zhima-error.js';
 import { defaultTransport } from '../http/fetch-transport.js';
-import type { HttpRequest, Transport, TransportSendOptions } from '../http/types.js';
+import type { HttpRequest, HttpResponse, Transport, TransportSendOptions } from '../http/types.js';
 import { formatTimestamp } from '../params/timestamp.js';
-import { PRODUCTION_GATEWAY, buildGatewayRequest, lazyPrivateKey, type BuiltGatewayRequest, type GatewayCall } from '../request/gateway-request.js';
-import { certificateKeyResolver, publicKeyResolver, verifyResponseWith, type ResponseKeyResolver } from '../response/verify-response.js';
+import { PRODUCTION_GATEWAY, buildGatewayRequest, type BuiltGatewayRequest, type GatewayCall } from '../request/gateway-request.js';
+import { SUCCESS_CODE, answerCode, verifyResponseWith, type ResponseKeyResolver } from '../response/verify-response.js';
 import { batchFeedbackCall, type BatchFeedbackInput } from './batch-feedback.js';
+import { lazyClientKeys } from './client-keys.js';
 import { runWithRetries, type RetryOptions } from './retry.js';
 
 /**
@@ -31,7 +34,10 @@ export interface CertificateConfig {
 }
 
 /**
- * Client configuration. Keys may be in any supported format; they are parsed once, on first use.
+ * Client configuration. Keys may be in any supported format; they are parsed once, on first use, and
+ * checked before the first request is sent: an `alipayPublicKey` that is a private key, or the public
+ * half of `privateKey` (your app public key pasted in Alipay's slot), is refused with `KEY_INVALID`
+ * (in certificate mode, your app certificate as `alipayCertificate`: `CERTIFICATE_INVALID`).
  *
  * @example
  * ```ts
@@ -51,21 +57,30 @@ export type ClientConfig = {
   appAuthToken?: string;
   /** Default: the runtime's `fetch`. See `@zhima/transport` for timeouts and pooling. */
   transport?: Transport;
-  /** Default: 3 attempts with exponential backoff and full jitter; `false` for one attempt. */
+  /**
+   * Default: 3 attempts with exponential backoff and full jitter, no attempt started after
+   * `deadlineMs` (120 s; an attempt in flight is never cut); `false` for one attempt.
+   */
   retry?: RetryOptions | false;
+  /**
+   * The largest answer accepted, in bytes (a gateway answer is a few KB). Passed to the transport,
+   * which stops reading there, and checked again on what it returns. Default 1 MiB.
+   */
+  maxResponseBytes?: number;
   /** The clock for timestamps. */
   now?: () => Date;
 } & ({ alipayPublicKey: PublicKeyInput; certificates?: undefined } | { certificates: CertificateConfig; alipayPublicKey?: undefined });
 
 /**
- * Per-call options.
+ * Per-call options. `signal` is the hard bound of a call: it aborts the attempt in flight and any
+ * backoff wait (`retry.deadlineMs` only stops new attempts).
  *
  * @example
  * ```ts
- * await client.batchFeedback(input, { signal: AbortSignal.timeout(60_000), onUploadProgress: console.log });
+ * await client.batchFeedback(input, { signal: AbortSignal.timeout(30 * 60_000), onUploadProgress: console.log });
  * ```
  */
-export type CallOptions = TransportSendOptions;
+export type CallOptions = Omit<TransportSendOptions, 'maxResponseBytes'>;
 
 /**
  * A successful, signature-verified gateway answer.
@@ -108,7 +123,13 @@ export interface ExecuteParams {
  * ```
  */
 export interface ZhimaClient {
-  /** Uploads a records file to `zhima.data.batch.feedback`; resolves on `10000`, else throws `GatewayError`. */
+  /**
+   * Uploads a records file to `zhima.data.batch.feedback`; resolves on a verified `10000`. Throws
+   * `GatewayError` (the gateway said no), `UnverifiedResponseError` (an answer came but cannot be
+   * trusted: the data may have been accepted), `TransportError` (no usable answer), or `ZhimaError`
+   * (`PARAM_INVALID`, `KEY_INVALID`, …: refused before sending). `classifyFailure` says what each
+   * means for the data and the job.
+   */
   batchFeedback(input: BatchFeedbackInput, options?: CallOptions): Promise<GatewayResult>;
   /** Calls any gateway method; `biz_content` methods go as a urlencoded form. */
   execute<T extends Record<string, unknown> = Record<string, unknown>>(method: string, params?: ExecuteParams, options?: CallOptions): Promise<GatewayResult<T>>;
@@ -118,11 +139,11 @@ export interface ZhimaClient {
   buildSignedRequest(call: GatewayCall): Promise<BuiltGatewayRequest>;
 }
 
-const SUCCESS = '10000';
-
 /**
- * Creates a client for the Alipay gateway. Every attempt is signed afresh with a China-time timestamp;
- * answers are verified before they are returned.
+ * Creates a client for the Alipay gateway. Keys are parsed once, on the first call, and checked before
+ * the first request leaves; every attempt is signed afresh with a China-time timestamp; answers are
+ * verified before they are returned, and a 2xx answer that cannot be trusted is
+ * `UnverifiedResponseError` (the data may have been accepted). Hand any error to `classifyFailure`.
  *
  * @example
  * ```ts
@@ -133,12 +154,16 @@ const SUCCESS = '10000';
  *   privateKey: process.env.ZHIMA_PRIVATE_KEY!,
  *   alipayPublicKey: process.env.ZHIMA_ALIPAY_PUBLIC_KEY!,
  * });
- * const result = await client.batchFeedback({
- *   file: new TextEncoder().encode('{"records":[{"order_no":"A1","pay_month":"2024-01"}]}'),
- *   columns: 'order_no,pay_month',
- *   primaryKeyColumns: 'order_no,pay_month',
- *   records: 1,
- * });
+ * try {
+ *   await client.batchFeedback({
+ *     file: new TextEncoder().encode('{"records":[{"order_no":"A1","pay_month":"2024-01"}]}'),
+ *     columns: 'order_no,pay_month',
+ *     primaryKeyColumns: 'order_no,pay_month',
+ *     records: 1,
+ *   });
+ * } catch (error) {
+ *   const { outcome, scope } = classifyFailure({ error }); // e.g. 'unverified', 'run'
+ * }
  * ```
  */
 export function createClient(config: ClientConfig): ZhimaClient {
@@ -146,15 +171,15 @@ export function createClient(config: ClientConfig): ZhimaClient {
   const signType = config.signType ?? 'RSA2';
   const transport = config.transport ?? defaultTransport();
   const now = config.now ?? (() => new Date());
-  const privateKey = lazyPrivateKey(config.privateKey);
+  const maxResponseBytes = checkMaxResponseBytes(config.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES);
   const certificates = config.certificates;
   const certificateSns = certificates && {
     appCertSn: getCertificateSn({ certificate: certificates.appCertificate }),
     alipayRootCertSn: getRootCertificateSn({ certificates: certificates.alipayRootCertificate }),
   };
-  const resolveKey: ResponseKeyResolver = certificates
-    ? certificateKeyResolver({ certificates: certificates.alipayCertificate })
-    : publicKeyResolver({ publicKey: config.alipayPublicKey });
+  const keys = lazyClientKeys(
+    certificates ? { privateKey: config.privateKey, alipayCertificate: certificates.alipayCertificate } : { privateKey: config.privateKey, alipayPublicKey: config.alipayPublicKey },
+  );
 
   const buildSignedRequest = async (call: GatewayCall): Promise<BuiltGatewayRequest> =>
     buildGatewayRequest({
@@ -162,7 +187,7 @@ export function createClient(config: ClientConfig): ZhimaClient {
       context: {
         gateway: config.gateway ?? PRODUCTION_GATEWAY,
         appId: config.appId,
-        privateKey: await privateKey(),
+        privateKey: await keys.privateKey(),
         signType,
         charset,
         timestamp: formatTimestamp(now()),
@@ -171,17 +196,40 @@ export function createClient(config: ClientConfig): ZhimaClient {
       },
     });
 
-  async function sendOnce<T extends Record<string, unknown>>(built: BuiltGatewayRequest, method: string, options: CallOptions & { signal: AbortSignal }): Promise<GatewayResult<T>> {
-    const response = await transport.send(built.request, options);
+  async function sendOnce<T extends Record<string, unknown>>(built: BuiltGatewayRequest, method: string, resolveKey: ResponseKeyResolver, options: CallOptions): Promise<GatewayResult<T>> {
+    const response = await send(built.request, method, { ...options, maxResponseBytes });
     if (response.status < 200 || response.status >= 300) {
       throw new TransportError({ reason: 'HTTP_STATUS', status: response.status, message: `The gateway answered HTTP ${response.status}.` });
     }
-    const { response: answer, verified } = await verifyResponseWith({ body: response.body, method, signType, charset, resolveKey });
-    if (answer.code !== SUCCESS) throw new GatewayError({ answer: answer as GatewayAnswer, verified, method });
-    return { method, code: SUCCESS, msg: String(answer.msg), response: answer as GatewayAnswer & T };
+    // From here the request reached the gateway: an answer we cannot trust may hide an accepted upload.
+    let verified: Awaited<ReturnType<typeof verifyResponseWith>>;
+    try {
+      if (response.body.length > maxResponseBytes) throw tooLarge(response.body.length, maxResponseBytes);
+      verified = await verifyResponseWith({ body: response.body, method, signType, charset, contentType: response.headers['content-type'], resolveKey });
+    } catch (cause) {
+      throw new UnverifiedResponseError({ method, status: response.status, cause });
+    }
+    const answer = verified.response;
+    const code = answerCode(answer)!;
+    if (code !== SUCCESS_CODE) throw new GatewayError({ answer: { ...answer, code, msg: String(answer.msg ?? '') } as GatewayAnswer, verified: verified.verified, method });
+    return { method, code: SUCCESS_CODE, msg: String(answer.msg), response: { ...answer, code: SUCCESS_CODE } as GatewayAnswer & T };
+  }
+
+  // Only SDK errors leave the client; a transport that refuses an answer it read (too large) still
+  // means the request reached the gateway.
+  async function send(request: HttpRequest, method: string, options: TransportSendOptions): Promise<HttpResponse> {
+    try {
+      return await transport.send(request, options);
+    } catch (cause) {
+      if (ZhimaError.isInstance(cause, 'RESPONSE_MALFORMED')) throw new UnverifiedResponseError({ method, status: undefined, cause });
+      if (ZhimaError.isInstance(cause)) throw cause;
+      throw new TransportError({ reason: 'UNKNOWN', message: `${request.method} ${request.url.split('?')[0]} failed in the transport: ${(cause as Error)?.message ?? String(cause)}`, cause });
+    }
   }
 
   async function call<T extends Record<string, unknown>>(gatewayCall: GatewayCall, options: CallOptions = {}): Promise<GatewayResult<T>> {
+    // Keys are parsed and cross-checked before the first byte is sent.
+    const resolveKey = await keys.checkedResponseKeys();
     // The first build tells whether the body can be replayed; later attempts rebuild with a new timestamp.
     let built: BuiltGatewayRequest | undefined = await buildSignedRequest(gatewayCall);
     return runWithRetries({
@@ -189,19 +237,41 @@ export function createClient(config: ClientConfig): ZhimaClient {
       options: config.retry ?? {},
       replayable: built.replayable,
       signal: options.signal,
-      attempt: async (signal) => {
+      attempt: async () => {
         const current = built ?? (await buildSignedRequest(gatewayCall));
         built = undefined;
-        return sendOnce<T>(current, gatewayCall.method, { ...options, signal });
+        return sendOnce<T>(current, gatewayCall.method, resolveKey, options);
       },
     });
   }
 
+  // async: a refusal of the input is a rejected promise, never a synchronous throw.
   return {
-    batchFeedback: (input, options) => call(batchFeedbackCall(input), options),
-    execute: (method, { bizContent, params } = {}, options) =>
+    batchFeedback: async (input, options) => call(batchFeedbackCall(input), options),
+    execute: async (method, { bizContent, params } = {}, options) =>
       call({ method, params: { ...params, biz_content: typeof bizContent === 'object' ? JSON.stringify(bizContent) : bizContent } }, options),
     buildRequest: async (gatewayCall) => (await buildSignedRequest(gatewayCall)).request,
     buildSignedRequest,
   };
+}
+
+const DEFAULT_MAX_RESPONSE_BYTES = 1024 * 1024;
+
+function checkMaxResponseBytes(value: number): number {
+  if (!Number.isSafeInteger(value) || value < 1) {
+    throw new ZhimaError({
+      code: 'PARAM_INVALID',
+      message: `maxResponseBytes must be a positive whole number of bytes, got ${value}.`,
+      hint: '网关应答只有几 KB；默认 1 MiB / A gateway answer is a few KB: leave it out for the 1 MiB default.',
+    });
+  }
+  return value;
+}
+
+function tooLarge(size: number, limit: number): ZhimaError<'RESPONSE_MALFORMED'> {
+  return new ZhimaError({
+    code: 'RESPONSE_MALFORMED',
+    message: `The answer is too large: ${size} bytes, more than maxResponseBytes (${limit}). A gateway answer is a few KB.`,
+    hint: '这不是网关的正常应答（检查 gateway 地址与代理），或按需调大 maxResponseBytes / This is not a normal gateway answer (check the gateway URL and any proxy), or raise maxResponseBytes.',
+  });
 }

@@ -6,9 +6,18 @@ import { ZhimaError } from '../errors/zhima-error.js';
  * When to try a call again. Every attempt is built and signed afresh (new timestamp). Uploads are safe
  * to repeat: the gateway upserts records by primary key, so a re-sent file replaces, never doubles.
  *
+ * Time limits, and who owns each:
+ * - `deadlineMs` bounds the retry loop: no attempt starts and no backoff wait runs past it. It never
+ *   cuts an attempt in flight, so a large upload over a slow link finishes however long it takes.
+ * - A stalled attempt (nothing moves, upload or download) is ended by the transport's inactivity
+ *   timeout (`timeoutMs` in `@zhima/transport`).
+ * - The caller's `signal` is the hard bound: it aborts the attempt in flight and any wait.
+ *
  * @example
  * ```ts
- * createClient({ ...config, retry: { attempts: 5, deadlineMs: 120_000, onAttempt: (event) => log.info(event) } });
+ * createClient({ ...config, retry: { attempts: 5, deadlineMs: 600_000, onAttempt: (event) => log.info(event) } });
+ * // A hard bound for one call, whatever is in flight:
+ * await client.batchFeedback(input, { signal: AbortSignal.timeout(30 * 60_000) });
  * ```
  */
 export interface RetryOptions {
@@ -18,7 +27,13 @@ export interface RetryOptions {
   baseDelayMs?: number;
   /** Default 10 000. */
   maxDelayMs?: number;
-  /** Time budget for all attempts and waits together; an attempt still running then is aborted. Default 120 000. */
+  /**
+   * No new attempt starts, and no backoff wait runs, later than this after the call began; an attempt
+   * in flight is never cut by it (a stalled one is ended by the transport's inactivity timeout). A
+   * retryable failure that the deadline leaves no room to retry throws `TransportError` `TIMEOUT`,
+   * naming `retry.deadlineMs`, with the failure as `cause`. `Infinity` retries for as long as
+   * `attempts` allows. Default 120 000.
+   */
   deadlineMs?: number;
   /** Called after every attempt. Holds no keys, tokens or signatures. */
   onAttempt?: (event: AttemptEvent) => void;
@@ -77,44 +92,50 @@ export async function runWithRetries<T>({
   method: string;
   options: RetryOptions | false;
   replayable: boolean;
+  /** The caller's signal: it ends waits here; the attempt passes it to the transport. */
   signal: AbortSignal | undefined;
-  attempt: (signal: AbortSignal) => Promise<T>;
+  attempt: () => Promise<T>;
 }): Promise<T> {
   const { attempts = 3, baseDelayMs = 500, maxDelayMs = 10_000, deadlineMs = 120_000, onAttempt } = options === false ? { attempts: 1 } : options;
   const maxAttempts = replayable ? Math.max(1, attempts) : 1;
   const started = Date.now();
-  const deadline = new AbortController();
-  const timer = setTimeout(() => deadline.abort(), deadlineMs);
-  const combined = signal ? AbortSignal.any([signal, deadline.signal]) : deadline.signal;
-  try {
-    for (let n = 1; ; n++) {
-      try {
-        const result = await attempt(combined);
-        onAttempt?.({ method, attempt: n, outcome: 'success', elapsedMs: Date.now() - started });
-        return result;
-      } catch (caught) {
-        const error =
-          deadline.signal.aborted && !signal?.aborted
-            ? new TransportError({ reason: 'TIMEOUT', message: `${method}: no success within the ${deadlineMs} ms retry deadline.`, cause: caught })
-            : caught;
-        const delayMs = Math.round(Math.random() * Math.min(maxDelayMs, baseDelayMs * 2 ** (n - 1)));
-        const again = n < maxAttempts && isRetryable(error) && !combined.aborted && Date.now() - started + delayMs < deadlineMs;
-        onAttempt?.({ method, attempt: n, outcome: again ? 'retry' : 'fail', elapsedMs: Date.now() - started, error: describe(error), ...(again ? { delayMs } : {}) });
-        if (!again) throw error;
-        await sleep(delayMs, combined);
-      }
+  for (let n = 1; ; n++) {
+    try {
+      const result = await attempt();
+      onAttempt?.({ method, attempt: n, outcome: 'success', elapsedMs: Date.now() - started });
+      return result;
+    } catch (caught) {
+      const delayMs = Math.round(Math.random() * Math.min(maxDelayMs, baseDelayMs * 2 ** (n - 1)));
+      const elapsedMs = Date.now() - started;
+      const worthRetrying = n < maxAttempts && isRetryable(caught) && !signal?.aborted;
+      const again = worthRetrying && elapsedMs + delayMs < deadlineMs;
+      const error = worthRetrying && !again ? deadlineError({ method, attempt: n, maxAttempts, elapsedMs, deadlineMs, cause: caught }) : caught;
+      onAttempt?.({ method, attempt: n, outcome: again ? 'retry' : 'fail', elapsedMs, error: describe(error), ...(again ? { delayMs } : {}) });
+      if (!again) throw error;
+      await sleep(delayMs, signal);
     }
-  } finally {
-    clearTimeout(timer);
   }
 }
 
-// Resolves early when the signal fires, so an abort or the deadline never waits out a backoff; the
-// attempt that follows sees the aborted signal and fails at once.
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
+// Says what to change: the failure had retries left, and only the deadline stopped them.
+function deadlineError({ method, attempt, maxAttempts, elapsedMs, deadlineMs, cause }: { method: string; attempt: number; maxAttempts: number; elapsedMs: number; deadlineMs: number; cause: unknown }): TransportError {
+  const failure = describe(cause)!;
+  return new TransportError({
+    reason: 'TIMEOUT',
+    message:
+      `${method}: attempt ${attempt} of ${maxAttempts} failed after ${elapsedMs} ms (${[failure.code, failure.reason, failure.subCode].filter(Boolean).join(' ')}: ${failure.message}), ` +
+      `and retry.deadlineMs (${deadlineMs} ms) leaves no time for another attempt. Raise retry.deadlineMs to let the remaining attempts run; ` +
+      'it never cuts a transfer in flight (a stalled one is ended by the transport\'s timeoutMs).',
+    cause,
+  });
+}
+
+// Resolves early when the caller aborts, so an abort never waits out a backoff; the attempt that
+// follows sees the aborted signal and fails at once.
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
   return new Promise((resolve) => {
     const timer = setTimeout(resolve, ms);
-    signal.addEventListener(
+    signal?.addEventListener(
       'abort',
       () => {
         clearTimeout(timer);

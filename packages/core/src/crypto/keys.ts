@@ -131,7 +131,8 @@ export type PrivateKeyInput = string | Uint8Array | RsaJsonWebKey | WebCryptoKey
  */
 export type PublicKeyInput = string | Uint8Array | RsaJsonWebKey | WebCryptoKey | RsaKey<'public'>;
 
-const ROLE_HINT =
+/** @internal Which key goes where, in both languages: shared by every key-slot error. */
+export const ROLE_HINT =
   'privateKey 是应用私钥（密钥工具生成）；alipayPublicKey 是控制台上的支付宝公钥（不是应用公钥） / privateKey is your app private key (from the key tool); alipayPublicKey is the Alipay public key shown in the console, not your app public key.';
 
 function keyError(message: string, hint: string, cause?: unknown): ZhimaError<'KEY_INVALID'> {
@@ -297,6 +298,23 @@ function parseJwkText(text: string): RsaJsonWebKey {
 function checkRole(found: 'private' | 'public', expected: 'private' | 'public', format: string): void {
   if (found !== expected) {
     throw keyError(`Found a ${found} key (${format}) where a ${expected} key is needed.`, ROLE_HINT);
+  }
+}
+
+// The modulus and exponent of an SPKI, without leading zero bytes: two encodings of one key compare equal.
+function publicNumbers(spki: Uint8Array): string {
+  const [, bitString] = readChildren(readSingle(spki));
+  const [modulus, exponent] = readChildren(readSingle(bitString!.content.subarray(1)));
+  const hex = (element: DerElement | undefined) => Array.from(element?.content ?? [], (byte) => byte.toString(16).padStart(2, '0')).join('').replace(/^(?:00)+/, '');
+  return `${hex(modulus)}:${hex(exponent)}`;
+}
+
+/** @internal Whether two SPKI encodings hold the same RSA public key (the app's own key pasted in Alipay's slot). */
+export function sameRsaPublicKey(a: Uint8Array, b: Uint8Array): boolean {
+  try {
+    return publicNumbers(a) === publicNumbers(b);
+  } catch {
+    return false;
   }
 }
 

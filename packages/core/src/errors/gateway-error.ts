@@ -19,6 +19,8 @@ export interface GatewayAnswer {
 interface Hint {
   retryable: boolean;
   hint: string;
+  /** Sharper hints for particular `sub_msg` texts, first match wins; `hint` covers the rest. */
+  bySubMsg?: readonly { pattern: RegExp; hint: string }[];
 }
 
 // Keyed by sub_code first, then by code: the sub_code is the more specific instruction.
@@ -42,21 +44,40 @@ const HINTS: Record<string, Hint> = {
   INVALID_PARAMETER: { retryable: false, hint: '数据质量校验未通过，错误字段见 sub_msg；上传前可用 @zhima/validator 检查 / Data quality check failed (field in sub_msg): validate the file with @zhima/validator before upload.' },
   INVALID_DATA_ARGUMENTS: { retryable: false, hint: '请检查 records、columns、primary_key_columns 是否完整且与文件一致 / records, columns or primary_key_columns are missing or disagree with the file.' },
   INVALID_FILE_TYPE: { retryable: false, hint: '文件类型不支持，file_type 须为 json_data / Unsupported file type: use file_type json_data.' },
-  INVALID_PRIMARY_ARGUMENTS: { retryable: false, hint: '主键列必须都在 columns 中 / Every primary key column must be one of columns.' },
+  INVALID_PRIMARY_ARGUMENTS: {
+    retryable: false,
+    hint: '主键列须都在 columns 中，且文件中的主键值不得重复；上传前可用 @zhima/validator 检查 / Every primary key column must be one of columns and key values must be unique in the file: validate it with @zhima/validator before upload.',
+    bySubMsg: [
+      {
+        pattern: /重复|duplicat|repeat|唯一|unique/i,
+        hint: '文件中有重复的主键值：上传前用 @zhima/validator 检查并去掉重复记录 / The file holds duplicate primary key values: validate it with @zhima/validator and remove the duplicates before upload.',
+      },
+      {
+        pattern: /不在|不存在|不包含|not (?:in|among|found|exist)|column/i,
+        hint: '主键列必须都在 columns 中 / Every primary key column must be one of columns.',
+      },
+    ],
+  },
   JSON_PARSE_ERROR: { retryable: false, hint: '文件不是合法 JSON，须以 {"records": 开头 / The file is not valid JSON starting with {"records":: validate it with @zhima/validator.' },
 };
 
 /**
- * What the SDK knows about a gateway answer: whether retrying can help, and what to do.
+ * What the SDK knows about a gateway answer: whether retrying can help, and what to do. The hint
+ * follows the `sub_code`, then the `code`; where one `sub_code` covers several causes, the `sub_msg`
+ * picks the hint that fits (`INVALID_PRIMARY_ARGUMENTS`: duplicate key values vs a key column
+ * missing from `columns`).
  *
  * @example
  * ```ts
- * describeGatewayAnswer({ code: '20000', msg: 'Service Currently Unavailable', sub_code: 'isp.unknow-error' }).retryable; // true
+ * describeGatewayAnswer({ code: '20000', sub_code: 'isp.unknow-error' }).retryable; // true
+ * describeGatewayAnswer({ code: '40004', sub_code: 'INVALID_PRIMARY_ARGUMENTS', sub_msg: '主键重复' }).hint; // '文件中有重复的主键值…'
  * ```
  */
-export function describeGatewayAnswer(answer: Pick<GatewayAnswer, 'code' | 'sub_code'>): { retryable: boolean; hint: string | undefined } {
+export function describeGatewayAnswer(answer: Pick<GatewayAnswer, 'code' | 'sub_code' | 'sub_msg'>): { retryable: boolean; hint: string | undefined } {
   const found = (answer.sub_code !== undefined ? HINTS[answer.sub_code] : undefined) ?? HINTS[answer.code];
-  return { retryable: found?.retryable ?? false, hint: found?.hint };
+  const subMsg = answer.sub_msg ?? '';
+  const sharper = found?.bySubMsg?.find(({ pattern }) => pattern.test(subMsg));
+  return { retryable: found?.retryable ?? false, hint: sharper?.hint ?? found?.hint };
 }
 
 /**

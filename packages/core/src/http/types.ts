@@ -58,7 +58,8 @@ export interface TransportSendOptions {
   /**
    * The largest answer body to accept, in bytes, overriding the transport's own cap (1 MiB by default
    * in the built-in transports; `Infinity` for none). A larger answer is not read past the cap: the send
-   * throws `ZhimaError` `RESPONSE_MALFORMED` ("answer over N bytes").
+   * throws `ZhimaError` `RESPONSE_MALFORMED` ("answer over N bytes"). The client sets it on every call
+   * from its own `maxResponseBytes`.
    */
   maxResponseBytes?: number;
 }

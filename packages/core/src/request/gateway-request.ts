@@ -1,4 +1,4 @@
-import { importPrivateKey, type PrivateKeyInput, type RsaKey, type SignType } from '../crypto/keys.js';
+import type { PrivateKeyInput, SignType } from '../crypto/keys.js';
 import { signContent } from '../crypto/sign.js';
 import { encodeForm } from '../encoding/url.js';
 import type { Charset } from '../encoding/charset.js';
@@ -149,8 +149,3 @@ export async function buildGatewayRequest({ call, context }: { call: GatewayCall
   };
 }
 
-/** @internal Parse once per client, so every request reuses the imported key. */
-export function lazyPrivateKey(input: PrivateKeyInput): () => Promise<RsaKey<'private'>> {
-  let key: Promise<RsaKey<'private'>> | undefined;
-  return () => (key ??= importPrivateKey({ key: input }));
-}

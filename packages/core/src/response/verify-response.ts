@@ -1,11 +1,13 @@
 import { readCertificates, snOf, type CertificateInput } from '../certificates/certificate-sn.js';
 import { importPublicKey, type PublicKeyInput, type RsaKey, type SignType } from '../crypto/keys.js';
 import { verifySignature } from '../crypto/sign.js';
-import { decodeText, type Charset } from '../encoding/charset.js';
+import type { Charset } from '../encoding/charset.js';
 import { ZhimaError } from '../errors/zhima-error.js';
+import { decodeAnswer } from './decode-answer.js';
 import { scanTopLevelMembers, type TopLevelMember } from './top-level-scan.js';
 
-const SUCCESS_CODE = '10000';
+/** @internal The gateway's success code. */
+export const SUCCESS_CODE = '10000';
 const ERROR_NODE = 'error_response';
 
 /**
@@ -23,6 +25,11 @@ export type VerifyResponseOptions = {
   signType?: SignType;
   /** The request charset, which is also the response's. Defaults to `utf-8`. */
   charset?: Charset | string;
+  /**
+   * The answer's `Content-Type` header. When the bytes are not valid in `charset`, its charset (then
+   * GBK) is used to read an unsigned error answer; a signed answer must be valid in `charset`.
+   */
+  contentType?: string;
 } & ({ alipayPublicKey: PublicKeyInput; alipayCertificates?: undefined } | { alipayCertificates: CertificateInput | CertificateInput[]; alipayPublicKey?: undefined });
 
 /**
@@ -80,12 +87,21 @@ function readString(text: string, member: TopLevelMember | undefined, name: stri
  */
 export type ResponseKeyResolver = (certSn: string | undefined) => Promise<RsaKey<'public'>>;
 
-/** @internal A resolver over Alipay public-key certificates, matching `alipay_cert_sn`; keys parsed once. */
-export function certificateKeyResolver({ certificates }: { certificates: CertificateInput | CertificateInput[] }): ResponseKeyResolver {
+/**
+ * @internal The Alipay keys of one configuration: `resolve` finds the one for an answer, `spkis` lists
+ * them all (parsing now, so a private key in the slot fails before anything is sent).
+ */
+export interface ResponseKeys {
+  resolve: ResponseKeyResolver;
+  spkis(): Promise<(Uint8Array | undefined)[]>;
+}
+
+/** @internal Keys from Alipay public-key certificates, matching `alipay_cert_sn`; each imported once. */
+export function certificateResponseKeys({ certificates }: { certificates: CertificateInput | CertificateInput[] }): ResponseKeys {
   const all = (Array.isArray(certificates) ? certificates : [certificates]).flatMap((input) => readCertificates({ certificates: input }));
   const bySn = new Map(all.map((fields) => [snOf(fields), fields] as const));
   const imported = new Map<string, Promise<RsaKey<'public'>>>();
-  return async (certSn) => {
+  const resolve: ResponseKeyResolver = async (certSn) => {
     const sn = certSn ?? (bySn.size === 1 ? [...bySn.keys()][0]! : undefined);
     const match = sn === undefined ? undefined : bySn.get(sn);
     if (sn === undefined || match === undefined) {
@@ -102,20 +118,25 @@ export function certificateKeyResolver({ certificates }: { certificates: Certifi
     }
     return key;
   };
+  return { resolve, spkis: async () => all.map((fields) => fields.subjectPublicKeyInfo) };
 }
 
-/** @internal A resolver over one public key, parsed once. */
-export function publicKeyResolver({ publicKey }: { publicKey: PublicKeyInput }): ResponseKeyResolver {
+/** @internal One Alipay public key, parsed once. */
+export function publicKeyResponseKeys({ publicKey }: { publicKey: PublicKeyInput }): ResponseKeys {
   let key: Promise<RsaKey<'public'>> | undefined;
-  return () => (key ??= importPublicKey({ key: publicKey }));
+  const resolve: ResponseKeyResolver = () => (key ??= importPublicKey({ key: publicKey }));
+  return { resolve, spkis: async () => [(await resolve(undefined)).spki] };
 }
 
 /**
  * Verifies a gateway response the way the Java SDK does: the signature covers the answer node's JSON
  * exactly as it appears in the raw text; `sign` may come before or after it; a node or `sign` that
  * appears twice is rejected as a forgery; on failure, text with `\/` is retried once with `/`.
- * An unsigned error answer resolves with `verified: false`; anything else without a valid signature
- * rejects with `SIGNATURE_INVALID`.
+ * An unsigned error answer resolves with `verified: false` (read leniently when its bytes are not
+ * valid in `charset`: the gateway answers some errors in GBK to UTF-8 requests); an answer that claims
+ * success (`code` `10000`, as text or number, or `msg` `Success`) without a valid signature rejects
+ * with `SIGNATURE_INVALID`; bytes that decode in no charset, or a node without a `code`, reject with
+ * `RESPONSE_MALFORMED`. A private key given as `alipayPublicKey` is `KEY_INVALID`, whatever the answer.
  *
  * @example
  * ```ts
@@ -126,12 +147,26 @@ export function publicKeyResolver({ publicKey }: { publicKey: PublicKeyInput }):
  * });
  * ```
  */
-export function verifyResponse(options: VerifyResponseOptions): Promise<VerifiedResponse> {
-  const resolveKey =
+export async function verifyResponse(options: VerifyResponseOptions): Promise<VerifiedResponse> {
+  const keys =
     options.alipayCertificates === undefined
-      ? publicKeyResolver({ publicKey: options.alipayPublicKey })
-      : certificateKeyResolver({ certificates: options.alipayCertificates });
-  return verifyResponseWith({ ...options, resolveKey });
+      ? publicKeyResponseKeys({ publicKey: options.alipayPublicKey })
+      : certificateResponseKeys({ certificates: options.alipayCertificates });
+  // Parse the keys before reading the answer: a private key given as alipayPublicKey is an error even
+  // when the answer happens to be unsigned and would never need it.
+  await keys.spkis();
+  return verifyResponseWith({ ...options, resolveKey: keys.resolve });
+}
+
+/** @internal The answer's `code` as text: the gateway sends a string; a number is read as its digits. */
+export function answerCode(answer: Record<string, unknown>): string | undefined {
+  const { code } = answer;
+  return typeof code === 'string' ? code.trim() : typeof code === 'number' ? String(code) : undefined;
+}
+
+// Whatever looks like success must be signed: a bare `10000` (text or number) or a `Success` message.
+function claimsSuccess(answer: Record<string, unknown>): boolean {
+  return answerCode(answer) === SUCCESS_CODE || (typeof answer.msg === 'string' && answer.msg.trim().toLowerCase() === 'success');
 }
 
 /** @internal {@link verifyResponse} with the key lookup supplied by the caller (the client caches it). */
@@ -140,15 +175,17 @@ export async function verifyResponseWith({
   method,
   signType = 'RSA2',
   charset = 'utf-8',
+  contentType,
   resolveKey,
 }: {
   body: string | Uint8Array;
   method: string;
   signType?: SignType;
   charset?: Charset | string;
+  contentType?: string | undefined;
   resolveKey: ResponseKeyResolver;
 }): Promise<VerifiedResponse> {
-  const text = typeof body === 'string' ? body : decodeText({ bytes: body, charset });
+  const { text, exact } = typeof body === 'string' ? { text: body, exact: true } : decodeAnswer({ bytes: body, charset, contentType });
   const members = scanTopLevelMembers(text);
   const methodMember = single(members, responseNodeName({ method }));
   const errorMember = single(members, ERROR_NODE);
@@ -169,9 +206,22 @@ export async function verifyResponseWith({
   const sign = readString(text, single(members, 'sign'), 'sign');
   const certSn = readString(text, single(members, 'alipay_cert_sn'), 'alipay_cert_sn');
 
+  if (answerCode(answer) === undefined) {
+    throw new ZhimaError({ code: 'RESPONSE_MALFORMED', message: `The response's ${node} has no code.` });
+  }
+
   if (sign === undefined || sign === '') {
-    if (answer.code !== SUCCESS_CODE) return { response: answer, verified: false, node };
-    throw new ZhimaError({ code: 'SIGNATURE_INVALID', message: `The ${node} reports success but carries no signature.` });
+    if (!claimsSuccess(answer)) return { response: answer, verified: false, node };
+    throw new ZhimaError({
+      code: 'SIGNATURE_INVALID',
+      message: `The ${node} claims success (code ${JSON.stringify(answer.code)}, msg ${JSON.stringify(answer.msg)}) but carries no signature.`,
+    });
+  }
+  if (!exact) {
+    throw new ZhimaError({
+      code: 'RESPONSE_MALFORMED',
+      message: `The ${node} is signed, but its bytes are not valid ${charset} (the request charset), so the signed bytes are unknown and the signature cannot be checked.`,
+    });
   }
   const publicKey = await resolveKey(certSn);
   const check = (content: string) => verifySignature({ content, signature: sign, publicKey, signType, charset });

@@ -1,5 +1,7 @@
 import { invalidParam, type Rejection } from '../gateway/answers.js';
 
+const INITIAL_BYTES = 64 * 1024;
+
 function tooLarge(maxBytes: number): Rejection {
   const mib = (maxBytes / 1024 / 1024).toFixed(maxBytes % (1024 * 1024) === 0 ? 0 : 1);
   return invalidParam({
@@ -12,8 +14,9 @@ function tooLarge(maxBytes: number): Rejection {
 /**
  * Reads a request body into one buffer, refusing it as soon as it passes `maxBytes`: a declared
  * `content-length` over the bound is refused unread, and a stream is counted chunk by chunk and cancelled
- * at the bound, so an oversized upload never sits in memory. Chunks are copied into one growing buffer
- * as they arrive, so the body is held once, not twice.
+ * at the bound, so an oversized upload never sits in memory. Chunks are copied into one buffer that
+ * grows with the bytes actually received (doubling, never past the declared length): a client that
+ * declares 60 MiB and sends 10 bytes costs 64 KiB, not 60 MiB.
  *
  * @example
  * ```ts
@@ -27,7 +30,9 @@ export async function readBoundedBody({ request, maxBytes }: { request: Request;
     throw tooLarge(maxBytes);
   }
   if (request.body === null) return new Uint8Array();
-  let buffer = new Uint8Array(Number.isInteger(declared) && declared >= 0 ? declared : 64 * 1024);
+  // The declared length is a promise, not bytes: it only caps the growth.
+  const limit = Number.isInteger(declared) && declared >= 0 ? declared : maxBytes;
+  let buffer = new Uint8Array(Math.min(limit, INITIAL_BYTES));
   let length = 0;
   const reader = request.body.getReader();
   for (;;) {
@@ -38,7 +43,10 @@ export async function readBoundedBody({ request, maxBytes }: { request: Request;
       throw tooLarge(maxBytes);
     }
     if (length + value.length > buffer.length) {
-      const grown = new Uint8Array(Math.min(maxBytes, Math.max(buffer.length * 2, length + value.length)));
+      const needed = length + value.length;
+      // A body longer than it declared (possible in-process) still grows by doubling.
+      const cap = needed <= limit ? limit : maxBytes;
+      const grown = new Uint8Array(Math.max(needed, Math.min(cap, buffer.length * 2)));
       grown.set(buffer.subarray(0, length));
       buffer = grown;
     }

@@ -1,4 +1,4 @@
-import { decodeText, type Charset } from '@zhima/core';
+import { decodeText, isAbsentParamValue, type Charset } from '@zhima/core';
 import { invalidParam } from '../gateway/answers.js';
 
 /**
@@ -79,9 +79,11 @@ export function splitForm({ bytes, where }: { bytes: Uint8Array; where: 'query' 
 }
 
 const ascii = new TextDecoder('latin1');
+const utf8 = new TextDecoder('utf-8');
 
 /**
- * The value of a pair whose key is plain ASCII, read before the charset is known (`charset` itself).
+ * The value of a pair whose key is plain ASCII, read before the charset is known (`charset` itself);
+ * `undefined` when absent or blank.
  *
  * @example
  * ```ts
@@ -90,7 +92,10 @@ const ascii = new TextDecoder('latin1');
  */
 export function findAsciiValue({ pairs, key }: { pairs: RawPair[]; key: string }): string | undefined {
   const found = pairs.find((pair) => ascii.decode(pair.key) === key);
-  return found === undefined ? undefined : ascii.decode(found.value);
+  // Read as UTF-8 (ASCII is the same), so that an ideographic space is blank too: blank is absent, as
+  // for every param (see addParam).
+  const value = found === undefined ? undefined : utf8.decode(found.value);
+  return value === undefined || isAbsentParamValue(value) ? undefined : value;
 }
 
 /**
@@ -112,7 +117,9 @@ export function decodePairs({ pairs, charset }: { pairs: RawPair[]; charset: Cha
 
 /**
  * Adds one param, refusing a second, different value for the same key (the gateway would have to pick
- * one, and which one is signed is then ambiguous).
+ * one, and which one is signed is then ambiguous). A value the gateway reads as absent (`''` or only
+ * Java whitespace, core's `isAbsentParamValue`) is not added: a required param sent as `'   '` is
+ * missing, and it is never part of the sign content.
  *
  * @example
  * ```ts
@@ -120,6 +127,7 @@ export function decodePairs({ pairs, charset }: { pairs: RawPair[]; charset: Cha
  * ```
  */
 export function addParam({ params, key, value }: { params: Record<string, string>; key: string; value: string }): void {
+  if (isAbsentParamValue(value)) return;
   if (Object.hasOwn(params, key) && params[key] !== value) {
     throw invalidParam({ subCode: 'isv.invalid-parameter', subMsg: `参数 ${key} 出现多次且取值不同 / Parameter ${key} is given twice with different values` });
   }

@@ -14,6 +14,11 @@ import type { RecordStore, StoredRecord } from '../store.js';
  */
 export const BATCH_FEEDBACK = 'zhima.data.batch.feedback';
 
+async function sha256Hex(bytes: Uint8Array): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>));
+  return Array.from(digest, (byte) => byte.toString(16).padStart(2, '0')).join('');
+}
+
 function rejectFirstError(issues: readonly Issue[]): void {
   const first = issues.find((issue) => issue.severity === 'error');
   if (first !== undefined) throw businessFailure({ subCode: first.code, subMsg: first.message });
@@ -21,8 +26,8 @@ function rejectFirstError(issues: readonly Issue[]): void {
 
 /**
  * `zhima.data.batch.feedback`: checks the business params and the file with `@zhima/validator`, answers
- * `40004` with the gateway's sub_code and the first problem's message, and upserts accepted records
- * by primary key. The file bytes are dropped as soon as the records are parsed.
+ * `40004` with the gateway's sub_code and the first problem's message, upserts accepted records by
+ * primary key and logs the upload. The file bytes are dropped as soon as the records are parsed.
  *
  * @example
  * ```ts
@@ -60,5 +65,6 @@ export async function batchFeedback({
   // The validator tolerates a BOM (with a warning); JSON.parse does not.
   const { records } = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text) as { records: StoredRecord[] };
   store.upsert({ appId, primaryKeyColumns, records });
+  store.logUpload({ appId, upload: { fileName: file.filename, records: records.length, bytes: file.body.length, sha256: await sha256Hex(file.body) } });
   return success();
 }
