@@ -186,15 +186,3 @@ export function createFetchTransport({
     },
   };
 }
-
-/**
- * The transport `createClient` uses when none is given: {@link createFetchTransport} with its defaults.
- *
- * @example
- * ```ts
- * const transport = config.transport ?? defaultTransport();
- * ```
- */
-export function defaultTransport(): Transport {
-  return createFetchTransport();
-}

@@ -24,7 +24,7 @@ export const DEFAULT_TIMEOUT_MS = 60_000;
 export const DEFAULT_MAX_RESPONSE_BYTES = 1024 * 1024;
 
 /**
- * Checks a `maxResponseBytes` value (a whole number of bytes, or `Infinity` for no cap) and returns
+ * Checks a `maxResponseBytes` value (a positive whole number of bytes, or `Infinity` for no cap) and returns
  * it; `PARAM_INVALID` otherwise.
  *
  * @example
@@ -33,10 +33,10 @@ export const DEFAULT_MAX_RESPONSE_BYTES = 1024 * 1024;
  * ```
  */
 export function checkedResponseLimit({ value }: { value: number }): number {
-  if (value === Number.POSITIVE_INFINITY || (Number.isSafeInteger(value) && value >= 0)) return value;
+  if (value === Number.POSITIVE_INFINITY || (Number.isSafeInteger(value) && value >= 1)) return value;
   throw new ZhimaError({
     code: 'PARAM_INVALID',
-    message: `maxResponseBytes must be a whole number of bytes (or Infinity for no cap), got ${String(value)}.`,
+    message: `maxResponseBytes must be a positive whole number of bytes (or Infinity for no cap), got ${String(value)}.`,
     hint: `The default, ${DEFAULT_MAX_RESPONSE_BYTES} (1 MiB), is far above any gateway answer.`,
   });
 }
