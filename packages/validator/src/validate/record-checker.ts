@@ -1,3 +1,4 @@
+import type { ReadAt } from '../input/chunks.js';
 import type { FieldCheck, FieldCheckContext, FieldProblem, FieldRules } from '../rules/field-check.js';
 import { bilingual, type Issue, type IssueCollector, type Severity } from '../report/issue.js';
 import { showValue } from '../report/mask.js';
@@ -12,22 +13,8 @@ import {
 } from '../scan/file-scanner.js';
 import { findJsonError, type ObjectKey } from '../scan/json-syntax.js';
 import { PrimaryKeyIndex } from '../unique/primary-key-index.js';
+import { DuplicateConfirmer } from './duplicate-confirmer.js';
 import { structureIssue } from './structure-messages.js';
-
-/**
- * A primary-key fingerprint match waiting to be confirmed against the earlier record's values.
- *
- * @example
- * ```ts
- * const candidate: DuplicateCandidate = { recordIndex: 9, values: ['LN1', '2025-01'], slot: 42, location: { byteOffset: 900, line: 10, column: 1 } };
- * ```
- */
-export interface DuplicateCandidate {
-  recordIndex: number;
-  values: string[];
-  slot: number;
-  location: Pick<Issue, 'byteOffset' | 'line' | 'column'>;
-}
 
 /**
  * Every 2^SPARSE_SHIFT-th record's start offset is remembered: enough to find any record again by
@@ -84,8 +71,9 @@ export class RecordChecker implements ScanListener {
   recordCount = 0;
   /** Start offsets of every 32nd record, for re-reading earlier records. */
   sparseOffsets = new Float64Array(1024);
-  readonly candidates: DuplicateCandidate[] = [];
   readonly index: PrimaryKeyIndex;
+  /** Candidate duplicate primary keys found while scanning; the caller awaits their confirmation. */
+  readonly duplicates: DuplicateConfirmer;
 
   private readonly charset: FileCharset;
   private readonly decoder: TextDecoder;
@@ -125,6 +113,8 @@ export class RecordChecker implements ScanListener {
   private recordLine = 1;
   private recordLineStart = 0;
   private recordKeys: ObjectKey[] | undefined;
+  /** File offset where the last record begun ends: how far the records have been read. */
+  private recordsEndOffset = 0;
 
   constructor(options: {
     charset: FileCharset;
@@ -137,6 +127,8 @@ export class RecordChecker implements ScanListener {
     expectedRecords: number;
     /** Input size when known: lets the key index guess the final record count early. */
     totalBytes?: number;
+    /** Random access to the same bytes: confirms duplicate candidates exactly. */
+    readAt?: ReadAt;
     /**
      * Valid UTF-8 bytes as a string of one character per byte, or undefined when they are not valid
      * UTF-8. Where the runtime checks UTF-8 without decoding it (Node), parsing such a string skips the
@@ -166,12 +158,24 @@ export class RecordChecker implements ScanListener {
     this.sensitiveFields = options.sensitiveFields;
     this.collector = options.collector;
     const totalBytes = options.totalBytes;
+    // The fewest bytes a record holding a primary key takes: `{"k":"v"}` per key column, plus a comma.
+    const minKeyedRecordBytes = this.primaryKeyColumns.reduce((sum, key) => sum + key.length + 6, 2);
     this.index = new PrimaryKeyIndex({
       expected: options.expectedRecords,
       estimate: () => {
-        const seen = this.scanner.base + this.recordEnd;
-        return totalBytes === undefined || seen <= 0 ? 0 : Math.ceil(((this.recordCount * totalBytes) / seen) * 1.05);
+        const seen = this.recordsEndOffset;
+        if (totalBytes === undefined || seen <= 0) return 0;
+        return Math.min(Math.ceil(((this.recordCount * totalBytes) / seen) * 1.05), Math.ceil(totalBytes / minKeyedRecordBytes));
       },
+    });
+    this.duplicates = new DuplicateConfirmer({
+      index: this.index,
+      collector: options.collector,
+      readAt: options.readAt,
+      charset: options.charset,
+      primaryKeyColumns: this.primaryKeyColumns,
+      sensitiveFields: options.sensitiveFields,
+      sparseOffsets: () => this.sparseOffsets,
     });
     const sensitiveFields = options.sensitiveFields;
     const context: FieldCheckContext = {
@@ -297,16 +301,20 @@ export class RecordChecker implements ScanListener {
   }
 
   /** A staged primary key whose fingerprint is already held: a candidate duplicate, confirmed later. */
-  private readonly onKeyMatch = (recordIndex: number, slot: number): void => {
+  private readonly onKeyMatch = (recordIndex: number): void => {
     const k = recordIndex - this.batchFirstRecord;
     const batch = this.batch;
-    const start = this.scanner.base + batch[k * 6]!;
+    const scanner = this.scanner;
+    const byteOffset = scanner.base + batch[k * 6]!;
+    const lineStart = batch[k * 6 + 5]!;
     const keys = this.primaryKeyColumns.length;
-    this.candidates.push({
+    this.duplicates.add({
       recordIndex,
       values: this.stagedKeys.slice(k * keys, (k + 1) * keys),
-      slot,
-      location: { byteOffset: start, ...this.scanner.locateInRecord(start, start, batch[k * 6 + 4]!, batch[k * 6 + 5]!) },
+      byteOffset,
+      line: batch[k * 6 + 4]!,
+      lineStart,
+      column: this.duplicates.wantsLocation ? scanner.columnOf(byteOffset, lineStart) : 0,
     });
   };
 
@@ -330,6 +338,7 @@ export class RecordChecker implements ScanListener {
     this.recordIndex = recordIndex;
     this.recordStart = start;
     this.recordEnd = end;
+    this.recordsEndOffset = this.scanner.base + end;
     this.recordLine = line;
     this.recordLineStart = lineStart;
     this.recordKeys = undefined;
@@ -523,33 +532,6 @@ export class RecordChecker implements ScanListener {
       return;
     }
     this.stageKey(recordIndex);
-  }
-
-  /** Reports a confirmed duplicate primary key. */
-  reportDuplicate(candidate: DuplicateCandidate, earlier: number): void {
-    const key = this.primaryKeyColumns.join(',');
-    this.add('error', () => {
-      const shown = candidate.values.map((value, k) => showValue({ value, field: this.primaryKeyColumns[k]!, sensitiveFields: this.sensitiveFields })).join(', ');
-      return {
-        code: 'INVALID_PRIMARY_ARGUMENTS',
-        rule: 'primary-key-duplicate',
-        severity: 'error',
-        message: bilingual(`主键 ${key} = ${shown} 重复：记录 #${earlier} 与记录 #${candidate.recordIndex}`, `duplicate primary key ${key} = ${shown}: records #${earlier} and #${candidate.recordIndex}`),
-        recordIndex: candidate.recordIndex,
-        relatedRecordIndex: earlier,
-        field: key,
-        ...candidate.location,
-      };
-    });
-  }
-
-  /** The primary key values of a record, as {@link checkPrimaryKey} reads them, for confirming a match. */
-  primaryKeyOf(record: unknown): string[] | undefined {
-    if (typeof record !== 'object' || record === null) return undefined;
-    return this.primaryKeyColumns.map((field) => {
-      const raw = (record as Record<string, unknown>)[field];
-      return typeof raw === 'string' ? raw : String(raw);
-    });
   }
 
   private rememberOffset(slot: number, offset: number): void {

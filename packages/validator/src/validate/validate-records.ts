@@ -7,7 +7,6 @@ import { DEFAULT_SENSITIVE_FIELDS } from '../report/mask.js';
 import type { FieldRules } from '../rules/field-check.js';
 import type { FileCharset } from '../scan/charset-bytes.js';
 import { RecordChecker } from './record-checker.js';
-import { rereadRecord } from './reread.js';
 
 /**
  * Options of {@link validateRecords}.
@@ -57,36 +56,6 @@ function positiveInteger(name: string, value: number, allowZero: boolean): numbe
     throw new ZhimaError({ code: 'PARAM_INVALID', message: `${name} must be a ${allowZero ? 'non-negative' : 'positive'} integer, got ${String(value)}.` });
   }
   return value;
-}
-
-async function confirmCandidates(checker: RecordChecker, readAt: ReadAt | undefined, charset: FileCharset): Promise<void> {
-  const { candidates, index } = checker;
-  while (candidates.length > 0) {
-    const candidate = candidates.shift()!;
-    let slot = candidate.slot;
-    for (;;) {
-      const earlier = index.recordAt(slot);
-      // Without random access the 64-bit fingerprint decides (a false match is about 1 in 10^12 per 10M records).
-      const same =
-        readAt === undefined ||
-        sameValues(checker.primaryKeyOf(await rereadRecord({ readAt, sparseOffsets: checker.sparseOffsets, recordIndex: earlier, charset })), candidate.values);
-      if (same) {
-        checker.reportDuplicate(candidate, earlier);
-        break;
-      }
-      index.hash(candidate.values);
-      const next = index.find(slot);
-      if (next < 0) {
-        index.claim(~next, candidate.recordIndex);
-        break;
-      }
-      slot = next;
-    }
-  }
-}
-
-function sameValues(left: readonly string[] | undefined, right: readonly string[]): boolean {
-  return left !== undefined && left.length === right.length && left.every((value, k) => value === right[k]);
 }
 
 /**
@@ -145,6 +114,7 @@ export async function validateRecordsWith({
   for (const issue of params.issues) if (options.records !== undefined || issue.field !== 'records') collector.add(issue);
   const declaredRecords = options.records !== undefined && !params.issues.some((issue) => issue.field === 'records' && issue.severity === 'error') ? Number(options.records) : undefined;
 
+  const readAt: ReadAt | undefined = options.readAt ?? (input instanceof Uint8Array ? async ({ offset, length }) => input.subarray(offset, offset + length) : undefined);
   const checker = new RecordChecker({
     charset,
     columns,
@@ -154,20 +124,21 @@ export async function validateRecordsWith({
     collector,
     maxRecordBytes,
     expectedRecords: declaredRecords ?? 0,
-    totalBytes: options.totalBytes ?? (input instanceof Uint8Array ? input.length : undefined),
+    totalBytes: options.totalBytes === undefined ? (input instanceof Uint8Array ? input.length : undefined) : positiveInteger('totalBytes', options.totalBytes, true),
+    ...(readAt === undefined ? {} : { readAt }),
     ...(byteString === undefined ? {} : { byteString }),
   });
-  const readAt: ReadAt | undefined = options.readAt ?? (input instanceof Uint8Array ? async ({ offset, length }) => input.subarray(offset, offset + length) : undefined);
   const scanner = checker.scanner;
+  const duplicates = checker.duplicates;
   let bytes = 0;
   for await (const chunk of toChunks({ input })) {
     bytes += chunk.length;
     scanner.push(chunk);
-    if (checker.candidates.length > 0) await confirmCandidates(checker, readAt, charset);
+    if (duplicates.waiting) await duplicates.confirm();
     options.onProgress?.({ bytes, records: checker.recordCount });
   }
   scanner.finish();
-  await confirmCandidates(checker, readAt, charset);
+  await duplicates.confirm();
   checker.finishCharsetSample();
   options.onProgress?.({ bytes, records: checker.recordCount });
 

@@ -161,10 +161,9 @@ export function createRecordsFileWriter(options: RecordsFileWriterOptions): Reco
         if (value === '') throw invalid(`Record ${recordIndex} has an empty primary key column ${column}.`);
         keyValues[k] = value;
       });
-      index.hash(keyValues);
-      const slot = index.find();
-      if (slot >= 0) throw invalid(`Record ${recordIndex} repeats the primary key of record ${index.recordAt(slot)} (${primaryKeyColumns.join(',')}).`, '主键须在整个上传批次中唯一 / Primary keys must be unique across the whole run.');
-      index.claim(~slot, recordIndex);
+      const [earlier] = index.matching(keyValues);
+      if (earlier !== undefined) throw invalid(`Record ${recordIndex} repeats the primary key of record ${earlier} (${primaryKeyColumns.join(',')}).`, '主键须在整个上传批次中唯一 / Primary keys must be unique across the whole run.');
+      index.add(keyValues, recordIndex);
 
       const json = `{${values.map((value, c) => keyNames[c] + JSON.stringify(value)).join(',')}}`;
       let bytes: Uint8Array;
