@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
 import { createRecordsFileWriter, validateRecords, type ValidationReport } from '../src/index.js';
-import { COLUMNS, encode, inChunks, options, PRIMARY_KEY } from './helpers.js';
+import { COLUMNS, encode, inChunks, options, positionOf, PRIMARY_KEY } from './helpers.js';
 
 const RUNS = { numRuns: 150 };
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
@@ -119,5 +119,54 @@ describe('properties', () => {
       ),
       { numRuns: 100 },
     );
+  });
+});
+
+describe('issue locations', () => {
+  // Records that each break a rule somewhere (a number, a missing or extra column, a repeated or blank
+  // primary key, a repeated JSON key), in files laid out on one line or over many.
+  const cell = fc.string({ unit: fc.constantFrom(...'a7张乗丂 ,:}'.split('')), maxLength: 5 });
+  const odd = fc.constantFrom('plain', 'number', 'missing', 'extra', 'same-key', 'duplicate-json-key');
+  const layoutFile = fc.tuple(
+    fc.array(fc.tuple(odd, cell, cell), { minLength: 1, maxLength: 80 }),
+    fc.constantFrom(',', ',\n', ', ', '\n,\n  '),
+    fc.constantFrom<'UTF-8' | 'GBK'>('UTF-8', 'GBK'),
+  );
+
+  function recordText([shape, a, b]: [string, string, string], i: number): string {
+    const pairs: [string, string][] = [
+      ['order_no', JSON.stringify(shape === 'same-key' ? 'LN0' : `LN${i}${a}`)],
+      ['pay_month', JSON.stringify('2025-01')],
+      ['user_name', shape === 'number' ? String(i) : JSON.stringify(`张${b}`)],
+    ];
+    if (shape === 'missing') pairs.splice(1, 1);
+    if (shape === 'extra') pairs.push(['memo', JSON.stringify(b)]);
+    if (shape === 'duplicate-json-key') pairs.push(['user_name', '"x"']);
+    return `{${pairs.map(([key, value]) => `"${key}":${value}`).join(',')}}`;
+  }
+
+  it('every reported line and column is where the text itself puts the byte offset, whatever the chunking', async () => {
+    let checked = 0;
+    await fc.assert(
+      fc.asyncProperty(layoutFile, fc.integer({ min: 1, max: 3000 }), async ([rows, separator, fileCharset], chunkSize) => {
+        const text = `{"records":[${rows.map((row, i) => recordText(row, i)).join(separator)}]}`;
+        const bytes = encode(text, fileCharset);
+        const report = await validateRecords(inChunks(bytes, chunkSize), { ...options, fileCharset, maxRecordBytes: 4096, maxIssues: 10_000 });
+        // Text index of every byte offset that starts a character, from the text alone.
+        const indexAt = new Map<number, number>();
+        let offset = 0;
+        for (let index = 0; index < text.length; index++) {
+          indexAt.set(offset, index);
+          offset += encode(text[index]!, fileCharset).length;
+        }
+        const located = report.issues.filter((issue) => issue.byteOffset !== undefined);
+        checked += located.length;
+        for (const issue of located) {
+          expect({ rule: issue.rule, byteOffset: issue.byteOffset, line: issue.line, column: issue.column }).toEqual({ rule: issue.rule, ...positionOf(text, indexAt.get(issue.byteOffset!)!, fileCharset) });
+        }
+      }),
+      { numRuns: 150 },
+    );
+    expect(checked).toBeGreaterThan(300);
   });
 });
