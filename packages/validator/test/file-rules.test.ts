@@ -32,8 +32,20 @@ describe('a valid file', () => {
     expect(report.issues.map((issue) => `${issue.rule}:${issue.recordIndex}`)).toEqual(['custom:user_name:1', 'primary-key-duplicate:1']);
   });
 
-  it('passes with no records and records = 0', async () => {
-    expect(await check('{"records":[]}', { records: 0 })).toMatchObject({ ok: true, recordCount: 0, issues: [] });
+  it('refuses a file with no records, with or without records = 0: there is nothing to send', async () => {
+    for (const text of ['{"records":[]}', '{"records":[\n]}\n']) {
+      const report = await check(text);
+      expect(report).toMatchObject({ ok: false, recordCount: 0, errorCount: 1 });
+      expect(report.issues).toMatchObject([{ rule: 'records-empty', code: 'INVALID_DATA_ARGUMENTS', severity: 'error' }]);
+      expect(report.issues[0]!.message).toMatch(/没有可上传的数据.*nothing to send/);
+    }
+    // Declared 0: the param is refused (one issue, not two).
+    const declared = await check('{"records":[]}', { records: 0 });
+    expect(declared).toMatchObject({ ok: false, recordCount: 0 });
+    expect(declared.issues.map((issue) => `${issue.rule}:${issue.field ?? ''}`)).toEqual(['records-empty:records']);
+    // Declared 0 for a file that holds records: refused, and the count disagrees.
+    const nonEmpty = await check(fileText([record(0)]), { records: '0' });
+    expect(rules(nonEmpty)).toEqual(['records-empty', 'records-count']);
   });
 });
 
@@ -94,7 +106,7 @@ describe('the opening and the end of the document', () => {
   });
 
   it('allows whitespace after the closing brace', async () => {
-    expect(await check('{"records":[]}\n\n  ')).toMatchObject({ ok: true, issues: [] });
+    expect(await check(`${fileText([record(0)])}\n\n  `)).toMatchObject({ ok: true, issues: [] });
   });
 });
 

@@ -11,8 +11,8 @@ const text = fc.string({ unit: 'binary', maxLength: 12 }).filter((value) => !LON
 const gbkText = fc.string({ unit: fc.constantFrom(...'张三李四乗丂ab"\\/\n\t {}[]:,'.split('')), maxLength: 12 });
 
 /** Records with unique primary keys (the index is part of order_no). */
-function recordsOf(value: fc.Arbitrary<string>) {
-  return fc.array(fc.tuple(value, value, value), { maxLength: 12 }).map((rows) =>
+function recordsOf(value: fc.Arbitrary<string>, minLength = 0) {
+  return fc.array(fc.tuple(value, value, value), { minLength, maxLength: 12 }).map((rows) =>
     rows.map(([order, month, name], i) => ({ order_no: `${i}:${order}`, pay_month: month === '' ? 'm' : month, user_name: name })),
   );
 }
@@ -21,7 +21,8 @@ function check(bytes: Uint8Array | AsyncIterable<Uint8Array>, fileCharset: 'UTF-
   return validateRecords(bytes, { ...options, fileCharset, maxIssues: 50, maxRecordBytes: 4096 });
 }
 
-const validFile = fc.tuple(recordsOf(text), fc.constantFrom(undefined, 0, 1, '\t')).map(([records, indent]) => ({
+// At least one record: a file with none is refused (records-empty).
+const validFile = fc.tuple(recordsOf(text, 1), fc.constantFrom(undefined, 0, 1, '\t')).map(([records, indent]) => ({
   records,
   bytes: encode(JSON.stringify({ records }, null, indent)),
 }));

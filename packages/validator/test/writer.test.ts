@@ -69,6 +69,11 @@ describe('createRecordsFileWriter', () => {
     await expect(collect(writer.files([record(0, { user_name: '😀' })]))).rejects.toMatchObject({ code: 'PARAM_INVALID' });
   });
 
+  it('writes no file for no records: an empty records file is not an upload', async () => {
+    const writer = createRecordsFileWriter({ columns: COLUMNS, primaryKeyColumns: PRIMARY_KEY });
+    expect(await collect(writer.files([]))).toEqual([]);
+  });
+
   it('converts numbers and booleans to strings and offers the bytes as a stream', async () => {
     const writer = createRecordsFileWriter({ columns: COLUMNS, primaryKeyColumns: PRIMARY_KEY });
     const [file] = await collect(writer.files([record(0, { user_name: 42, pay_month: true })]));

@@ -107,12 +107,14 @@ export async function validateRecordsWith({
   const params = validateFeedbackParams({
     columns,
     primary_key_columns: primaryKeyColumns,
-    records: options.records ?? '0',
+    records: options.records ?? '1',
     file_type: 'json_data',
     file_charset: charset,
   });
   for (const issue of params.issues) if (options.records !== undefined || issue.field !== 'records') collector.add(issue);
-  const declaredRecords = options.records !== undefined && !params.issues.some((issue) => issue.field === 'records' && issue.severity === 'error') ? Number(options.records) : undefined;
+  // A `records` of 0 is refused above, and is still a count to compare with the file.
+  const declaredRecords =
+    options.records !== undefined && !params.issues.some((issue) => issue.field === 'records' && issue.severity === 'error' && issue.rule !== 'records-empty') ? Number(options.records) : undefined;
 
   const readAt: ReadAt | undefined = options.readAt ?? (input instanceof Uint8Array ? async ({ offset, length }) => input.subarray(offset, offset + length) : undefined);
   const checker = new RecordChecker({
@@ -149,6 +151,14 @@ export async function validateRecordsWith({
       severity: 'error',
       message: bilingual(`文件 ${bytes} 字节，超过上限 ${maxFileBytes} 字节；请用 createRecordsFileWriter 拆分`, `the file is ${bytes} bytes, over the ${maxFileBytes}-byte limit: split it with createRecordsFileWriter`),
       byteOffset: maxFileBytes,
+    });
+  }
+  if (!scanner.failed && checker.recordCount === 0 && declaredRecords !== 0) {
+    collector.add({
+      code: 'INVALID_DATA_ARGUMENTS',
+      rule: 'records-empty',
+      severity: 'error',
+      message: bilingual('文件中没有记录（records 是空数组）：没有可上传的数据，一次上传至少要有 1 条记录', 'the file holds no records (records is an empty array): there is nothing to send; an upload needs at least one record'),
     });
   }
   if (declaredRecords !== undefined && !scanner.failed && declaredRecords !== checker.recordCount) {

@@ -88,9 +88,10 @@ function concat(parts: Uint8Array[], total: number): Uint8Array {
 /**
  * Turns record objects into one or more valid records files: keys in `columns` order, every value a JSON
  * string (numbers and booleans converted), escaping by `JSON.stringify`, GBK encoding when asked, split
- * before a file would pass `maxFileBytes` (or `maxRecordsPerFile`). Throws `ZhimaError` `PARAM_INVALID`
- * for a record the gateway would reject: a missing or extra column, an empty or duplicate primary key
- * (across the whole run), a value that is not text, or text the charset cannot encode.
+ * before a file would pass `maxFileBytes` (or `maxRecordsPerFile`); no records give no file (nothing to
+ * send). Throws `ZhimaError` `PARAM_INVALID` for a record the gateway would reject: a missing or extra
+ * column, an empty or duplicate primary key (across the whole run), a value that is not text, or text the
+ * charset cannot encode.
  *
  * @example
  * ```ts
@@ -111,7 +112,7 @@ export function createRecordsFileWriter(options: RecordsFileWriterOptions): Reco
   const maxFileBytes = options.maxFileBytes ?? 50 * MIB;
   const maxRecordsPerFile = options.maxRecordsPerFile ?? Number.POSITIVE_INFINITY;
   if (!(maxFileBytes > OPENING.length + CLOSING.length) || !(maxRecordsPerFile >= 1)) throw invalid('maxFileBytes and maxRecordsPerFile must leave room for at least one record.');
-  const params = validateFeedbackParams({ columns, primary_key_columns: primaryKeyColumns, records: '0', file_type: 'json_data', file_charset: fileCharset });
+  const params = validateFeedbackParams({ columns, primary_key_columns: primaryKeyColumns, records: '1', file_type: 'json_data', file_charset: fileCharset });
   const errors = params.issues.filter((issue) => issue.severity === 'error');
   if (errors.length > 0) throw invalid(`Invalid columns: ${errors.map((issue) => issue.message).join('; ')}`);
   const columnSet = new Set(columns);
@@ -183,7 +184,8 @@ export function createRecordsFileWriter(options: RecordsFileWriterOptions): Reco
       count++;
       recordIndex++;
     }
-    if (count > 0 || fileIndex === 0) yield finish();
+    // No records, no file: an empty records file is not an upload (validateRecords refuses it).
+    if (count > 0) yield finish();
   }
 
   return { files };
