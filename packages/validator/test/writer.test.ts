@@ -57,6 +57,7 @@ describe('createRecordsFileWriter', () => {
     ['a missing column', { order_no: 'LN1', pay_month: '2025-01' }],
     ['an extra key', record(0, { memo: '' })],
     ['an empty primary key', record(0, { order_no: '' })],
+    ['a whitespace-only primary key', record(0, { pay_month: ' \u3000\t' })],
     ['a null value', record(0, { user_name: null })],
     ['a lone surrogate', record(0, { user_name: '\ud800' })],
   ])('throws PARAM_INVALID for %s', async (_name, input) => {

@@ -1,3 +1,4 @@
+import { isAbsentParamValue } from '@zhima/core';
 import type { ReadAt } from '../input/chunks.js';
 import type { FieldCheck, FieldCheckContext, FieldProblem, FieldRules } from '../rules/field-check.js';
 import { bilingual, type Issue, type IssueCollector, type Severity } from '../report/issue.js';
@@ -47,6 +48,20 @@ const UTF8 = new TextDecoder();
 /** The text a value parsed from a byte string spells (its characters are UTF-8 bytes). */
 function textOfByteString(value: string): string {
   return NON_ASCII.test(value) ? UTF8.decode(Uint8Array.from(value, (char) => char.charCodeAt(0))) : value;
+}
+
+/**
+ * A primary-key value the gateway takes for empty: `''` or only Java whitespace (`isAbsentParamValue`,
+ * the `StringUtils.isEmpty` rule). `fromBytes`: the value is a byte string (see the `byteString` option).
+ */
+function isBlankKey(value: string, fromBytes: boolean): boolean {
+  const first = value.charCodeAt(0);
+  // Printable ASCII is never whitespace: most keys are settled by their first character.
+  if (first > 0x20 && first < 0x7f) return false;
+  if (!fromBytes) return isAbsentParamValue(value);
+  // Decode the first character alone first: a key starting with a CJK character is not blank.
+  if (first >= 0x80 && !isAbsentParamValue(textOfByteString(value.slice(0, 3)).charAt(0))) return false;
+  return isAbsentParamValue(textOfByteString(value));
 }
 
 function describe(value: unknown): string {
@@ -277,7 +292,7 @@ export class RecordChecker implements ScanListener {
     // string every length below is in bytes, which the same argument holds for.)
     let plainChars = end - start + count * this.fixedChars;
     for (let k = 0; k < count; k++) {
-      const valueChars = this.readInOrder(values[k] as Record<string, unknown>, k);
+      const valueChars = this.readInOrder(values[k] as Record<string, unknown>, k, byteString !== undefined);
       if (valueChars < 0) return false;
       plainChars += valueChars - (records[k * 4 + 1]! - records[k * 4]!);
     }
@@ -432,18 +447,18 @@ export class RecordChecker implements ScanListener {
    * non-empty. `colons` (the key/value pairs in the record's text) rules out duplicate keys.
    */
   private checkInOrder(record: Record<string, unknown>, recordIndex: number, colons: number): boolean {
-    if (colons !== this.columns.length || this.readInOrder(record, 0) < 0) return false;
+    if (colons !== this.columns.length || this.readInOrder(record, 0, false) < 0) return false;
     this.acceptInOrder(record, recordIndex, 0, false);
     return true;
   }
 
   /**
-   * Reads a record whose keys are exactly `columns`, in order, with string values and non-empty primary
+   * Reads a record whose keys are exactly `columns`, in order, with string values and non-blank primary
    * key values into row `row` of `inOrder`, and returns the total length of its values; returns -1,
    * having reported nothing, for any other record. `for…in` over a parsed record reads V8's enum cache by
-   * position, far cheaper than a keyed lookup per column.
+   * position, far cheaper than a keyed lookup per column. `fromBytes`: parsed from a byte string.
    */
-  private readInOrder(record: Record<string, unknown>, row: number): number {
+  private readInOrder(record: Record<string, unknown>, row: number, fromBytes: boolean): number {
     const { columns, inOrder, primaryKeyPositions } = this;
     const first = row * columns.length;
     let c = 0;
@@ -456,7 +471,7 @@ export class RecordChecker implements ScanListener {
       valueChars += value.length;
     }
     if (c !== columns.length) return -1;
-    for (let k = 0; k < primaryKeyPositions.length; k++) if (inOrder[first + primaryKeyPositions[k]!] === '') return -1;
+    for (let k = 0; k < primaryKeyPositions.length; k++) if (isBlankKey(inOrder[first + primaryKeyPositions[k]!]!, fromBytes)) return -1;
     return valueChars;
   }
 
@@ -517,7 +532,7 @@ export class RecordChecker implements ScanListener {
     for (let k = 0; k < primaryKeyColumns.length; k++) {
       const field = primaryKeyColumns[k]!;
       const raw = record[field];
-      if (typeof raw === 'string' && raw !== '') {
+      if (typeof raw === 'string' && !isBlankKey(raw, false)) {
         keyValues[k] = raw;
         continue;
       }
@@ -525,9 +540,9 @@ export class RecordChecker implements ScanListener {
         keyValues[k] = String(raw);
         continue;
       }
-      // A missing column is reported as such; a present but empty or non-text key value is reported here.
+      // A missing column is reported as such; a present but empty, blank or non-text key value is reported here.
       if (Object.hasOwn(record, field)) {
-        this.fieldIssue(recordIndex, field, 'error', 'INVALID_PRIMARY_ARGUMENTS', 'primary-key-empty', bilingual(`记录 #${recordIndex} 的主键列 ${field} 为空或不是文本`, `record #${recordIndex} has an empty or non-text primary key column ${field}`));
+        this.fieldIssue(recordIndex, field, 'error', 'INVALID_PRIMARY_ARGUMENTS', 'primary-key-empty', bilingual(`记录 #${recordIndex} 的主键列 ${field} 为空（或只有空白）或不是文本`, `record #${recordIndex} has an empty (or whitespace-only) or non-text primary key column ${field}`));
       }
       return;
     }

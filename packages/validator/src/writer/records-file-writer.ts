@@ -1,4 +1,4 @@
-import { encodeText, normalizeCharset, ZhimaError } from '@zhima/core';
+import { encodeText, isAbsentParamValue, normalizeCharset, ZhimaError } from '@zhima/core';
 import { toColumnNames } from '../params/column-list.js';
 import { validateFeedbackParams } from '../params/validate-params.js';
 import type { FileCharset } from '../scan/charset-bytes.js';
@@ -90,8 +90,8 @@ function concat(parts: Uint8Array[], total: number): Uint8Array {
  * string (numbers and booleans converted), escaping by `JSON.stringify`, GBK encoding when asked, split
  * before a file would pass `maxFileBytes` (or `maxRecordsPerFile`); no records give no file (nothing to
  * send). Throws `ZhimaError` `PARAM_INVALID` for a record the gateway would reject: a missing or extra
- * column, an empty or duplicate primary key (across the whole run), a value that is not text, or text the
- * charset cannot encode.
+ * column, an empty (or whitespace-only) or duplicate primary key (across the whole run), a value that is
+ * not text, or text the charset cannot encode.
  *
  * @example
  * ```ts
@@ -159,7 +159,8 @@ export function createRecordsFileWriter(options: RecordsFileWriterOptions): Reco
       });
       primaryKeyColumns.forEach((column, k) => {
         const value = values[columns.indexOf(column)]!;
-        if (value === '') throw invalid(`Record ${recordIndex} has an empty primary key column ${column}.`);
+        // The gateway's empty: '' or only whitespace (Java StringUtils.isEmpty).
+        if (isAbsentParamValue(value)) throw invalid(`Record ${recordIndex} has an empty or whitespace-only primary key column ${column}.`);
         keyValues[k] = value;
       });
       const [earlier] = index.matching(keyValues);
