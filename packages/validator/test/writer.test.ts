@@ -65,9 +65,17 @@ describe('createRecordsFileWriter', () => {
     await expect(collect(writer.files([input]))).rejects.toMatchObject({ code: 'PARAM_INVALID' });
   });
 
-  it('throws PARAM_INVALID for text GBK cannot encode', async () => {
+  it.each([
+    ['an emoji', '😀', 'U+1F600'],
+    // GBK decoders read the lone byte 0x80 as €, but 0x80 is not GBK: the gateway (and validateRecords) refuse it.
+    ['the euro sign', '€', 'U+20AC'],
+  ])('throws PARAM_INVALID naming the record, field and character for %s, which GBK cannot hold', async (_name, char, point) => {
     const writer = createRecordsFileWriter({ columns: COLUMNS, primaryKeyColumns: PRIMARY_KEY, fileCharset: 'GBK' });
-    await expect(collect(writer.files([record(0, { user_name: '😀' })]))).rejects.toMatchObject({ code: 'PARAM_INVALID' });
+    const rejected = collect(writer.files([record(0), record(1, { user_name: `张${char}三` })]));
+    await expect(rejected).rejects.toMatchObject({ code: 'PARAM_INVALID', message: `Record 1 field user_name holds "${char}" (${point}), which cannot be encoded as GBK.` });
+    // The same text in UTF-8 is fine.
+    const [file] = await collect(createRecordsFileWriter({ columns: COLUMNS, primaryKeyColumns: PRIMARY_KEY }).files([record(1, { user_name: `张${char}三` })]));
+    expect((await validateRecords(file!.bytes, { columns: COLUMNS, primaryKeyColumns: PRIMARY_KEY, records: 1 })).ok).toBe(true);
   });
 
   it('writes no file for no records: an empty records file is not an upload', async () => {

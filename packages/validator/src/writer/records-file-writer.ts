@@ -75,6 +75,44 @@ function toText(value: unknown, recordIndex: number, field: string): string {
   throw invalid(`Record ${recordIndex} field ${field} must be text (or a number/boolean), got ${value === null ? 'null' : typeof value}.`);
 }
 
+/**
+ * The error for a record the charset cannot hold, naming the field and the first character without a
+ * code (the value itself may be personal data, so it is not shown).
+ */
+function unencodable({
+  recordIndex,
+  columns,
+  values,
+  fileCharset,
+  encode,
+  cause,
+}: {
+  recordIndex: number;
+  columns: readonly string[];
+  values: readonly string[];
+  fileCharset: FileCharset;
+  encode: (text: string) => Uint8Array;
+  cause: unknown;
+}): ZhimaError {
+  const fails = (text: string): boolean => {
+    try {
+      encode(text);
+      return false;
+    } catch {
+      return true;
+    }
+  };
+  const c = values.findIndex(fails);
+  const char = c < 0 ? undefined : [...values[c]!].find(fails);
+  const what = char === undefined ? '' : ` field ${columns[c]!} holds ${JSON.stringify(char)} (U+${char.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}), which`;
+  return new ZhimaError({
+    code: 'PARAM_INVALID',
+    message: `Record ${recordIndex}${what} cannot be encoded as ${fileCharset}.`,
+    hint: `${fileCharset} 无法表示该字符：请改用 UTF-8，或替换该字符 / ${fileCharset} has no code for it: use fileCharset UTF-8, or replace the character.`,
+    cause,
+  });
+}
+
 function concat(parts: Uint8Array[], total: number): Uint8Array {
   const out = new Uint8Array(total);
   let at = 0;
@@ -172,7 +210,7 @@ export function createRecordsFileWriter(options: RecordsFileWriterOptions): Reco
       try {
         bytes = encode(json);
       } catch (cause) {
-        throw new ZhimaError({ code: 'PARAM_INVALID', message: `Record ${recordIndex} cannot be encoded as ${fileCharset}.`, hint: '请改用 UTF-8 / Use fileCharset UTF-8.', cause });
+        throw unencodable({ recordIndex, columns, values, fileCharset, encode, cause });
       }
       if (opening.length + closing.length + bytes.length > maxFileBytes) throw invalid(`Record ${recordIndex} alone is ${bytes.length} bytes, more than maxFileBytes allows.`);
       if (count > 0 && (size + comma.length + bytes.length > maxFileBytes || count >= maxRecordsPerFile)) yield finish();
