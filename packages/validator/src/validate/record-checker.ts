@@ -86,7 +86,7 @@ export class RecordChecker implements ScanListener {
   recordCount = 0;
   /** Start offsets of every 32nd record, for re-reading earlier records. */
   sparseOffsets = new Float64Array(1024);
-  readonly index: PrimaryKeyIndex;
+  private readonly index: PrimaryKeyIndex;
   /** Candidate duplicate primary keys found while scanning; the caller awaits their confirmation. */
   readonly duplicates: DuplicateConfirmer;
 
@@ -128,7 +128,7 @@ export class RecordChecker implements ScanListener {
   private recordLine = 1;
   private recordLineStart = 0;
   private recordKeys: ObjectKey[] | undefined;
-  /** File offset where the last record begun ends: how far the records have been read. */
+  /** File offset just past the last record begun: how far the records have been read. */
   private recordsEndOffset = 0;
 
   constructor(options: {
@@ -173,7 +173,8 @@ export class RecordChecker implements ScanListener {
     this.sensitiveFields = options.sensitiveFields;
     this.collector = options.collector;
     const totalBytes = options.totalBytes;
-    // The fewest bytes a record holding a primary key takes: `{"k":"v"}` per key column, plus a comma.
+    // The fewest bytes a record holding a primary key takes (braces, and `"k":"v",` per key column): the
+    // most keys a file of `totalBytes` can hold, whatever its first records suggest.
     const minKeyedRecordBytes = this.primaryKeyColumns.reduce((sum, key) => sum + key.length + 6, 2);
     this.index = new PrimaryKeyIndex({
       expected: options.expectedRecords,
