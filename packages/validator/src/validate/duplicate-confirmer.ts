@@ -97,7 +97,12 @@ export class DuplicateConfirmer {
    */
   private get decidedUnseen(): boolean {
     if (this.readAt === undefined) return this.collector.room <= this.pending.length;
-    return this.collector.full && this.collector.errorCount > 0;
+    return this.fingerprintDecides;
+  }
+
+  /** No re-reading: none is possible, or the report is full and already failing (only counts remain). */
+  private get fingerprintDecides(): boolean {
+    return this.readAt === undefined || (this.collector.full && this.collector.errorCount > 0);
   }
 
   /** Takes a candidate found while scanning (in file order). */
@@ -118,7 +123,7 @@ export class DuplicateConfirmer {
     for (const candidate of pending) {
       const earlier = this.index.matching(candidate.values);
       let duplicateOf: number | undefined;
-      if (this.readAt === undefined || (this.collector.full && this.collector.errorCount > 0)) duplicateOf = earlier[0];
+      if (this.readAt === undefined || this.fingerprintDecides) duplicateOf = earlier[0];
       else {
         for (const recordIndex of earlier) {
           if (sameValues(await this.valuesOf(recordIndex, this.readAt), candidate.values)) {
