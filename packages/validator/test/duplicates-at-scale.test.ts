@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { PrimaryKeyIndex } from '../src/unique/primary-key-index.js';
-import { positionOf } from './helpers.js';
+import { encode, positionOf } from './helpers.js';
 import {
   duplicatesByOracle,
   fileOf,
@@ -62,16 +62,20 @@ describe.each([5_000, 20_000, 100_000])('%i loan records', (count) => {
   });
 });
 
+/** Forces the index's 64-bit fingerprint down to 65521 values: hundreds of different keys collide. */
+function forceCollisions(): void {
+  const proto = PrimaryKeyIndex.prototype as unknown as { hash(values: readonly string[]): void };
+  vi.spyOn(proto, 'hash').mockImplementation(function (this: { h1: number; h2: number }, values: readonly string[]) {
+    let sum = 0;
+    for (const value of values) for (let i = 0; i < value.length; i++) sum = (sum * 31 + value.charCodeAt(i)) % 65_521;
+    this.h1 = 1;
+    this.h2 = sum;
+  });
+}
+
 describe('fingerprint collisions between different keys', () => {
   it('with random access every duplicate is reported and no collision is, on every exact input kind', async () => {
-    // Forces the index's 64-bit fingerprint down to 65521 values: hundreds of different keys collide.
-    const proto = PrimaryKeyIndex.prototype as unknown as { hash(values: readonly string[]): void };
-    vi.spyOn(proto, 'hash').mockImplementation(function (this: { h1: number; h2: number }, values: readonly string[]) {
-      let sum = 0;
-      for (const value of values) for (let i = 0; i < value.length; i++) sum = (sum * 31 + value.charCodeAt(i)) % 65_521;
-      this.h1 = 1;
-      this.h2 = sum;
-    });
+    forceCollisions();
     // A candidate that proves to be another key joins the index with `add`.
     const collisions = vi.spyOn(PrimaryKeyIndex.prototype, 'add');
     for (const layout of ['compact', 'pretty'] as const) {
@@ -85,6 +89,26 @@ describe('fingerprint collisions between different keys', () => {
       }
     }
     expect(collisions.mock.calls.length).toBeGreaterThan(1000);
+  });
+
+  it('a duplicate kept after candidates that proved to be collisions still gets its exact location', async () => {
+    forceCollisions();
+    // Room for two issues besides the columns warning: the first two candidates found are collisions,
+    // so the duplicates reported after them were not located while scanning.
+    const records = loansWithDuplicates({ count: 8000, seed: 7, copies: [[3, 6500], [10, 7000], [20, 7500]] });
+    const text = JSON.stringify({ records });
+    const starts: number[] = [];
+    for (let i = 0, at = '{"records":['.length; i < records.length; at += JSON.stringify(records[i]).length + 1, i++) starts.push(at);
+    const expected = duplicatesByOracle(encode(text), LOAN_KEY);
+    for (const fileCharset of ['UTF-8', 'GBK'] as const) {
+      for (const name of ['Uint8Array', 'validateFile', 'AsyncIterable + readAt'] as const) {
+        const report = await validateAs(name, encode(text, fileCharset), { ...options, fileCharset, maxIssues: 3 });
+        expect(reportedDuplicates(report)).toEqual(expected.slice(0, 2));
+        for (const issue of report.issues.slice(1)) {
+          expect({ name, fileCharset, byteOffset: issue.byteOffset, line: issue.line, column: issue.column }).toEqual({ name, fileCharset, ...positionOf(text, starts[issue.recordIndex!]!, fileCharset) });
+        }
+      }
+    }
   });
 });
 
