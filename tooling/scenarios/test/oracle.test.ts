@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { generateLoanRecords } from './support/loan-file.js';
-import { idCheckChar, isBlank, isValidIdNumber, judge } from './support/oracle.js';
+import { idCheckChar, isBlank, isValidIdNumber, judge, LOAN_COLUMNS, LOAN_PRIMARY_KEY, withDeclaredRecords } from './support/oracle.js';
 import { randomFor } from './support/random.js';
 
 // The oracle decides what every other test expects, so it is checked against published facts first.
@@ -32,7 +32,7 @@ describe('the oracle', () => {
       { order_no: '\u3000', pay_month: '2025-01', user_name: '王五' },
       { order_no: 'A2', pay_month: '2025-01' },
     ];
-    const verdict = judge({ bytes: encode({ records }), charset: 'utf-8', columns, primaryKeyColumns, declaredRecords: 4, checkIdNumbers: false });
+    const verdict = withDeclaredRecords(judge({ bytes: encode({ records }), charset: 'utf-8', columns, primaryKeyColumns, checkIdNumbers: false }), 4);
     expect(verdict.ok).toBe(false);
     expect(verdict.recordCount).toBe(5);
     expect(verdict.issues).toEqual([
@@ -46,8 +46,9 @@ describe('the oracle', () => {
 
   it('accepts every generated record: unique keys, valid ID numbers, template columns', () => {
     const records = generateLoanRecords({ count: 20_000, random: randomFor('oracle-self-check') });
-    const verdict = judge({ bytes: encode({ records }), charset: 'utf-8', columns: Object.keys(records[0]!), primaryKeyColumns, declaredRecords: records.length });
+    const verdict = judge({ bytes: encode({ records }), charset: 'utf-8', columns: LOAN_COLUMNS, primaryKeyColumns: LOAN_PRIMARY_KEY });
     expect(verdict.issues).toEqual([]);
+    expect(records.every((record) => Object.keys(record).join() === LOAN_COLUMNS.join())).toBe(true);
     expect(records.filter((record) => record.user_credentials_type === '0').length).toBeGreaterThan(records.length * 0.9);
   });
 });

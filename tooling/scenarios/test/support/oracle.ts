@@ -20,6 +20,9 @@ export const LOAN_COLUMNS = [
 ] as const;
 export const LOAN_PRIMARY_KEY = ['order_no', 'pay_month'] as const;
 
+/** The per-file bound (protocol.md §7: 50 MB, which the SDK and CLI document as 52 428 800 bytes). */
+export const MAX_FILE_BYTES = 50 * 1024 * 1024;
+
 const ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
 
 /** ISO 7064 MOD 11-2 check character of the first 17 digits of a PRC ID number (GB 11643-1999). */
@@ -74,14 +77,15 @@ export interface JudgeInput {
   charset: 'utf-8' | 'gbk';
   columns: readonly string[];
   primaryKeyColumns: readonly string[];
-  /** The `records` param, when sent. */
-  declaredRecords?: number;
   /** Check ID numbers of 身份证 records (the loan template's rule). */
   checkIdNumbers?: boolean;
 }
 
-/** What the gateway would say about a records file, by the protocol's rules, the slow and obvious way. */
-export function judge({ bytes, charset, columns, primaryKeyColumns, declaredRecords, checkIdNumbers = true }: JudgeInput): OracleVerdict {
+/**
+ * What the gateway would say about a records file sent without a `records` param (see
+ * {@link withDeclaredRecords}), by the protocol's rules, the slow and obvious way.
+ */
+export function judge({ bytes, charset, columns, primaryKeyColumns, checkIdNumbers = true }: JudgeInput): OracleVerdict {
   const text = new TextDecoder(charset, { fatal: true, ignoreBOM: true }).decode(bytes);
   const parsed = JSON.parse(text) as unknown;
   if (typeof parsed !== 'object' || parsed === null || Object.keys(parsed).join() !== 'records' || !Array.isArray((parsed as { records: unknown }).records)) {
@@ -91,6 +95,7 @@ export function judge({ bytes, charset, columns, primaryKeyColumns, declaredReco
   const issues: ExpectedIssue[] = [];
   // Nothing to send is not an upload (issue 10): a file without records is refused.
   if (records.length === 0) issues.push({ rule: undefined });
+  if (bytes.length > MAX_FILE_BYTES) issues.push({ rule: 'file-too-large' });
   const firstByKey = new Map<string, number>();
   records.forEach((record, index) => {
     const missing = columns.filter((column) => !Object.hasOwn(record, column));
@@ -116,6 +121,12 @@ export function judge({ bytes, charset, columns, primaryKeyColumns, declaredReco
       issues.push({ rule: 'prc-id', recordIndex: index, field: 'user_credentials_no' });
     }
   });
-  if (declaredRecords !== undefined && declaredRecords !== records.length) issues.push({ rule: 'records-count', field: 'records' });
   return { ok: issues.length === 0, recordCount: records.length, issues, records };
+}
+
+/** The same verdict when the `records` param says `declaredRecords`. */
+export function withDeclaredRecords(verdict: OracleVerdict, declaredRecords: number): OracleVerdict {
+  if (declaredRecords === verdict.recordCount) return verdict;
+  const issues = [...verdict.issues, { rule: 'records-count', field: 'records' }];
+  return { ...verdict, ok: false, issues };
 }
