@@ -171,7 +171,7 @@ async function validateAs(kind: InputKind, file: { bytes: Uint8Array; path: stri
   }
 }
 
-describe.each(SCENARIOS)('$name', (scenario) => {
+for (const scenario of SCENARIOS) describe(scenario.name, () => {
   const file = {} as { bytes: Uint8Array; path: string; verdict: OracleVerdict; context: string };
   const count = (records: 'true count' | number) => (records === 'true count' ? file.verdict.recordCount : records);
 
@@ -188,23 +188,22 @@ describe.each(SCENARIOS)('$name', (scenario) => {
     Object.assign(file, { bytes: undefined, verdict: undefined });
   });
 
-  const cases = scenario.library.map((entry) => ({
-    ...entry,
-    label: `${entry.input}, ${entry.records === undefined ? 'no records param' : `records = ${entry.records}`}${entry.rules === false ? ', no template rules' : ''}`,
-  }));
-  it.each(cases)('validator: $label', async ({ input, records, rules = true, label }) => {
-    const validateOptions = records === undefined ? options(scenario.charset, rules) : { ...options(scenario.charset, rules), records: count(records) };
-    const judged = rules ? file.verdict : withoutTemplateRules(file.verdict);
-    const verdict = records === undefined ? judged : withDeclaredRecords(judged, count(records));
-    const report = await validateAs(input, file, validateOptions, scenario.name);
-    expectReportMatches(report, verdict, `${file.context}; ${label}`);
-  });
+  for (const { input, records, rules = true } of scenario.library) {
+    const label = `${input}, ${records === undefined ? 'no records param' : `records = ${records}`}${rules ? '' : ', no template rules'}`;
+    it(`validator: ${label}`, async () => {
+      const validateOptions = records === undefined ? options(scenario.charset, rules) : { ...options(scenario.charset, rules), records: count(records) };
+      const judged = rules ? file.verdict : withoutTemplateRules(file.verdict);
+      const verdict = records === undefined ? judged : withDeclaredRecords(judged, count(records));
+      const report = await validateAs(input, file, validateOptions, scenario.name);
+      expectReportMatches(report, verdict, `${file.context}; ${label}`);
+    });
+  }
 
   it('zhima validate --json (no --records, as a merchant runs it)', async () => {
     const run = await zhima(['validate', file.path, '--template', 'loan', '--charset', scenario.charset, '--json'], { cwd: dir, env: {} });
     const context = `${file.context}; zhima validate\n${run.stderr}`;
-    expect(run.code, context).toBe(file.verdict.ok ? 0 : 1);
     expectReportMatches(JSON.parse(run.stdout) as ValidationReport, file.verdict, context);
+    expect(run.code, context).toBe(file.verdict.ok ? 0 : 1);
   });
 
   if (scenario.cliRecords !== undefined) {
@@ -214,8 +213,8 @@ describe.each(SCENARIOS)('$name', (scenario) => {
       const run = await zhima(['validate', file.path, '--template', 'loan', '--charset', scenario.charset, '--records', String(declared), '--json'], { cwd: dir, env: {} });
       const verdict = withDeclaredRecords(file.verdict, declared);
       const context = `${file.context}; zhima validate --records ${declared}\n${run.stderr}`;
-      expect(run.code, context).toBe(verdict.ok ? 0 : 1);
       expectReportMatches(JSON.parse(run.stdout) as ValidationReport, verdict, context);
+      expect(run.code, context).toBe(verdict.ok ? 0 : 1);
     });
   }
 

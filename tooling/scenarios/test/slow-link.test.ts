@@ -83,7 +83,7 @@ function clientThrough({ gatewayUrl, transport, retry }: { gatewayUrl: string; t
   return createClient({ appId: gateway.appId, privateKey: gateway.privateKey, alipayPublicKey: gateway.alipayPublicKey, gateway: gatewayUrl, transport, retry });
 }
 
-describe.each(TRANSPORTS)('$name behind a throttling proxy', ({ make }) => {
+for (const { name, make } of TRANSPORTS) describe(`${name} behind a throttling proxy`, () => {
   it(`completes a progressing ~1 MB upload at 256 KiB/s that outlasts the ${DEADLINE_MS} ms retry deadline (timeoutMs ${TIMEOUT_MS})`, async () => {
     gateway.sandbox.clearRecords(gateway.appId);
     const proxy = await behindProxy({ bytesPerSecond: RATE });
