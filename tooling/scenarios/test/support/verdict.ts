@@ -39,6 +39,11 @@ export function expectReportMatches(report: ValidationReport, verdict: OracleVer
   if (!report.truncated) expect(report.errorCount, found).toBe(errors.length);
 }
 
+function sameFields(left: Record<string, unknown>, right: Record<string, unknown>): boolean {
+  const names = Object.keys(right);
+  return Object.keys(left).length === names.length && names.every((name) => Object.hasOwn(left, name) && left[name] === right[name]);
+}
+
 /**
  * The sandbox's store holds exactly `expected`: the same primary keys, each with the same values.
  * A plain loop with one message, not 100k `expect` calls.
@@ -52,7 +57,7 @@ export function expectStoreHolds(stored: readonly Record<string, unknown>[], exp
     const record = expected[i]!;
     const kept = byKey.get(keyOf(record));
     if (kept === undefined) problem = `record ${i} (${keyOf(record).replace('\u0000', ',')}) is not in the store`;
-    else if (JSON.stringify(Object.entries(kept).sort()) !== JSON.stringify(Object.entries(record).sort())) {
+    else if (!sameFields(kept, record)) {
       problem = `record ${i} is stored as ${JSON.stringify(kept)}, sent as ${JSON.stringify(record)}`;
     }
   }
