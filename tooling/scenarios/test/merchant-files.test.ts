@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { ValidateDocument } from '@zhima/cli';
 import { createClient, type HttpRequest, type Transport } from '@zhima/core';
 import { createUndiciTransport } from '@zhima/transport/undici';
 import { loanTemplate, validateRecords, type ValidateRecordsOptions, type ValidationReport } from '@zhima/validator';
@@ -171,6 +172,17 @@ async function validateAs(kind: InputKind, file: { bytes: Uint8Array; path: stri
   }
 }
 
+/**
+ * `zhima validate --json` for one file (`{ ok, files: [{ name, ok, report }], summary }`) agrees with the
+ * oracle: its report first (the most telling message), then the document's verdicts and the exit code.
+ */
+function expectCliVerdict(run: { code: number | null; stdout: string }, verdict: OracleVerdict, context: string): void {
+  const document = JSON.parse(run.stdout) as ValidateDocument;
+  expect(document.files.length, context).toBe(1);
+  expectReportMatches(document.files[0]!.report, verdict, context);
+  expect({ ok: document.ok, fileOk: document.files[0]!.ok, exitCode: run.code }, context).toEqual({ ok: verdict.ok, fileOk: verdict.ok, exitCode: verdict.ok ? 0 : 1 });
+}
+
 for (const scenario of SCENARIOS) describe(scenario.name, () => {
   const file = {} as { bytes: Uint8Array; path: string; verdict: OracleVerdict; context: string };
   const count = (records: 'true count' | number) => (records === 'true count' ? file.verdict.recordCount : records);
@@ -202,8 +214,7 @@ for (const scenario of SCENARIOS) describe(scenario.name, () => {
   it('zhima validate --json (no --records, as a merchant runs it)', async () => {
     const run = await zhima(['validate', file.path, '--template', 'loan', '--charset', scenario.charset, '--json'], { cwd: dir, env: {} });
     const context = `${file.context}; zhima validate\n${run.stderr}`;
-    expectReportMatches(JSON.parse(run.stdout) as ValidationReport, file.verdict, context);
-    expect(run.code, context).toBe(file.verdict.ok ? 0 : 1);
+    expectCliVerdict(run, file.verdict, context);
   });
 
   if (scenario.cliRecords !== undefined) {
@@ -213,8 +224,7 @@ for (const scenario of SCENARIOS) describe(scenario.name, () => {
       const run = await zhima(['validate', file.path, '--template', 'loan', '--charset', scenario.charset, '--records', String(declared), '--json'], { cwd: dir, env: {} });
       const verdict = withDeclaredRecords(file.verdict, declared);
       const context = `${file.context}; zhima validate --records ${declared}\n${run.stderr}`;
-      expectReportMatches(JSON.parse(run.stdout) as ValidationReport, verdict, context);
-      expect(run.code, context).toBe(verdict.ok ? 0 : 1);
+      expectCliVerdict(run, verdict, context);
     });
   }
 
