@@ -74,7 +74,7 @@ describe('the official alipay-sdk against the sandbox', () => {
   it('queries feedback_url with exec + bizContent and verifies the answer, escaped slashes and all', async () => {
     process.env.TZ = 'Asia/Shanghai';
     const result = await officialClient().exec('zhima.data.feedbackurl.query', { bizContent: { merchantId: '2088102000000001' } }, { validateSign: true });
-    expect(result).toMatchObject({ code: '10000', feedbackUrl: `${server.url}/__sandbox/feedback-template?merchant_id=2088102000000001` });
+    expect(result).toMatchObject({ code: '10000', feedbackUrl: `${server.url}/__sandbox/templates/8.xlsx?app_id=${APP_ID}` });
   });
 
   it('is refused with isv.invalid-timestamp when its process runs in UTC', async () => {

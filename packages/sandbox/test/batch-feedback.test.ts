@@ -125,7 +125,7 @@ describe('accepted uploads', () => {
     expect((await send(content)).answer.code).toBe('10000');
     expect((await send(content, '4')).answer.code).toBe('40004');
     const sha256 = createHash('sha256').update(content).digest('hex');
-    const expected = { fileName: 'day.json', records: 3, bytes: content.length, sha256 };
+    const expected = { method: METHOD, sceneCode: undefined, taskId: undefined, fileName: 'day.json', records: 3, bytes: content.length, sha256 };
     expect(separate.uploads(APP_ID)).toEqual([expected, expected]);
     expect(separate.records(APP_ID)).toHaveLength(3);
     const listed = (await (await separate.fetch(new Request(`http://sandbox.test/__sandbox/uploads?app_id=${APP_ID}`))).json()) as unknown;

@@ -60,7 +60,7 @@ describe('createClient from @zhima/core', () => {
   it('queries feedback_url through execute', async () => {
     const client = createClient({ appId: APP_ID, privateKey: app.privateKey, alipayPublicKey: sandbox.alipayPublicKey, transport: inProcess(sandbox), gateway: 'http://sandbox.test/gateway.do' });
     const result = await client.execute<{ feedback_url: string }>('zhima.data.feedbackurl.query', { bizContent: { merchant_id: '2088102000000001' } });
-    expect(result.response.feedback_url).toBe('http://sandbox.test/__sandbox/feedback-template?merchant_id=2088102000000001');
+    expect(result.response.feedback_url).toBe(`http://sandbox.test/__sandbox/templates/8.xlsx?app_id=${APP_ID}`);
   });
 
   it('works in certificate mode', async () => {
