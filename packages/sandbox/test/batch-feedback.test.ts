@@ -211,6 +211,40 @@ describe('template rules', () => {
   });
 });
 
+describe('the file name of the file part', () => {
+  // The API page's INVALID_FILE_TYPE row: 上传文件格式不支持,目前只支持txt文件. Public integrations used .json.
+  it.each([
+    ['records.csv', false],
+    ['records.xlsx', false],
+    ['records.txt.zip', false],
+    ['records.txt', true],
+    ['RECORDS.JSON', true],
+    ['records', true],
+    ['/var/exports/day.txt', true],
+  ])('%s: accepted %s', async (filename, accepted) => {
+    const records = rows(1, 'NAME');
+    const request = gatewayCall({
+      query: publicParams({ appId: APP_ID, method: METHOD, timestamp: chinaTimestamp(NOW) }),
+      body: { columns: COLUMNS, primary_key_columns: PRIMARY, records: '1', file_type: 'json_data', file_charset: 'UTF-8' },
+      files: [{ name: 'file', filename, content: recordsFile(records) }],
+      privateKey: app.privateKey,
+    });
+    const before = sandbox.uploads(APP_ID).length;
+    const result = await readAnswer(await sandbox.fetch(request), { alipayPublicKey: sandbox.alipayPublicKey });
+    if (accepted) {
+      expect(result.answer.code).toBe('10000');
+      expect(sandbox.uploads(APP_ID).at(-1)?.fileName).toBe(filename);
+    } else {
+      expect(result.node).toBe('zhima_data_batch_feedback_response');
+      expect(result.answer).toMatchObject({ code: '40004', msg: 'Business Failed', sub_code: 'INVALID_FILE_TYPE' });
+      expect(result.answer.sub_msg).toContain('目前只支持txt文件');
+      expect(result.answer.sub_msg).toContain(filename);
+      expect(result.verified).toBe(true);
+      expect(sandbox.uploads(APP_ID)).toHaveLength(before);
+    }
+  });
+});
+
 describe('faults on uploads', () => {
   it('stores nothing for a 20000 answer, and everything once when the answer is cut and the file re-sent', async () => {
     const faulty = await createSandbox({ apps: [{ appId: APP_ID, publicKey: app.publicKey }], alipayPrivateKey: sandbox.alipayPrivateKey, alipayPublicKey: sandbox.alipayPublicKey, now: () => NOW, faults: { seed: 5, unavailable: 0.4, cut: 0.4 } });

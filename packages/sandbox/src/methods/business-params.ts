@@ -5,7 +5,8 @@ import type { SandboxScene } from '../scenes.js';
 
 /**
  * The first error of a validator report as the gateway's answer: its code as sub_code, its message as
- * sub_msg. Warnings pass.
+ * sub_msg, naming the field first when the message does not (the gateway names the field of a data
+ * quality failure). Warnings pass.
  *
  * @example
  * ```ts
@@ -14,7 +15,9 @@ import type { SandboxScene } from '../scenes.js';
  */
 export function rejectFirstError(issues: readonly Issue[]): void {
   const first = issues.find((issue) => issue.severity === 'error');
-  if (first !== undefined) throw businessFailure({ subCode: first.code, subMsg: first.message });
+  if (first === undefined) return;
+  const named = first.field === undefined || first.message.includes(first.field) ? first.message : `${first.field}: ${first.message}`;
+  throw businessFailure({ subCode: first.code, subMsg: named });
 }
 
 function invalid(subMsg: string): never {
