@@ -1,17 +1,9 @@
 // A DER writer for the few ASN.1 types an X.509 certificate needs. Writing only: reading certificates
 // is @zhima/core's job.
 
-const encoder = new TextEncoder();
+import { concatBytes } from '../bytes.js';
 
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
-}
+const encoder = new TextEncoder();
 
 function lengthBytes(length: number): Uint8Array {
   if (length < 0x80) return Uint8Array.of(length);
@@ -29,8 +21,8 @@ function lengthBytes(length: number): Uint8Array {
  * ```
  */
 export function tlv(tag: number, ...contents: readonly Uint8Array[]): Uint8Array {
-  const body = concat(contents);
-  return concat([Uint8Array.of(tag), lengthBytes(body.length), body]);
+  const body = concatBytes(contents);
+  return concatBytes([Uint8Array.of(tag), lengthBytes(body.length), body]);
 }
 
 /**

@@ -1,5 +1,6 @@
 // A ZIP writer for small archives of stored (uncompressed) entries: enough for an .xlsx of a few XML
 // parts, with no dependency and no compression stream.
+import { concatBytes } from '../bytes.js';
 
 const CRC_TABLE = (() => {
   const table = new Uint32Array(256);
@@ -89,12 +90,5 @@ export function zipStored(entries: readonly ZipEntry[]): Uint8Array {
   end.setUint16(10, entries.length, true);
   end.setUint32(12, centralSize, true);
   end.setUint32(16, offset, true);
-  const parts = [...locals, ...centrals, new Uint8Array(end.buffer)];
-  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
-  let position = 0;
-  for (const part of parts) {
-    out.set(part, position);
-    position += part.length;
-  }
-  return out;
+  return concatBytes([...locals, ...centrals, new Uint8Array(end.buffer)]);
 }
