@@ -15,18 +15,9 @@ import {
 import { findJsonError, type ObjectKey } from '../scan/json-syntax.js';
 import { PrimaryKeyIndex } from '../unique/primary-key-index.js';
 import { DuplicateConfirmer } from './duplicate-confirmer.js';
+import { SPARSE_SHIFT } from './reread.js';
 import { structureIssue } from './structure-messages.js';
 
-/**
- * Every 2^SPARSE_SHIFT-th record's start offset is remembered: enough to find any record again by
- * re-scanning at most 31 records, at 8 bytes per 32 records.
- *
- * @example
- * ```ts
- * const groupStart = sparseOffsets[recordIndex >>> SPARSE_SHIFT];
- * ```
- */
-export const SPARSE_SHIFT = 5;
 const GBK_SAMPLE_RECORDS = 64;
 const BATCH_RECORDS = 64;
 

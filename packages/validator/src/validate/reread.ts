@@ -1,7 +1,17 @@
 import type { ReadAt } from '../input/chunks.js';
 import { isGbkTrail, type FileCharset } from '../scan/charset-bytes.js';
 import { scanElement, type ScannedElement } from '../scan/file-scanner.js';
-import { SPARSE_SHIFT } from './record-checker.js';
+
+/**
+ * Every 2^SPARSE_SHIFT-th record's start offset is remembered: enough to find any record again by
+ * re-scanning at most 31 records, at 8 bytes per 32 records.
+ *
+ * @example
+ * ```ts
+ * const groupStart = sparseOffsets[recordIndex >>> SPARSE_SHIFT];
+ * ```
+ */
+export const SPARSE_SHIFT = 5;
 
 const FIRST_WINDOW = 64 * 1024;
 
