@@ -39,6 +39,10 @@ export interface Issue {
   message: string;
   /** 0-based index of the record in the `records` array. */
   recordIndex?: number;
+  /** 1-based number of the record (`recordIndex + 1`): the n-th record, as a person counts. */
+  recordNumber?: number;
+  /** The record's primary key values by column, masked where sensitive, when the record could be read. */
+  primaryKey?: Readonly<Record<string, string>>;
   /** For duplicates: the earlier record holding the same primary key. */
   relatedRecordIndex?: number;
   /** The field (column) or request parameter concerned. */

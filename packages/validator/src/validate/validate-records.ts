@@ -6,7 +6,7 @@ import { bilingual, IssueCollector, type ValidationReport } from '../report/issu
 import { DEFAULT_SENSITIVE_FIELDS } from '../report/mask.js';
 import type { FieldRules } from '../rules/field-check.js';
 import type { FileCharset } from '../scan/charset-bytes.js';
-import { RecordChecker } from './record-checker.js';
+import { BatchParser } from './batch-parser.js';
 
 /**
  * Options of {@link validateRecords}.
@@ -79,7 +79,7 @@ export async function validateRecords(input: RecordsInput, options: ValidateReco
 }
 
 /**
- * {@link validateRecords} with what a runtime adds: `byteString` (see `RecordChecker`). The Node subpath
+ * {@link validateRecords} with what a runtime adds: `byteString` (see `BatchParser`). The Node subpath
  * passes one; everywhere else the portable path runs.
  *
  * @example
@@ -117,7 +117,7 @@ export async function validateRecordsWith({
     options.records !== undefined && !params.issues.some((issue) => issue.field === 'records' && issue.severity === 'error' && issue.rule !== 'records-empty') ? Number(options.records) : undefined;
 
   const readAt: ReadAt | undefined = options.readAt ?? (input instanceof Uint8Array ? async ({ offset, length }) => input.subarray(offset, offset + length) : undefined);
-  const checker = new RecordChecker({
+  const checker = new BatchParser({
     charset,
     columns,
     primaryKeyColumns,
