@@ -1,4 +1,4 @@
-export { validateRecords, type ValidateRecordsOptions } from './validate/validate-records.js';
+export { validateRecords, type ValidateRecordsOptions, type ValidationOptions } from './validate/validate-records.js';
 export { validateFeedbackParams, type FeedbackParams, type ParamsReport } from './params/validate-params.js';
 export { createRecordsFileWriter, type RecordsFile, type RecordsFileWriter, type RecordsFileWriterOptions } from './writer/records-file-writer.js';
 export type { RecordsInput, ReadAt } from './input/chunks.js';

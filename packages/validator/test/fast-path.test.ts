@@ -78,7 +78,7 @@ type Case = { charset: Charset; byteString?: typeof utf8AsByteString };
 
 async function validate(bytes: Uint8Array, chunkSize: number, records: number, { charset, byteString }: Case): Promise<ValidationReport> {
   const fileOptions = { ...options, records, fileCharset: charset, maxRecordBytes: 4096 };
-  return validateRecordsWith({ input: inChunks(bytes, chunkSize), options: fileOptions, ...(byteString ? { byteString } : {}) });
+  return validateRecordsWith({ options: { ...fileOptions, input: inChunks(bytes, chunkSize) }, ...(byteString ? { byteString } : {}) });
 }
 
 afterEach(() => {

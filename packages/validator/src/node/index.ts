@@ -1,7 +1,7 @@
 import { open } from 'node:fs/promises';
 import type { ReadAt } from '../input/chunks.js';
 import type { ValidationReport } from '../report/issue.js';
-import { validateRecordsWith, type ValidateRecordsOptions } from '../validate/validate-records.js';
+import { validateRecordsWith, type ValidationOptions } from '../validate/validate-records.js';
 import { utf8AsByteString } from './byte-string.js';
 
 /**
@@ -32,7 +32,7 @@ const CHUNK_BYTES = 1024 * 1024;
  *
  * const file = await openRecordsFile({ path: 'records.json' });
  * try {
- *   const report = await validateRecords(file.chunks, { columns, primaryKeyColumns, readAt: file.readAt });
+ *   const report = await validateRecords({ input: file.chunks, readAt: file.readAt, totalBytes: file.size, columns, primaryKeyColumns });
  * } finally {
  *   await file.close();
  * }
@@ -59,6 +59,18 @@ export async function openRecordsFile({ path }: { path: string }): Promise<Opene
 }
 
 /**
+ * The argument of {@link validateFile}: the file's path and the validation options.
+ *
+ * @example
+ * ```ts
+ * const options: ValidateFileOptions = { path: 'records.json', columns: 'order_no,pay_month', primaryKeyColumns: 'order_no,pay_month' };
+ * ```
+ */
+export interface ValidateFileOptions extends ValidationOptions {
+  path: string;
+}
+
+/**
  * Validates a records file on disk: streams it, confirms primary-key duplicates by re-reading, and
  * checks UTF-8 without transcoding clean records (Node's SIMD check): the fastest way on Node, about
  * 15 % faster than `validateRecords` on the same stream.
@@ -72,10 +84,10 @@ export async function openRecordsFile({ path }: { path: string }): Promise<Opene
  * if (!report.ok) console.table(report.issues);
  * ```
  */
-export async function validateFile({ path, ...options }: { path: string } & ValidateRecordsOptions): Promise<ValidationReport> {
+export async function validateFile({ path, ...options }: ValidateFileOptions): Promise<ValidationReport> {
   const file = await openRecordsFile({ path });
   try {
-    return await validateRecordsWith({ input: file.chunks, options: { readAt: file.readAt, totalBytes: file.size, ...options }, byteString: utf8AsByteString });
+    return await validateRecordsWith({ options: { ...options, input: file.chunks, readAt: file.readAt, totalBytes: file.size }, byteString: utf8AsByteString });
   } finally {
     await file.close();
   }

@@ -67,15 +67,18 @@ export interface ValidationReport {
   /** Elements of the `records` array seen (up to the first fatal syntax error). */
   recordCount: number;
   bytes: number;
+  /** In file order: at most `maxIssues`, plus every file-level error (one not about a single record). */
   issues: Issue[];
-  /** True when more issues were found than `maxIssues` allows to keep. */
+  /** True when more issues were found than `maxIssues` allows to keep (file-level errors are always kept). */
   truncated: boolean;
   errorCount: number;
   warningCount: number;
 }
 
 /**
- * Keeps at most `maxIssues` issues while counting all of them.
+ * Keeps at most `maxIssues` issues while counting all of them; file-level errors (those not about one
+ * record: syntax, charset mismatch, size, count, params) are kept beyond that bound, so a report never
+ * hides why the whole file fails. They are few: parsing stops at the first fatal one.
  *
  * @example
  * ```ts
@@ -109,7 +112,7 @@ export class IssueCollector {
 
   add(issue: Issue): void {
     this.count(issue.severity);
-    if (this.issues.length < this.maxIssues) this.issues.push(issue);
+    if (this.issues.length < this.maxIssues || (issue.severity === 'error' && issue.recordIndex === undefined)) this.issues.push(issue);
   }
 
   /** Counts an issue without building it (used once the collector is full). */

@@ -1,6 +1,7 @@
 import type { ReadAt } from '../input/chunks.js';
 import type { FieldRules } from '../rules/field-check.js';
 import type { IssueCollector } from '../report/issue.js';
+import { shownPrimaryKey } from '../report/mask.js';
 import type { FileCharset } from '../scan/charset-bytes.js';
 import {
   FileScanner,
@@ -20,7 +21,7 @@ import { CharsetChecks } from './charset-checks.js';
 import { DuplicateConfirmer } from './duplicate-confirmer.js';
 import { KeyStaging } from './key-staging.js';
 import { RecordIssues, type IssueLocation, type RecordPlace } from './record-issues.js';
-import { RecordRules } from './record-rules.js';
+import { RecordRules, textOfByteString } from './record-rules.js';
 import { structureIssue } from './structure-messages.js';
 
 // Records decoded and parsed by one `JSON.parse('[' + records + ']')`: a quarter less time than one
@@ -106,7 +107,11 @@ export class BatchParser implements ScanListener, RecordPlace {
     this.charset = options.charset;
     this.collector = options.collector;
     this.decoder = new TextDecoder(options.charset === 'GBK' ? 'gbk' : 'utf-8', { fatal: true });
-    this.issues = new RecordIssues({ place: this, sink: options.collector, primaryKeyOf: () => undefined });
+    this.issues = new RecordIssues({
+      place: this,
+      sink: options.collector,
+      primaryKeyOf: (record, fromBytes) => shownPrimaryKey({ record, primaryKeyColumns: this.rules.primaryKeyColumns, sensitiveFields: options.sensitiveFields, ...(fromBytes ? { decode: textOfByteString } : {}) }),
+    });
     this.rules = new RecordRules({
       columns: options.columns,
       primaryKeyColumns: options.primaryKeyColumns,

@@ -69,7 +69,7 @@ export class CharsetChecks {
         rule: 'charset-invalid',
         severity: 'error',
         message: bilingual(`记录 #${recordIndex} 含有非 ${this.charset} 字节 0x${byte}`, `record #${recordIndex} holds byte 0x${byte}, which is not valid ${this.charset}`) + hint,
-        recordIndex,
+        ...this.issues.where(),
         ...this.issues.locate(at),
       };
     });
@@ -87,8 +87,8 @@ export class CharsetChecks {
         message: bilingual('file_charset 声明为 GBK，但文件内容是 UTF-8 编码；请把 fileCharset 改为 UTF-8', 'file_charset says GBK but the bytes are UTF-8: declare fileCharset UTF-8'),
         ...where,
       } as const;
-      if (this.collector.full) this.collector.count('error');
-      else this.collector.add(issue);
+      // A file-level error: kept however many issues came before.
+      this.collector.add(issue);
     }
     // Reports at most once.
     this.samples = 0;

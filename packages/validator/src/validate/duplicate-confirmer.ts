@@ -1,6 +1,6 @@
 import type { ReadAt } from '../input/chunks.js';
 import { bilingual, type IssueCollector } from '../report/issue.js';
-import { showValue } from '../report/mask.js';
+import { maskValue, showValue } from '../report/mask.js';
 import type { FileCharset } from '../scan/charset-bytes.js';
 import type { PrimaryKeyIndex } from '../unique/primary-key-index.js';
 import { columnByRereading, rereadRecord } from './reread.js';
@@ -175,12 +175,15 @@ export class DuplicateConfirmer {
         : await columnByRereading({ readAt: this.readAt!, lineStart: candidate.lineStart, byteOffset: candidate.byteOffset, charset: this.charset });
     const key = this.primaryKeyColumns.join(',');
     const shown = candidate.values.map((value, k) => showValue({ value, field: this.primaryKeyColumns[k]!, sensitiveFields: this.sensitiveFields })).join(', ');
+    const primaryKey = Object.fromEntries(candidate.values.map((value, k) => [this.primaryKeyColumns[k]!, maskValue({ value, field: this.primaryKeyColumns[k]!, sensitiveFields: this.sensitiveFields })]));
     collector.add({
       code: 'INVALID_PRIMARY_ARGUMENTS',
       rule: 'primary-key-duplicate',
       severity: 'error',
       message: bilingual(`主键 ${key} = ${shown} 重复：记录 #${earlier} 与记录 #${candidate.recordIndex}`, `duplicate primary key ${key} = ${shown}: records #${earlier} and #${candidate.recordIndex}`),
       recordIndex: candidate.recordIndex,
+      recordNumber: candidate.recordIndex + 1,
+      primaryKey,
       relatedRecordIndex: earlier,
       field: key,
       byteOffset: candidate.byteOffset,

@@ -140,8 +140,9 @@ export class RecordIssues {
     return this.place.recordBytes() === undefined ? {} : this.place.locate(at);
   }
 
-  private where(): Pick<Issue, 'recordIndex'> {
-    return { recordIndex: this.recordIndex };
+  /** The record's index and 1-based number, for an issue about it. */
+  where(): Pick<Issue, 'recordIndex' | 'recordNumber'> {
+    return { recordIndex: this.recordIndex, recordNumber: this.recordIndex + 1 };
   }
 
   private keysOfRecord(): ObjectKey[] {

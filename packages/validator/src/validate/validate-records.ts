@@ -3,20 +3,21 @@ import { toChunks, type ReadAt, type RecordsInput } from '../input/chunks.js';
 import { toColumnNames } from '../params/column-list.js';
 import { validateFeedbackParams } from '../params/validate-params.js';
 import { bilingual, IssueCollector, type ValidationReport } from '../report/issue.js';
-import { DEFAULT_SENSITIVE_FIELDS } from '../report/mask.js';
+import { sensitiveFieldsWith } from '../report/mask.js';
 import type { FieldRules } from '../rules/field-check.js';
 import type { FileCharset } from '../scan/charset-bytes.js';
 import { BatchParser } from './batch-parser.js';
 
 /**
- * Options of {@link validateRecords}.
+ * What every validation takes, whatever the input: the request params the file goes with, template
+ * rules and limits. {@link validateRecords} adds the input, `validateFile` (Node) the path.
  *
  * @example
  * ```ts
- * const options: ValidateRecordsOptions = { columns: 'order_no,pay_month,user_name', primaryKeyColumns: 'order_no,pay_month', records: 2 };
+ * const options: ValidationOptions = { columns: 'order_no,pay_month,user_name', primaryKeyColumns: 'order_no,pay_month', records: 2 };
  * ```
  */
-export interface ValidateRecordsOptions {
+export interface ValidationOptions {
   /** The `columns` param: every record's keys must be exactly these. */
   columns: string | readonly string[];
   /** The `primary_key_columns` param: values present, non-empty and unique across the file. */
@@ -31,15 +32,28 @@ export interface ValidateRecordsOptions {
   maxFileBytes?: number;
   /** Issues kept in the report (the rest are counted). Default 1000. */
   maxIssues?: number;
-  /** Fields whose values are masked in messages. Default: names, ID numbers, contact details. */
+  /** Fields whose values are masked in messages, besides `DEFAULT_SENSITIVE_FIELDS` (names, ID numbers, contact details); ID-number- and phone-shaped values are masked in every field. */
   sensitiveFields?: readonly string[];
+  /** Largest single record accepted; bounds memory on broken files. Default 1 MiB. */
+  maxRecordBytes?: number;
+  onProgress?: (progress: { bytes: number; records: number }) => void;
+}
+
+/**
+ * The argument of {@link validateRecords}: the input and the {@link ValidationOptions}.
+ *
+ * @example
+ * ```ts
+ * const options: ValidateRecordsOptions = { input: bytes, columns: 'order_no,pay_month', primaryKeyColumns: 'order_no,pay_month', records: 2 };
+ * ```
+ */
+export interface ValidateRecordsOptions extends ValidationOptions {
+  /** The records file: its bytes, a web stream or an async iterable of byte chunks. */
+  input: RecordsInput;
   /** Random access to the same bytes; confirms primary-key hash matches exactly on stream input. */
   readAt?: ReadAt;
   /** Size of the input when known (`validateFile` and in-memory input set it): sizes the key index early. */
   totalBytes?: number;
-  /** Largest single record accepted; bounds memory on broken files. Default 1 MiB. */
-  maxRecordBytes?: number;
-  onProgress?: (progress: { bytes: number; records: number }) => void;
 }
 
 const MIB = 1024 * 1024;
@@ -69,13 +83,13 @@ function positiveInteger(name: string, value: number, allowZero: boolean): numbe
  * ```ts
  * import { validateRecords, loanTemplate } from '@zhima/validator';
  *
- * const file = new TextEncoder().encode('{"records":[{"order_no":"LN1","pay_month":"2025-01"}]}');
- * const report = await validateRecords(file, { columns: 'order_no,pay_month', primaryKeyColumns: 'order_no,pay_month', records: 1 });
+ * const input = new TextEncoder().encode('{"records":[{"order_no":"LN1","pay_month":"2025-01"}]}');
+ * const report = await validateRecords({ input, columns: 'order_no,pay_month', primaryKeyColumns: 'order_no,pay_month', records: 1 });
  * console.log(report.ok, report.recordCount); // true 1
  * ```
  */
-export async function validateRecords(input: RecordsInput, options: ValidateRecordsOptions): Promise<ValidationReport> {
-  return validateRecordsWith({ input, options });
+export async function validateRecords(options: ValidateRecordsOptions): Promise<ValidationReport> {
+  return validateRecordsWith({ options });
 }
 
 /**
@@ -84,18 +98,24 @@ export async function validateRecords(input: RecordsInput, options: ValidateReco
  *
  * @example
  * ```ts
- * const report = await validateRecordsWith({ input: bytes, options, byteString: utf8AsByteString });
+ * const report = await validateRecordsWith({ options: { input: bytes, columns, primaryKeyColumns }, byteString: utf8AsByteString });
  * ```
  */
 export async function validateRecordsWith({
-  input,
   options,
   byteString,
 }: {
-  input: RecordsInput;
   options: ValidateRecordsOptions;
   byteString?: (bytes: Uint8Array) => string | undefined;
 }): Promise<ValidationReport> {
+  if (typeof options !== 'object' || options === null || options instanceof Uint8Array || !('input' in options)) {
+    throw new ZhimaError({
+      code: 'PARAM_INVALID',
+      message: 'validateRecords takes one object: the input and the options together.',
+      hint: '写作 validateRecords({ input: bytes, columns, primaryKeyColumns }) / Write validateRecords({ input: bytes, columns, primaryKeyColumns }).',
+    });
+  }
+  const input = options.input;
   const charset = toFileCharset(options.fileCharset ?? 'UTF-8');
   const columns = toColumnNames({ value: options.columns, name: 'columns' });
   const primaryKeyColumns = toColumnNames({ value: options.primaryKeyColumns, name: 'primaryKeyColumns' });
@@ -122,7 +142,7 @@ export async function validateRecordsWith({
     columns,
     primaryKeyColumns,
     rules: options.rules ?? {},
-    sensitiveFields: options.sensitiveFields ?? DEFAULT_SENSITIVE_FIELDS,
+    sensitiveFields: sensitiveFieldsWith({ sensitiveFields: options.sensitiveFields }),
     collector,
     maxRecordBytes,
     expectedRecords: declaredRecords ?? 0,
