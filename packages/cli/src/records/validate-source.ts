@@ -42,7 +42,7 @@ export async function validateSource({
   };
   try {
     // validateFile re-reads for duplicate checks and takes Node's faster UTF-8 path.
-    const report = source.bytes !== undefined ? await validateRecords(source.bytes, options) : await validateFile({ path: source.path, ...options });
+    const report = source.bytes !== undefined ? await validateRecords({ input: source.bytes, ...options }) : await validateFile({ path: source.path, ...options });
     return refuseEmpty(report);
   } finally {
     bar?.finish();
