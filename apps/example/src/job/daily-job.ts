@@ -164,7 +164,7 @@ async function sendChanges({ db, client: clientConfig, reportingDay, maxFileByte
   const client = createClient({ ...clientConfig, transport, retry: { attempts, onAttempt: () => attempt++ } } as ClientConfig);
   const writer = createRecordsFileWriter({ columns, primaryKeyColumns, maxFileBytes });
   try {
-    for await (const file of writer.files(outgoing())) {
+    for await (const file of writer.files({ records: outgoing() })) {
       if (file.records === 0) break;
       const records = pending.slice(file.firstRecordIndex - pendingFrom, file.firstRecordIndex - pendingFrom + file.records);
       pending.splice(0, file.firstRecordIndex + file.records - pendingFrom);

@@ -32,7 +32,7 @@ export async function holdBackReasons({ candidates, reportingDay }: { candidates
   const reasons = candidates.map((): QuarantineReason[] => []);
   if (candidates.length > 0) {
     const file = new TextEncoder().encode(JSON.stringify({ records: candidates.map((candidate) => candidate.record) }));
-    const report = await validateRecords(file, { ...TEMPLATE, records: candidates.length, maxFileBytes: file.length + 1, maxIssues: candidates.length * TEMPLATE.columns.length + 10 });
+    const report = await validateRecords({ input: file, ...TEMPLATE, records: candidates.length, maxFileBytes: file.length + 1, maxIssues: candidates.length * TEMPLATE.columns.length + 10 });
     for (const issue of report.issues) {
       if (issue.severity !== 'error') continue;
       // The file is built here from mapped records: a file-level finding is a bug in the mapping, not bad data.
