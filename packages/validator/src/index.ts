@@ -1,5 +1,6 @@
 export { validateRecords, type ValidateRecordsOptions, type ValidationOptions } from './validate/validate-records.js';
-export { validateFeedbackParams, type FeedbackParams, type ParamsReport } from './params/validate-params.js';
+export { validateCloseloopParams, validateFeedbackParams, type CloseloopParams, type FeedbackParams, type ParamsReport } from './params/validate-params.js';
+export { checkRecord, checkRecordText, type CheckRecordOptions, type CheckRecordTextOptions, type RecordCheck, type RecordTextCheck } from './validate/check-record.js';
 export { createRecordsFileWriter, type RecordsFile, type RecordsFileWriter, type RecordsFileWriterOptions } from './writer/records-file-writer.js';
 export type { RecordsInput, ReadAt } from './input/chunks.js';
 export type { Issue, GatewayCode, Severity, ValidationReport } from './report/issue.js';
