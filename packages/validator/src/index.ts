@@ -3,6 +3,9 @@ export { validateCloseloopParams, validateFeedbackParams, type CloseloopParams, 
 export { checkRecord, checkRecordText, type CheckRecordOptions, type CheckRecordTextOptions, type RecordCheck, type RecordTextCheck } from './validate/check-record.js';
 export { createRecordsFileWriter, type RecordsFile, type RecordsFileWriter, type RecordsFileWriterOptions } from './writer/records-file-writer.js';
 export type { RecordsInput, ReadAt } from './input/chunks.js';
+export type { RecordSpan, RecordsPart, SplitOptions } from './split/part-plan.js';
+export { partContent, readPart } from './split/read-part.js';
+export type { HeldBack, HeldBackRecord, HoldBackOptions, RepeatedKey } from './validate/hold-back.js';
 export type { Issue, GatewayCode, Severity, ValidationReport } from './report/issue.js';
 export { maskPersonal, DEFAULT_SENSITIVE_FIELDS } from './report/mask.js';
 export type { FileCharset } from './scan/charset-bytes.js';

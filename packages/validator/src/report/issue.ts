@@ -1,3 +1,6 @@
+import type { RecordsPart } from '../split/part-plan.js';
+import type { HeldBack } from '../validate/hold-back.js';
+
 /**
  * The business code the gateway would answer for a problem (`sub_code` of a `40004` answer).
  *
@@ -73,6 +76,13 @@ export interface ValidationReport {
   truncated: boolean;
   errorCount: number;
   warningCount: number;
+  /**
+   * With `split`, when `ok`: the parts to upload, each within the bounds, holding the records that stay
+   * (read them with `readPart`). Undefined otherwise.
+   */
+  parts?: RecordsPart[];
+  /** With `holdBack`: the records taken out of the file and why, and each repeated key. */
+  heldBack?: HeldBack;
 }
 
 /**
@@ -104,6 +114,11 @@ export class IssueCollector {
   /** How many more issues would be kept. */
   get room(): number {
     return Math.max(this.maxIssues - this.issues.length, 0);
+  }
+
+  /** How many more issues of a severity would be kept: the same {@link room} for both. */
+  roomFor(_severity: Severity): number {
+    return this.room;
   }
 
   get truncated(): boolean {

@@ -17,7 +17,10 @@ import {
   type StructureProblem,
 } from '../scan/file-scanner.js';
 import { findJsonError } from '../scan/json-syntax.js';
+import type { PartPlanner } from '../split/part-plan.js';
+import { bilingual } from '../report/issue.js';
 import { CharsetChecks } from './charset-checks.js';
+import { HoldBackList } from './hold-back.js';
 import { DuplicateConfirmer } from './duplicate-confirmer.js';
 import { KeyStaging } from './key-staging.js';
 import { RecordIssues, type IssueLocation, type RecordPlace } from './record-issues.js';
@@ -60,10 +63,16 @@ const OUTSIDE_GBK = /[\u20ac\uf8f5]/;
 export class BatchParser implements ScanListener, RecordPlace {
   readonly scanner: FileScanner;
   readonly charset: FileCharset;
+  /** The fields masked in messages (the defaults and the caller's). */
+  readonly sensitiveFields: readonly string[];
   recordCount = 0;
   /** Candidate duplicate primary keys found while scanning; the caller awaits their confirmation. */
   readonly duplicates: DuplicateConfirmer;
   readonly charsets: CharsetChecks;
+  /** With hold-back: what it took out of the file (see `finish`). */
+  readonly holdBack: HoldBackList | undefined;
+  /** With a split: the plan, fed each record that stays. */
+  private readonly planner: PartPlanner | undefined;
   private readonly rules: RecordRules;
   private readonly issues: RecordIssues;
   private readonly keys: KeyStaging;
@@ -103,13 +112,23 @@ export class BatchParser implements ScanListener, RecordPlace {
      * transcoding, the largest cost after `JSON.parse` itself. Used for batches of clean records only.
      */
     byteString?: (bytes: Uint8Array) => string | undefined;
+    /** Plan parts from the records that stay. */
+    planner?: PartPlanner;
+    /** Hold back bad records instead of failing the file (needs `readAt`). */
+    holdBack?: { maxRecords?: number | undefined };
   }) {
     this.charset = options.charset;
+    this.sensitiveFields = options.sensitiveFields;
     this.collector = options.collector;
+    this.planner = options.planner;
+    this.holdBack =
+      options.holdBack === undefined
+        ? undefined
+        : new HoldBackList({ collector: options.collector, maxRecords: options.holdBack.maxRecords, span: () => ({ byteOffset: this.scanner.base + this.issues.start, byteLength: this.issues.end - this.issues.start }) });
     this.decoder = new TextDecoder(options.charset === 'GBK' ? 'gbk' : 'utf-8', { fatal: true });
     this.issues = new RecordIssues({
       place: this,
-      sink: options.collector,
+      sink: this.holdBack ?? options.collector,
       primaryKeyOf: (record, fromBytes) => shownPrimaryKey({ record, primaryKeyColumns: this.rules.primaryKeyColumns, sensitiveFields: options.sensitiveFields, ...(fromBytes ? { decode: textOfByteString } : {}) }),
     });
     this.rules = new RecordRules({
@@ -147,9 +166,15 @@ export class BatchParser implements ScanListener, RecordPlace {
       primaryKeyColumns,
       sensitiveFields: options.sensitiveFields,
       sparseOffsets: () => this.keys.sparseOffsets,
+      ...(this.holdBack === undefined ? {} : { holder: this.holdBack }),
     });
     this.charsets = new CharsetChecks({ charset: options.charset, issues: this.issues, collector: options.collector });
     this.scanner = new FileScanner({ charset: options.charset, maxRecordBytes: options.maxRecordBytes, listener: this });
+  }
+
+  /** The primary key columns the key index holds (those among `columns`, without repeats). */
+  get primaryKeyColumns(): readonly string[] {
+    return this.rules.primaryKeyColumns;
   }
 
   recordBytes(): Uint8Array {
@@ -267,6 +292,7 @@ export class BatchParser implements ScanListener, RecordPlace {
     const batch = this.batch;
     const charsets = this.charsets;
     const issues = this.issues;
+    const planner = this.planner;
     this.beginBatch();
     for (let k = 0; k < count; k++) {
       const offer = k * OFFER_SLOTS;
@@ -283,8 +309,8 @@ export class BatchParser implements ScanListener, RecordPlace {
       if (charsets.sampling) charsets.sample(this.scanner.buf, recordStart, recordEnd);
       const record = values[k] as Record<string, unknown>;
       rules.acceptInOrder(record, issues.recordIndex, k, byteString !== undefined);
-      // Only template rules report here; most records have nothing waiting.
-      if (issues.waiting) issues.endRecord(record, byteString !== undefined);
+      // Only template rules report here: without a plan, most records have nothing more to do.
+      if (planner !== undefined || issues.waiting) this.finishRecord(record, byteString !== undefined);
     }
     this.keys.insertStaged(this.onKeyMatch);
     return true;
@@ -302,6 +328,7 @@ export class BatchParser implements ScanListener, RecordPlace {
       recordIndex,
       values: this.keys.stagedValues(k),
       byteOffset,
+      byteLength: batch[slot + BATCH_END]! - batch[slot + BATCH_START]!,
       line: batch[slot + BATCH_LINE]!,
       lineStart,
       column: this.duplicates.wantsLocation ? scanner.columnOf(byteOffset, lineStart) : 0,
@@ -359,7 +386,21 @@ export class BatchParser implements ScanListener, RecordPlace {
       return;
     }
     this.rules.check(value, colons);
-    issues.endRecord(typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined);
+    this.finishRecord(typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined, false);
+  }
+
+  /**
+   * Ends the current record: a record no part can hold is a finding; its findings are handed on (with
+   * hold-back, a record with errors is held back); a record that stays joins the plan.
+   */
+  private finishRecord(record: Record<string, unknown> | undefined, fromBytes: boolean): void {
+    const { issues, planner } = this;
+    const { start, end, recordIndex } = issues;
+    if (planner !== undefined && !planner.fits(end - start)) {
+      issues.recordIssue('error', 'INVALID_FILE_TYPE', 'record-too-large-for-part', bilingual(`记录 #${recordIndex} 有 ${end - start} 字节，单独成文件也超过拆分上限`, `record #${recordIndex} is ${end - start} bytes: even alone it would make a part over the split bound`));
+    }
+    issues.endRecord(record, fromBytes);
+    if (planner !== undefined && this.holdBack?.holds(recordIndex) !== true) planner.add(recordIndex, this.scanner.base + start, this.scanner.base + end);
   }
 
   private failRecord(): void {

@@ -37,8 +37,8 @@ export interface RecordPlace {
  * ```
  */
 export interface IssueSink {
-  /** How many more issues would be kept: issues beyond it are counted, never built. */
-  readonly room: number;
+  /** How many more issues of `severity` would be kept: issues beyond it are counted, never built. */
+  roomFor(severity: Severity): number;
   add(issue: Issue): void;
   count(severity: Severity): void;
 }
@@ -60,7 +60,7 @@ export class RecordIssues {
   recordIndex = 0;
   start = 0;
   end = 0;
-  sink: IssueSink;
+  private readonly sink: IssueSink;
   private readonly place: RecordPlace;
   private readonly primaryKeyOf: (record: Readonly<Record<string, unknown>>, fromBytes: boolean) => Record<string, string> | undefined;
   private keys: ObjectKey[] | undefined;
@@ -104,7 +104,7 @@ export class RecordIssues {
 
   /** Builds a finding only if it will be kept; otherwise only counts it. */
   add(severity: Severity, build: () => Issue): void {
-    if (this.sink.room > this.pending.length) this.pending.push(build());
+    if (this.sink.roomFor(severity) > this.pending.length) this.pending.push(build());
     else this.sink.count(severity);
   }
 

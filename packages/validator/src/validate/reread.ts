@@ -21,9 +21,23 @@ function isSeparator(byte: number): boolean {
 }
 
 /**
+ * A record read again: its parsed value (undefined when it no longer parses) and where it lies.
+ *
+ * @example
+ * ```ts
+ * const again: RereadRecord = { value: { order_no: 'LN1' }, byteOffset: 12, byteLength: 18 };
+ * ```
+ */
+export interface RereadRecord {
+  value: unknown;
+  byteOffset: number;
+  byteLength: number;
+}
+
+/**
  * Reads record `recordIndex` again through `readAt`: from the remembered start offset of its group of
- * 32 records, skipping elements with the same byte scan the validator uses. Returns the parsed record,
- * or undefined if it cannot be read back (the bytes changed under us).
+ * 32 records, skipping elements with the same byte scan the validator uses. Returns the record and its
+ * place, or undefined if it cannot be read back (the bytes changed under us).
  *
  * @example
  * ```ts
@@ -40,7 +54,7 @@ export async function rereadRecord({
   sparseOffsets: Float64Array;
   recordIndex: number;
   charset: FileCharset;
-}): Promise<unknown> {
+}): Promise<RereadRecord | undefined> {
   const offset = sparseOffsets[recordIndex >>> SPARSE_SHIFT]!;
   const skip = recordIndex & ((1 << SPARSE_SHIFT) - 1);
   const into: ScannedElement = { end: -1, colons: 0, flags: 0, lineFeeds: 0, lastLineStart: 0 };
@@ -55,11 +69,13 @@ export async function rereadRecord({
       scanElement({ bytes, start: at, end: bytes.length, gbk, final, into });
       if (into.end < 0) break;
       if (k === skip) {
+        let value: unknown;
         try {
-          return JSON.parse(new TextDecoder(gbk ? 'gbk' : 'utf-8').decode(bytes.subarray(at, into.end)));
+          value = JSON.parse(new TextDecoder(gbk ? 'gbk' : 'utf-8').decode(bytes.subarray(at, into.end)));
         } catch {
-          return undefined;
+          value = undefined;
         }
+        return { value, byteOffset: offset + at, byteLength: into.end - at };
       }
       at = into.end;
     }

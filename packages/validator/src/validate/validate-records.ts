@@ -6,7 +6,9 @@ import { bilingual, IssueCollector, type ValidationReport } from '../report/issu
 import { sensitiveFieldsWith } from '../report/mask.js';
 import type { FieldRules } from '../rules/field-check.js';
 import type { FileCharset } from '../scan/charset-bytes.js';
+import { MAX_PART_BYTES, PartPlanner, type SplitOptions } from '../split/part-plan.js';
 import { BatchParser } from './batch-parser.js';
+import type { HoldBackOptions } from './hold-back.js';
 
 /**
  * What every validation takes, whatever the input: the request params the file goes with, template
@@ -37,6 +39,19 @@ export interface ValidationOptions {
   /** Largest single record accepted; bounds memory on broken files. Default 1 MiB. */
   maxRecordBytes?: number;
   onProgress?: (progress: { bytes: number; records: number }) => void;
+  /**
+   * Plan parts while validating (`report.parts`): each at most `split.maxFileBytes` (default
+   * `maxFileBytes`, at most the gateway's 52428800) and `split.maxRecordsPerFile` records, made of byte
+   * spans of whole records of the input. The input may then be larger than `maxFileBytes`.
+   */
+  split?: SplitOptions;
+  /**
+   * Hold back records that fail template rules or record-level checks, and every copy of a repeated
+   * primary key, instead of failing the file (`report.heldBack`; the parts leave them out). File-level
+   * problems (syntax, charset, the opening, the params) still fail it. `true` or `{ maxRecords }`
+   * (default 10000 held back at most). Needs random access: `validateFile`, bytes, or `readAt`.
+   */
+  holdBack?: boolean | HoldBackOptions;
 }
 
 /**
@@ -137,6 +152,15 @@ export async function validateRecordsWith({
     options.records !== undefined && !params.issues.some((issue) => issue.field === 'records' && issue.severity === 'error' && issue.rule !== 'records-empty') ? Number(options.records) : undefined;
 
   const readAt: ReadAt | undefined = options.readAt ?? (input instanceof Uint8Array ? async ({ offset, length }) => input.subarray(offset, offset + length) : undefined);
+  const planner = options.split === undefined ? undefined : plannerOf({ split: options.split, maxFileBytes: options.maxFileBytes });
+  const holdBack = holdBackOf(options.holdBack);
+  if (holdBack !== undefined && readAt === undefined) {
+    throw new ZhimaError({
+      code: 'PARAM_INVALID',
+      message: 'holdBack needs random access to the input: every copy of a repeated key is found by reading it again.',
+      hint: '用 validateFile，或传入字节，或提供 readAt / Use validateFile, pass the bytes, or give readAt.',
+    });
+  }
   const checker = new BatchParser({
     charset,
     columns,
@@ -149,6 +173,8 @@ export async function validateRecordsWith({
     totalBytes: options.totalBytes === undefined ? (input instanceof Uint8Array ? input.length : undefined) : positiveInteger('totalBytes', options.totalBytes, true),
     ...(readAt === undefined ? {} : { readAt }),
     ...(byteString === undefined ? {} : { byteString }),
+    ...(planner === undefined ? {} : { planner }),
+    ...(holdBack === undefined ? {} : { holdBack }),
   });
   const scanner = checker.scanner;
   const duplicates = checker.duplicates;
@@ -164,7 +190,9 @@ export async function validateRecordsWith({
   checker.finishCharsetSample();
   options.onProgress?.({ bytes, records: checker.recordCount });
 
-  if (bytes > maxFileBytes) {
+  const heldBack = checker.holdBack === undefined ? undefined : await checker.holdBack.finish({ planner, readAt: readAt!, primaryKeyColumns: checker.primaryKeyColumns, sensitiveFields: checker.sensitiveFields });
+  // Split, the input may be larger than one upload: each part keeps to the bound.
+  if (bytes > maxFileBytes && planner === undefined) {
     collector.add({
       code: 'INVALID_FILE_TYPE',
       rule: 'file-too-large',
@@ -198,5 +226,28 @@ export async function validateRecordsWith({
     truncated: collector.truncated,
     errorCount: collector.errorCount,
     warningCount: collector.warningCount,
+    ...(planner !== undefined && collector.errorCount === 0 ? { parts: planner.finish() } : {}),
+    ...(heldBack === undefined ? {} : { heldBack }),
   };
+}
+
+function holdBackOf(holdBack: boolean | HoldBackOptions | undefined): { maxRecords?: number } | undefined {
+  if (holdBack === undefined || holdBack === false) return undefined;
+  if (holdBack === true) return {};
+  if (typeof holdBack !== 'object' || holdBack === null) throw new ZhimaError({ code: 'PARAM_INVALID', message: 'holdBack must be true or { maxRecords }.' });
+  return holdBack.maxRecords === undefined ? {} : { maxRecords: positiveInteger('holdBack.maxRecords', holdBack.maxRecords, true) };
+}
+
+function plannerOf({ split, maxFileBytes }: { split: SplitOptions; maxFileBytes: number | undefined }): PartPlanner {
+  if (typeof split !== 'object' || split === null) throw new ZhimaError({ code: 'PARAM_INVALID', message: 'split must be { maxFileBytes?, maxRecordsPerFile? }.' });
+  const partBytes = positiveInteger('split.maxFileBytes', split.maxFileBytes ?? Math.min(maxFileBytes ?? 50 * MIB, MAX_PART_BYTES), false);
+  if (partBytes > MAX_PART_BYTES) {
+    throw new ZhimaError({
+      code: 'PARAM_INVALID',
+      message: `split.maxFileBytes is ${partBytes}, over the gateway's ${MAX_PART_BYTES}-byte limit for one file.`,
+      hint: '网关单个文件上限 52428800 字节 / The gateway takes at most 52428800 bytes per file.',
+    });
+  }
+  const maxRecordsPerFile = split.maxRecordsPerFile === undefined ? Number.POSITIVE_INFINITY : positiveInteger('split.maxRecordsPerFile', split.maxRecordsPerFile, false);
+  return new PartPlanner({ maxFileBytes: partBytes, maxRecordsPerFile });
 }
