@@ -14,8 +14,8 @@ import { validateSource } from '../records/validate-source.js';
 import { UsageError } from '../usage-error.js';
 import { describeRequest } from '../upload/describe-request.js';
 import { DEFAULT_JOURNAL_NAME, openJournal, type Journal } from '../upload/journal.js';
-import type { SplitBounds } from '../upload/split-records-file.js';
-import { uploadParts, type UploadPart } from '../upload/upload-parts.js';
+import { uploadParts, type SplitBounds, type UploadPart } from '../upload/upload-parts.js';
+import type { ValidationReport } from '@zhima/validator';
 
 /**
  * `zhima send --help`.
@@ -108,14 +108,14 @@ function failsOnlyThisFile(error: unknown): boolean {
   return GatewayError.isInstance(error) && error.gatewayCode === '40004';
 }
 
-async function validateAll({ sources, records, io }: { sources: InputSource[]; records: RecordsConfig; io: CliIo }): Promise<Map<InputSource, number> | undefined> {
-  const counts = new Map<InputSource, number>();
+async function validateAll({ sources, records, bounds, io }: { sources: InputSource[]; records: RecordsConfig; bounds: SplitBounds; io: CliIo }): Promise<Map<InputSource, ValidationReport> | undefined> {
+  const counts = new Map<InputSource, ValidationReport>();
   let allValid = true;
   for (const source of sources) {
-    // The size bound is handled by splitting, so only the other rules decide here.
-    const report = await validateSource({ source, records, maxFileBytes: Number.MAX_SAFE_INTEGER, io });
+    // The size bound is handled by splitting (planned while validating), so only the other rules decide here.
+    const report = await validateSource({ source, records, split: bounds, io });
     if (report.ok) {
-      counts.set(source, report.recordCount);
+      counts.set(source, report);
       io.stderr.write(`valid    ${source.name}: ${report.recordCount} records, ${formatBytes(report.bytes)}\n`);
     } else {
       allValid = false;
@@ -156,7 +156,7 @@ export async function sendCommand({ args, io }: { args: string[]; io: CliIo }): 
   const journal = dryRun ? undefined : await openJournal({ path: journalPath, onNotice: (text) => void io.stderr.write(`notice: ${text}\n`) });
   try {
     const sources = await collectSources({ inputs: positionals, io, exclude: [DEFAULT_JOURNAL_NAME, basename(journalPath)] });
-    const counts = await validateAll({ sources, records, io });
+    const counts = await validateAll({ sources, records, bounds, io });
     if (counts === undefined) {
       io.stderr.write('Nothing was sent: fix the files above first.\n');
       return EXIT.FAILED;
@@ -178,7 +178,7 @@ async function uploadAll({
   io,
 }: {
   sources: InputSource[];
-  counts: Map<InputSource, number>;
+  counts: Map<InputSource, ValidationReport>;
   records: RecordsConfig;
   gateway: GatewayConfig;
   bounds: SplitBounds;
@@ -200,7 +200,8 @@ async function uploadAll({
   const started = Date.now();
   try {
     outer: for (const source of sources) {
-      for await (const part of uploadParts({ source, recordCount: counts.get(source)!, records, bounds })) {
+      const report = counts.get(source)!;
+      for await (const part of uploadParts({ source, recordCount: report.recordCount, parts: report.parts!, bounds })) {
         summary.parts++;
         const input: BatchFeedbackInput = {
           file: part.content,

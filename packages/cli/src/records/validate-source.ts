@@ -1,4 +1,4 @@
-import { validateRecords, type Issue, type ValidationReport } from '@zhima/validator';
+import { validateRecords, type Issue, type SplitOptions, type ValidationReport } from '@zhima/validator';
 import { validateFile } from '@zhima/validator/node';
 import type { CliIo } from '../io.js';
 import { createProgressBar } from '../output/progress-bar.js';
@@ -22,12 +22,15 @@ export async function validateSource({
   records,
   declaredRecords,
   maxFileBytes,
+  split,
   io,
 }: {
   source: InputSource;
   records: RecordsConfig;
   declaredRecords?: number | string | undefined;
   maxFileBytes?: number | undefined;
+  /** Plan the parts while validating (`report.parts`). */
+  split?: SplitOptions | undefined;
   io: CliIo;
 }): Promise<ValidationReport> {
   const bar = source.size >= PROGRESS_FROM_BYTES ? createProgressBar({ stream: io.stderr, label: `validate ${source.name}`, total: source.size }) : undefined;
@@ -38,6 +41,7 @@ export async function validateSource({
     ...(records.rules === undefined ? {} : { rules: records.rules }),
     ...(declaredRecords === undefined ? {} : { records: declaredRecords }),
     ...(maxFileBytes === undefined ? {} : { maxFileBytes }),
+    ...(split === undefined ? {} : { split }),
     ...(bar === undefined ? {} : { onProgress: ({ bytes, records: count }: { bytes: number; records: number }) => bar.update({ done: bytes, detail: `${count} records` }) }),
   };
   try {

@@ -2,10 +2,19 @@ import { createHash } from 'node:crypto';
 import { openAsBlob } from 'node:fs';
 import { basename } from 'node:path';
 import type { FileContent } from '@zhima/core';
+import { readPart, type ReadAt, type RecordsPart } from '@zhima/validator';
 import { openRecordsFile } from '@zhima/validator/node';
-import type { RecordsConfig } from '../config/records-config.js';
 import type { InputSource } from '../records/input-source.js';
-import { splitRecordsFile, type SplitBounds } from './split-records-file.js';
+
+/**
+ * Split bounds for {@link uploadParts}, as `@zhima/validator`'s `split` option takes them.
+ *
+ * @example
+ * ```ts
+ * const bounds: SplitBounds = { maxFileBytes: 50 * 1024 * 1024 };
+ * ```
+ */
+export type SplitBounds = { maxFileBytes: number; maxRecordsPerFile?: number | undefined };
 
 /**
  * One file to upload: a whole input, or one piece of a split input.
@@ -41,23 +50,24 @@ function pieceName(name: string, part: number): string {
 
 /**
  * The files to upload for one validated source. A source within the bounds goes as it is (streamed
- * from disk); a larger one is split by {@link splitRecordsFile} one piece at a time, its records'
- * bytes unchanged, so the pieces and their hashes are the same on every run.
+ * from disk); a larger one goes as the parts `@zhima/validator` planned while validating it (`parts`:
+ * byte spans of its records, read with `readPart`), its records' bytes unchanged, so the pieces and
+ * their hashes are the same on every run.
  *
  * @example
  * ```ts
- * for await (const part of uploadParts({ source, recordCount: report.recordCount, records, bounds })) await send(part);
+ * for await (const part of uploadParts({ source, recordCount: report.recordCount, parts: report.parts!, bounds })) await send(part);
  * ```
  */
 export async function* uploadParts({
   source,
   recordCount,
-  records,
+  parts,
   bounds,
 }: {
   source: InputSource;
   recordCount: number;
-  records: RecordsConfig;
+  parts: readonly RecordsPart[];
   bounds: SplitBounds;
 }): AsyncGenerator<UploadPart> {
   const name = source.name === '<stdin>' ? 'records.json' : basename(source.name);
@@ -68,11 +78,14 @@ export async function* uploadParts({
     return;
   }
   const file = source.bytes === undefined ? await openRecordsFile({ path: source.path }) : undefined;
+  const bytes = source.bytes;
+  const readAt: ReadAt = file?.readAt ?? (async ({ offset, length }) => bytes!.subarray(offset, offset + length));
   try {
-    let part = 0;
-    for await (const piece of splitRecordsFile({ chunks: file?.chunks ?? [source.bytes!], fileCharset: records.fileCharset, bounds })) {
-      yield { source: source.name, part, fileName: pieceName(name, part), content: piece.bytes, size: piece.bytes.length, records: piece.records, hash: await sha256(piece.bytes) };
-      part++;
+    for (const part of parts) {
+      const chunks: Uint8Array[] = [];
+      for await (const chunk of readPart({ part, readAt })) chunks.push(chunk);
+      const content = new Uint8Array(Buffer.concat(chunks));
+      yield { source: source.name, part: part.index, fileName: pieceName(name, part.index), content, size: content.length, records: part.records, hash: await sha256(content) };
     }
   } finally {
     await file?.close();
