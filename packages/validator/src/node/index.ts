@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { open } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
+import { ZhimaError } from '@zhima/core';
 import type { ReadAt } from '../input/chunks.js';
 import type { ValidationReport } from '../report/issue.js';
 import type { RecordsPart } from '../split/part-plan.js';
@@ -42,7 +43,14 @@ const CHUNK_BYTES = 1024 * 1024;
  * ```
  */
 export async function openRecordsFile({ path }: { path: string }): Promise<OpenedRecordsFile> {
-  const handle = await open(path, 'r');
+  if (typeof path !== 'string' || path === '') throw new ZhimaError({ code: 'PARAM_INVALID', message: 'path must be the records file\'s path.', hint: '例如 validateFile({ path: "records.json", ... }) / For example validateFile({ path: "records.json", ... }).' });
+  let handle: FileHandle;
+  try {
+    handle = await open(path, 'r');
+  } catch (cause) {
+    const code = (cause as { code?: unknown }).code;
+    throw new ZhimaError({ code: 'PARAM_INVALID', message: `Cannot open the records file ${JSON.stringify(path)}${typeof code === 'string' ? ` (${code})` : ''}.`, hint: '检查路径和读取权限 / Check the path and the read permission.', cause });
+  }
   const { size } = await handle.stat();
   async function* chunks(): AsyncGenerator<Uint8Array> {
     for (let position = 0; position < size; position += CHUNK_BYTES) {

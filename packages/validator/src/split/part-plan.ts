@@ -48,8 +48,8 @@ export interface RecordsPart {
  * ```
  */
 export interface SplitOptions {
-  maxFileBytes?: number;
-  maxRecordsPerFile?: number;
+  maxFileBytes?: number | undefined;
+  maxRecordsPerFile?: number | undefined;
 }
 
 /** `{"records":[` and `]}`: the same bytes in UTF-8 and GBK. */
