@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkLoanConsistency, prcIdNumber, validateRecords, type Issue } from '../src/index.js';
+import { checkLoanConsistency, maskValue, prcIdNumber, validateRecords, type Issue } from '../src/index.js';
 import { encode, fileText } from './helpers.js';
 import { badIdsByOracle, encodeAs, fileOf, LOAN_COLUMNS, LOAN_KEY, loansWithBadIds, seeded, validateAs, type Layout } from './loan-files.js';
 
@@ -121,6 +121,12 @@ describe('masking whatever the template calls its fields', () => {
       user_name: 'bad "张**"',
       memo: 'bad "电 +86********5678 证 110***********002X"',
     });
+  });
+
+  it('maskValue, the one rule, is there for the caller’s own logs', () => {
+    expect(maskValue({ value: '欧阳修远', field: 'customer_name' })).toBe('欧***');
+    expect(maskValue({ value: 'Mr Wang', field: 'contact', sensitiveFields: ['contact'] })).toBe('M******');
+    expect(maskValue({ value: 'LN13812345678 / 13812345678', field: 'order_no' })).toBe('LN13812345678 / 138****5678');
   });
 
   it('checkLoanConsistency extends the defaults the same way', () => {

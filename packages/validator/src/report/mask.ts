@@ -35,6 +35,8 @@ export const DEFAULT_SENSITIVE_FIELDS: readonly string[] = [
 const PERSONAL_SHAPES = /(?<![\dA-Za-z])(?:\d{17}[\dXx]|\d{15})(?![\dA-Za-z])|(?<![\dA-Za-z+])(?:\+?86[- ]?)?1[3-9]\d{9}(?![\dA-Za-z])/g;
 // Messages stay one line: a value longer than this (a memo, a mangled record) is cut.
 const MAX_SHOWN = 40;
+// Merged lists by the caller's list: every message of a run masks with one array, merged once.
+const MERGED = new WeakMap<readonly string[], readonly string[]>();
 
 /**
  * The fields masked by a check: {@link DEFAULT_SENSITIVE_FIELDS} plus the caller's `sensitiveFields`.
@@ -45,8 +47,15 @@ const MAX_SHOWN = 40;
  * ```
  */
 export function sensitiveFieldsWith({ sensitiveFields }: { sensitiveFields?: readonly string[] | undefined }): readonly string[] {
-  if (sensitiveFields === undefined || sensitiveFields.length === 0) return DEFAULT_SENSITIVE_FIELDS;
-  return [...new Set([...DEFAULT_SENSITIVE_FIELDS, ...sensitiveFields])];
+  if (sensitiveFields === undefined || sensitiveFields.length === 0 || sensitiveFields === DEFAULT_SENSITIVE_FIELDS) return DEFAULT_SENSITIVE_FIELDS;
+  let merged = MERGED.get(sensitiveFields);
+  if (merged === undefined) {
+    merged = [...new Set([...DEFAULT_SENSITIVE_FIELDS, ...sensitiveFields])];
+    MERGED.set(sensitiveFields, merged);
+    // A merged list merges to itself.
+    MERGED.set(merged, merged);
+  }
+  return merged;
 }
 
 /**
@@ -70,17 +79,19 @@ export function maskPersonal({ value }: { value: string }): string {
 const maskMatch = (value: string): string => maskPersonal({ value });
 
 /**
- * A value as reports may show it: masked whole in a sensitive field; elsewhere with every ID-number- and
- * phone-shaped part masked. `sensitiveFields` is the full list (see {@link sensitiveFieldsWith}).
+ * A value as reports show it: masked whole in a sensitive field ({@link DEFAULT_SENSITIVE_FIELDS} and
+ * `sensitiveFields`); elsewhere with every ID-number- and phone-shaped part masked. The one rule every
+ * message of this package follows: use it for your own logs and receipts too.
  *
  * @example
  * ```ts
- * maskValue({ value: '张三', field: 'user_name', sensitiveFields: DEFAULT_SENSITIVE_FIELDS }); // '张*'
- * maskValue({ value: 'call 13812345678', field: 'memo', sensitiveFields: DEFAULT_SENSITIVE_FIELDS }); // 'call 138****5678'
+ * maskValue({ value: '张三', field: 'user_name' }); // '张*'
+ * maskValue({ value: 'call 13812345678', field: 'memo' }); // 'call 138****5678'
+ * maskValue({ value: 'Wang Wu', field: 'contact', sensitiveFields: ['contact'] }); // 'W******'
  * ```
  */
-export function maskValue({ value, field, sensitiveFields }: { value: string; field: string; sensitiveFields: readonly string[] }): string {
-  return sensitiveFields.includes(field) ? maskPersonal({ value }) : value.replace(PERSONAL_SHAPES, maskMatch);
+export function maskValue({ value, field, sensitiveFields }: { value: string; field: string; sensitiveFields?: readonly string[] | undefined }): string {
+  return sensitiveFieldsWith({ sensitiveFields }).includes(field) ? maskPersonal({ value }) : value.replace(PERSONAL_SHAPES, maskMatch);
 }
 
 /**
@@ -92,7 +103,7 @@ export function maskValue({ value, field, sensitiveFields }: { value: string; fi
  * showValue({ value: '2024-13', field: 'pay_month', sensitiveFields: DEFAULT_SENSITIVE_FIELDS }); // '"2024-13"'
  * ```
  */
-export function showValue({ value, field, sensitiveFields }: { value: string; field: string; sensitiveFields: readonly string[] }): string {
+export function showValue({ value, field, sensitiveFields }: { value: string; field: string; sensitiveFields?: readonly string[] | undefined }): string {
   let shown = maskValue({ value, field, sensitiveFields });
   if (shown.length > MAX_SHOWN) shown = `${shown.slice(0, MAX_SHOWN)}…`;
   return JSON.stringify(shown);

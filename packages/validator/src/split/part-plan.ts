@@ -52,11 +52,26 @@ export interface SplitOptions {
   maxRecordsPerFile?: number | undefined;
 }
 
-/** `{"records":[` and `]}`: the same bytes in UTF-8 and GBK. */
+/**
+ * The bytes every part opens with, `{"records":[` (the same in UTF-8 and GBK).
+ *
+ * @example
+ * ```ts
+ * sink.write(PART_OPENING);
+ * ```
+ */
 export const PART_OPENING = new TextEncoder().encode('{"records":[');
+/** @see PART_OPENING @example `sink.write(PART_CLOSING); // ]}` */
 export const PART_CLOSING = new TextEncoder().encode(']}');
 const FRAME_BYTES = PART_OPENING.length + PART_CLOSING.length;
-/** The gateway's bound on one uploaded file. */
+/**
+ * The gateway's bound on one uploaded file (52428800 bytes): no part may be larger.
+ *
+ * @example
+ * ```ts
+ * if (split.maxFileBytes > MAX_PART_BYTES) throw new Error('too large');
+ * ```
+ */
 export const MAX_PART_BYTES = 52_428_800;
 // Separators between records are a comma and whitespace: reads of this many bytes find one at once.
 const SEPARATOR_WINDOW = 256;
