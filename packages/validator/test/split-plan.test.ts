@@ -96,6 +96,15 @@ describe('split plans', () => {
         expect(whole.issues.filter((issue) => issue.severity === 'error')).toEqual([]);
         expect(await recordsOfParts({ report: whole, bytes, charset, maxFileBytes, maxRecordsPerFile })).toEqual(records);
         if (whole.parts!.length > 1) multiPart++;
+        // Parts are full: on a compact file (each record's bytes known from JSON.stringify alone) the next
+        // record would not have fitted the part before it.
+        if (how === 'compact') {
+          const lengths = records.map((record) => encode(JSON.stringify(record), charset).length);
+          for (const [k, part] of whole.parts!.slice(0, -1).entries()) {
+            const next = whole.parts![k + 1]!.firstRecordIndex;
+            expect(part.bytes + 1 + lengths[next]! > maxFileBytes || part.records === maxRecordsPerFile).toBe(true);
+          }
+        }
         // Chunk edges change nothing: the same plan from a stream of any chunk size.
         const streamed = await validateRecords({ input: inChunks(bytes, chunk), ...options });
         expect(streamed.parts).toEqual(whole.parts);

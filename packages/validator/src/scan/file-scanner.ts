@@ -560,6 +560,7 @@ export function scanElement({ bytes: buf, start, end: n, gbk, final, into }: { b
     for (; i < n; i++) {
       let b = buf[i]!;
       if (b === 0x22) {
+        // Two string loops, so UTF-8 files (the most) never pay for the GBK lead/trail checks per byte.
         if (gbk) {
           for (i++; i < n; i++) {
             b = buf[i]!;

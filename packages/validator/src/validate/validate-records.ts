@@ -197,7 +197,7 @@ export async function validateRecordsWith({
       code: 'INVALID_FILE_TYPE',
       rule: 'file-too-large',
       severity: 'error',
-      message: bilingual(`文件 ${bytes} 字节，超过上限 ${maxFileBytes} 字节；请用 createRecordsFileWriter 拆分`, `the file is ${bytes} bytes, over the ${maxFileBytes}-byte limit: split it with createRecordsFileWriter`),
+      message: bilingual(`文件 ${bytes} 字节，超过上限 ${maxFileBytes} 字节；校验时传入 split 即可拆分为多个上传（或用 createRecordsFileWriter 重新生成）`, `the file is ${bytes} bytes, over the ${maxFileBytes}-byte limit: validate it with split to get parts to upload (or write it again with createRecordsFileWriter)`),
       byteOffset: maxFileBytes,
     });
   }
