@@ -1,3 +1,4 @@
+import { argumentError, requireObject, requireOptions, requireText } from '../errors/argument-checks.js';
 import { ZhimaError } from '../errors/zhima-error.js';
 import { startInactivityTimer } from './transfer/inactivity-timer.js';
 import { DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT_MS, checkedResponseLimit, checkedTimeout } from './transfer/limits.js';
@@ -88,6 +89,21 @@ function responseHeaders(headers: Headers): Record<string, string> {
   return result;
 }
 
+function checkHeaders(headers: Record<string, string>, name: string): void {
+  for (const [header, value] of Object.entries(headers)) if (typeof value !== 'string') throw argumentError({ name: `${name}[${JSON.stringify(header)}]`, expected: 'a string', value });
+}
+
+// A request as plain data, possibly from JavaScript: wrong shapes are PARAM_INVALID before fetch sees them.
+function checkRequest(request: HttpRequest): void {
+  requireObject(request, 'request');
+  if (request.method !== 'GET' && request.method !== 'POST') throw argumentError({ name: 'request.method', expected: "'GET' or 'POST'", value: request.method });
+  requireText(request.url, 'request.url');
+  checkHeaders(requireObject(request.headers, 'request.headers'), 'request.headers');
+  if (request.body !== undefined && !(request.body instanceof Uint8Array) && !(request.body instanceof ReadableStream)) {
+    throw argumentError({ name: 'request.body', expected: 'bytes or a ReadableStream', value: request.body });
+  }
+}
+
 function isStream(body: HttpRequest['body']): body is ReadableStream<Uint8Array> {
   return body !== undefined && !(body instanceof Uint8Array);
 }
@@ -114,13 +130,17 @@ function isStream(body: HttpRequest['body']): body is ReadableStream<Uint8Array>
  * console.log(response.status, response.body.byteLength);
  * ```
  */
-export function createFetchTransport({
-  fetch: customFetch,
-  timeoutMs = DEFAULT_TIMEOUT_MS,
-  maxResponseBytes = DEFAULT_MAX_RESPONSE_BYTES,
-  headers = {},
-  streamRedirect = FixedLengthStream ? 'manual' : 'error',
-}: FetchTransportOptions = {}): Transport {
+export function createFetchTransport(options: FetchTransportOptions = {}): Transport {
+  const {
+    fetch: customFetch,
+    timeoutMs = DEFAULT_TIMEOUT_MS,
+    maxResponseBytes = DEFAULT_MAX_RESPONSE_BYTES,
+    headers = {},
+    streamRedirect = FixedLengthStream ? 'manual' : 'error',
+  } = requireOptions(options, 'createFetchTransport');
+  if (customFetch !== undefined && typeof customFetch !== 'function') throw argumentError({ name: 'fetch', expected: 'a fetch-compatible function', value: customFetch });
+  if (streamRedirect !== 'error' && streamRedirect !== 'manual') throw argumentError({ name: 'streamRedirect', expected: "'error' or 'manual'", value: streamRedirect });
+  checkHeaders(requireObject(headers, 'headers'), 'headers');
   checkedTimeout({ option: 'timeoutMs', value: timeoutMs });
   const transportLimit = checkedResponseLimit({ value: maxResponseBytes });
   const defaultHeaders = lowerCaseKeys(headers);
@@ -130,7 +150,9 @@ export function createFetchTransport({
   const sliceBytes = customFetch === undefined && runtimeFetchStreamsWithLength();
 
   return {
-    async send(request: HttpRequest, { signal, onUploadProgress, maxResponseBytes: requestLimit }: TransportSendOptions = {}): Promise<HttpResponse> {
+    async send(request: HttpRequest, sendOptions: TransportSendOptions = {}): Promise<HttpResponse> {
+      checkRequest(request);
+      const { signal, onUploadProgress, maxResponseBytes: requestLimit } = requireObject(sendOptions, 'the send options');
       const limit = requestLimit === undefined ? transportLimit : checkedResponseLimit({ value: requestLimit });
       if (signal?.aborted) throw toTransportError({ error: signal.reason, request, signal });
       const quiet = startInactivityTimer({ timeoutMs, signal });
