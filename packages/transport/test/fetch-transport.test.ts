@@ -1,5 +1,5 @@
 import * as core from '@zhima/core';
-import type { UploadProgress } from '@zhima/core';
+import type { UploadProgress } from '@zhima/core/internal';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createFetchTransport } from '../src/index.js';
 import { patternBytes, refusedUrl, startContractServer, type ContractServer, type ReceivedRequest } from '../src/testing/index.js';

@@ -1,4 +1,5 @@
-import { TransportError, ZhimaError, type HttpResponse, type Transport, type TransportErrorReason, type UploadProgress } from '@zhima/core';
+import { TransportError, ZhimaError, type HttpResponse, type Transport, type TransportErrorReason } from '@zhima/core';
+import type { UploadProgress } from '@zhima/core/internal';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { refusedUrl, startContractServer, type ContractServer, type ReceivedRequest } from '../node/contract-server.js';
 import { patternBytes, patternStream } from './pattern-bytes.js';
