@@ -1,4 +1,4 @@
-import { isAbsentParamValue } from '@zhima/core';
+import { isAbsentParamValue } from '@zhima/core/internal';
 import type { ReadAt } from '../input/chunks.js';
 import type { FieldCheck, FieldCheckContext, FieldProblem, FieldRules } from '../rules/field-check.js';
 import { bilingual, type Issue, type IssueCollector, type Severity } from '../report/issue.js';

@@ -1,11 +1,10 @@
-import { normalizeCharset, ZhimaError } from '@zhima/core';
+import { ZhimaError, type FileCharset } from '@zhima/core';
+import { normalizeFileCharset, parseColumnList } from '@zhima/core/internal';
 import { toChunks, type ReadAt, type RecordsInput } from '../input/chunks.js';
-import { toColumnNames } from '../params/column-list.js';
 import { validateFeedbackParams } from '../params/validate-params.js';
 import { bilingual, IssueCollector, type ValidationReport } from '../report/issue.js';
 import { DEFAULT_SENSITIVE_FIELDS } from '../report/mask.js';
 import type { FieldRules } from '../rules/field-check.js';
-import type { FileCharset } from '../scan/charset-bytes.js';
 import { RecordChecker } from './record-checker.js';
 
 /**
@@ -43,13 +42,6 @@ export interface ValidateRecordsOptions {
 }
 
 const MIB = 1024 * 1024;
-
-function toFileCharset(value: string): FileCharset {
-  const charset = normalizeCharset({ charset: value });
-  if (charset === 'utf-8') return 'UTF-8';
-  if (charset === 'gbk') return 'GBK';
-  throw new ZhimaError({ code: 'PARAM_INVALID', message: `fileCharset must be UTF-8 or GBK, got "${value}".`, hint: '网关的 file_charset 只接受 UTF-8 或 GBK / The gateway accepts file_charset UTF-8 or GBK only.' });
-}
 
 function positiveInteger(name: string, value: number, allowZero: boolean): number {
   if (!Number.isSafeInteger(value) || value < (allowZero ? 0 : 1)) {
@@ -96,9 +88,9 @@ export async function validateRecordsWith({
   options: ValidateRecordsOptions;
   byteString?: (bytes: Uint8Array) => string | undefined;
 }): Promise<ValidationReport> {
-  const charset = toFileCharset(options.fileCharset ?? 'UTF-8');
-  const columns = toColumnNames({ value: options.columns, name: 'columns' });
-  const primaryKeyColumns = toColumnNames({ value: options.primaryKeyColumns, name: 'primaryKeyColumns' });
+  const charset = normalizeFileCharset({ fileCharset: options.fileCharset ?? 'UTF-8' });
+  const columns = parseColumnList({ value: options.columns, name: 'columns' });
+  const primaryKeyColumns = parseColumnList({ value: options.primaryKeyColumns, name: 'primaryKeyColumns' });
   const maxIssues = positiveInteger('maxIssues', options.maxIssues ?? 1000, true);
   const maxFileBytes = positiveInteger('maxFileBytes', options.maxFileBytes ?? 50 * MIB, false);
   const maxRecordBytes = positiveInteger('maxRecordBytes', options.maxRecordBytes ?? MIB, false);
