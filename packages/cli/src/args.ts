@@ -74,16 +74,3 @@ export function positiveInteger({ value, flag }: { value: string | undefined; fl
   if (!Number.isSafeInteger(number) || number < 1) throw new UsageError({ message: `${flag} must be a positive integer, got "${value}".` });
   return number;
 }
-
-/**
- * Splits a comma-separated column list; `undefined` stays `undefined`.
- *
- * @example
- * ```ts
- * columnList('order_no, pay_month'); // ['order_no', 'pay_month']
- * ```
- */
-export function columnList(value: string | readonly string[] | undefined): string[] | undefined {
-  if (value === undefined) return undefined;
-  return (typeof value === 'string' ? value.split(',') : [...value]).map((column) => column.trim());
-}

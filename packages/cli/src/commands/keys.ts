@@ -117,7 +117,7 @@ async function inspect({ path, publicPath, io }: { path: string; publicPath: str
   const publicKey = await importPublicKey({ key: await readKey(publicPath) });
   io.stdout.write(describeKey(publicPath, publicKey));
   const content = `zhima keys inspect probe ${Date.now()}`;
-  const signature = await signContent(content, { privateKey: key as RsaKey<'private'>, signType: 'RSA2' });
+  const signature = await signContent({ content, privateKey: key as RsaKey<'private'>, signType: 'RSA2' });
   const match = await verifySignature({ content, signature, publicKey, signType: 'RSA2' });
   io.stdout.write(
     match

@@ -1,5 +1,6 @@
 import { basename, resolve } from 'node:path';
-import { batchFeedbackCall, createClient, GatewayError, type AttemptEvent, type BatchFeedbackInput, type UploadProgress } from '@zhima/core';
+import { batchFeedbackCall, createClient, GatewayError, type AttemptEvent, type BatchFeedbackInput } from '@zhima/core';
+import type { UploadProgress } from '@zhima/core/internal';
 import { createUndiciTransport } from '@zhima/transport/undici';
 import { COMMON_OPTIONS, GATEWAY_OPTIONS, parseCommandArgs, positiveInteger } from '../args.js';
 import { loadConfigFile } from '../config/config-file.js';

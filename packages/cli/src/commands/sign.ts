@@ -1,4 +1,5 @@
-import { buildSignContent, decodeText, importPrivateKey, signContent, type Charset } from '@zhima/core';
+import { importPrivateKey, signContent } from '@zhima/core';
+import { buildSignContent, decodeText, type Charset } from '@zhima/core/internal';
 import { COMMON_OPTIONS, GATEWAY_OPTIONS, parseCommandArgs } from '../args.js';
 import { loadConfigFile } from '../config/config-file.js';
 import { resolveEncoding, resolvePrivateKey } from '../config/gateway-config.js';
@@ -116,7 +117,7 @@ export async function signCommand({ args, io }: { args: string[]; io: CliIo }): 
   if (Object.keys(params).length === 0) throw new UsageError({ message: 'Give the params to sign with --url and/or --param key=value.', hint: SIGN_USAGE });
   const privateKey = await importPrivateKey({ key: await resolvePrivateKey(sources) });
   const content = buildSignContent(params);
-  const signature = await signContent(content, { privateKey, signType, charset });
+  const signature = await signContent({ content, privateKey, signType, charset });
   for (const name of ['sign_type', 'charset'] as const) {
     if (params[name] === undefined) io.stderr.write(`note: no ${name} param; the gateway signs it too, so add --param ${name}=… as sent.\n`);
   }

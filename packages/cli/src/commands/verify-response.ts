@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { BATCH_FEEDBACK_METHOD, verifyResponse } from '@zhima/core';
+import { verifyResponse } from '@zhima/core';
+import { BATCH_FEEDBACK_METHOD } from '@zhima/core/internal';
 import { COMMON_OPTIONS, GATEWAY_OPTIONS, parseCommandArgs } from '../args.js';
 import { loadConfigFile } from '../config/config-file.js';
 import { firstDefined, PUBLIC_KEY_HINT, resolveAlipayPublicKey, resolveEncoding } from '../config/gateway-config.js';

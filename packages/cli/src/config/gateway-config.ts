@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { normalizeCharset, PRODUCTION_GATEWAY, type CertificateConfig, type Charset, type SignType } from '@zhima/core';
+import { PRODUCTION_GATEWAY } from '@zhima/core';
+import { normalizeCharset, type CertificateConfig, type Charset, type SignType } from '@zhima/core/internal';
 import type { CliIo } from '../io.js';
 import { UsageError } from '../usage-error.js';
 import type { ConfigFile } from './config-file.js';

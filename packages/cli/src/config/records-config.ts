@@ -1,5 +1,6 @@
+import { ZhimaError, type FileCharset } from '@zhima/core';
+import { normalizeFileCharset, parseColumnList } from '@zhima/core/internal';
 import { loanTemplate, type FieldRules } from '@zhima/validator';
-import { columnList } from '../args.js';
 import { UsageError } from '../usage-error.js';
 import type { ConfigFile } from './config-file.js';
 
@@ -16,7 +17,7 @@ export interface RecordsConfig {
   primaryKeyColumns: string[];
   /** Template rules (`--template loan`), else none. */
   rules: FieldRules | undefined;
-  fileCharset: 'UTF-8' | 'GBK';
+  fileCharset: FileCharset;
 }
 
 /**
@@ -36,6 +37,21 @@ export interface RecordsFlags {
 
 const TEMPLATES = { loan: loanTemplate } as const;
 
+// Core's readers (the client and the validator use the same ones): what they refuse is a usage error
+// here, in their words.
+function asUsageError<T>(read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    if (ZhimaError.isInstance(error, 'PARAM_INVALID')) throw new UsageError({ message: error.message, hint: error.hint });
+    throw error;
+  }
+}
+
+function columnList(value: string | readonly string[] | undefined, name: string): string[] | undefined {
+  return value === undefined ? undefined : asUsageError(() => parseColumnList({ value, name }));
+}
+
 /**
  * Resolves columns, primary key, template rules and file charset from flags and the config file.
  * A template supplies defaults for the columns and the primary key, and its field rules.
@@ -52,15 +68,14 @@ export function resolveRecordsConfig({ flags, file }: { flags: RecordsFlags; fil
     if (!Object.hasOwn(TEMPLATES, templateName)) throw new UsageError({ message: `Unknown template "${templateName}".`, hint: `Known templates: ${Object.keys(TEMPLATES).join(', ')}.` });
     template = TEMPLATES[templateName as keyof typeof TEMPLATES];
   }
-  const columns = columnList(flags.columns) ?? columnList(file.columns) ?? columnList(template?.columns);
-  const primaryKeyColumns = columnList(flags['primary-key']) ?? columnList(file.primaryKeyColumns) ?? columnList(template?.primaryKeyColumns);
+  const columns = columnList(flags.columns, '--columns') ?? columnList(file.columns, 'columns') ?? columnList(template?.columns, 'columns');
+  const primaryKeyColumns = columnList(flags['primary-key'], '--primary-key') ?? columnList(file.primaryKeyColumns, 'primaryKeyColumns') ?? columnList(template?.primaryKeyColumns, 'primaryKeyColumns');
   if (columns === undefined || primaryKeyColumns === undefined) {
     throw new UsageError({
       message: `${columns === undefined ? '--columns' : '--primary-key'} is required.`,
       hint: 'Pass --columns a,b,c --primary-key a,b (the fields of your feedback template), or --template loan.',
     });
   }
-  const charset = (flags['file-charset'] ?? file.fileCharset ?? 'UTF-8').toUpperCase();
-  if (charset !== 'UTF-8' && charset !== 'GBK') throw new UsageError({ message: `The file charset must be UTF-8 or GBK, got "${charset}".` });
-  return { columns, primaryKeyColumns, rules: template?.rules, fileCharset: charset };
+  const fileCharset = asUsageError(() => normalizeFileCharset({ fileCharset: flags['file-charset'] ?? file.fileCharset ?? 'UTF-8' }));
+  return { columns, primaryKeyColumns, rules: template?.rules, fileCharset };
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { openAsBlob } from 'node:fs';
 import { basename } from 'node:path';
-import type { FileContent } from '@zhima/core';
+import type { FileContent } from '@zhima/core/internal';
 import { openRecordsFile } from '@zhima/validator/node';
 import type { RecordsConfig } from '../config/records-config.js';
 import type { InputSource } from '../records/input-source.js';
