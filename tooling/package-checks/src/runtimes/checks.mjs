@@ -22,7 +22,7 @@ async function signVectors({ vectors }) {
   if (vectors.length === 0) throw new Error('no vectors');
   for (const vector of vectors) {
     const options = { signType: vector.signType, charset: vector.charset };
-    const signature = await signContent(vector.content, { privateKey: vector.privateKey, ...options });
+    const signature = await signContent({ content: vector.content, privateKey: vector.privateKey, ...options });
     if (signature !== vector.signature) throw new Error(`${vector.signType} ${vector.charset}: signature differs from node:crypto's`);
     if (!(await verifySignature({ content: vector.content, signature: vector.signature, publicKey: vector.publicKey, ...options }))) {
       throw new Error(`${vector.signType} ${vector.charset}: a good signature did not verify`);
