@@ -4,7 +4,8 @@ import { createSign, createVerify, generateKeyPairSync } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { AlipaySdk } from 'alipay-sdk';
-import { importPrivateKey, importPublicKey, signContent, verifyResponse, buildSignContent } from '../dist/index.js';
+import { importPrivateKey, importPublicKey, signContent, verifyResponse } from '../dist/index.js';
+import { buildSignContent } from '../dist/internal.js';
 import * as webEngine from '../dist/rsa-engine.js';
 import { compare, machine, table } from './harness.mjs';
 
