@@ -1,10 +1,11 @@
-import { loanTemplate, type FieldRules } from '@zhima/validator';
-import { columnList } from '../args.js';
+import { normalizeCharset } from '@zhima/core';
+import { DEFAULT_SENSITIVE_FIELDS, loanTemplate, type FieldRules } from '@zhima/validator';
+import { columnList, positiveInteger } from '../args.js';
 import { UsageError } from '../usage-error.js';
 import type { ConfigFile } from './config-file.js';
 
 /**
- * What a records file is checked against.
+ * What a records file is checked against, and how reports show it.
  *
  * @example
  * ```ts
@@ -17,14 +18,18 @@ export interface RecordsConfig {
   /** Template rules (`--template loan`), else none. */
   rules: FieldRules | undefined;
   fileCharset: 'UTF-8' | 'GBK';
+  /** Issues kept per report (`--max-issues`); the validator's default when absent. */
+  maxIssues: number | undefined;
+  /** The validator's default sensitive fields plus `--sensitive-fields`. */
+  sensitiveFields: readonly string[];
 }
 
 /**
- * The flags that describe a records file.
+ * The flags that describe a records file (the same in every command).
  *
  * @example
  * ```ts
- * const flags: RecordsFlags = { columns: 'order_no,pay_month', 'primary-key': 'order_no,pay_month' };
+ * const flags: RecordsFlags = { columns: 'order_no,pay_month', 'primary-key': 'order_no,pay_month', 'file-charset': 'GBK' };
  * ```
  */
 export interface RecordsFlags {
@@ -32,13 +37,27 @@ export interface RecordsFlags {
   'primary-key'?: string;
   template?: string;
   'file-charset'?: string;
+  'max-issues'?: string;
+  'sensitive-fields'?: string;
 }
 
 const TEMPLATES = { loan: loanTemplate } as const;
 
+function toFileCharset(name: string): 'UTF-8' | 'GBK' {
+  let charset: string | undefined;
+  try {
+    charset = normalizeCharset({ charset: name });
+  } catch {
+    charset = undefined;
+  }
+  if (charset === 'utf-8') return 'UTF-8';
+  if (charset === 'gbk') return 'GBK';
+  throw new UsageError({ message: `The file charset (--file-charset) must be UTF-8 or GBK, got "${name}".`, hint: 'The gateway reads records files in UTF-8 or GBK only.' });
+}
+
 /**
- * Resolves columns, primary key, template rules and file charset from flags and the config file.
- * A template supplies defaults for the columns and the primary key, and its field rules.
+ * Resolves columns, primary key, template rules, file charset and report settings from flags and the
+ * config file. A template supplies defaults for the columns and the primary key, and its field rules.
  *
  * @example
  * ```ts
@@ -60,7 +79,13 @@ export function resolveRecordsConfig({ flags, file }: { flags: RecordsFlags; fil
       hint: 'Pass --columns a,b,c --primary-key a,b (the fields of your feedback template), or --template loan.',
     });
   }
-  const charset = (flags['file-charset'] ?? file.fileCharset ?? 'UTF-8').toUpperCase();
-  if (charset !== 'UTF-8' && charset !== 'GBK') throw new UsageError({ message: `The file charset must be UTF-8 or GBK, got "${charset}".` });
-  return { columns, primaryKeyColumns, rules: template?.rules, fileCharset: charset };
+  const extraSensitive = (columnList(flags['sensitive-fields']) ?? columnList(file.sensitiveFields) ?? []).filter((field) => field !== '');
+  return {
+    columns,
+    primaryKeyColumns,
+    rules: template?.rules,
+    fileCharset: toFileCharset(flags['file-charset'] ?? file.fileCharset ?? 'UTF-8'),
+    maxIssues: positiveInteger({ value: flags['max-issues'] ?? file.maxIssues, flag: flags['max-issues'] === undefined ? '"maxIssues"' : '--max-issues' }),
+    sensitiveFields: [...new Set([...DEFAULT_SENSITIVE_FIELDS, ...extraSensitive])],
+  };
 }
