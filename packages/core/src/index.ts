@@ -1,8 +1,8 @@
 // Errors
 export * from './errors/index.js';
-// The plain-data HTTP boundary and the minimal default sender
+// The plain-data HTTP boundary and the fetch transport (the client's default)
 export type { HttpRequest, HttpResponse, Transport, TransportSendOptions, UploadProgress } from './http/types.js';
-export { defaultTransport } from './http/fetch-transport.js';
+export { createFetchTransport, type FetchFunction, type FetchTransportOptions } from './http/fetch-transport.js';
 export { buildMultipartBody, createBoundary, type FileContent, type MultipartBody, type MultipartPart } from './http/multipart.js';
 // Text encodings
 export { normalizeCharset, encodeText, decodeText, type Charset } from './encoding/charset.js';

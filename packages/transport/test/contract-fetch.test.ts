@@ -2,4 +2,4 @@
 import { createFetchTransport } from '../src/index.js';
 import { describeTransportContract } from '../src/testing/index.js';
 
-describeTransportContract({ name: 'fetch', makeTransport: ({ timeoutMs }) => createFetchTransport({ timeoutMs }) });
+describeTransportContract({ name: 'fetch', makeTransport: (options) => createFetchTransport(options) });

@@ -6,17 +6,17 @@ import { createRecordingTransport } from './support/recording-transport.js';
 
 describeTransportContract({
   name: 'undici',
-  makeTransport: ({ timeoutMs }) => createUndiciTransport({ connectTimeoutMs: timeoutMs, headersTimeoutMs: timeoutMs, bodyTimeoutMs: timeoutMs }),
+  makeTransport: (options) => createUndiciTransport(options),
 });
 
 // Importing the undici package installs its Agent as Node's global dispatcher when fetch has not run
 // yet: fetch must keep its contract on that mixed stack too.
-describeTransportContract({ name: 'fetch, with npm undici loaded', makeTransport: ({ timeoutMs }) => createFetchTransport({ timeoutMs }) });
+describeTransportContract({ name: 'fetch, with npm undici loaded', makeTransport: (options) => createFetchTransport(options) });
 
 describeTransportContract({
   name: 'custom (corporate header + request log over undici)',
-  makeTransport: ({ timeoutMs }) => {
-    const inner = createUndiciTransport({ headersTimeoutMs: timeoutMs, bodyTimeoutMs: timeoutMs });
+  makeTransport: (options) => {
+    const inner = createUndiciTransport(options);
     const { transport } = createRecordingTransport({ inner, headers: { 'x-corp-gateway': 'zhima' } });
     return { send: transport.send, close: inner.close };
   },

@@ -1,7 +1,8 @@
+import * as core from '@zhima/core';
 import type { UploadProgress } from '@zhima/core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createFetchTransport } from '../src/index.js';
-import { refusedUrl, startContractServer, type ContractServer, type ReceivedRequest } from '../src/testing/index.js';
+import { patternBytes, refusedUrl, startContractServer, type ContractServer, type ReceivedRequest } from '../src/testing/index.js';
 import { firstChunksAliveMidUpload } from './support/chunk-retention.js';
 import { failure } from './support/failure.js';
 import { startTlsServer } from './support/servers.js';
@@ -15,6 +16,54 @@ afterAll(() => server.close());
 const seenBy = (body: Uint8Array) => JSON.parse(new TextDecoder().decode(body)) as ReceivedRequest;
 
 describe('createFetchTransport', () => {
+  it("is @zhima/core's own function (the client's default), not a copy", () => {
+    expect(createFetchTransport).toBe(core.createFetchTransport);
+  });
+
+  it.each([
+    [{ timeoutMs: -1 }, /timeoutMs must be/],
+    [{ timeoutMs: Number.NaN }, /timeoutMs must be/],
+    [{ maxResponseBytes: 1.5 }, /maxResponseBytes must be/],
+    [{ maxResponseBytes: -1 }, /maxResponseBytes must be/],
+  ])('refuses %o with PARAM_INVALID', (options, message) => {
+    expect(() => createFetchTransport(options)).toThrow(message);
+    expect(() => createFetchTransport(options)).toThrow(expect.objectContaining({ code: 'PARAM_INVALID' }));
+  });
+
+  it('refuses a bad per-request maxResponseBytes with PARAM_INVALID, before sending', async () => {
+    await expect(createFetchTransport().send({ method: 'GET', url: `${server.url}/status/200`, headers: {} }, { maxResponseBytes: -5 })).rejects.toMatchObject({ code: 'PARAM_INVALID' });
+  });
+
+  it('takes any answer with maxResponseBytes: Infinity', async () => {
+    const response = await createFetchTransport({ maxResponseBytes: Number.POSITIVE_INFINITY }).send({ method: 'GET', url: `${server.url}/bytes?offset=0&length=${2 * 1024 * 1024}&chunked=1`, headers: {} });
+    expect(response.body.byteLength).toBe(2 * 1024 * 1024);
+  });
+
+  it('sends a byte body over 64 KiB as 64 KiB slices on Node, with its exact content-length, and still returns a redirect', async () => {
+    const body = patternBytes({ length: 200 * 1024 });
+    const progress: UploadProgress[] = [];
+    const response = await createFetchTransport().send({ method: 'POST', url: `${server.url}/echo`, headers: { 'content-length': String(body.byteLength) }, body }, { onUploadProgress: (event) => progress.push(event) });
+    const seen = seenBy(response.body);
+    expect(seen).toMatchObject({ receivedBytes: body.byteLength });
+    expect(seen.headers).toMatchObject({ 'content-length': String(body.byteLength) });
+    expect(seen.headers['transfer-encoding']).toBeUndefined();
+    expect(progress.map((event) => event.sentBytes)).toEqual([65_536, 131_072, 196_608, 204_800]);
+    const redirected = await createFetchTransport().send({ method: 'POST', url: `${server.url}/redirect`, headers: {}, body });
+    expect(redirected.status).toBe(302);
+  });
+
+  it('hands a byte body to a fetch of your own whole', async () => {
+    const bodies: unknown[] = [];
+    const spy = (input: string, init: RequestInit) => {
+      bodies.push(init.body);
+      return globalThis.fetch(input, init);
+    };
+    const body = patternBytes({ length: 200 * 1024 });
+    await createFetchTransport({ fetch: spy }).send({ method: 'POST', url: `${server.url}/echo`, headers: {}, body });
+    expect(bodies).toHaveLength(1);
+    expect(bodies[0]).toBe(body);
+  });
+
   it('calls a supplied fetch with globalThis as `this`, as Cloudflare Workers require', async () => {
     const workersLikeFetch = function (this: unknown, input: string, init: RequestInit) {
       if (this !== globalThis) throw new TypeError('Illegal invocation');

@@ -1,7 +1,7 @@
 import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { Agent, errors } from 'undici';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { toTransportError } from '../src/shared/transport-failure.js';
+import { toTransportError } from '@zhima/core/internal';
 import { createUndiciTransport } from '../src/undici/index.js';
 import { failure } from './support/failure.js';
 import { localhostCert, startPlainServer, startTlsServer, startTunnelProxy } from './support/servers.js';

@@ -3,7 +3,7 @@
 // moduleResolution node16 (ESM and CJS files) and bundler; the app project runs a sign + verify round
 // trip (checked by node:crypto) and a small validation from both module systems.
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -72,6 +72,44 @@ describe.each(packages.map((pkg) => [pkg.name, pkg] as const))('%s installed alo
     const load = () => runtimeExportNames({ specifier, format: 'cjs', cwd: dir });
     if (esmOnly) expect(load).toThrow(/ERR_PACKAGE_PATH_NOT_EXPORTED/);
     else expect(load().length).toBeGreaterThan(0);
+  });
+});
+
+describe.runIf(packages.some((pkg) => pkg.name === '@zhima/transport'))('@zhima/transport installed without its optional undici peer (a fetch-only or edge user)', () => {
+  let dir = '';
+  beforeAll(() => {
+    dir = createConsumerProject({ install: ['@zhima/transport'], tarballs });
+    folders.push(dir);
+  });
+
+  /** What loading `specifier` does in a Node process in the project: its export names, or its error. */
+  const load = (specifier: string, format: 'esm' | 'cjs') => {
+    const report = 'console.log(JSON.stringify(Object.keys(m)))';
+    const fail = 'console.log(JSON.stringify({ message: e.message, code: e.code }))';
+    const script =
+      format === 'esm'
+        ? `import(${JSON.stringify(specifier)}).then((m) => ${report}, (e) => ${fail});`
+        : `try { const m = require(${JSON.stringify(specifier)}); ${report} } catch (e) { ${fail} }`;
+    // No NODE_PATH: pnpm's bin shims set one to this workspace's store, where require() would find undici.
+    const env = { ...process.env, NODE_PATH: '' };
+    return JSON.parse(execFileSync(process.execPath, [`--input-type=${format === 'esm' ? 'module' : 'commonjs'}`, '-e', script], { cwd: dir, encoding: 'utf8', env }));
+  };
+
+  it('gets no undici from npm', () => {
+    expect(existsSync(join(dir, 'node_modules', 'undici'))).toBe(false);
+  });
+
+  it.each(['esm', 'cjs'] as const)('loads the root (the fetch transport) from %s', (format) => {
+    expect(load('@zhima/transport', format)).toEqual(['createFetchTransport']);
+  });
+
+  it.each([
+    ['esm', 'ERR_MODULE_NOT_FOUND'],
+    ['cjs', 'MODULE_NOT_FOUND'],
+  ] as const)('fails to load @zhima/transport/undici from %s with an error saying to npm install undici', (format, code) => {
+    const error = load('@zhima/transport/undici', format);
+    expect(error.code).toBe(code);
+    expect(error.message).toMatch(/^@zhima\/transport\/undici needs the undici package, which is not installed .*Run: npm install undici@\^7/);
   });
 });
 

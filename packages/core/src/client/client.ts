@@ -5,7 +5,9 @@ import { GatewayError, type GatewayAnswer } from '../errors/gateway-error.js';
 import { TransportError } from '../errors/transport-error.js';
 import { UnverifiedResponseError } from '../errors/unverified-response-error.js';
 import { ZhimaError } from '../errors/zhima-error.js';
-import { defaultTransport } from '../http/fetch-transport.js';
+import { createFetchTransport } from '../http/fetch-transport.js';
+import { DEFAULT_MAX_RESPONSE_BYTES, checkedResponseLimit } from '../http/transfer/limits.js';
+import { responseTooLarge } from '../http/transfer/response-body.js';
 import type { HttpRequest, HttpResponse, Transport, TransportSendOptions } from '../http/types.js';
 import { formatTimestamp } from '../params/timestamp.js';
 import { PRODUCTION_GATEWAY, buildGatewayRequest, type BuiltGatewayRequest, type GatewayCall } from '../request/gateway-request.js';
@@ -55,7 +57,7 @@ export type ClientConfig = {
   gateway?: string;
   /** For third-party apps acting for a merchant (应用授权). */
   appAuthToken?: string;
-  /** Default: the runtime's `fetch`. See `@zhima/transport` for timeouts and pooling. */
+  /** Default: `createFetchTransport()` (the runtime's `fetch`, 60 s inactivity timeout). `@zhima/transport/undici` adds pooling and proxies on Node. */
   transport?: Transport;
   /**
    * Default: 3 attempts with exponential backoff and full jitter, no attempt started after
@@ -169,9 +171,9 @@ export interface ZhimaClient {
 export function createClient(config: ClientConfig): ZhimaClient {
   const charset = normalizeCharset({ charset: config.charset ?? 'utf-8' });
   const signType = config.signType ?? 'RSA2';
-  const transport = config.transport ?? defaultTransport();
+  const transport = config.transport ?? createFetchTransport();
   const now = config.now ?? (() => new Date());
-  const maxResponseBytes = checkMaxResponseBytes(config.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES);
+  const maxResponseBytes = checkedResponseLimit({ value: config.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES });
   const certificates = config.certificates;
   const certificateSns = certificates && {
     appCertSn: getCertificateSn({ certificate: certificates.appCertificate }),
@@ -204,7 +206,7 @@ export function createClient(config: ClientConfig): ZhimaClient {
     // From here the request reached the gateway: an answer we cannot trust may hide an accepted upload.
     let verified: Awaited<ReturnType<typeof verifyResponseWith>>;
     try {
-      if (response.body.length > maxResponseBytes) throw tooLarge(response.body.length, maxResponseBytes);
+      if (response.body.length > maxResponseBytes) throw responseTooLarge({ request: built.request, status: response.status, limit: maxResponseBytes });
       verified = await verifyResponseWith({ body: response.body, method, signType, charset, contentType: response.headers['content-type'], resolveKey });
     } catch (cause) {
       throw new UnverifiedResponseError({ method, status: response.status, cause });
@@ -253,25 +255,4 @@ export function createClient(config: ClientConfig): ZhimaClient {
     buildRequest: async (gatewayCall) => (await buildSignedRequest(gatewayCall)).request,
     buildSignedRequest,
   };
-}
-
-const DEFAULT_MAX_RESPONSE_BYTES = 1024 * 1024;
-
-function checkMaxResponseBytes(value: number): number {
-  if (!Number.isSafeInteger(value) || value < 1) {
-    throw new ZhimaError({
-      code: 'PARAM_INVALID',
-      message: `maxResponseBytes must be a positive whole number of bytes, got ${value}.`,
-      hint: '网关应答只有几 KB；默认 1 MiB / A gateway answer is a few KB: leave it out for the 1 MiB default.',
-    });
-  }
-  return value;
-}
-
-function tooLarge(size: number, limit: number): ZhimaError<'RESPONSE_MALFORMED'> {
-  return new ZhimaError({
-    code: 'RESPONSE_MALFORMED',
-    message: `The answer is too large: ${size} bytes, more than maxResponseBytes (${limit}). A gateway answer is a few KB.`,
-    hint: '这不是网关的正常应答（检查 gateway 地址与代理），或按需调大 maxResponseBytes / This is not a normal gateway answer (check the gateway URL and any proxy), or raise maxResponseBytes.',
-  });
 }

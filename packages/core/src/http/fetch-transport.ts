@@ -1,47 +1,187 @@
-import { TransportError } from '../errors/transport-error.js';
-import type { HttpResponse, Transport } from './types.js';
-
-function isWorkerd(): boolean {
-  return (globalThis as { navigator?: { userAgent?: string } }).navigator?.userAgent === 'Cloudflare-Workers';
-}
+import { ZhimaError } from '../errors/zhima-error.js';
+import { startInactivityTimer } from './transfer/inactivity-timer.js';
+import { DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT_MS, checkedResponseLimit, checkedTimeout } from './transfer/limits.js';
+import { readResponseBody } from './transfer/response-body.js';
+import { toTransportError } from './transfer/transport-failure.js';
+import { declaredLength, trackUpload } from './transfer/upload-body.js';
+import type { HttpRequest, HttpResponse, Transport, TransportSendOptions } from './types.js';
 
 /**
- * The transport core uses when none is given: the runtime's global `fetch`, no timeouts or tuning.
- * For timeouts, proxies, connection pools and upload progress use `@zhima/transport`.
+ * A `fetch`-compatible function: the runtime's own, or a wrapper around it.
  *
  * @example
  * ```ts
- * const response = await defaultTransport().send({ method: 'POST', url, headers: {}, body });
+ * const logged: FetchFunction = (input, init) => { console.log(init?.method, input); return fetch(input, init); };
  * ```
  */
-export function defaultTransport(): Transport {
+export type FetchFunction = (input: string, init: RequestInit) => Promise<Response>;
+
+/**
+ * Options for {@link createFetchTransport}.
+ *
+ * @example
+ * ```ts
+ * const options: FetchTransportOptions = { timeoutMs: 30_000, maxResponseBytes: 256 * 1024, headers: { 'x-request-source': 'billing' } };
+ * ```
+ */
+export interface FetchTransportOptions {
+  /**
+   * Defaults to the runtime's `fetch`, looked up on every call so later polyfills and test doubles
+   * apply. A function of your own gets byte bodies whole (see `timeoutMs`).
+   */
+  fetch?: FetchFunction;
+  /**
+   * Give up when nothing moves for this long: no upload chunk taken, no response headers, no response
+   * body chunk. A transfer that keeps moving is never cut, however long it takes; a total deadline is
+   * the caller's `signal`. Default 60 000 ms; `0` turns it off. fetch cannot see a byte body leave,
+   * except on Node with the runtime's fetch, where a byte body over 64 KiB goes out as 64 KiB stream
+   * slices: elsewhere its upload time counts as silence until the answer's headers.
+   */
+  timeoutMs?: number;
+  /**
+   * Stop reading an answer larger than this many bytes: the read is aborted (nothing past the cap is
+   * held) and the send throws `ZhimaError` `RESPONSE_MALFORMED` ("answer over N bytes"). Default
+   * 1 MiB; `Infinity` for no cap. `TransportSendOptions.maxResponseBytes` overrides it per request.
+   */
+  maxResponseBytes?: number;
+  /** Headers added to every request; the request's own headers win. */
+  headers?: Record<string, string>;
+  /**
+   * What a redirect answer to a **stream** body does. `'error'`: it fails with reason `HTTP_STATUS`, and
+   * in exchange Node's fetch sends the stream without keeping a copy — with `'manual'` it tees the body
+   * to replay it on a redirect, holding the whole upload in memory until the request ends. `'manual'`:
+   * the 3xx is returned as a response, as for byte bodies. Default: `'error'`, except on Cloudflare
+   * Workers (workerd, recognised by its `FixedLengthStream`), which reject `redirect: 'error'`.
+   */
+  streamRedirect?: 'error' | 'manual';
+}
+
+type StreamingRequestInit = RequestInit & { duplex?: 'half'; window?: null };
+
+/**
+ * workerd's (Cloudflare Workers') own stream type: its fetch sends a body with a content-length only
+ * when the body comes through one; any other stream goes out chunked.
+ */
+type FixedLengthStreamConstructor = new (length: number) => TransformStream<Uint8Array, Uint8Array>;
+const FixedLengthStream = (globalThis as { FixedLengthStream?: FixedLengthStreamConstructor }).FixedLengthStream;
+
+/**
+ * Whether byte bodies may go out as stream slices: only to Node's own fetch, which sends a stream with
+ * the content-length it is given. Deno's drops the length, browsers refuse stream bodies over HTTP/1.1,
+ * and a caller's own fetch may not take streams at all.
+ */
+function runtimeFetchStreamsWithLength(): boolean {
+  const runtime = globalThis as { process?: { versions?: { node?: unknown } }; Deno?: unknown; Bun?: unknown };
+  return typeof runtime.process?.versions?.node === 'string' && runtime.Deno === undefined && runtime.Bun === undefined;
+}
+
+function lowerCaseKeys(headers: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value]));
+}
+
+function responseHeaders(headers: Headers): Record<string, string> {
+  const result: Record<string, string> = {};
+  // Repeated headers (set-cookie) arrive one entry each: join them the way HTTP folds them.
+  headers.forEach((value, name) => {
+    result[name] = result[name] === undefined ? value : `${result[name]}, ${value}`;
+  });
+  return result;
+}
+
+function isStream(body: HttpRequest['body']): body is ReadableStream<Uint8Array> {
+  return body !== undefined && !(body instanceof Uint8Array);
+}
+
+/**
+ * A {@link Transport} on the runtime's `fetch`: no dependencies, for Node, Bun, Deno, Cloudflare Workers
+ * and browsers; what `createClient` uses when given no transport. Stream bodies go out as they are read
+ * (`duplex: 'half'`) with the request's exact `content-length`; redirects are never followed (returned
+ * for byte bodies; see `streamRedirect`); every other HTTP status is returned as a response. It gives up
+ * after `timeoutMs` with nothing moving and stops reading an answer over `maxResponseBytes`.
+ * Failures throw `TransportError` with a stable `reason` (`TIMEOUT`, `CONNECT`, `RESET`, `DNS`, `TLS`,
+ * `ABORTED`, `HTTP_STATUS`, `UNKNOWN`), fetch's generic "fetch failed" unwrapped to its real cause; an
+ * answer over the cap throws `ZhimaError` `RESPONSE_MALFORMED`.
+ *
+ * @example
+ * ```ts
+ * import { createFetchTransport } from '@zhima/core';
+ *
+ * const transport = createFetchTransport({ timeoutMs: 30_000 });
+ * const response = await transport.send(
+ *   { method: 'GET', url: 'https://example.com/', headers: {} },
+ *   { signal: AbortSignal.timeout(120_000), maxResponseBytes: 4 * 1024 * 1024 },
+ * );
+ * console.log(response.status, response.body.byteLength);
+ * ```
+ */
+export function createFetchTransport({
+  fetch: customFetch,
+  timeoutMs = DEFAULT_TIMEOUT_MS,
+  maxResponseBytes = DEFAULT_MAX_RESPONSE_BYTES,
+  headers = {},
+  streamRedirect = FixedLengthStream ? 'manual' : 'error',
+}: FetchTransportOptions = {}): Transport {
+  checkedTimeout({ option: 'timeoutMs', value: timeoutMs });
+  const transportLimit = checkedResponseLimit({ value: maxResponseBytes });
+  const defaultHeaders = lowerCaseKeys(headers);
+  // Called with `this` = globalThis: Cloudflare Workers throw "Illegal invocation" for a fetch
+  // detached from the global scope, e.g. one stored on an options object.
+  const callFetch = (url: string, init: StreamingRequestInit) => (customFetch ?? globalThis.fetch).call(globalThis, url, init);
+  const sliceBytes = customFetch === undefined && runtimeFetchStreamsWithLength();
+
   return {
-    async send(request, options) {
+    async send(request: HttpRequest, { signal, onUploadProgress, maxResponseBytes: requestLimit }: TransportSendOptions = {}): Promise<HttpResponse> {
+      const limit = requestLimit === undefined ? transportLimit : checkedResponseLimit({ value: requestLimit });
+      if (signal?.aborted) throw toTransportError({ error: signal.reason, request, signal });
+      const quiet = startInactivityTimer({ timeoutMs, signal });
+      const upload = trackUpload({ request, sliceBytes, onChunk: quiet.touch, onUploadProgress });
+      const { progress } = upload;
+      const headersToSend = { ...defaultHeaders, ...request.headers };
+      const init: StreamingRequestInit = { method: request.method, headers: headersToSend, redirect: 'manual', signal: quiet.signal };
+      if (upload.body instanceof ReadableStream) {
+        // A stream keeps its exact length: without content-length it would go out chunked.
+        if (progress.totalBytes !== undefined) headersToSend['content-length'] = String(progress.totalBytes);
+        init.body = FixedLengthStream && progress.totalBytes !== undefined ? upload.body.pipeThrough(new FixedLengthStream(progress.totalBytes)) : upload.body;
+        init.duplex = 'half';
+        if (isStream(request.body) && streamRedirect === 'error') {
+          // The fetch standard clones (tees) the request body unless redirect is 'error' and window is
+          // null; undici does exactly that, and the unread branch buffers every chunk sent. Byte slices
+          // need no such care: the copy kept would be views of bytes held anyway.
+          init.redirect = 'error';
+          init.window = null;
+        }
+      } else {
+        // fetch sets content-length for bytes itself; a second copy makes undici 7 (which becomes
+        // Node's global dispatcher merely by importing the npm package) reject the request.
+        delete headersToSend['content-length'];
+        // Core's bytes are typed over any buffer; fetch takes them as they are (never shared memory here).
+        init.body = upload.body as Uint8Array<ArrayBuffer> | undefined;
+      }
       try {
-        const stream = request.body instanceof ReadableStream;
-        // fetch sets Content-Length for bytes itself (undici rejects a second one); a stream keeps ours.
-        const { 'content-length': _length, ...otherHeaders } = request.headers;
-        const response = await globalThis.fetch(request.url, {
-          method: request.method,
-          headers: stream ? request.headers : otherHeaders,
-          body: request.body as BodyInit | undefined,
-          signal: options?.signal ?? null,
-          ...(stream
-            ? // Required by the fetch spec for a stream body; and unless redirects are errors, Node's
-              // fetch keeps a copy of the whole streamed upload to replay it (workerd rejects 'error').
-              { duplex: 'half', redirect: isWorkerd() ? 'manual' : 'error', window: null }
-            : { redirect: 'manual' }),
-        } as RequestInit);
-        const headers: Record<string, string> = {};
-        response.headers.forEach((value, name) => (headers[name] = value));
-        return { status: response.status, headers, body: new Uint8Array(await response.arrayBuffer()) } satisfies HttpResponse;
-      } catch (cause) {
-        const aborted = options?.signal?.aborted === true;
-        throw new TransportError({
-          reason: aborted ? 'ABORTED' : 'UNKNOWN',
-          message: `${request.method} ${request.url.split('?')[0]} failed: ${aborted ? 'aborted' : ((cause as Error).cause as Error | undefined)?.message ?? (cause as Error).message}`,
-          cause,
+        const response = await callFetch(request.url, init);
+        quiet.touch();
+        upload.answered();
+        const answerHeaders = responseHeaders(response.headers);
+        progress.phase = 'download';
+        progress.expectedBytes = declaredLength({ headers: answerHeaders });
+        const body = await readResponseBody({
+          request,
+          status: response.status,
+          body: response.body,
+          limit,
+          progress,
+          // fetch decodes gzip/br itself, so a content-length then counts the encoded bytes.
+          lengthIsExact: (answerHeaders['content-encoding'] ?? 'identity') === 'identity',
+          onChunk: quiet.touch,
         });
+        return { status: response.status, headers: answerHeaders, body };
+      } catch (error) {
+        upload.release(error);
+        // An answer over the cap is our own verdict, thrown as it is.
+        if (ZhimaError.isInstance(error)) throw error;
+        throw toTransportError({ error, request, signal, stall: quiet.timedOut ? { progress, limit: { option: 'timeoutMs', ms: timeoutMs } } : undefined });
+      } finally {
+        quiet.stop();
       }
     },
   };

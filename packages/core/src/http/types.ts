@@ -49,22 +49,25 @@ export interface UploadProgress {
  *
  * @example
  * ```ts
- * await transport.send(request, { signal: AbortSignal.timeout(30_000), maxResponseBytes: 1024 * 1024 });
+ * await transport.send(request, { signal: AbortSignal.timeout(30_000), maxResponseBytes: 64 * 1024 });
  * ```
  */
 export interface TransportSendOptions {
   signal?: AbortSignal;
   onUploadProgress?: (progress: UploadProgress) => void;
   /**
-   * The largest response body to read, in bytes: a transport stops reading past it and throws a
-   * `ZhimaError` `RESPONSE_MALFORMED` ("too large"). The client sets it from `maxResponseBytes`.
+   * The largest answer body to accept, in bytes, overriding the transport's own cap (1 MiB by default
+   * in the built-in transports; `Infinity` for none). A larger answer is not read past the cap: the send
+   * throws `ZhimaError` `RESPONSE_MALFORMED` ("answer over N bytes"). The client sets it on every call
+   * from its own `maxResponseBytes`.
    */
   maxResponseBytes?: number;
 }
 
 /**
  * Sends one {@link HttpRequest} and returns the whole {@link HttpResponse}, whatever its status. It throws
- * a `TransportError` only when no HTTP answer arrived (network, timeout, abort).
+ * a `TransportError` only when no HTTP answer arrived (network, timeout, abort), and `ZhimaError`
+ * `RESPONSE_MALFORMED` for an answer over its cap (`maxResponseBytes`).
  *
  * @example
  * ```ts

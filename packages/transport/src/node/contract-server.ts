@@ -38,10 +38,48 @@ export interface ContractServer {
   requestArrived(path: string): Promise<void>;
   /** Bytes received so far by the request currently streaming into `/echo` or `/reset-after`. */
   receivedBytes(): number;
+  /**
+   * The latest `/bytes` answer, once its connection has closed: how many body bytes the server managed
+   * to write (it waits for the socket to drain, so never far ahead of the client) and whether all of them.
+   */
+  lastAnswer(): Promise<AnswerWritten>;
   close(): Promise<void>;
 }
 
+/**
+ * What the contract server wrote of one `/bytes` answer.
+ *
+ * @example
+ * ```ts
+ * const { writtenBytes, complete }: AnswerWritten = await server.lastAnswer();
+ * ```
+ */
+export interface AnswerWritten {
+  writtenBytes: number;
+  complete: boolean;
+}
+
 type Route = (request: IncomingMessage, response: ServerResponse, query: URLSearchParams) => void;
+
+const ANSWER_CHUNK_BYTES = 64 * 1024;
+
+// Writes pattern bytes as the socket takes them, so a client that stops reading stops the server too.
+function writePattern(response: ServerResponse, { offset, length }: { offset: number; length: number }): Promise<AnswerWritten> {
+  return new Promise((resolve) => {
+    let written = 0;
+    const writeMore = () => {
+      while (written < length && !response.destroyed) {
+        const chunk = patternBytes({ offset: offset + written, length: Math.min(ANSWER_CHUNK_BYTES, length - written) });
+        written += chunk.byteLength;
+        if (!response.write(chunk)) return;
+      }
+      if (written >= length) response.end();
+    };
+    response.on('drain', writeMore);
+    response.on('close', () => resolve({ writtenBytes: written, complete: response.writableFinished }));
+    writeMore();
+  });
+}
 
 function numberParam(query: URLSearchParams, name: string): number {
   const value = Number(query.get(name));
@@ -52,9 +90,11 @@ function numberParam(query: URLSearchParams, name: string): number {
 /**
  * Starts the server that `describeTransportContract` and the adapter tests talk to. Routes:
  * `/echo` (answers {@link ReceivedRequest} as JSON), `/status/<code>`, `/bytes?length=N&offset=M`
- * (pattern bytes), `/headers` (repeated and odd-case headers), `/silent` (never answers), `/stall-body`
- * (headers and 10 of 100 body bytes, then nothing), `/reset-after?bytes=N` (drops the connection after
- * N request bytes), `/redirect` (302 to `/echo`).
+ * (pattern bytes with a content-length, or chunked with `&chunked=1`, written as the socket drains; see
+ * `lastAnswer()`), `/slow-body?chunks=N&everyMs=T` (N KiB, one every T ms), `/headers` (repeated and
+ * odd-case headers), `/silent` (reads the body, never answers), `/stall-upload` (reads nothing, never
+ * answers), `/stall-body` (headers and 10 of 100 body bytes, then nothing), `/reset-after?bytes=N`
+ * (drops the connection after N request bytes), `/redirect` (302 to `/echo`).
  *
  * @example
  * ```ts
@@ -65,6 +105,7 @@ function numberParam(query: URLSearchParams, name: string): number {
  */
 export async function startContractServer(): Promise<ContractServer> {
   let streamed = 0;
+  let lastAnswer: Promise<AnswerWritten> = Promise.resolve({ writtenBytes: 0, complete: true });
   const waiters = new Map<string, Array<() => void>>();
 
   const routes: Record<string, Route> = {
@@ -88,8 +129,29 @@ export async function startContractServer(): Promise<ContractServer> {
     },
     '/bytes': (request, response, query) => {
       request.resume();
-      const body = patternBytes({ offset: numberParam(query, 'offset'), length: numberParam(query, 'length') });
-      response.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': body.byteLength }).end(body);
+      const length = numberParam(query, 'length');
+      const declared = query.get('chunked') === '1' ? {} : { 'content-length': length };
+      response.writeHead(200, { 'content-type': 'application/octet-stream', ...declared });
+      lastAnswer = writePattern(response, { offset: numberParam(query, 'offset'), length });
+    },
+    '/slow-body': (request, response, query) => {
+      request.resume();
+      const chunks = numberParam(query, 'chunks');
+      const everyMs = numberParam(query, 'everyMs');
+      response.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': chunks * 1024 });
+      let sent = 0;
+      const timer = setInterval(() => {
+        response.write(patternBytes({ offset: sent * 1024, length: 1024 }));
+        if (++sent === chunks) {
+          clearInterval(timer);
+          response.end();
+        }
+      }, everyMs);
+      response.on('close', () => clearInterval(timer));
+    },
+    '/stall-upload': (request) => {
+      // Takes the headers, then reads nothing and never answers: the upload backs up and stops.
+      request.pause();
     },
     '/headers': (request, response) => {
       request.resume();
@@ -152,6 +214,7 @@ export async function startContractServer(): Promise<ContractServer> {
         waiters.set(path, [...(waiters.get(path) ?? []), resolve]);
       }),
     receivedBytes: () => streamed,
+    lastAnswer: () => lastAnswer,
     close: () =>
       new Promise((resolve) => {
         server.closeAllConnections();

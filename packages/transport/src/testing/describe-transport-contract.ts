@@ -1,4 +1,4 @@
-import { TransportError, type HttpResponse, type Transport, type TransportErrorReason, type UploadProgress } from '@zhima/core';
+import { TransportError, ZhimaError, type HttpResponse, type Transport, type TransportErrorReason, type UploadProgress } from '@zhima/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { refusedUrl, startContractServer, type ContractServer, type ReceivedRequest } from '../node/contract-server.js';
 import { patternBytes, patternStream } from './pattern-bytes.js';
@@ -8,7 +8,7 @@ import { patternBytes, patternStream } from './pattern-bytes.js';
  *
  * @example
  * ```ts
- * const made: ContractTransport = createUndiciTransport({ headersTimeoutMs: 1_000, bodyTimeoutMs: 1_000 });
+ * const made: ContractTransport = createUndiciTransport({ timeoutMs: 1_000 });
  * ```
  */
 export type ContractTransport = Transport & { close?: () => Promise<void> };
@@ -20,7 +20,7 @@ export type ContractTransport = Transport & { close?: () => Promise<void> };
  * ```ts
  * const options: TransportContractOptions = {
  *   name: 'fetch',
- *   makeTransport: ({ timeoutMs }) => createFetchTransport({ timeoutMs }),
+ *   makeTransport: ({ timeoutMs, maxResponseBytes }) => createFetchTransport({ timeoutMs, maxResponseBytes }),
  * };
  * ```
  */
@@ -28,19 +28,57 @@ export interface TransportContractOptions {
   /** Shown in the test names. */
   name: string;
   /**
-   * Builds the transport under test. It must give up with reason `TIMEOUT` when the server sends
-   * nothing (no headers, or no more body bytes) for `timeoutMs`.
+   * Builds the transport under test (the suite may build several). It must give up with reason
+   * `TIMEOUT` when nothing moves for `timeoutMs` — no upload chunk taken, no headers, no more body
+   * bytes — and never cut a transfer that keeps moving. It must stop reading an answer over
+   * `maxResponseBytes` (1 MiB when not given; `TransportSendOptions.maxResponseBytes` overrides it per
+   * request) and throw `ZhimaError` `RESPONSE_MALFORMED` with the cap in its message.
    */
-  makeTransport: (options: { timeoutMs: number }) => ContractTransport | Promise<ContractTransport>;
+  makeTransport: (options: { timeoutMs: number; maxResponseBytes?: number }) => ContractTransport | Promise<ContractTransport>;
 }
 
 // Long enough that a busy 2-core CI machine never trips it on a healthy request.
 const SILENCE_TIMEOUT_MS = 2_000;
+// The inactivity cases: a short limit, and transfers that move every tenth of it for twice as long.
+const SHORT_TIMEOUT_MS = 600;
+const TICK_MS = 100;
+const TICKS = 12;
 const LARGE_BYTES = 8 * 1024 * 1024;
+const MIB = 1024 * 1024;
+// Far more than socket buffers hold on loopback (a few MB each way), far less than the answer sent.
+const FLOOD_BYTES = 64 * MIB;
+const MAX_WRITTEN_AFTER_CAP = 32 * MIB;
 
 async function sha256Hex(bytes: Uint8Array): Promise<string> {
   const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>));
   return Array.from(digest, (byte) => byte.toString(16).padStart(2, '0')).join('');
+}
+
+/** `TICKS` chunks of 16 KiB, one every `TICK_MS`: an upload that keeps moving, slowly. */
+function slowStream(): { body: ReadableStream<Uint8Array>; length: number } {
+  const chunkBytes = 16 * 1024;
+  let sent = 0;
+  const body = new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        if (sent === TICKS) return controller.close();
+        await new Promise((resolve) => setTimeout(resolve, TICK_MS));
+        controller.enqueue(patternBytes({ offset: sent * chunkBytes, length: chunkBytes }));
+        sent += 1;
+      },
+    },
+    { highWaterMark: 0 },
+  );
+  return { body, length: TICKS * chunkBytes };
+}
+
+async function expectTooLarge(sending: Promise<HttpResponse>, limit: number): Promise<void> {
+  const error: unknown = await sending.then(
+    (response) => new Error(`expected an answer over ${limit} bytes to be refused, got HTTP ${response.status} with ${response.body.byteLength} bytes`),
+    (thrown: unknown) => thrown,
+  );
+  expect(ZhimaError.isInstance(error, 'RESPONSE_MALFORMED'), String(error)).toBe(true);
+  expect((error as ZhimaError).message).toContain(String(limit));
 }
 
 function seenBy(response: HttpResponse): ReceivedRequest {
@@ -61,30 +99,40 @@ async function expectFailure(sending: Promise<HttpResponse>, reason: TransportEr
 /**
  * Registers the vitest suite every {@link Transport} must pass, against real `node:http` servers on
  * 127.0.0.1: status and headers as data, raw body bytes, binary and large bodies, streamed uploads with
- * an exact `content-length` and progress, redirects returned as they are, and failures as
- * `TransportError` with reasons `TIMEOUT`, `ABORTED`, `CONNECT` and `RESET`, and a stream body that could not be sent is cancelled. Call it at the top level
- * of a `*.test.ts` file.
+ * an exact `content-length` and progress, redirects returned as they are; inactivity, not size, as the
+ * timeout (slow transfers that keep moving complete, a stalled upload, silent headers and a stalled
+ * answer fail with `TIMEOUT`); answers capped at `maxResponseBytes` without being buffered
+ * (`RESPONSE_MALFORMED`); and failures as `TransportError` with reasons `ABORTED`, `CONNECT` and
+ * `RESET`, a stream body that could not be sent being cancelled. Call it at the top level of a
+ * `*.test.ts` file.
  *
  * @example
  * ```ts
  * import { createFetchTransport } from '@zhima/transport';
  * import { describeTransportContract } from '@zhima/transport/testing';
  *
- * describeTransportContract({ name: 'fetch', makeTransport: ({ timeoutMs }) => createFetchTransport({ timeoutMs }) });
+ * describeTransportContract({
+ *   name: 'fetch',
+ *   makeTransport: ({ timeoutMs, maxResponseBytes }) => createFetchTransport({ timeoutMs, maxResponseBytes }),
+ * });
  * ```
  */
 export function describeTransportContract({ name, makeTransport }: TransportContractOptions): void {
   describe(`transport contract: ${name}`, () => {
     let server: ContractServer;
     let transport: ContractTransport;
+    let impatient: ContractTransport;
+    let capped: ContractTransport;
 
     beforeAll(async () => {
       server = await startContractServer();
       transport = await makeTransport({ timeoutMs: SILENCE_TIMEOUT_MS });
+      impatient = await makeTransport({ timeoutMs: SHORT_TIMEOUT_MS });
+      capped = await makeTransport({ timeoutMs: SILENCE_TIMEOUT_MS, maxResponseBytes: 4096 });
     });
 
     afterAll(async () => {
-      await transport?.close?.();
+      for (const made of [transport, impatient, capped]) await made?.close?.();
       await server?.close();
     });
 
@@ -136,7 +184,7 @@ export function describeTransportContract({ name, makeTransport }: TransportCont
       const sent = await transport.send({ method: 'POST', url: `${server.url}/echo`, headers: { 'content-length': String(LARGE_BYTES) }, body: upload });
       expect(seenBy(sent)).toMatchObject({ receivedBytes: LARGE_BYTES, sha256: await sha256Hex(upload) });
 
-      const download = await transport.send({ method: 'GET', url: `${server.url}/bytes?offset=777&length=${LARGE_BYTES}`, headers: {} });
+      const download = await transport.send({ method: 'GET', url: `${server.url}/bytes?offset=777&length=${LARGE_BYTES}`, headers: {} }, { maxResponseBytes: LARGE_BYTES });
       expect(download.body.byteLength).toBe(LARGE_BYTES);
       expect(await sha256Hex(download.body)).toBe(await sha256Hex(patternBytes({ offset: 777, length: LARGE_BYTES })));
     });
@@ -162,12 +210,56 @@ export function describeTransportContract({ name, makeTransport }: TransportCont
       expect(new TextDecoder().decode(response.body)).toBe('moved');
     });
 
-    it('times out when the server sends no headers', async () => {
-      await expectFailure(transport.send({ method: 'POST', url: `${server.url}/silent`, headers: {}, body: new Uint8Array([1]) }), 'TIMEOUT');
+    describe('inactivity, not size: timeoutMs', () => {
+      it('completes an upload that keeps moving for longer than timeoutMs', async () => {
+        const { body, length } = slowStream();
+        const response = await impatient.send({ method: 'POST', url: `${server.url}/echo`, headers: { 'content-length': String(length) }, body });
+        expect(seenBy(response)).toMatchObject({ receivedBytes: length, sha256: await sha256Hex(patternBytes({ length })) });
+      });
+
+      it('completes an answer that keeps arriving for longer than timeoutMs', async () => {
+        const response = await impatient.send({ method: 'GET', url: `${server.url}/slow-body?chunks=${TICKS}&everyMs=${TICK_MS}`, headers: {} });
+        expect(await sha256Hex(response.body)).toBe(await sha256Hex(patternBytes({ length: TICKS * 1024 })));
+      });
+
+      it('times out an upload the server stops taking', async () => {
+        const length = FLOOD_BYTES;
+        await expectFailure(impatient.send({ method: 'POST', url: `${server.url}/stall-upload`, headers: { 'content-length': String(length) }, body: patternStream({ length }) }), 'TIMEOUT');
+      });
+
+      it('times out when the server sends no headers', async () => {
+        await expectFailure(impatient.send({ method: 'POST', url: `${server.url}/silent`, headers: {}, body: new Uint8Array([1]) }), 'TIMEOUT');
+      });
+
+      it('times out when the response body stops arriving', async () => {
+        await expectFailure(impatient.send({ method: 'GET', url: `${server.url}/stall-body`, headers: {} }), 'TIMEOUT');
+      });
     });
 
-    it('times out when the response body stops arriving', async () => {
-      await expectFailure(transport.send({ method: 'GET', url: `${server.url}/stall-body`, headers: {} }), 'TIMEOUT');
+    describe('answers capped: maxResponseBytes', () => {
+      const bytes = (length: number, chunked = false) => ({ method: 'GET' as const, url: `${server.url}/bytes?offset=0&length=${length}${chunked ? '&chunked=1' : ''}`, headers: {} });
+
+      it('takes an answer of exactly 1 MiB by default and refuses one byte more, declared or chunked', async () => {
+        expect((await transport.send(bytes(MIB))).body.byteLength).toBe(MIB);
+        await expectTooLarge(transport.send(bytes(MIB + 1)), MIB);
+        await expectTooLarge(transport.send(bytes(MIB + 1, true)), MIB);
+      });
+
+      it("applies the transport's maxResponseBytes, and a request's own over it", async () => {
+        expect((await capped.send(bytes(4096, true))).body.byteLength).toBe(4096);
+        await expectTooLarge(capped.send(bytes(4097, true)), 4096);
+        expect((await capped.send(bytes(5000, true), { maxResponseBytes: 8192 })).body.byteLength).toBe(5000);
+        await expectTooLarge(transport.send(bytes(1001, true), { maxResponseBytes: 1000 }), 1000);
+      });
+
+      it('stops reading an oversized answer instead of buffering it', async () => {
+        for (const chunked of [true, false]) {
+          await expectTooLarge(transport.send(bytes(FLOOD_BYTES, chunked)), MIB);
+          const written = await server.lastAnswer();
+          expect(written.complete).toBe(false);
+          expect(written.writtenBytes).toBeLessThan(MAX_WRITTEN_AFTER_CAP);
+        }
+      });
     });
 
     it('stops when the signal aborts while waiting for the answer', async () => {

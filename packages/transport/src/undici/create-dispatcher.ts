@@ -1,5 +1,6 @@
 import type { ConnectionOptions } from 'node:tls';
-import { Agent, EnvHttpProxyAgent, ProxyAgent, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
+import { undici } from './undici-module.js';
 
 /**
  * TLS settings for connections to the gateway (and through a proxy tunnel).
@@ -51,7 +52,7 @@ export function createDispatcher({ connections, keepAliveTimeoutMs, connectTimeo
   };
   // Behind a proxy the gateway's TLS runs inside the tunnel: `requestTls` carries it there.
   const proxied = { ...agentOptions, requestTls: { ...tls, timeout: connectTimeoutMs }, proxyTls: { timeout: connectTimeoutMs } };
-  if (proxy === 'env') return new EnvHttpProxyAgent(proxied);
-  if (proxy !== undefined) return new ProxyAgent({ ...proxied, uri: proxy });
-  return new Agent(agentOptions);
+  if (proxy === 'env') return new undici.EnvHttpProxyAgent(proxied);
+  if (proxy !== undefined) return new undici.ProxyAgent({ ...proxied, uri: proxy });
+  return new undici.Agent(agentOptions);
 }

@@ -1,15 +1,27 @@
 import type { HttpRequest, HttpResponse, Transport, TransportSendOptions } from '@zhima/core';
-import { request as undiciRequest, type Dispatcher } from 'undici';
-import { toTransportError } from '../shared/transport-failure.js';
-import { countUploadedBytes, declaredLength, releaseUnreadBody } from '../shared/upload-progress.js';
+import { ZhimaError } from '@zhima/core';
+import {
+  DEFAULT_MAX_RESPONSE_BYTES,
+  DEFAULT_TIMEOUT_MS,
+  checkedResponseLimit,
+  checkedTimeout,
+  declaredLength,
+  readResponseBody,
+  startInactivityTimer,
+  toTransportError,
+  trackUpload,
+  type StallLimit,
+} from '@zhima/core/internal';
+import type { Dispatcher } from 'undici';
 import { createDispatcher, type DispatcherOptions } from './create-dispatcher.js';
+import { undici } from './undici-module.js';
 
 /**
  * Options for {@link createUndiciTransport}.
  *
  * @example
  * ```ts
- * const options: UndiciTransportOptions = { connections: 4, headersTimeoutMs: 30_000, proxy: 'env' };
+ * const options: UndiciTransportOptions = { connections: 4, timeoutMs: 30_000, maxResponseBytes: 256 * 1024, proxy: 'env' };
  * ```
  */
 export interface UndiciTransportOptions extends DispatcherOptions {
@@ -18,10 +30,23 @@ export interface UndiciTransportOptions extends DispatcherOptions {
    * pool options (`connections`, `keepAliveTimeoutMs`, `connectTimeoutMs`, `proxy`, `tls`) are then unused.
    */
   dispatcher?: Dispatcher;
-  /** Wait for response headers, counted from the last request byte written. Default 60 000 ms. */
+  /**
+   * Give up when nothing moves for this long: no upload chunk taken by the socket, no response headers,
+   * no response body chunk. A transfer that keeps moving is never cut, however long it takes; a total
+   * deadline is the caller's `signal`. Default 60 000 ms; `0` turns it off. Also the default of
+   * `headersTimeoutMs` and `bodyTimeoutMs`.
+   */
+  timeoutMs?: number;
+  /** Wait for response headers once the request is sent. Default: `timeoutMs`. */
   headersTimeoutMs?: number;
-  /** Longest gap between response body chunks. Default 60 000 ms. */
+  /** Longest gap between response body chunks. Default: `timeoutMs`. */
   bodyTimeoutMs?: number;
+  /**
+   * Stop reading an answer larger than this many bytes: the read is aborted (nothing past the cap is
+   * held) and the send throws `ZhimaError` `RESPONSE_MALFORMED` ("answer over N bytes"). Default
+   * 1 MiB; `Infinity` for no cap. `TransportSendOptions.maxResponseBytes` overrides it per request.
+   */
+  maxResponseBytes?: number;
 }
 
 /**
@@ -46,18 +71,23 @@ function responseHeaders(headers: Record<string, string | string[] | undefined>)
   return result;
 }
 
+const errorCode = (error: unknown): unknown => (error as { code?: unknown } | null)?.code;
+
 /**
  * A {@link Transport} on undici's own `request()` and its own keep-alive pool, for Node: connection
- * reuse, separate connect / headers / body timeouts, proxies (`proxy: 'env'` honours `HTTPS_PROXY` and
- * `NO_PROXY`) and custom TLS. Stream bodies go out with their exact `content-length`, never buffered;
- * redirects are returned, not followed; every HTTP status is returned as a response. Failures throw
- * `TransportError` with a stable `reason` mapped from undici's `UND_ERR_*` and Node's socket codes.
+ * reuse, proxies (`proxy: 'env'` honours `HTTPS_PROXY` and `NO_PROXY`) and custom TLS. Bodies go out
+ * with their exact `content-length`, streams never buffered, bytes over 64 KiB in 64 KiB slices so their
+ * progress is seen; it gives up after `timeoutMs` with nothing moving (uploads included) and stops
+ * reading an answer over `maxResponseBytes`. Redirects are returned, not followed; every HTTP status
+ * is returned as a response. Failures throw `TransportError` with a stable `reason` mapped from
+ * undici's `UND_ERR_*` and Node's socket codes; an answer over the cap throws `ZhimaError`
+ * `RESPONSE_MALFORMED`. Needs the `undici` package (an optional peer dependency).
  *
  * @example
  * ```ts
  * import { createUndiciTransport } from '@zhima/transport/undici';
  *
- * const transport = createUndiciTransport({ connections: 4, proxy: 'env' });
+ * const transport = createUndiciTransport({ connections: 4, timeoutMs: 30_000, proxy: 'env' });
  * const response = await transport.send({ method: 'GET', url: 'https://example.com/', headers: {} });
  * console.log(response.status);
  * await transport.close();
@@ -65,39 +95,73 @@ function responseHeaders(headers: Record<string, string | string[] | undefined>)
  */
 export function createUndiciTransport({
   dispatcher: suppliedDispatcher,
-  headersTimeoutMs = 60_000,
-  bodyTimeoutMs = 60_000,
+  timeoutMs = DEFAULT_TIMEOUT_MS,
+  headersTimeoutMs,
+  bodyTimeoutMs,
+  maxResponseBytes = DEFAULT_MAX_RESPONSE_BYTES,
   ...poolOptions
 }: UndiciTransportOptions = {}): UndiciTransport {
+  checkedTimeout({ option: 'timeoutMs', value: timeoutMs });
+  // Each of undici's own timers, named as the caller set it, for the message when it cuts a request.
+  const limitFor = (option: 'headersTimeoutMs' | 'bodyTimeoutMs', value: number | undefined): StallLimit =>
+    value === undefined ? { option: 'timeoutMs', ms: timeoutMs } : { option, ms: checkedTimeout({ option, value }) };
+  const headersLimit = limitFor('headersTimeoutMs', headersTimeoutMs);
+  const bodyLimit = limitFor('bodyTimeoutMs', bodyTimeoutMs);
+  const transportLimit = checkedResponseLimit({ value: maxResponseBytes });
   const dispatcher = suppliedDispatcher ?? createDispatcher(poolOptions);
 
   return {
-    async send(request: HttpRequest, { signal, onUploadProgress }: TransportSendOptions = {}): Promise<HttpResponse> {
+    async send(request: HttpRequest, { signal, onUploadProgress, maxResponseBytes: requestLimit }: TransportSendOptions = {}): Promise<HttpResponse> {
+      const limit = requestLimit === undefined ? transportLimit : checkedResponseLimit({ value: requestLimit });
       if (signal?.aborted) throw toTransportError({ error: signal.reason, request, signal });
-      const totalBytes = declaredLength(request);
-      const body =
-        request.body === undefined || request.body instanceof Uint8Array || onUploadProgress === undefined
-          ? request.body
-          : countUploadedBytes({ body: request.body, totalBytes, onChunk: onUploadProgress });
+      // The upload's stall detector: armed when undici takes the first chunk (so a request queued for
+      // a socket is not cut), resting once the body is sent, when undici's headers timeout takes over.
+      const quiet = startInactivityTimer({ timeoutMs, signal, armed: false });
+      const upload = trackUpload({
+        request,
+        sliceBytes: true,
+        deliver: 'iterable',
+        // An answer can come before the body is all sent (a 413, say); from then on bodyTimeout is in charge.
+        onChunk: () => progress.phase === 'upload' && quiet.touch(),
+        onEnd: quiet.rest,
+        onUploadProgress,
+      });
+      const { progress } = upload;
       try {
-        const response = await undiciRequest(request.url, {
+        const response = await undici.request(request.url, {
           dispatcher,
           method: request.method,
-          headers: request.headers,
-          // undici reads a web ReadableStream as an async iterable, writing each chunk with backpressure.
-          body: body as Dispatcher.DispatchOptions['body'],
-          signal,
-          headersTimeout: headersTimeoutMs,
-          bodyTimeout: bodyTimeoutMs,
+          // A byte body may go as slices: its length must travel with it, or undici sends it chunked.
+          headers: request.body instanceof Uint8Array ? { ...request.headers, 'content-length': String(request.body.byteLength) } : request.headers,
+          // undici writes an async iterable's chunks one by one, waiting for the socket to drain.
+          body: upload.body as Dispatcher.DispatchOptions['body'],
+          signal: quiet.signal,
+          // undici takes 0, not Infinity, for "never".
+          headersTimeout: Number.isFinite(headersLimit.ms) ? headersLimit.ms : 0,
+          bodyTimeout: Number.isFinite(bodyLimit.ms) ? bodyLimit.ms : 0,
         });
-        if (request.body instanceof Uint8Array) {
-          onUploadProgress?.({ sentBytes: request.body.byteLength, totalBytes: request.body.byteLength });
-        }
-        const bytes = new Uint8Array(await response.body.arrayBuffer());
-        return { status: response.statusCode, headers: responseHeaders(response.headers), body: bytes };
+        quiet.rest();
+        upload.answered();
+        const headers = responseHeaders(response.headers);
+        progress.phase = 'download';
+        progress.expectedBytes = declaredLength({ headers });
+        const body = await readResponseBody({ request, status: response.statusCode, body: response.body, limit, progress });
+        return { status: response.statusCode, headers, body };
       } catch (error) {
-        releaseUnreadBody({ body, reason: error });
-        throw toTransportError({ error, request, signal });
+        upload.release(error);
+        // An answer over the cap is our own verdict, thrown as it is.
+        if (ZhimaError.isInstance(error)) throw error;
+        const code = errorCode(error);
+        const limitHit = quiet.timedOut
+          ? { option: 'timeoutMs', ms: timeoutMs }
+          : code === 'UND_ERR_HEADERS_TIMEOUT'
+            ? headersLimit
+            : code === 'UND_ERR_BODY_TIMEOUT'
+              ? bodyLimit
+              : undefined;
+        throw toTransportError({ error, request, signal, stall: limitHit && { progress, limit: limitHit } });
+      } finally {
+        quiet.stop();
       }
     },
     async close() {

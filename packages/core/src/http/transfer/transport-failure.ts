@@ -1,4 +1,6 @@
-import { TransportError, type HttpRequest, type TransportErrorReason } from '@zhima/core';
+import { TransportError, type TransportErrorReason } from '../../errors/transport-error.js';
+import type { HttpRequest } from '../types.js';
+import { describeStall, type StallLimit, type TransferProgress } from './transfer-progress.js';
 
 // Error codes from Node's net/dns/tls layers and from undici, by what they mean for the caller.
 const REASON_BY_CODE: Readonly<Record<string, TransportErrorReason>> = {
@@ -76,22 +78,24 @@ function unwrapFetchFailure(error: unknown): unknown {
  *
  * @example
  * ```ts
- * const context: FailureContext = { error, request, signal, silenceTimeoutMs: undefined };
+ * const context: FailureContext = { error, request, signal, stall: { progress, limit: { option: 'timeoutMs', ms: 60_000 } } };
  * ```
  */
 export interface FailureContext {
   /** Whatever the fetch or undici call threw. */
   error: unknown;
-  request: HttpRequest;
+  request: Pick<HttpRequest, 'method' | 'url'>;
   /** The caller's signal: when it has fired, its reason decides between `ABORTED` and `TIMEOUT`. */
   signal?: AbortSignal | undefined;
-  /** Set when the transport's own inactivity timer fired. */
-  silenceTimeoutMs?: number | undefined;
+  /** Set when one of the transport's own inactivity limits cut the request: how far it got, and which limit. */
+  stall?: { progress: TransferProgress; limit: StallLimit } | undefined;
 }
 
 /**
  * Turns whatever a fetch or undici call threw into a `TransportError` with a stable `reason`; the error
- * that explains the failure becomes its `cause`. URLs lose their query: it carries the signed parameters.
+ * that explains the failure becomes its `cause`. An inactivity cut (`stall`) is `TIMEOUT` with a message
+ * saying what stalled, how far it got and which option to raise. URLs lose their query: it carries the
+ * signed parameters.
  *
  * @example
  * ```ts
@@ -102,13 +106,11 @@ export interface FailureContext {
  * }
  * ```
  */
-export function toTransportError({ error, request, signal, silenceTimeoutMs }: FailureContext): TransportError {
+export function toTransportError({ error, request, signal, stall }: FailureContext): TransportError {
   if (TransportError.isInstance(error)) return error;
   const cause = unwrapFetchFailure(error);
   const target = `${request.method} ${request.url.split('?')[0]}`;
-  if (silenceTimeoutMs !== undefined) {
-    return new TransportError({ reason: 'TIMEOUT', message: `${target}: no progress for ${silenceTimeoutMs} ms`, cause });
-  }
+  if (stall !== undefined) return new TransportError({ reason: 'TIMEOUT', message: `${target}: ${describeStall(stall)}`, cause });
   if (signal?.aborted) {
     const reason = reasonOf(signal.reason) === 'TIMEOUT' ? 'TIMEOUT' : 'ABORTED';
     return new TransportError({ reason, message: `${target}: aborted by the caller's signal`, cause: signal.reason ?? cause });
