@@ -1,4 +1,5 @@
 import { BATCH_FEEDBACK_METHOD, classifyFailure, createClient, GatewayError, TransportError, ZhimaError, type AttemptEvent, type FailureVerdict, type UploadProgress } from '@zhima/core';
+import { createUndiciTransport } from '@zhima/transport/undici';
 import packageJson from '../../package.json' with { type: 'json' };
 import type { GatewayConfig } from '../config/gateway-config.js';
 import type { RecordsConfig } from '../config/records-config.js';
@@ -8,7 +9,6 @@ import { toCliWording } from '../output/cli-wording.js';
 import { formatError } from '../output/format-error.js';
 import { createProgressBar, formatBytes } from '../output/progress-bar.js';
 import type { InputSource } from '../records/input-source.js';
-import { createSendTransport } from './create-transport.js';
 import { adviseFailure, type AdviceSettings } from './failure-advice.js';
 import type { Journal, JournalEntry, JournalOutcome } from './journal.js';
 import type { ReceiptError, ReceiptInput, ReceiptPart, RunResult, SendReceipt } from './receipt.js';
@@ -180,7 +180,8 @@ async function uploadAll({
   parts: ReceiptPart[];
   inputs: ReceiptInput[];
 }): Promise<SendReceipt['stoppedBy'] | undefined> {
-  const transport = createSendTransport({ timeoutMs: settings.timeoutMs });
+  // timeoutMs: "give up when nothing moves for this long", uploads included; a transfer that keeps moving is never cut.
+  const transport = createUndiciTransport({ timeoutMs: settings.timeoutMs });
   const { certificates, alipayPublicKey, ...identity } = settings.gateway;
   let attempts = 0;
   const client = createClient({
@@ -361,6 +362,8 @@ function adviceOf({ result, totals, stoppedBy }: SendReceipt): string {
       `${totals.unverified} part${totals.unverified > 1 ? 's' : ''} may have been accepted without a verified answer: check the Alipay public key (see the hint above). ` +
         'The next run sends them again, which is safe: the gateway upserts by primary key.',
     );
+  } else if (stoppedBy !== null && stoppedBy.reason === 'ABORTED') {
+    lines.push('The run was interrupted: run the same command again to send what is left: accepted parts are skipped.');
   } else if (stoppedBy !== null && stoppedBy.laterRunMaySucceed) {
     lines.push('The failure looks transient: run the same command again (now, or later) to send what is left: accepted parts are skipped.');
   } else if (stoppedBy !== null) {
