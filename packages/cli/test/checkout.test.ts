@@ -19,3 +19,28 @@ describe('runnable from a checkout before publication', () => {
     expect(JSON.parse(json.stdout)).toMatchObject({ ok: true, summary: { files: 1, ok: 1 } });
   });
 });
+
+describe('commands load when they run', () => {
+  it('`zhima --help` statically imports no library: the bin and its static chunks import neither @zhima/* nor undici', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const { dirname, resolve } = await import('node:path');
+    const { BIN } = await import('./support.js');
+    const seen = new Set<string>();
+    const bare: string[] = [];
+    const visit = async (file: string) => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      const text = await readFile(file, 'utf8');
+      // Static imports only: `import … from '…'` and bare `import '…'`; dynamic import() is what stays lazy.
+      for (const [, specifier] of text.matchAll(/^import\s+(?:[^'"]*?\sfrom\s+)?['"]([^'"]+)['"]/gm)) {
+        if (specifier!.startsWith('.')) await visit(resolve(dirname(file), specifier!));
+        else bare.push(specifier!);
+      }
+    };
+    await visit(BIN);
+    expect(seen.size).toBeGreaterThan(1);
+    expect(bare.filter((specifier) => specifier.startsWith('@zhima/') || specifier.startsWith('undici'))).toEqual([]);
+    const { spawnSync } = await import('node:child_process');
+    expect(spawnSync(process.execPath, [BIN, '--help'], { encoding: 'utf8' }).stdout).toContain('Usage: zhima');
+  });
+});
