@@ -3,7 +3,8 @@
 import { PRODUCTION_GATEWAY } from '@zhima/core';
 import { chinaDay, isDay, yesterdayInChina } from './china-time.js';
 import { gatewayFromEnv } from './connect.js';
-import { openDatabase, type Database } from './database/database.js';
+import type { Database } from './database/database.js';
+import { openDatabase } from './database/open-database.js';
 import { FolderLockedError } from './database/folder-lock.js';
 import { FEEDBACK_MIGRATIONS, migrate } from './database/migrate.js';
 import { runFeedbackJob, RunLockedError } from './job/daily-job.js';

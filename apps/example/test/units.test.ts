@@ -1,8 +1,6 @@
-import { GatewayError, TransportError, ZhimaError } from '@zhima/core';
 import { describe, expect, it } from 'vitest';
 import { addDays, chinaDay, isDay, yesterdayInChina } from '../src/china-time.js';
 import { contentHash, recordKey } from '../src/job/record-identity.js';
-import { classifyFailure } from '../src/library-stand-ins/classify-failure.js';
 import { TEMPLATE } from '../src/merchant/loan-template.js';
 
 describe('China-time days', () => {
@@ -24,23 +22,5 @@ describe('record identity', () => {
     const reversed = Object.fromEntries(Object.entries(record).reverse());
     expect(contentHash({ record, columns: TEMPLATE.columns })).toBe(contentHash({ record: reversed, columns: TEMPLATE.columns }));
     expect(contentHash({ record: { ...record, memo: 'x' }, columns: TEMPLATE.columns })).not.toBe(contentHash({ record, columns: TEMPLATE.columns }));
-  });
-});
-
-describe('the failure policy stand-in', () => {
-  const gateway = (code: string, sub_code?: string) => new GatewayError({ answer: { code, msg: 'm', ...(sub_code ? { sub_code } : {}) }, verified: true, method: 'zhima.data.batch.feedback' });
-  it.each([
-    ['a data-quality refusal: this part only', gateway('40004', 'INVALID_PARAMETER'), { outcome: 'refused', stopsRun: false, laterRunMaySucceed: false }],
-    ['a busy gateway after the retries', gateway('20000', 'isp.unknow-error'), { outcome: 'refused', stopsRun: true, laterRunMaySucceed: true }],
-    ['a signature refusal: every part would get it', gateway('40002', 'isv.invalid-signature'), { outcome: 'refused', stopsRun: true, laterRunMaySucceed: false }],
-    ['no connection', new TransportError({ reason: 'CONNECT', message: 'refused' }), { outcome: 'not-sent', stopsRun: true, laterRunMaySucceed: true }],
-    ['a timeout after sending', new TransportError({ reason: 'TIMEOUT', message: 'slow' }), { outcome: 'not-answered', stopsRun: true, laterRunMaySucceed: true }],
-    ['an HTTP 413', new TransportError({ reason: 'HTTP_STATUS', status: 413, message: 'too large' }), { outcome: 'refused', stopsRun: false, laterRunMaySucceed: false }],
-    ['an answer whose signature fails', new ZhimaError({ code: 'SIGNATURE_INVALID', message: 'bad' }), { outcome: 'unverified', stopsRun: true, laterRunMaySucceed: false }],
-  ] as const)('%s', (_name, error, expected) => {
-    expect(classifyFailure({ error })).toEqual(expected);
-  });
-  it('rethrows what is not an SDK error (a bug, not a gateway outcome)', () => {
-    expect(() => classifyFailure({ error: new TypeError('x is undefined') })).toThrow(TypeError);
   });
 });

@@ -19,7 +19,7 @@ describe('a file with no records', () => {
       expect(result.code).toBe(1);
       expect(result.stdout).toContain('empty.json: REJECTED');
       expect(result.stdout).toContain('records-empty');
-      expect(result.stdout).toMatch(/no records/i);
+      expect(result.stdout).toMatch(/nothing to send/i);
     }
     const json = await runZhima(['validate', 'empty.json', ...FLAGS, '--json'], { cwd: dir });
     const document = JSON.parse(json.stdout);

@@ -9,7 +9,7 @@ export { normalizeCharset, encodeText, decodeText, type Charset } from './encodi
 export { bytesToBase64, base64ToBytes } from './encoding/base64.js';
 export { percentEncode, encodeForm } from './encoding/url.js';
 // Parameters and signing
-export { formatTimestamp } from './params/timestamp.js';
+export { formatTimestamp, parseTimestamp } from './params/timestamp.js';
 export { buildSignContent, type SignParams } from './params/sign-content.js';
 export { isAbsentParamValue, presentParams, type ParamValue } from './params/param-value.js';
 export { RsaKey, derivePublicKey, importPrivateKey, importPublicKey, type KeyFormat, type PrivateKeyInput, type PublicKeyInput, type SignType } from './crypto/keys.js';
@@ -32,6 +32,14 @@ export {
 export { verifyResponse, responseNodeName, type VerifyResponseOptions, type VerifiedResponse } from './response/verify-response.js';
 // The client
 export { createClient, type CallOptions, type CertificateConfig, type ClientConfig, type ExecuteParams, type GatewayResult, type ZhimaClient } from './client/client.js';
-export { BATCH_FEEDBACK_METHOD, batchFeedbackCall, type BatchFeedbackInput } from './client/batch-feedback.js';
+export { batchFeedbackCall, type BatchFeedbackInput } from './client/batch-feedback.js';
+export {
+  ALIPAY_CERT_DOWNLOAD_METHOD,
+  BATCH_FEEDBACK_METHOD,
+  CLOSELOOP_DATA_UPLOAD_METHOD,
+  DATA_UPLOAD_INITIALIZE_METHOD,
+  FEEDBACK_URL_QUERY_METHOD,
+  SINGLE_DATA_UPLOAD_METHOD,
+} from './client/methods.js';
 export { isRetryable, type AttemptEvent, type RetryOptions } from './client/retry.js';
 export { classifyFailure, type FailureOutcome, type FailureScope, type FailureVerdict } from './client/classify-failure.js';

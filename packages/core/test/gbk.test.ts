@@ -10,9 +10,43 @@ describe('GBK encoding agrees with iconv-lite', () => {
     expect(Buffer.from(encodeText({ text, charset: 'gbk' }))).toEqual(iconv.encode(text, 'gbk'));
   });
 
-  it('for full-width punctuation, Latin and the euro sign', () => {
-    const text = '，。、；：？！“”‘’（）【】《》—…·￥€ABCabc123 {"records":[]}';
+  it('for full-width punctuation and Latin', () => {
+    const text = '，。、；：？！“”‘’（）【】《》—…·￥ABCabc123 {"records":[]}';
     expect(Buffer.from(encodeText({ text, charset: 'gbk' }))).toEqual(iconv.encode(text, 'gbk'));
+  });
+
+  it('every character it encodes, across the whole BMP, becomes a two-byte code that decodes back; the rest are refused, never a silent "?"', () => {
+    let accepted = 0;
+    for (let unit = 0x80; unit <= 0xffff; unit++) {
+      if (unit >= 0xd800 && unit <= 0xdfff) continue;
+      const text = String.fromCharCode(unit);
+      let bytes: Uint8Array;
+      try {
+        bytes = encodeText({ text, charset: 'gbk' });
+      } catch (error) {
+        expect(ZhimaError.isInstance(error, 'PARAM_INVALID')).toBe(true);
+        continue;
+      }
+      accepted++;
+      // Two bytes, a lead 0x81–0xFE and a trail 0x40–0xFE (not 0x7F), that decode back strictly.
+      expect(bytes).toHaveLength(2);
+      expect(bytes[0]! >= 0x81 && bytes[0]! <= 0xfe && bytes[1]! >= 0x40 && bytes[1]! <= 0xfe && bytes[1] !== 0x7f).toBe(true);
+      expect(new TextDecoder('gbk', { fatal: true }).decode(bytes)).toBe(text);
+    }
+    expect(accepted).toBeGreaterThan(21_000);
+  });
+});
+
+describe('the euro sign', () => {
+  it('is refused: its only GBK-ish byte, 0x80, is not GBK (the validator rejects it)', () => {
+    expect(iconv.encode('€', 'gbk')).toEqual(Buffer.of(0x80));
+    const error = thrownBy(() => encodeText({ text: '价格€5', charset: 'gbk' }));
+    expect(ZhimaError.isInstance(error, 'PARAM_INVALID')).toBe(true);
+    expect((error as Error).message).toMatch(/U\+20AC at index 2 cannot be encoded in GBK/);
+  });
+
+  it('and 0x80 does not decode as GBK', () => {
+    expect(() => decodeText({ bytes: Uint8Array.of(0x80), charset: 'gbk' })).toThrow(/not valid gbk/);
   });
 
   it('round-trips through the GBK decoder', () => {

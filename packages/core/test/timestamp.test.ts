@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { formatTimestamp } from '../src/index.js';
+import { formatTimestamp, parseTimestamp } from '../src/index.js';
 
 // Expected values come from Intl with the Asia/Shanghai zone database, not from our arithmetic.
 function chinaTimeByIntl(date: Date): string {
@@ -43,5 +43,67 @@ describe('formatTimestamp', () => {
 
   it('rejects an invalid date instead of printing NaN', () => {
     expect(() => formatTimestamp(new Date('nope'))).toThrow(RangeError);
+  });
+});
+
+describe('parseTimestamp', () => {
+  // Hand-written vectors: China wall time → the UTC instant, worked out by subtracting 8 hours by hand.
+  it.each([
+    ['2024-01-02 03:04:05', '2024-01-01T19:04:05.000Z'],
+    ['2024-01-01 00:00:00', '2023-12-31T16:00:00.000Z'], // midnight in China is the previous day in UTC
+    ['2024-01-01 07:59:59', '2023-12-31T23:59:59.000Z'],
+    ['2024-01-01 08:00:00', '2024-01-01T00:00:00.000Z'],
+    ['2024-02-29 23:59:59', '2024-02-29T15:59:59.000Z'], // leap day
+    ['2000-02-29 12:00:00', '2000-02-29T04:00:00.000Z'], // divisible by 400: a leap year
+    ['2024-03-10 10:30:00', '2024-03-10T02:30:00.000Z'], // a US DST switch day: China has none
+    ['1970-01-01 08:00:00', '1970-01-01T00:00:00.000Z'],
+    ['2099-12-31 23:59:59', '2099-12-31T15:59:59.000Z'],
+  ])('reads %s as %s', (text, iso) => {
+    expect(parseTimestamp(text)?.toISOString()).toBe(iso);
+  });
+
+  it('reads a two-digit year as written, not as 19xx', () => {
+    expect(parseTimestamp('0024-06-01 08:00:00')?.getUTCFullYear()).toBe(24);
+  });
+
+  it.each([
+    ['an impossible day', '2024-02-30 00:00:00'],
+    ['29 February of a common year', '2023-02-29 00:00:00'],
+    ['1900, not a leap year', '1900-02-29 00:00:00'],
+    ['day 00', '2024-01-00 00:00:00'],
+    ['month 00', '2024-00-10 00:00:00'],
+    ['month 13', '2024-13-01 00:00:00'],
+    ['hour 24', '2024-01-02 24:00:00'],
+    ['minute 60', '2024-01-02 03:60:00'],
+    ['a leap second', '2024-12-31 23:59:60'],
+    ['one-digit fields', '2024-1-02 03:04:05'],
+    ['the ISO T', '2024-01-02T03:04:05'],
+    ['ISO with a zone', '2024-01-02T03:04:05Z'],
+    ['milliseconds', '2024-01-02 03:04:05.000'],
+    ['no seconds', '2024-01-02 03:04'],
+    ['a leading space', ' 2024-01-02 03:04:05'],
+    ['a trailing newline', '2024-01-02 03:04:05\n'],
+    ['two spaces', '2024-01-02  03:04:05'],
+    ['slashes', '2024/01/02 03:04:05'],
+    ['full-width digits', '２０２４-01-02 03:04:05'],
+    ['Arabic-Indic digits', '٢٠٢٤-01-02 03:04:05'],
+    ['the empty string', ''],
+  ])('gives undefined for %s', (_label, text) => {
+    expect(parseTimestamp(text)).toBeUndefined();
+  });
+
+  // Oracle: Intl with the Asia/Shanghai zone database formats each instant; parsing must give it back
+  // (to the second). Instants spread over 1992–2099 by a fixed stride, in several process zones. Not
+  // earlier: China kept summer time from 1986 to 1991, which the zone database (rightly) has and the
+  // gateway's fixed UTC+8 does not.
+  const start = Date.UTC(1992, 0, 1);
+  const stride = 1_987_654_321_987 % (Date.UTC(2099, 0, 1) - start);
+  const instants = Array.from({ length: 500 }, (_, i) => new Date(start + ((i * stride) % (Date.UTC(2099, 0, 1) - start)) - ((i * 7919) % 1000)));
+  it.each(['UTC', 'America/Los_Angeles', 'Asia/Shanghai', 'Pacific/Kiritimati'])('inverts Intl Asia/Shanghai wall time for 500 instants with TZ=%s', (zone) => {
+    process.env.TZ = zone;
+    for (const instant of instants) {
+      const wholeSeconds = Math.floor(instant.getTime() / 1000) * 1000;
+      expect(parseTimestamp(chinaTimeByIntl(instant))?.getTime()).toBe(wholeSeconds);
+    }
   });
 });

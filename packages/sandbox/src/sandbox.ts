@@ -1,15 +1,14 @@
-import { generateKeyPair, ZhimaError, type Charset } from '@zhima/core';
+import { base64ToBytes, generateKeyPair, ZhimaError } from '@zhima/core';
 import type { FieldRules } from '@zhima/validator';
-import { Rejection, serviceUnavailable, type Answer, type AnswerPlacement } from './gateway/answers.js';
-import { identifyCaller, verifyCaller } from './gateway/authenticate.js';
-import { readGatewayRequest } from './gateway/read-request.js';
-import { renderAnswer, type Signing } from './gateway/render.js';
-import { createFaultPlan, type Fault, type FaultOptions } from './faults.js';
-import { BATCH_FEEDBACK, batchFeedback } from './methods/batch-feedback.js';
-import { FEEDBACK_URL_QUERY, feedbackUrlQuery } from './methods/feedback-url-query.js';
-import { registerApps, setupAlipayKeys, type AlipayKeyOptions, type SandboxApp } from './setup.js';
+import { CallLog, type SandboxCall } from './call-log.js';
+import type { RotateAlipayCertificateOptions, RotatedAlipayCertificate } from './certificates/keyring.js';
+import { createFaultPlan, type FaultOptions } from './faults.js';
+import { answerGatewayCall, type GatewayState } from './gateway/handle-call.js';
+import type { SandboxServer } from './sandbox-server.js';
+import { resolveScenes, type SandboxScene } from './scenes.js';
+import { registerApps, setupAlipay, type AlipayKeyOptions, type SandboxApp } from './setup.js';
 import { RecordStore, type AcceptedUpload, type StoredRecord } from './store.js';
-import { handleToolingRequest, TOOLING_PREFIX } from './tooling.js';
+import { handleToolingRequest, TOOLING_PREFIX, type ToolingState } from './tooling.js';
 
 /**
  * Options of {@link createSandbox}. Everything is optional: with none, the sandbox generates its Alipay
@@ -23,13 +22,18 @@ import { handleToolingRequest, TOOLING_PREFIX } from './tooling.js';
 export interface SandboxOptions extends AlipayKeyOptions {
   apps?: readonly SandboxApp[];
   faults?: FaultOptions;
-  /** Template rules uploads must pass (e.g. `loanTemplateRules` from `@zhima/validator`); none by default. */
+  /** Template rules batch-feedback files (and scene `8` by default) must pass, e.g. `loanTemplateRules` from `@zhima/validator`; none by default. */
   rules?: FieldRules;
+  /**
+   * Scenes for closeloop and single uploads, added to the default scene `8` (the loan template's
+   * columns with `rules`), or replacing it when one has code `8`.
+   */
+  scenes?: readonly SandboxScene[];
   /** Larger request bodies are refused (HTTP 413) without being held. Defaults to 60 MiB. */
   maxBodyBytes?: number;
   /** How far `timestamp` may be from the sandbox clock. Defaults to 15 minutes, as the gateway. */
   maxClockSkewMs?: number;
-  /** The sandbox clock. Defaults to the machine clock. */
+  /** The sandbox clock (timestamps, certificate validity). Defaults to the machine clock. */
   now?: () => Date;
 }
 
@@ -38,32 +42,16 @@ export interface SandboxOptions extends AlipayKeyOptions {
  *
  * @example
  * ```ts
- * const [app] = sandbox.apps; // { appId: '2021000000000001', publicKey: '-----BEGIN PUBLIC KEY-----…', privateKey: '-----BEGIN PRIVATE KEY-----…' }
+ * const [app] = sandbox.apps; // { appId: '2021000000000001', publicKey: '-----BEGIN PUBLIC KEY-----…', privateKey: '-----BEGIN PRIVATE KEY-----…', appCertificate: undefined }
  * ```
  */
 export interface SandboxAppInfo {
   appId: string;
-  /** PEM or base64 as given; `undefined` for certificate-mode apps. */
+  /** PEM or base64 as given (PEM for a generated app); `undefined` for certificate-mode apps given by certificate. */
   publicKey: string | undefined;
   privateKey: string | undefined;
-}
-
-/**
- * A server started by {@link Sandbox.listen}.
- *
- * @example
- * ```ts
- * const server: SandboxServer = await sandbox.listen();
- * console.log(server.gatewayUrl); // 'http://127.0.0.1:41234/gateway.do'
- * await server.close();
- * ```
- */
-export interface SandboxServer {
-  /** `http://host:port`, no trailing slash. */
-  url: string;
-  /** Where clients send gateway calls: `${url}/gateway.do`. */
-  gatewayUrl: string;
-  close(): Promise<void>;
+  /** The app public-key certificate (PEM) of a certificate-mode app: as given, or issued by the sandbox's root. */
+  appCertificate: string | undefined;
 }
 
 /**
@@ -76,60 +64,53 @@ export interface SandboxServer {
  * const server = await sandbox.listen();
  * // … point a client at server.gatewayUrl, verifying answers with sandbox.alipayPublicKey …
  * sandbox.records('2021000000000001').length;
+ * sandbox.calls().at(-1); // { method: 'zhima.data.batch.feedback', traceId: '0b8c…', code: '10000', … }
  * await server.close();
  * ```
  */
 export interface Sandbox {
   fetch: (request: Request) => Promise<Response>;
   listen: (options?: { port?: number; host?: string }) => Promise<SandboxServer>;
-  /** The records accepted for an app, each primary key once. */
-  records: (appId: string) => StoredRecord[];
-  /** The accepted uploads of an app in arrival order: a file accepted twice shows twice. */
+  /** The records accepted for an app, each primary key once: batch feedback, or with `sceneCode` the closeloop and single uploads of that scene. */
+  records: (appId: string, options?: { sceneCode?: string }) => StoredRecord[];
+  /** The accepted file uploads of an app in arrival order (batch feedback and closeloop): a file accepted twice shows twice. */
   uploads: (appId: string) => AcceptedUpload[];
-  /** Forgets accepted records and uploads: of one app, or of all. */
+  /** Forgets accepted records (every scene) and uploads: of one app, or of all. */
   clearRecords: (appId?: string) => void;
-  /** Clients verify answers with this (PEM; in certificate mode the Alipay certificate). */
-  alipayPublicKey: string;
+  /** Every gateway call in arrival order: method, app, request and trace id, code, sizes; never values, records, keys or signatures. */
+  calls: () => SandboxCall[];
+  clearCalls: () => void;
+  /**
+   * Replaces the Alipay certificate mid-run (公钥证书模式): a new key pair and certificate, issued by the
+   * sandbox's root (or, `chained: false`, by an impostor root), signing later answers to
+   * certificate-mode apps under its new `alipay_cert_sn`, and served by
+   * `alipay.open.app.alipaycert.download`. Needs `generateCertificates: true`.
+   */
+  rotateAlipayCertificate: (options?: RotateAlipayCertificateOptions) => Promise<RotatedAlipayCertificate>;
+  /** Clients verify answers with this (PEM; in certificate mode the Alipay certificate at creation). */
+  readonly alipayPublicKey: string;
   /** PKCS#8 PEM of the Alipay key, when the sandbox generated it. */
-  alipayPrivateKey: string | undefined;
-  apps: SandboxAppInfo[];
+  readonly alipayPrivateKey: string | undefined;
+  /** Certificate mode: the Alipay certificate answers are signed under now (changes on rotation). */
+  readonly alipayCertificate: string | undefined;
+  /** Certificate mode: its SN, the `alipay_cert_sn` of answers now. */
+  readonly alipayCertSn: string | undefined;
+  /** Certificate mode: the Alipay root bundle (PEM) a client checks downloaded certificates against. */
+  readonly alipayRootCertificate: string | undefined;
+  readonly apps: SandboxAppInfo[];
 }
 
 const GATEWAY_PATHS = new Set(['/gateway.do', '/']);
-const METHODS = new Set([BATCH_FEEDBACK, FEEDBACK_URL_QUERY]);
 const DEFAULT_APP_ID = '2021000000000001';
 
-function delay(ms: number): Promise<void> {
-  return ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve();
-}
-
-// A body that delivers half its bytes and then fails: the node server turns the failure into a
-// destroyed socket, an in-process caller sees its read reject.
-function cutBody(bytes: Uint8Array): ReadableStream<Uint8Array> {
-  let delivered = false;
-  return new ReadableStream({
-    // Erroring a stream drops what is queued, so the half goes out on one pull and the error on the next.
-    pull(controller) {
-      if (delivered) {
-        controller.error(new Error('sandbox fault: connection cut mid-response'));
-      } else {
-        delivered = true;
-        controller.enqueue(bytes.slice(0, Math.floor(bytes.length / 2)));
-      }
-    },
-  });
-}
-
-function answerResponse({ bytes, charset, status, fault }: { bytes: Uint8Array; charset: Charset; status: number; fault: Fault }): Response {
-  const headers = { 'content-type': `application/json;charset=${charset.toUpperCase()}`, 'content-length': String(bytes.length) };
-  return new Response(fault.outcome === 'cut' ? cutBody(bytes) : (bytes as Uint8Array<ArrayBuffer>), { status, headers });
-}
-
 /**
- * Creates a sandbox gateway that speaks the real protocol for `zhima.data.batch.feedback` and
- * `zhima.data.feedbackurl.query`: public params in the query (any request charset), multipart or
- * urlencoded bodies, the gateway's signature and timestamp checks and answers, `@zhima/validator`'s
- * business checks, signed answers, records upserted per app, and seeded fault injection.
+ * Creates a sandbox gateway that speaks the real protocol for the Zhima data-feedback family
+ * (`zhima.data.batch.feedback`, `zhima.data.feedbackurl.query`, `zhima.merchant.closeloop.data.upload`,
+ * `zhima.merchant.single.data.upload`, `zhima.merchant.data.upload.initialize`) and
+ * `alipay.open.app.alipaycert.download`: public params in the query (any request charset), multipart
+ * or urlencoded bodies, the gateway's signature and timestamp checks and answers, `@zhima/validator`'s
+ * business checks, signed answers with a `trace_id` header, records upserted per app and scene, a call
+ * log, certificate rotation and seeded fault injection.
  *
  * @example
  * ```ts
@@ -140,68 +121,59 @@ function answerResponse({ bytes, charset, status, fault }: { bytes: Uint8Array; 
  * ```
  */
 export async function createSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
-  const { faults, rules, maxBodyBytes = 60 * 1024 * 1024, maxClockSkewMs = 15 * 60 * 1000, now = () => new Date() } = options;
+  const { faults, rules, scenes, maxBodyBytes = 60 * 1024 * 1024, maxClockSkewMs = 15 * 60 * 1000, now = () => new Date() } = options;
   for (const [name, value] of Object.entries({ maxBodyBytes, maxClockSkewMs })) {
     if (!(Number.isSafeInteger(value) && value > 0)) {
       throw new ZhimaError({ code: 'PARAM_INVALID', message: `${name} must be a positive integer, got ${value}.`, hint: 'Leave it out for the default (60 MiB bodies, 15 minutes of clock skew).' });
     }
   }
   const nextFault = createFaultPlan({ faults });
-  const keys = await setupAlipayKeys(options);
-  let appInfos: SandboxAppInfo[];
+  const resolvedScenes = resolveScenes({ scenes, rules });
+  const alipay = await setupAlipay({ ...options, now });
   let apps: readonly SandboxApp[];
+  let appInfos: SandboxAppInfo[];
   if (options.apps === undefined) {
     const pair = await generateKeyPair();
-    apps = [{ appId: DEFAULT_APP_ID, publicKey: pair.publicKeyPem }];
-    appInfos = [{ appId: DEFAULT_APP_ID, publicKey: pair.publicKeyPem, privateKey: pair.privateKeyPkcs8Pem }];
+    // With generated certificates the generated app is a certificate-mode app too, its certificate from the sandbox's root.
+    const appCertificate = options.generateCertificates ? await alipay.keyring.issueAppCertificate({ appId: DEFAULT_APP_ID, subjectPublicKey: base64ToBytes({ text: pair.publicKeyBase64 }) }) : undefined;
+    apps = [appCertificate === undefined ? { appId: DEFAULT_APP_ID, publicKey: pair.publicKeyPem } : { appId: DEFAULT_APP_ID, appCertificate }];
+    appInfos = [{ appId: DEFAULT_APP_ID, publicKey: pair.publicKeyPem, privateKey: pair.privateKeyPkcs8Pem, appCertificate }];
   } else {
     apps = options.apps;
-    appInfos = apps.map((app) => ({ appId: app.appId, publicKey: typeof app.publicKey === 'string' ? app.publicKey : undefined, privateKey: undefined }));
+    appInfos = apps.map((app) => ({ appId: app.appId, publicKey: typeof app.publicKey === 'string' ? app.publicKey : undefined, privateKey: undefined, appCertificate: app.appCertificate }));
   }
-  const registered = await registerApps({ apps, keys });
+  const registered = await registerApps({ apps, alipay });
   const store = new RecordStore();
-
-  async function answerGatewayCall(request: Request): Promise<Response> {
-    const fault = nextFault();
-    let charset: Charset = 'utf-8';
-    let signing: Signing | undefined;
-    let method: string | undefined;
-    let answer: Answer;
-    let placement: AnswerPlacement = 'method';
-    let status = 200;
-    try {
-      const call = await readGatewayRequest({ request, maxBodyBytes });
-      charset = call.charset;
-      const { app, signType } = identifyCaller({ params: call.params, apps: registered });
-      signing = { privateKey: keys.privateKey, signType, alipayCertSn: app.appCertSn === undefined ? undefined : keys.alipayCertSn };
-      await verifyCaller({ params: call.params, charset, app, signType, methods: METHODS, now: now(), maxClockSkewMs, alipayRootCertSn: keys.alipayRootCertSn });
-      method = call.params.method!;
-      if (fault.outcome === 'unavailable') throw serviceUnavailable();
-      answer =
-        method === BATCH_FEEDBACK
-          ? await batchFeedback({ appId: app.appId, params: call.params, files: call.files, store, rules })
-          : feedbackUrlQuery({ params: call.params, origin: new URL(request.url).origin });
-    } catch (error) {
-      if (!(error instanceof Rejection)) throw error;
-      ({ answer, placement, status } = error);
-    }
-    const rendered = await renderAnswer({ method, answer, placement, charset, signing });
-    await delay(fault.delayMs);
-    return answerResponse({ bytes: rendered.bytes, charset: rendered.charset, status, fault });
-  }
+  const calls = new CallLog();
+  const state: GatewayState = {
+    apps: registered,
+    keyring: alipay.keyring,
+    alipayRootCertSn: alipay.alipayRootCertSn,
+    store,
+    scenes: resolvedScenes,
+    feedbackRules: rules,
+    calls,
+    nextFault,
+    now,
+    maxBodyBytes,
+    maxClockSkewMs,
+  };
+  const tooling: ToolingState = {
+    store,
+    calls,
+    keyring: alipay.keyring,
+    scenes: resolvedScenes,
+    appIds: [...registered.keys()],
+    alipayPublicKey: alipay.publicKey,
+    alipayRootCertificate: alipay.alipayRootCertificate,
+  };
 
   const fetch = async (request: Request): Promise<Response> => {
     const url = new URL(request.url);
-    if (url.pathname.startsWith(TOOLING_PREFIX)) return handleToolingRequest({ request, url, store, alipayPublicKey: keys.publicKey, appIds: [...registered.keys()] });
+    if (url.pathname.startsWith(TOOLING_PREFIX)) return handleToolingRequest({ request, url, tooling });
     if (!GATEWAY_PATHS.has(url.pathname)) return new Response(`Not found: the gateway is at /gateway.do\n`, { status: 404 });
     if (request.method !== 'POST' && request.method !== 'GET') return new Response('Method not allowed: use POST (or GET)\n', { status: 405, headers: { allow: 'POST, GET' } });
-    try {
-      return await answerGatewayCall(request);
-    } catch (error) {
-      // A sandbox bug must still answer something a client can read, never take the server down.
-      const text = JSON.stringify({ error_response: { code: '20000', msg: 'Service Currently Unavailable', sub_code: 'aop.unknow-error', sub_msg: `sandbox internal error: ${(error as Error)?.message}` } });
-      return new Response(text, { status: 500, headers: { 'content-type': 'application/json;charset=UTF-8' } });
-    }
+    return answerGatewayCall({ request, state });
   };
 
   return {
@@ -210,11 +182,21 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
       const { serveFetchHandler } = await import('./node/serve.js');
       return serveFetchHandler({ handler: fetch, port, host });
     },
-    records: (appId) => store.records({ appId }),
+    records: (appId, { sceneCode } = {}) => store.records({ appId, sceneCode }),
     uploads: (appId) => store.uploads({ appId }),
     clearRecords: (appId) => store.clear({ appId }),
-    alipayPublicKey: keys.publicKey,
-    alipayPrivateKey: keys.generatedPrivateKey,
+    calls: () => calls.list(),
+    clearCalls: () => calls.clear(),
+    rotateAlipayCertificate: (rotation) => alipay.keyring.rotate(rotation),
+    alipayPublicKey: alipay.publicKey,
+    alipayPrivateKey: alipay.generatedPrivateKey,
+    get alipayCertificate() {
+      return alipay.keyring.current?.certificate;
+    },
+    get alipayCertSn() {
+      return alipay.keyring.current?.sn;
+    },
+    alipayRootCertificate: alipay.alipayRootCertificate,
     apps: appInfos,
   };
 }

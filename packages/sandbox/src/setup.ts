@@ -9,8 +9,9 @@ import {
   ZhimaError,
   type PrivateKeyInput,
   type PublicKeyInput,
-  type RsaKey,
 } from '@zhima/core';
+import { AlipayKeyring, alipaySubject } from './certificates/keyring.js';
+import { issueCertificate, newKeyPair, validityFrom, type DistinguishedName } from './certificates/issue-certificate.js';
 import type { RegisteredApp } from './gateway/authenticate.js';
 
 /**
@@ -45,23 +46,29 @@ export interface AlipayKeyOptions {
   alipayCertificate?: string;
   /** Certificate mode: the Alipay root certificate bundle (PEM); its SN is the expected `alipay_root_cert_sn`. */
   alipayRootCertificate?: string;
+  /**
+   * Certificate mode with certificates the sandbox makes itself: an Alipay root CA, the Alipay
+   * certificate (over `alipayPrivateKey` when given) and, for the generated app, an app certificate.
+   * Needed for `rotateAlipayCertificate`, which issues from that root. Not with the three options above.
+   */
+  generateCertificates?: boolean;
 }
 
 /**
- * The Alipay keys in use, parsed once.
+ * The Alipay side as set up: the keyring that signs answers, and what clients are handed at creation.
  *
  * @example
  * ```ts
- * const { privateKey, publicKeyPem } = await setupAlipayKeys({});
+ * const { keyring, publicKey, alipayRootCertSn } = await setupAlipay({ now: () => new Date() });
  * ```
  */
-export interface AlipayKeys {
-  privateKey: RsaKey<'private'>;
-  /** What clients verify answers with: the given public key, or the certificate's, or the generated one. */
+export interface AlipaySetup {
+  keyring: AlipayKeyring;
+  /** What clients verify answers with: the given public key, else the Alipay certificate, else the generated public key. */
   publicKey: string;
   /** PKCS#8 PEM, only when the sandbox generated the key. */
   generatedPrivateKey: string | undefined;
-  alipayCertSn: string | undefined;
+  alipayRootCertificate: string | undefined;
   alipayRootCertSn: string | undefined;
 }
 
@@ -69,35 +76,64 @@ function configError(message: string, hint: string): ZhimaError<'PARAM_INVALID'>
   return new ZhimaError({ code: 'PARAM_INVALID', message, hint });
 }
 
+const ROOT_NAME: DistinguishedName = [['C', 'CN'], ['O', 'Ant Financial (sandbox)'], ['OU', 'Certification Authority'], ['CN', 'Zhima Sandbox Root CA R1']];
+
+// Certificate mode with a PKI the sandbox owns: a root CA, the Alipay certificate it issues, and the
+// root's key kept for app certificates and rotations.
+async function generateCertificateMode({ alipayPrivateKey, now }: { alipayPrivateKey: PrivateKeyInput | undefined; now: () => Date }): Promise<AlipaySetup> {
+  const root = await newKeyPair();
+  const issuer = { name: ROOT_NAME, signingKey: root.signingKey };
+  const rootCertificate = await issueCertificate({ subject: ROOT_NAME, subjectPublicKey: root.spki, issuer, ...validityFrom({ now: now(), years: 20 }), authority: true });
+  const generated = alipayPrivateKey === undefined ? await newKeyPair() : undefined;
+  const privateKey = await importPrivateKey({ key: alipayPrivateKey ?? generated!.pair.privateKeyPkcs8Pem });
+  const spki = generated?.spki ?? (await derivePublicKey({ privateKey })).spki!;
+  const certificate = await issueCertificate({ subject: alipaySubject(0), subjectPublicKey: spki, issuer, ...validityFrom({ now: now(), years: 2 }), authority: false });
+  const keyring = new AlipayKeyring({ keyModeKey: privateKey, certificate: { privateKey, certificate, sn: getCertificateSn({ certificate }) }, authority: issuer, now });
+  return {
+    keyring,
+    publicKey: certificate,
+    generatedPrivateKey: generated?.pair.privateKeyPkcs8Pem,
+    alipayRootCertificate: rootCertificate,
+    alipayRootCertSn: getRootCertificateSn({ certificates: rootCertificate }),
+  };
+}
+
 /**
- * Parses or generates the sandbox's Alipay key, and reads the certificate SNs for certificate mode.
+ * Parses or generates the sandbox's Alipay key and, for certificate mode, reads the given certificates
+ * or (`generateCertificates`) makes a root and an Alipay certificate of its own.
  *
  * @example
  * ```ts
- * const keys = await setupAlipayKeys({ alipayPrivateKey: pem, alipayPublicKey: publicPem });
+ * const alipay = await setupAlipay({ alipayPrivateKey: pem, alipayPublicKey: publicPem, now: () => new Date() });
  * ```
  */
-export async function setupAlipayKeys(options: AlipayKeyOptions): Promise<AlipayKeys> {
-  const { alipayPrivateKey, alipayPublicKey, alipayCertificate, alipayRootCertificate } = options;
+export async function setupAlipay(options: AlipayKeyOptions & { now: () => Date }): Promise<AlipaySetup> {
+  const { alipayPrivateKey, alipayPublicKey, alipayCertificate, alipayRootCertificate, generateCertificates = false, now } = options;
+  if (generateCertificates) {
+    const given = Object.entries({ alipayPublicKey, alipayCertificate, alipayRootCertificate }).filter(([, value]) => value !== undefined).map(([name]) => name);
+    if (given.length > 0) {
+      throw configError(`generateCertificates makes the Alipay certificates itself, but ${given.join(' and ')} ${given.length > 1 ? 'were' : 'was'} given too.`, 'Either pass your own certificates or generateCertificates: true, not both.');
+    }
+    return generateCertificateMode({ alipayPrivateKey, now });
+  }
   const alipayCertSn = alipayCertificate === undefined ? undefined : getCertificateSn({ certificate: alipayCertificate });
   const alipayRootCertSn = alipayRootCertificate === undefined ? undefined : getRootCertificateSn({ certificates: alipayRootCertificate });
-  if (alipayPrivateKey === undefined) {
-    if (alipayCertificate !== undefined) {
-      throw configError('alipayCertificate was given without alipayPrivateKey.', 'Pass the private key of the Alipay certificate as alipayPrivateKey.');
-    }
-    const generated = await generateKeyPair();
-    return {
-      privateKey: await importPrivateKey({ key: generated.privateKeyPkcs8Pem }),
-      publicKey: generated.publicKeyPem,
-      generatedPrivateKey: generated.privateKeyPkcs8Pem,
-      alipayCertSn,
-      alipayRootCertSn,
-    };
+  if (alipayPrivateKey === undefined && alipayCertificate !== undefined) {
+    throw configError('alipayCertificate was given without alipayPrivateKey.', 'Pass the private key of the Alipay certificate as alipayPrivateKey.');
   }
+  const generated = alipayPrivateKey === undefined ? await generateKeyPair() : undefined;
+  const privateKey = await importPrivateKey({ key: alipayPrivateKey ?? generated!.privateKeyPkcs8Pem });
   // Without a public key or certificate, hand clients the public half of the private key.
-  const publicKey = alipayPublicKey ?? alipayCertificate ?? toPem({ label: 'PUBLIC KEY', der: (await derivePublicKey({ privateKey: alipayPrivateKey })).spki! });
+  const publicKey = alipayPublicKey ?? alipayCertificate ?? generated?.publicKeyPem ?? toPem({ label: 'PUBLIC KEY', der: (await derivePublicKey({ privateKey })).spki! });
   await importPublicKey({ key: publicKey });
-  return { privateKey: await importPrivateKey({ key: alipayPrivateKey }), publicKey, generatedPrivateKey: undefined, alipayCertSn, alipayRootCertSn };
+  const certificate = alipayCertificate === undefined || alipayCertSn === undefined ? undefined : { privateKey, certificate: alipayCertificate, sn: alipayCertSn };
+  return {
+    keyring: new AlipayKeyring({ keyModeKey: privateKey, certificate, authority: undefined, now }),
+    publicKey,
+    generatedPrivateKey: generated?.privateKeyPkcs8Pem,
+    alipayRootCertificate,
+    alipayRootCertSn,
+  };
 }
 
 /**
@@ -106,19 +142,19 @@ export async function setupAlipayKeys(options: AlipayKeyOptions): Promise<Alipay
  *
  * @example
  * ```ts
- * const apps = await registerApps({ apps: [{ appId, publicKey }], keys });
+ * const apps = await registerApps({ apps: [{ appId, publicKey }], alipay });
  * ```
  */
-export async function registerApps({ apps, keys }: { apps: readonly SandboxApp[]; keys: AlipayKeys }): Promise<Map<string, RegisteredApp>> {
+export async function registerApps({ apps, alipay }: { apps: readonly SandboxApp[]; alipay: AlipaySetup }): Promise<Map<string, RegisteredApp>> {
   const registered = new Map<string, RegisteredApp>();
   for (const app of apps) {
     if (registered.has(app.appId)) throw configError(`App ${app.appId} is listed twice.`, 'List each appId once.');
     const appAuthTokens = app.appAuthTokens === undefined ? undefined : new Set(app.appAuthTokens);
     if (app.appCertificate !== undefined) {
-      if (keys.alipayCertSn === undefined || keys.alipayRootCertSn === undefined) {
+      if (alipay.keyring.current === undefined || alipay.alipayRootCertSn === undefined) {
         throw configError(
           `App ${app.appId} uses certificate mode, but the sandbox has no Alipay certificate and root bundle.`,
-          'Pass alipayPrivateKey, alipayCertificate and alipayRootCertificate to createSandbox.',
+          'Pass alipayPrivateKey, alipayCertificate and alipayRootCertificate to createSandbox, or generateCertificates: true.',
         );
       }
       registered.set(app.appId, {

@@ -9,15 +9,21 @@
 export type StoredRecord = Record<string, unknown>;
 
 /**
- * One accepted `zhima.data.batch.feedback` upload, in arrival order: what a test checks to see that a
- * file was accepted once (the records, upserted by key, cannot show a file sent twice).
+ * One accepted file upload (`zhima.data.batch.feedback` or `zhima.merchant.closeloop.data.upload`), in
+ * arrival order: what a test checks to see that a file was accepted once (the records, upserted by key,
+ * cannot show a file sent twice).
  *
  * @example
  * ```ts
- * const upload: AcceptedUpload = { fileName: 'day.json', records: 500, bytes: 36_512, sha256: '9f86d0…' };
+ * const upload: AcceptedUpload = { method: 'zhima.data.batch.feedback', sceneCode: undefined, taskId: undefined, fileName: 'day.txt', records: 500, bytes: 36_512, sha256: '9f86d0…' };
  * ```
  */
 export interface AcceptedUpload {
+  method: string;
+  /** The `scene_code` of a closeloop upload; `undefined` for batch feedback. */
+  sceneCode: string | undefined;
+  /** The `task_id` answered to a closeloop upload; `undefined` for batch feedback (its answer has none). */
+  taskId: string | undefined;
   /** The `filename` of the file part. */
   fileName: string;
   records: number;
@@ -27,18 +33,33 @@ export interface AcceptedUpload {
 }
 
 /**
- * Accepted records per app, upserted by primary key as the gateway does, so a file sent twice (a retry
- * after a lost answer) holds each key once; and the log of accepted uploads, which does show it.
+ * Where records land: the app, and the scene for the closeloop and single uploads (`undefined`: the
+ * batch-feedback records, which have no scene).
+ *
+ * @example
+ * ```ts
+ * const partition: RecordPartition = { appId: '2021000000000001', sceneCode: '8' };
+ * ```
+ */
+export interface RecordPartition {
+  appId: string;
+  sceneCode?: string | undefined;
+}
+
+/**
+ * Accepted records per app and scene, upserted by primary key as the gateway does, so a file sent twice
+ * (a retry after a lost answer) holds each key once; and the log of accepted uploads, which does show it.
  *
  * @example
  * ```ts
  * const store = new RecordStore();
- * store.upsert({ appId, primaryKeyColumns: ['order_no'], records });
+ * store.upsert({ partition: { appId }, primaryKeyColumns: ['order_no'], records });
  * store.records({ appId }).length;
  * ```
  */
 export class RecordStore {
-  readonly #byApp = new Map<string, Map<string, StoredRecord>>();
+  // app id → scene code ('' for batch feedback) → primary key → record
+  readonly #byApp = new Map<string, Map<string, Map<string, StoredRecord>>>();
   readonly #uploads = new Map<string, AcceptedUpload[]>();
 
   /**
@@ -46,14 +67,19 @@ export class RecordStore {
    *
    * @example
    * ```ts
-   * store.upsert({ appId: '2021000000000001', primaryKeyColumns: ['order_no', 'pay_month'], records });
+   * store.upsert({ partition: { appId: '2021000000000001', sceneCode: '8' }, primaryKeyColumns: ['order_no', 'pay_month'], records });
    * ```
    */
-  upsert({ appId, primaryKeyColumns, records }: { appId: string; primaryKeyColumns: readonly string[]; records: readonly StoredRecord[] }): { inserted: number; replaced: number } {
-    let table = this.#byApp.get(appId);
+  upsert({ partition, primaryKeyColumns, records }: { partition: RecordPartition; primaryKeyColumns: readonly string[]; records: readonly StoredRecord[] }): { inserted: number; replaced: number } {
+    let scenes = this.#byApp.get(partition.appId);
+    if (scenes === undefined) {
+      scenes = new Map();
+      this.#byApp.set(partition.appId, scenes);
+    }
+    let table = scenes.get(partition.sceneCode ?? '');
     if (table === undefined) {
       table = new Map();
-      this.#byApp.set(appId, table);
+      scenes.set(partition.sceneCode ?? '', table);
     }
     const before = table.size;
     for (const record of records) {
@@ -65,16 +91,17 @@ export class RecordStore {
   }
 
   /**
-   * The app's records in first-accepted order (a replaced record keeps its place).
+   * The partition's records in first-accepted order (a replaced record keeps its place).
    *
    * @example
    * ```ts
-   * store.records({ appId: '2021000000000001' });
+   * store.records({ appId: '2021000000000001' }); // batch feedback
+   * store.records({ appId: '2021000000000001', sceneCode: '8' }); // closeloop and single uploads of scene 8
    * ```
    */
-  records({ appId }: { appId: string }): StoredRecord[] {
+  records({ appId, sceneCode }: RecordPartition): StoredRecord[] {
     // Copies, so a caller's edits cannot change what the sandbox holds.
-    return Array.from(this.#byApp.get(appId)?.values() ?? [], (record) => ({ ...record }));
+    return Array.from(this.#byApp.get(appId)?.get(sceneCode ?? '')?.values() ?? [], (record) => ({ ...record }));
   }
 
   /**
@@ -82,7 +109,7 @@ export class RecordStore {
    *
    * @example
    * ```ts
-   * store.logUpload({ appId, upload: { fileName: 'day.json', records: 2, bytes: 120, sha256 } });
+   * store.logUpload({ appId, upload: { method, sceneCode: '8', taskId, fileName: 'day.txt', records: 2, bytes: 120, sha256 } });
    * ```
    */
   logUpload({ appId, upload }: { appId: string; upload: AcceptedUpload }): void {
@@ -92,7 +119,7 @@ export class RecordStore {
   }
 
   /**
-   * The app's accepted uploads in arrival order.
+   * The app's accepted file uploads in arrival order, every method and scene.
    *
    * @example
    * ```ts
@@ -104,7 +131,7 @@ export class RecordStore {
   }
 
   /**
-   * Forgets every record and upload of one app, or of all apps.
+   * Forgets every record (all scenes) and upload of one app, or of all apps.
    *
    * @example
    * ```ts

@@ -74,7 +74,55 @@ describe('the official alipay-sdk against the sandbox', () => {
   it('queries feedback_url with exec + bizContent and verifies the answer, escaped slashes and all', async () => {
     process.env.TZ = 'Asia/Shanghai';
     const result = await officialClient().exec('zhima.data.feedbackurl.query', { bizContent: { merchantId: '2088102000000001' } }, { validateSign: true });
-    expect(result).toMatchObject({ code: '10000', feedbackUrl: `${server.url}/__sandbox/feedback-template?merchant_id=2088102000000001` });
+    expect(result).toMatchObject({ code: '10000', feedbackUrl: `${server.url}/__sandbox/templates/8.xlsx?app_id=${APP_ID}` });
+  });
+
+  it('uploads with zhima.merchant.closeloop.data.upload (exec + AlipayFormData), verifies the answer and reads task_id', async () => {
+    process.env.TZ = 'Asia/Shanghai';
+    const records = [{ order_no: 'SDK-CL-1', pay_month: '2024-02', user_name: '张三' }];
+    const form = new AlipayFormData();
+    form.addField('scene_code', '8');
+    form.addField('columns', 'order_no,pay_month,user_name');
+    form.addField('primary_key_columns', 'order_no,pay_month');
+    form.addField('records', '1');
+    form.addField('file_charset', 'UTF-8');
+    form.addField('biz_ext_params', '{"run":"nightly"}');
+    form.addFile('file', 'records.txt', recordsFile(records));
+    const result = await officialClient().exec('zhima.merchant.closeloop.data.upload', {}, { formData: form, validateSign: true });
+    expect(result).toMatchObject({ code: '10000', bizExtParams: '{"run":"nightly"}', taskId: expect.stringMatching(/^[0-9a-f]{32}$/) });
+    expect(sandbox.records(APP_ID, { sceneCode: '8' })).toEqual(expect.arrayContaining(records));
+    expect(sandbox.uploads(APP_ID).at(-1)).toMatchObject({ method: 'zhima.merchant.closeloop.data.upload', sceneCode: '8', taskId: result.taskId });
+  });
+
+  it('sends one record with zhima.merchant.single.data.upload (exec + bizContent) and reads task_id', async () => {
+    process.env.TZ = 'Asia/Shanghai';
+    const record = { order_no: 'SDK-SG-1', pay_month: '2024-02', user_name: '李四' };
+    const result = await officialClient().exec('zhima.merchant.single.data.upload', { bizContent: { sceneCode: '8', data: JSON.stringify(record), primaryKeys: 'order_no,pay_month' } }, { validateSign: true });
+    expect(result).toMatchObject({ code: '10000', taskId: expect.stringMatching(/^[0-9a-f]{32}$/) });
+    expect(sandbox.records(APP_ID, { sceneCode: '8' })).toContainEqual(record);
+  });
+
+  it('asks zhima.merchant.data.upload.initialize for template_url and downloads the .xlsx', async () => {
+    process.env.TZ = 'Asia/Shanghai';
+    const result = await officialClient().exec('zhima.merchant.data.upload.initialize', { bizContent: { sceneCode: '8' } }, { validateSign: true });
+    expect(result).toMatchObject({ code: '10000', templateUrl: `${server.url}/__sandbox/templates/8.xlsx?app_id=${APP_ID}` });
+    const template = await fetch(String(result.templateUrl));
+    expect(template.status).toBe(200);
+    // A zip archive: PK\x03\x04.
+    expect([...new Uint8Array(await template.arrayBuffer()).subarray(0, 4)]).toEqual([0x50, 0x4b, 0x03, 0x04]);
+  });
+
+  it('gets a signed business failure it can verify for a bad single record', async () => {
+    process.env.TZ = 'Asia/Shanghai';
+    const result = await officialClient().exec('zhima.merchant.single.data.upload', { bizContent: { sceneCode: '8', data: '{not json', primaryKeys: 'order_no' } }, { validateSign: true });
+    expect(result).toMatchObject({ code: '40004', subCode: 'JSON_PARSE_ERROR' });
+  });
+
+  it('sees the trace_id header as result.traceId, and its alipay-request-id lands in the call log beside it', async () => {
+    process.env.TZ = 'Asia/Shanghai';
+    const result = await officialClient().exec('zhima.data.feedbackurl.query', { bizContent: { merchantId: '2088102000000001' } }, { validateSign: true, traceId: 'sdk-request-42' });
+    expect(result.traceId).toMatch(/^[0-9a-f]{32}$/);
+    expect(sandbox.calls().at(-1)).toMatchObject({ method: 'zhima.data.feedbackurl.query', requestId: 'sdk-request-42', traceId: result.traceId, code: '10000' });
   });
 
   it('is refused with isv.invalid-timestamp when its process runs in UTC', async () => {

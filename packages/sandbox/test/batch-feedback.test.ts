@@ -125,7 +125,7 @@ describe('accepted uploads', () => {
     expect((await send(content)).answer.code).toBe('10000');
     expect((await send(content, '4')).answer.code).toBe('40004');
     const sha256 = createHash('sha256').update(content).digest('hex');
-    const expected = { fileName: 'day.json', records: 3, bytes: content.length, sha256 };
+    const expected = { method: METHOD, sceneCode: undefined, taskId: undefined, fileName: 'day.json', records: 3, bytes: content.length, sha256 };
     expect(separate.uploads(APP_ID)).toEqual([expected, expected]);
     expect(separate.records(APP_ID)).toHaveLength(3);
     const listed = (await (await separate.fetch(new Request(`http://sandbox.test/__sandbox/uploads?app_id=${APP_ID}`))).json()) as unknown;
@@ -208,6 +208,40 @@ describe('template rules', () => {
     expect(result.answer).toMatchObject({ code: '40004', sub_code: 'INVALID_PARAMETER' });
     expect(result.answer.sub_msg).toContain('pay_month');
     expect(strict.records(APP_ID)).toEqual([]);
+  });
+});
+
+describe('the file name of the file part', () => {
+  // The API page's INVALID_FILE_TYPE row: 上传文件格式不支持,目前只支持txt文件. Public integrations used .json.
+  it.each([
+    ['records.csv', false],
+    ['records.xlsx', false],
+    ['records.txt.zip', false],
+    ['records.txt', true],
+    ['RECORDS.JSON', true],
+    ['records', true],
+    ['/var/exports/day.txt', true],
+  ])('%s: accepted %s', async (filename, accepted) => {
+    const records = rows(1, 'NAME');
+    const request = gatewayCall({
+      query: publicParams({ appId: APP_ID, method: METHOD, timestamp: chinaTimestamp(NOW) }),
+      body: { columns: COLUMNS, primary_key_columns: PRIMARY, records: '1', file_type: 'json_data', file_charset: 'UTF-8' },
+      files: [{ name: 'file', filename, content: recordsFile(records) }],
+      privateKey: app.privateKey,
+    });
+    const before = sandbox.uploads(APP_ID).length;
+    const result = await readAnswer(await sandbox.fetch(request), { alipayPublicKey: sandbox.alipayPublicKey });
+    if (accepted) {
+      expect(result.answer.code).toBe('10000');
+      expect(sandbox.uploads(APP_ID).at(-1)?.fileName).toBe(filename);
+    } else {
+      expect(result.node).toBe('zhima_data_batch_feedback_response');
+      expect(result.answer).toMatchObject({ code: '40004', msg: 'Business Failed', sub_code: 'INVALID_FILE_TYPE' });
+      expect(result.answer.sub_msg).toContain('目前只支持txt文件');
+      expect(result.answer.sub_msg).toContain(filename);
+      expect(result.verified).toBe(true);
+      expect(sandbox.uploads(APP_ID)).toHaveLength(before);
+    }
   });
 });
 

@@ -1,5 +1,5 @@
 // @zhima/core's own client against the sandbox: the project's two halves must agree on the protocol.
-import { createClient, GatewayError, type HttpRequest, type HttpResponse, type Transport } from '@zhima/core';
+import { createClient, DATA_UPLOAD_INITIALIZE_METHOD, FEEDBACK_URL_QUERY_METHOD, GatewayError, SINGLE_DATA_UPLOAD_METHOD, type HttpRequest, type HttpResponse, type Transport } from '@zhima/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createSandbox, type Sandbox } from '../src/index.js';
 import { makeCertificates } from './helpers/certificates.js';
@@ -60,7 +60,30 @@ describe('createClient from @zhima/core', () => {
   it('queries feedback_url through execute', async () => {
     const client = createClient({ appId: APP_ID, privateKey: app.privateKey, alipayPublicKey: sandbox.alipayPublicKey, transport: inProcess(sandbox), gateway: 'http://sandbox.test/gateway.do' });
     const result = await client.execute<{ feedback_url: string }>('zhima.data.feedbackurl.query', { bizContent: { merchant_id: '2088102000000001' } });
-    expect(result.response.feedback_url).toBe('http://sandbox.test/__sandbox/feedback-template?merchant_id=2088102000000001');
+    expect(result.response.feedback_url).toBe(`http://sandbox.test/__sandbox/templates/8.xlsx?app_id=${APP_ID}`);
+  });
+
+  it('sends a single record and asks for a template through execute, with the method names from core', async () => {
+    const client = createClient({ appId: APP_ID, privateKey: app.privateKey, alipayPublicKey: sandbox.alipayPublicKey, transport: inProcess(sandbox), gateway: 'http://sandbox.test/gateway.do' });
+    const record = { order_no: 'CORE-SINGLE-1', pay_month: '2024-03', user_name: '张三' };
+    const single = await client.execute<{ task_id: string }>(SINGLE_DATA_UPLOAD_METHOD, { bizContent: { scene_code: '8', data: JSON.stringify(record), primary_keys: 'order_no,pay_month' } });
+    expect(single.response.task_id).toMatch(/^[0-9a-f]{32}$/);
+    expect(sandbox.records(APP_ID, { sceneCode: '8' })).toContainEqual(record);
+    const initialized = await client.execute<{ template_url: string }>(DATA_UPLOAD_INITIALIZE_METHOD, { bizContent: { scene_code: '8' } });
+    expect(initialized.response.template_url).toBe(`http://sandbox.test/__sandbox/templates/8.xlsx?app_id=${APP_ID}`);
+  });
+
+  it('works in certificate mode with the certificates the sandbox generated', async () => {
+    const generated = await createSandbox({ generateCertificates: true });
+    const generatedApp = generated.apps[0]!;
+    const client = createClient({
+      appId: generatedApp.appId,
+      privateKey: generatedApp.privateKey!,
+      certificates: { appCertificate: generatedApp.appCertificate!, alipayCertificate: generated.alipayCertificate!, alipayRootCertificate: generated.alipayRootCertificate! },
+      transport: inProcess(generated),
+    });
+    const result = await client.execute<{ feedback_url: string }>(FEEDBACK_URL_QUERY_METHOD, { bizContent: { merchant_id: '2088102000000001' } });
+    expect(result.response.feedback_url).toContain('/__sandbox/templates/8.xlsx');
   });
 
   it('works in certificate mode', async () => {

@@ -32,7 +32,7 @@ describe('zhima.data.feedbackurl.query', () => {
     const result = await call({});
     expect(result.node).toBe('zhima_data_feedbackurl_query_response');
     expect(result.answer).toMatchObject({ code: '10000', msg: 'Success' });
-    expect(result.answer.feedback_url).toBe('http://sandbox.test/__sandbox/feedback-template?merchant_id=2088102000000001');
+    expect(result.answer.feedback_url).toBe('http://sandbox.test/__sandbox/templates/8.xlsx?app_id=2021000000000001');
     expect(result.verified).toBe(true);
     // Written as the gateway writes URLs; the signature covers the escaped text.
     expect(result.text).toContain('http:\\/\\/sandbox.test');
@@ -256,8 +256,11 @@ describe('HTTP surface', () => {
   it('serves its info and the template behind feedback_url', async () => {
     const info = (await (await sandbox.fetch(new Request('http://sandbox.test/__sandbox/info'))).json()) as Record<string, unknown>;
     expect(info).toMatchObject({ gateway_path: '/gateway.do', alipay_public_key: sandbox.alipayPublicKey, app_ids: [APP_ID, 'token-app'] });
-    const template = await (await sandbox.fetch(new Request('http://sandbox.test/__sandbox/feedback-template?merchant_id=1'))).text();
-    expect(template.trim().split(',')).toContain('order_no');
+    const template = await sandbox.fetch(new Request(`http://sandbox.test/__sandbox/templates/8.xlsx?app_id=${APP_ID}`));
+    expect(template.status).toBe(200);
+    expect(template.headers.get('content-type')).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+    expect((await sandbox.fetch(new Request('http://sandbox.test/__sandbox/templates/8.xlsx?app_id=2021999999999999'))).status).toBe(404);
+    expect((await sandbox.fetch(new Request(`http://sandbox.test/__sandbox/templates/99.xlsx?app_id=${APP_ID}`))).status).toBe(404);
   });
 });
 

@@ -50,7 +50,7 @@ describe('listen', () => {
   it('answers a signed call over a real socket, with feedback_url on the server itself', async () => {
     const call = urlCall(server.gatewayUrl);
     const result = await readAnswer(await fetch(call), { alipayPublicKey: sandbox.alipayPublicKey });
-    expect(result.answer).toMatchObject({ code: '10000', feedback_url: `${server.url}/__sandbox/feedback-template?merchant_id=2088102000000001` });
+    expect(result.answer).toMatchObject({ code: '10000', feedback_url: `${server.url}/__sandbox/templates/8.xlsx?app_id=${APP_ID}` });
     expect(result.verified).toBe(true);
     const template = await fetch(result.answer.feedback_url!);
     expect(template.status).toBe(200);

@@ -66,6 +66,11 @@ async function run() {
       });
       return checker.result();
     }
+    case 'validator-shared-key': {
+      // Every record holds user_credentials_type "0": all but the first repeat the key.
+      const report = await validateFile({ path, columns: COLUMNS, primaryKeyColumns: ['user_credentials_type'], records: expected, fileCharset: charset, maxFileBytes: Number.MAX_SAFE_INTEGER });
+      return { records: report.recordCount, ok: report.errorCount === expected - 1, issues: `${report.errorCount} duplicates counted, ${report.issues.length} kept` };
+    }
     case 'validator':
     case 'validator+rules':
     case 'validator-without-records': {

@@ -1,5 +1,6 @@
 // Writes realistic loan-template records files (valid PRC ID numbers, Chinese names) for the benchmark.
-// Usage: node bench/generate.mjs <records> <UTF-8|GBK> <out-path>
+// Usage: node bench/generate.mjs <records> <UTF-8|GBK> <out-path> [one-line]
+// One record per line by default; `one-line` writes compact `JSON.stringify` output (no line breaks).
 import { createWriteStream } from 'node:fs';
 import iconv from 'iconv-lite';
 
@@ -43,7 +44,8 @@ function record(i) {
   };
 }
 
-export function generate({ records, charset, path }) {
+export function generate({ records, charset, path, oneLine = false }) {
+  const separator = oneLine ? ',' : ',\n';
   return new Promise((resolve, reject) => {
     const out = createWriteStream(path, { highWaterMark: 1 << 20 });
     out.on('error', reject);
@@ -51,20 +53,20 @@ export function generate({ records, charset, path }) {
     let i = 0;
     const write = () => {
       let ok = true;
-      if (i === 0) ok = out.write('{"records":[\n');
+      if (i === 0) ok = out.write(oneLine ? '{"records":[' : '{"records":[\n');
       while (i < records && ok) {
         let text = '';
-        for (let n = 0; n < 2000 && i < records; n++, i++) text += (i === 0 ? '' : ',\n') + JSON.stringify(record(i));
+        for (let n = 0; n < 2000 && i < records; n++, i++) text += (i === 0 ? '' : separator) + JSON.stringify(record(i));
         ok = out.write(encode(text));
       }
       if (i < records) out.once('drain', write);
-      else out.end('\n]}\n', () => resolve());
+      else out.end(oneLine ? ']}' : '\n]}\n', () => resolve());
     };
     write();
   });
 }
 
 if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop())) {
-  const [records, charset, path] = process.argv.slice(2);
-  await generate({ records: Number(records), charset, path });
+  const [records, charset, path, layout] = process.argv.slice(2);
+  await generate({ records: Number(records), charset, path, oneLine: layout === 'one-line' });
 }

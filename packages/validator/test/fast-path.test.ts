@@ -14,8 +14,10 @@ const tricky = fc.string({ unit: fc.constantFrom(...'a7张乗丂}{],: '.split(''
 const escaped = fc.string({ unit: fc.constantFrom(...'a}"\\\n\u2028'.split('')), maxLength: 4 });
 
 type Charset = 'UTF-8' | 'GBK';
-type Shape = 'plain' | 'duplicate-key' | 'spaced' | 'number' | 'missing' | 'extra' | 'nested' | 'escaped' | 'same-key' | 'same-cjk-key' | 'bad-bytes';
-const shapes: Shape[] = ['plain', 'duplicate-key', 'spaced', 'number', 'missing', 'extra', 'nested', 'escaped', 'same-key', 'same-cjk-key', 'bad-bytes'];
+type Shape = 'plain' | 'duplicate-key' | 'spaced' | 'number' | 'missing' | 'extra' | 'nested' | 'escaped' | 'same-key' | 'same-cjk-key' | 'bad-bytes' | 'blank-key';
+const shapes: Shape[] = ['plain', 'duplicate-key', 'spaced', 'number', 'missing', 'extra', 'nested', 'escaped', 'same-key', 'same-cjk-key', 'bad-bytes', 'blank-key'];
+// Primary-key values made only of whitespace (blank to the gateway) and two that are not (no-break space, text after U+3000).
+const BLANKS = [' ', '\u3000', '\t \u2003', '\u00a0', '\u3000x'];
 // Stands for a byte sequence invalid in the file's charset; `encodeWithBadBytes` puts one in its place.
 const BAD = '~BAD~';
 const BAD_SEQUENCES: Record<Charset, number[][]> = {
@@ -33,6 +35,7 @@ function encodeWithBadBytes(text: string, charset: Charset): Uint8Array {
 function orderNo(i: number, shape: Shape, value: string): string {
   if (shape === 'same-key') return 'LN0';
   if (shape === 'same-cjk-key') return '张0';
+  if (shape === 'blank-key') return BLANKS[i % BLANKS.length]!;
   return `LN${i}${value}${shape === 'bad-bytes' ? BAD : ''}`;
 }
 

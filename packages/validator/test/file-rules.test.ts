@@ -1,5 +1,9 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { validateRecords, type Issue } from '../src/index.js';
+import { validateFile } from '../src/node/index.js';
 import { COLUMNS, encode, errors, fileText, inChunks, options, positionOf, record, rules } from './helpers.js';
 
 async function check(text: string, extra: Partial<Parameters<typeof validateRecords>[1]> = {}) {
@@ -32,8 +36,20 @@ describe('a valid file', () => {
     expect(report.issues.map((issue) => `${issue.rule}:${issue.recordIndex}`)).toEqual(['custom:user_name:1', 'primary-key-duplicate:1']);
   });
 
-  it('passes with no records and records = 0', async () => {
-    expect(await check('{"records":[]}', { records: 0 })).toMatchObject({ ok: true, recordCount: 0, issues: [] });
+  it('refuses a file with no records, with or without records = 0: there is nothing to send', async () => {
+    for (const text of ['{"records":[]}', '{"records":[\n]}\n']) {
+      const report = await check(text);
+      expect(report).toMatchObject({ ok: false, recordCount: 0, errorCount: 1 });
+      expect(report.issues).toMatchObject([{ rule: 'records-empty', code: 'INVALID_DATA_ARGUMENTS', severity: 'error' }]);
+      expect(report.issues[0]!.message).toMatch(/没有可上传的数据.*nothing to send/);
+    }
+    // Declared 0: the param is refused (one issue, not two).
+    const declared = await check('{"records":[]}', { records: 0 });
+    expect(declared).toMatchObject({ ok: false, recordCount: 0 });
+    expect(declared.issues.map((issue) => `${issue.rule}:${issue.field ?? ''}`)).toEqual(['records-empty:records']);
+    // Declared 0 for a file that holds records: refused, and the count disagrees.
+    const nonEmpty = await check(fileText([record(0)]), { records: '0' });
+    expect(rules(nonEmpty)).toEqual(['records-empty', 'records-count']);
   });
 });
 
@@ -94,7 +110,7 @@ describe('the opening and the end of the document', () => {
   });
 
   it('allows whitespace after the closing brace', async () => {
-    expect(await check('{"records":[]}\n\n  ')).toMatchObject({ ok: true, issues: [] });
+    expect(await check(`${fileText([record(0)])}\n\n  `)).toMatchObject({ ok: true, issues: [] });
   });
 });
 
@@ -175,6 +191,26 @@ describe('records', () => {
   it('rejects an empty primary key value', async () => {
     const text = fileText([record(0, { pay_month: '' })]);
     expect(await onlyIssue(text)).toMatchObject({ rule: 'primary-key-empty', code: 'INVALID_PRIMARY_ARGUMENTS', field: 'pay_month', ...positionOf(text, text.indexOf('"pay_month"')) });
+  });
+
+  it.each([' ', '\t', '\u3000', ' \u2003\r\n', '\u2028', '\u001f'])('rejects a primary key value made only of whitespace (%j), on both engines', async (blank) => {
+    // Record 70 of 100 sits in a batch of clean records, which the fast path would otherwise accept whole.
+    const records = Array.from({ length: 100 }, (_, i) => record(i, i === 70 ? { pay_month: blank } : {}));
+    const text = fileText(records);
+    const expected = { rule: 'primary-key-empty', code: 'INVALID_PRIMARY_ARGUMENTS', recordIndex: 70, field: 'pay_month', ...positionOf(text, text.indexOf('"pay_month"', text.indexOf('"LN70"'))) };
+    expect((await check(text, { records: 100 })).issues).toMatchObject([expected]);
+    const path = join(await mkdtemp(join(tmpdir(), 'zhima-blank-')), 'records.json');
+    await writeFile(path, text);
+    try {
+      expect((await validateFile({ path, ...options, records: 100 })).issues).toMatchObject([expected]);
+    } finally {
+      await rm(dirname(path), { recursive: true, force: true });
+    }
+  });
+
+  it('accepts a primary key holding a no-break space, which Java does not count as whitespace', async () => {
+    const text = fileText([record(0, { pay_month: '\u00a0' }), record(1, { order_no: '\u3000LN1' })]);
+    expect(await check(text, { records: 2 })).toMatchObject({ ok: true, issues: [] });
   });
 
   it('names both records of a duplicate primary key', async () => {

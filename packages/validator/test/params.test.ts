@@ -16,7 +16,7 @@ function rulesOf(params: FeedbackParams): string[] {
 describe('validateFeedbackParams', () => {
   it('accepts well-formed params, with columns as a string or an array', () => {
     expect(validateFeedbackParams(valid)).toEqual({ ok: true, issues: [] });
-    expect(validateFeedbackParams({ ...valid, columns: ['order_no', 'pay_month'], records: 0, biz_ext_params: '{"extparam1":"value1"}' }).ok).toBe(true);
+    expect(validateFeedbackParams({ ...valid, columns: ['order_no', 'pay_month'], records: 1, biz_ext_params: '{"extparam1":"value1"}' }).ok).toBe(true);
   });
 
   it.each([
@@ -26,6 +26,8 @@ describe('validateFeedbackParams', () => {
     ['a line break', { columns: 'order_no,pay_month,user_name\n' }, 'error:column-whitespace:INVALID_DATA_ARGUMENTS'],
     ['a duplicate column', { columns: 'order_no,pay_month,order_no' }, 'error:column-duplicate:INVALID_DATA_ARGUMENTS'],
     ['a primary key outside columns', { primary_key_columns: 'order_no,bill_month' }, 'error:primary-key-not-column:INVALID_PRIMARY_ARGUMENTS'],
+    ['records 0 (nothing to send)', { records: 0 }, 'error:records-empty:INVALID_DATA_ARGUMENTS'],
+    ['records "0"', { records: '0' }, 'error:records-empty:INVALID_DATA_ARGUMENTS'],
     ['negative records', { records: '-1' }, 'error:records-not-count:INVALID_DATA_ARGUMENTS'],
     ['fractional records', { records: 1.5 }, 'error:records-not-count:INVALID_DATA_ARGUMENTS'],
     ['records with a leading zero', { records: '01' }, 'error:records-not-count:INVALID_DATA_ARGUMENTS'],

@@ -1,13 +1,83 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { PrimaryKeyIndex } from '../src/unique/primary-key-index.js';
 
+/** Inserts a key unless its fingerprint is held; returns the earlier record it matched. */
 function insert(index: PrimaryKeyIndex, values: string[], recordIndex: number): number | undefined {
-  index.hash(values);
-  const slot = index.find();
-  if (slot >= 0) return index.recordAt(slot);
-  index.claim(~slot, recordIndex);
-  return undefined;
+  const [earlier] = index.matching(values);
+  if (earlier === undefined) index.add(values, recordIndex);
+  return earlier;
+}
+
+/**
+ * Makes distinct keys share fingerprints: the fingerprint becomes the key's number modulo `classes`, as
+ * if the 64-bit hash collided all the time. Equal keys still get equal fingerprints.
+ */
+function forceCollisions(classes: number): void {
+  const proto = PrimaryKeyIndex.prototype as unknown as { hash(values: readonly string[]): void };
+  vi.spyOn(proto, 'hash').mockImplementation(function (this: { h1: number; h2: number }, values: readonly string[]) {
+    let sum = 0;
+    for (const value of values) for (let i = 0; i < value.length; i++) sum = (sum * 31 + value.charCodeAt(i)) % classes;
+    this.h1 = 1;
+    this.h2 = sum;
+  });
+}
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+// Key counts at which a table grown from the smallest one (4096 slots, 80 % load) doubles.
+const GROWTH_POINTS = [3277, 6554, 13108, 26215, 52429, 104858];
+const aroundGrowth = fc.oneof(
+  fc.constantFrom(...GROWTH_POINTS).chain((point) => fc.integer({ min: point - 70, max: point + 70 })),
+  fc.integer({ min: 0, max: 110_000 }),
+);
+
+/**
+ * Runs the validator's protocol against a Map: keys staged in batches, matches kept as candidates and
+ * confirmed only after `delay` more batches (so the table may grow in between), each candidate
+ * compared with every earlier record sharing its fingerprint and added when none holds the same key.
+ * Returns the duplicates found as [record, earlier record] pairs.
+ */
+function runProtocol({ keys, batchSize, delay, expected, estimate }: { keys: string[][]; batchSize: number; delay: number; expected?: number; estimate?: () => number }): { found: [number, number][]; collisions: number } {
+  const index = new PrimaryKeyIndex({ ...(expected === undefined ? {} : { expected }), ...(estimate === undefined ? {} : { estimate }) });
+  const found: [number, number][] = [];
+  let collisions = 0;
+  let waiting: number[][] = [];
+  const confirm = (candidates: number[]) => {
+    for (const recordIndex of candidates) {
+      const values = keys[recordIndex]!;
+      const same = index.matching(values).find((earlier) => JSON.stringify(keys[earlier]) === JSON.stringify(values));
+      if (same === undefined) {
+        collisions++;
+        index.add(values, recordIndex);
+      }
+      else found.push([recordIndex, same]);
+    }
+  };
+  for (let first = 0; first < keys.length; first += batchSize) {
+    const batch: number[] = [];
+    for (let i = first; i < Math.min(first + batchSize, keys.length); i++) index.stage(keys[i]!, i);
+    index.insertStaged((recordIndex) => batch.push(recordIndex));
+    waiting.push(batch);
+    if (waiting.length > delay) confirm(waiting.shift()!);
+  }
+  for (const batch of waiting) confirm(batch);
+  waiting = [];
+  return { found, collisions };
+}
+
+function oracle(keys: string[][]): [number, number][] {
+  const first = new Map<string, number>();
+  const found: [number, number][] = [];
+  keys.forEach((values, i) => {
+    const joined = JSON.stringify(values);
+    const earlier = first.get(joined);
+    if (earlier === undefined) first.set(joined, i);
+    else found.push([i, earlier]);
+  });
+  return found;
 }
 
 describe('PrimaryKeyIndex', () => {
@@ -15,41 +85,73 @@ describe('PrimaryKeyIndex', () => {
     fc.assert(
       fc.property(fc.array(fc.tuple(fc.string({ maxLength: 4 }), fc.constantFrom('2025-01', '2025-02', '')), { maxLength: 400 }), (keys) => {
         const index = new PrimaryKeyIndex();
-        const oracle = new Map<string, number>();
+        const first = new Map<string, number>();
         keys.forEach((values, i) => {
           const joined = JSON.stringify(values);
-          expect(insert(index, values, i)).toBe(oracle.get(joined));
-          if (!oracle.has(joined)) oracle.set(joined, i);
+          expect(insert(index, values, i)).toBe(first.get(joined));
+          if (!first.has(joined)) first.set(joined, i);
         });
-        expect(index.count).toBe(oracle.size);
+        expect(index.count).toBe(first.size);
       }),
       { numRuns: 200 },
     );
   });
 
-  it('staged inserts agree with a JS Map, repeats inside one batch and growth mid-batch included', () => {
+  it('staged inserts confirmed batches later agree with a Map at every size around every growth point', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.tuple(fc.string({ maxLength: 3 }), fc.constantFrom('2025-01', '2025-02')), { maxLength: 600 }),
-        fc.integer({ min: 1, max: 300 }),
-        (keys, batchSize) => {
-          const index = new PrimaryKeyIndex();
-          const oracle = new Map<string, number>();
-          const matches: [number, number][] = [];
-          const expected: [number, number][] = [];
-          keys.forEach((values, i) => {
-            index.stage(values, i);
-            const joined = JSON.stringify(values);
-            const earlier = oracle.get(joined);
-            if (earlier === undefined) oracle.set(joined, i);
-            else expected.push([i, earlier]);
-            if ((i + 1) % batchSize === 0 || i === keys.length - 1) index.insertStaged((recordIndex, slot) => matches.push([recordIndex, index.recordAt(slot)]));
-          });
-          expect(matches).toEqual(expected);
-          expect(index.count).toBe(oracle.size);
+        aroundGrowth,
+        fc.integer({ min: 1, max: 50 }),
+        fc.integer({ min: 1, max: 100 }),
+        fc.integer({ min: 0, max: 3 }),
+        fc.integer({ min: 0, max: 0xffff }),
+        (count, repeatEvery, batchSize, delay, salt) => {
+          // Every repeatEvery-th key repeats an earlier one (the first 3000 records included).
+          const keys = Array.from({ length: count }, (_, i) => (i % repeatEvery === repeatEvery - 1 ? [`LN${(i * 7 + salt) % (i + 1)}`, '2025-01'] : [`LN${i}`, '2025-01']));
+          expect(runProtocol({ keys, batchSize, delay })).toEqual({ found: oracle(keys), collisions: 0 });
         },
       ),
-      { numRuns: 200 },
+      { numRuns: 40 },
+    );
+  });
+
+  it('forced fingerprint collisions between different keys: every duplicate still found, nothing else', () => {
+    let collisions = 0;
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 8000 }),
+        fc.integer({ min: 1, max: 40 }),
+        fc.integer({ min: 1, max: 64 }),
+        fc.integer({ min: 0, max: 3 }),
+        fc.constantFrom(7, 101, 4093),
+        (count, distinct, batchSize, delay, classes) => {
+          forceCollisions(classes);
+          // Few distinct order numbers: third and later copies of a key, and collisions, everywhere.
+          const keys = Array.from({ length: count }, (_, i) => [`LN${i % (distinct * 97 + 1) === 0 ? i : i % distinct}`, i % 3 === 0 ? '2025-01' : '2025-02']);
+          const outcome = runProtocol({ keys, batchSize, delay });
+          vi.restoreAllMocks();
+          expect(outcome.found).toEqual(oracle(keys));
+          collisions += outcome.collisions;
+        },
+      ),
+      { numRuns: 40 },
+    );
+    // The forced fingerprints did collide, so the comparison is not vacuous.
+    expect(collisions).toBeGreaterThan(100);
+  });
+
+  it('any growth estimate (none, too small, too large, nonsense) leaves the answers right', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 30_000 }),
+        fc.constantFrom(0, 10, 5000, 40_000, 1e7, -1, Number.NaN, Number.POSITIVE_INFINITY),
+        fc.constantFrom(undefined, 0, 100, 30_000),
+        (count, estimated, expected) => {
+          const keys = Array.from({ length: count }, (_, i) => [`LN${i % 997 === 5 ? 5 : i}`, '2025-01']);
+          expect(runProtocol({ keys, batchSize: 64, delay: 1, estimate: () => estimated, ...(expected === undefined ? {} : { expected }) }).found).toEqual(oracle(keys));
+        },
+      ),
+      { numRuns: 30 },
     );
   });
 

@@ -1,8 +1,9 @@
+import { isAbsentParamValue } from '@zhima/core';
 import fc from 'fast-check';
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
 import { createRecordsFileWriter, validateRecords, type ValidationReport } from '../src/index.js';
-import { COLUMNS, encode, inChunks, options, PRIMARY_KEY } from './helpers.js';
+import { COLUMNS, encode, inChunks, options, positionOf, PRIMARY_KEY } from './helpers.js';
 
 const RUNS = { numRuns: 150 };
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
@@ -11,9 +12,10 @@ const text = fc.string({ unit: 'binary', maxLength: 12 }).filter((value) => !LON
 const gbkText = fc.string({ unit: fc.constantFrom(...'张三李四乗丂ab"\\/\n\t {}[]:,'.split('')), maxLength: 12 });
 
 /** Records with unique primary keys (the index is part of order_no). */
-function recordsOf(value: fc.Arbitrary<string>) {
-  return fc.array(fc.tuple(value, value, value), { maxLength: 12 }).map((rows) =>
-    rows.map(([order, month, name], i) => ({ order_no: `${i}:${order}`, pay_month: month === '' ? 'm' : month, user_name: name })),
+function recordsOf(value: fc.Arbitrary<string>, minLength = 0) {
+  return fc.array(fc.tuple(value, value, value), { minLength, maxLength: 12 }).map((rows) =>
+    // A blank pay_month (only whitespace, core's rule) is an empty primary key: the writer refuses it.
+    rows.map(([order, month, name], i) => ({ order_no: `${i}:${order}`, pay_month: isAbsentParamValue(month) ? 'm' : month, user_name: name })),
   );
 }
 
@@ -21,7 +23,8 @@ function check(bytes: Uint8Array | AsyncIterable<Uint8Array>, fileCharset: 'UTF-
   return validateRecords(bytes, { ...options, fileCharset, maxIssues: 50, maxRecordBytes: 4096 });
 }
 
-const validFile = fc.tuple(recordsOf(text), fc.constantFrom(undefined, 0, 1, '\t')).map(([records, indent]) => ({
+// At least one record: a file with none is refused (records-empty).
+const validFile = fc.tuple(recordsOf(text, 1), fc.constantFrom(undefined, 0, 1, '\t')).map(([records, indent]) => ({
   records,
   bytes: encode(JSON.stringify({ records }, null, indent)),
 }));
@@ -119,5 +122,54 @@ describe('properties', () => {
       ),
       { numRuns: 100 },
     );
+  });
+});
+
+describe('issue locations', () => {
+  // Records that each break a rule somewhere (a number, a missing or extra column, a repeated or blank
+  // primary key, a repeated JSON key), in files laid out on one line or over many.
+  const cell = fc.string({ unit: fc.constantFrom(...'a7张乗丂 ,:}'.split('')), maxLength: 5 });
+  const odd = fc.constantFrom('plain', 'number', 'missing', 'extra', 'same-key', 'duplicate-json-key');
+  const layoutFile = fc.tuple(
+    fc.array(fc.tuple(odd, cell, cell), { minLength: 1, maxLength: 80 }),
+    fc.constantFrom(',', ',\n', ', ', '\n,\n  '),
+    fc.constantFrom<'UTF-8' | 'GBK'>('UTF-8', 'GBK'),
+  );
+
+  function recordText([shape, a, b]: [string, string, string], i: number): string {
+    const pairs: [string, string][] = [
+      ['order_no', JSON.stringify(shape === 'same-key' ? 'LN0' : `LN${i}${a}`)],
+      ['pay_month', JSON.stringify('2025-01')],
+      ['user_name', shape === 'number' ? String(i) : JSON.stringify(`张${b}`)],
+    ];
+    if (shape === 'missing') pairs.splice(1, 1);
+    if (shape === 'extra') pairs.push(['memo', JSON.stringify(b)]);
+    if (shape === 'duplicate-json-key') pairs.push(['user_name', '"x"']);
+    return `{${pairs.map(([key, value]) => `"${key}":${value}`).join(',')}}`;
+  }
+
+  it('every reported line and column is where the text itself puts the byte offset, whatever the chunking', async () => {
+    let checked = 0;
+    await fc.assert(
+      fc.asyncProperty(layoutFile, fc.integer({ min: 1, max: 3000 }), async ([rows, separator, fileCharset], chunkSize) => {
+        const text = `{"records":[${rows.map((row, i) => recordText(row, i)).join(separator)}]}`;
+        const bytes = encode(text, fileCharset);
+        const report = await validateRecords(inChunks(bytes, chunkSize), { ...options, fileCharset, maxRecordBytes: 4096, maxIssues: 10_000 });
+        // Text index of every byte offset that starts a character, from the text alone.
+        const indexAt = new Map<number, number>();
+        let offset = 0;
+        for (let index = 0; index < text.length; index++) {
+          indexAt.set(offset, index);
+          offset += encode(text[index]!, fileCharset).length;
+        }
+        const located = report.issues.filter((issue) => issue.byteOffset !== undefined);
+        checked += located.length;
+        for (const issue of located) {
+          expect({ rule: issue.rule, byteOffset: issue.byteOffset, line: issue.line, column: issue.column }).toEqual({ rule: issue.rule, ...positionOf(text, indexAt.get(issue.byteOffset!)!, fileCharset) });
+        }
+      }),
+      { numRuns: 150 },
+    );
+    expect(checked).toBeGreaterThan(300);
   });
 });

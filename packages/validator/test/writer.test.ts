@@ -57,6 +57,7 @@ describe('createRecordsFileWriter', () => {
     ['a missing column', { order_no: 'LN1', pay_month: '2025-01' }],
     ['an extra key', record(0, { memo: '' })],
     ['an empty primary key', record(0, { order_no: '' })],
+    ['a whitespace-only primary key', record(0, { pay_month: ' \u3000\t' })],
     ['a null value', record(0, { user_name: null })],
     ['a lone surrogate', record(0, { user_name: '\ud800' })],
   ])('throws PARAM_INVALID for %s', async (_name, input) => {
@@ -64,9 +65,22 @@ describe('createRecordsFileWriter', () => {
     await expect(collect(writer.files([input]))).rejects.toMatchObject({ code: 'PARAM_INVALID' });
   });
 
-  it('throws PARAM_INVALID for text GBK cannot encode', async () => {
+  it.each([
+    ['an emoji', '😀', 'U+1F600'],
+    // GBK decoders read the lone byte 0x80 as €, but 0x80 is not GBK: the gateway (and validateRecords) refuse it.
+    ['the euro sign', '€', 'U+20AC'],
+  ])('throws PARAM_INVALID naming the record, field and character for %s, which GBK cannot hold', async (_name, char, point) => {
     const writer = createRecordsFileWriter({ columns: COLUMNS, primaryKeyColumns: PRIMARY_KEY, fileCharset: 'GBK' });
-    await expect(collect(writer.files([record(0, { user_name: '😀' })]))).rejects.toMatchObject({ code: 'PARAM_INVALID' });
+    const rejected = collect(writer.files([record(0), record(1, { user_name: `张${char}三` })]));
+    await expect(rejected).rejects.toMatchObject({ code: 'PARAM_INVALID', message: `Record 1 field user_name holds "${char}" (${point}), which cannot be encoded as GBK.` });
+    // The same text in UTF-8 is fine.
+    const [file] = await collect(createRecordsFileWriter({ columns: COLUMNS, primaryKeyColumns: PRIMARY_KEY }).files([record(1, { user_name: `张${char}三` })]));
+    expect((await validateRecords(file!.bytes, { columns: COLUMNS, primaryKeyColumns: PRIMARY_KEY, records: 1 })).ok).toBe(true);
+  });
+
+  it('writes no file for no records: an empty records file is not an upload', async () => {
+    const writer = createRecordsFileWriter({ columns: COLUMNS, primaryKeyColumns: PRIMARY_KEY });
+    expect(await collect(writer.files([]))).toEqual([]);
   });
 
   it('converts numbers and booleans to strings and offers the bytes as a stream', async () => {

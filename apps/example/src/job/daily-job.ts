@@ -1,11 +1,10 @@
 import { createHash } from 'node:crypto';
-import { createClient, GatewayError, ZhimaError, type ClientConfig } from '@zhima/core';
+import { classifyFailure, type ClientConfig, createClient, GatewayError, ZhimaError } from '@zhima/core';
 import { createUndiciTransport } from '@zhima/transport/undici';
 import { createRecordsFileWriter } from '@zhima/validator';
 import { addDays, chinaInstant } from '../china-time.js';
 import type { Database } from '../database/database.js';
 import { callIds } from '../library-stand-ins/call-ids.js';
-import { classifyFailure } from '../library-stand-ins/classify-failure.js';
 import { EXIT, type ReceiptPart, type RunReceipt } from '../library-stand-ins/run-receipt.js';
 import { TEMPLATE, toTemplateRecord } from '../merchant/loan-template.js';
 import { readLoanRows } from '../merchant/source-query.js';
@@ -210,7 +209,7 @@ async function sendChanges({ db, client: clientConfig, reportingDay, maxFileByte
         await ledger.markFailed({ runId, partNo, outcome: failure.outcome, code, subCode, detail, ids });
         Object.assign(part, ids, { outcome: failure.outcome, code, subCode, detail });
         totals.notAccepted += file.records;
-        if (failure.stopsRun) {
+        if (failure.scope === 'run') {
           receipt.stoppedBecause = `part ${partNo} ${failure.outcome}: ${detail}. ${failure.laterRunMaySucceed ? 'A later run sends the rest.' : 'Fix this before the next run.'}`;
         }
       }

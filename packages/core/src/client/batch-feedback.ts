@@ -1,16 +1,10 @@
 import { ZhimaError } from '../errors/zhima-error.js';
 import type { FileContent } from '../http/multipart.js';
 import type { GatewayCall } from '../request/gateway-request.js';
+import { BATCH_FEEDBACK_METHOD } from './methods.js';
 
-/**
- * The API name this SDK is built around.
- *
- * @example
- * ```ts
- * await client.execute(BATCH_FEEDBACK_METHOD, …);
- * ```
- */
-export const BATCH_FEEDBACK_METHOD = 'zhima.data.batch.feedback';
+// Re-exported from its old home, so imports of it from here keep working.
+export { BATCH_FEEDBACK_METHOD };
 
 /**
  * The parameters of `zhima.data.batch.feedback` (批量数据反馈), in SDK form.

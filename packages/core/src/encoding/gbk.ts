@@ -13,9 +13,8 @@ function buildTable(): Uint16Array {
     throw unsupportedCharset('gbk', cause);
   }
   const table = new Uint16Array(0x10000);
-  // GBK's one single-byte extension: 0x80 is the euro sign (as in Windows code page 936).
-  const single = decoder.decode(Uint8Array.of(0x80));
-  if (single.length === 1 && single !== '\ufffd') table[single.charCodeAt(0)] = 0x80;
+  // Two-byte codes only. Runtime decoders read the lone byte 0x80 as € (Windows code page 936), but it
+  // is not GBK: the validator refuses it, so € has no code here and is refused like any other character.
   const trails: number[] = [];
   for (let trail = 0x40; trail <= 0xfe; trail++) if (trail !== 0x7f) trails.push(trail);
   const row = new Uint8Array(trails.length * 2);
@@ -50,8 +49,9 @@ function isGb2312(code: number): boolean {
 }
 
 /**
- * Encodes text as GBK (or its GB2312 subset). Throws `PARAM_INVALID` naming the first character that
- * has no code, since Java's `getBytes` would turn it into `?` and the data would be lost.
+ * Encodes text as GBK (or its GB2312 subset): ASCII as one byte, everything else as a two-byte code.
+ * Throws `PARAM_INVALID` naming the first character that has no code, since Java's `getBytes` would turn
+ * it into `?` and the data would be lost. `€` is such a character: its one-byte form 0x80 is not GBK.
  *
  * @example
  * ```ts
@@ -77,12 +77,8 @@ export function encodeGbk({ text, gb2312Only = false }: { text: string; gb2312On
         hint: '请改用 utf-8，或去掉该字符 / Use utf-8, or remove the character.',
       });
     }
-    if (code < 0x100) {
-      out[length++] = code;
-    } else {
-      out[length++] = code >> 8;
-      out[length++] = code & 0xff;
-    }
+    out[length++] = code >> 8;
+    out[length++] = code & 0xff;
   }
   return out.subarray(0, length);
 }

@@ -1,18 +1,4 @@
-/**
- * The fields of a gateway answer node, as the gateway names them.
- *
- * @example
- * ```ts
- * const answer: Answer = { code: '40004', msg: 'Business Failed', sub_code: 'JSON_PARSE_ERROR', sub_msg: '…' };
- * ```
- */
-export interface Answer {
-  code: string;
-  msg: string;
-  sub_code?: string;
-  sub_msg?: string;
-  [field: string]: unknown;
-}
+import type { GatewayAnswer } from '@zhima/core';
 
 /**
  * Which node carries an answer: `error_response` for gateway-level failures (public params, signature,
@@ -35,12 +21,12 @@ export type AnswerPlacement = 'error' | 'method';
  * ```
  */
 export class Rejection extends Error {
-  readonly answer: Answer;
+  readonly answer: GatewayAnswer;
   readonly placement: AnswerPlacement;
   /** HTTP status: 200 like the gateway, except for requests the HTTP layer itself refuses. */
   readonly status: number;
 
-  constructor({ answer, placement = 'error', status = 200 }: { answer: Answer; placement?: AnswerPlacement; status?: number }) {
+  constructor({ answer, placement = 'error', status = 200 }: { answer: GatewayAnswer; placement?: AnswerPlacement; status?: number }) {
     super(`${answer.code} ${answer.sub_code ?? ''} ${answer.sub_msg ?? ''}`.trim());
     this.name = 'Rejection';
     this.answer = answer;
@@ -57,8 +43,10 @@ export class Rejection extends Error {
  * success({ feedback_url: 'https://…' }); // { code: '10000', msg: 'Success', feedback_url: 'https://…' }
  * ```
  */
-export function success(fields: Record<string, string> = {}): Answer {
-  return { code: '10000', msg: 'Success', ...fields };
+export function success(fields: Record<string, string | undefined> = {}): GatewayAnswer {
+  // An absent optional field (biz_ext_params not sent) is left out of the answer, not written as null.
+  const present = Object.entries(fields).filter((entry): entry is [string, string] => entry[1] !== undefined);
+  return { code: '10000', msg: 'Success', ...Object.fromEntries(present) };
 }
 
 // The gateway spells each missing public param's sub_code in its own way.

@@ -1,4 +1,4 @@
-import { buildSignContent, formatTimestamp, verifySignature, ZhimaError, type Charset, type RsaKey, type SignType } from '@zhima/core';
+import { buildSignContent, formatTimestamp, parseTimestamp, verifySignature, ZhimaError, type Charset, type RsaKey, type SignType } from '@zhima/core';
 import { invalidParam, missingParam, Rejection } from './answers.js';
 
 /**
@@ -40,26 +40,6 @@ export function identifyCaller({ params, apps }: { params: Record<string, string
   return { app, signType };
 }
 
-const CHINA_OFFSET_MS = 8 * 60 * 60 * 1000;
-
-/**
- * Reads a gateway `timestamp` (`yyyy-MM-dd HH:mm:ss`, China time) as an instant; `undefined` when it is
- * not a real date in that exact shape.
- *
- * @example
- * ```ts
- * parseChinaTimestamp('2024-01-02 03:04:05')?.toISOString(); // '2024-01-01T19:04:05.000Z'
- * ```
- */
-export function parseChinaTimestamp(text: string): Date | undefined {
-  const match = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})$/.exec(text);
-  if (match === null) return undefined;
-  const [year, month, day, hour, minute, second] = match.slice(1).map(Number) as [number, number, number, number, number, number];
-  const date = new Date(Date.UTC(year, month - 1, day, hour, minute, second) - CHINA_OFFSET_MS);
-  // Date.UTC rolls 2024-02-30 over to March: a round trip catches impossible dates.
-  return formatTimestamp(date) === text ? date : undefined;
-}
-
 /**
  * What the gateway checks once it knows the app, in its order. Every failure here is answered signed.
  *
@@ -82,7 +62,8 @@ export async function verifyCaller({
   charset: Charset;
   app: RegisteredApp;
   signType: SignType;
-  methods: ReadonlySet<string>;
+  /** The methods served: `isv.invalid-method` for any other. */
+  methods: { has(method: string): boolean };
   now: Date;
   maxClockSkewMs: number;
   alipayRootCertSn?: string | undefined;
@@ -105,7 +86,7 @@ export async function verifyCaller({
       subMsg: `验签出错，建议检查签名字符串或签名私钥与应用公钥是否匹配，网关生成的验签字符串为：${content} / Signature check failed; the gateway's sign content is shown`,
     });
   }
-  const sent = parseChinaTimestamp(params.timestamp);
+  const sent = parseTimestamp(params.timestamp);
   if (sent === undefined || Math.abs(sent.getTime() - now.getTime()) > maxClockSkewMs) {
     throw invalidParam({
       subCode: 'isv.invalid-timestamp',

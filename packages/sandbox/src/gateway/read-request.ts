@@ -24,13 +24,15 @@ export interface UploadedFile {
  *
  * @example
  * ```ts
- * const { charset, params, files } = await readGatewayRequest({ request, maxBodyBytes });
+ * const { charset, params, files, bodyBytes } = await readGatewayRequest({ request, maxBodyBytes });
  * ```
  */
 export interface GatewayRequest {
   charset: Charset;
   params: Record<string, string>;
   files: Map<string, UploadedFile>;
+  /** Bytes of the body as received. */
+  bodyBytes: number;
 }
 
 const encoder = new TextEncoder();
@@ -77,5 +79,5 @@ export async function readGatewayRequest({ request, maxBodyBytes }: { request: R
       }
     }
   }
-  return { charset, params, files };
+  return { charset, params, files, bodyBytes: body.length };
 }

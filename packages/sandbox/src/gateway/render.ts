@@ -1,5 +1,5 @@
-import { encodeText, responseNodeName, signContent, type Charset, type RsaKey, type SignType } from '@zhima/core';
-import type { Answer, AnswerPlacement } from './answers.js';
+import { encodeText, responseNodeName, signContent, type Charset, type GatewayAnswer, type RsaKey, type SignType } from '@zhima/core';
+import type { AnswerPlacement } from './answers.js';
 
 /**
  * How to sign an answer: the sandbox's Alipay key, the request's sign type and charset, and in
@@ -69,7 +69,7 @@ export async function renderAnswer({
   signing,
 }: {
   method: string | undefined;
-  answer: Answer;
+  answer: GatewayAnswer;
   placement: AnswerPlacement;
   charset: Charset;
   signing: Signing | undefined;

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { SandboxServer } from '../sandbox.js';
+import type { SandboxServer } from '../sandbox-server.js';
 
 // A web stream over the request that pauses the socket between reads (backpressure) and, when the
 // handler stops early (an oversized body), just stops reading: the answer still goes out, and the

@@ -49,6 +49,8 @@ const MAX_LENGTHS: Record<string, number> = {
 
 const WHITESPACE = /\s/;
 
+const RECORDS_ZERO_MESSAGE = bilingual('records 为 0：没有可上传的数据，一次上传至少要有 1 条记录', 'records is 0: there is nothing to send; an upload needs at least one record');
+
 function checkColumnList(field: 'columns' | 'primary_key_columns', names: string[], issues: Issue[]): void {
   const code = 'INVALID_DATA_ARGUMENTS';
   if (names.length === 0) {
@@ -84,7 +86,7 @@ function checkLength(field: string, value: string, issues: Issue[]): void {
 /**
  * Checks the request params of `zhima.data.batch.feedback` the way the gateway does: column lists well
  * formed (no blanks, whitespace or duplicates), every primary key column among `columns`, `records` a
- * non-negative integer, `file_type` `json_data`, `file_charset` UTF-8 or GBK, `biz_ext_params` valid JSON.
+ * positive integer (0 records is nothing to send), `file_type` `json_data`, `file_charset` UTF-8 or GBK, `biz_ext_params` valid JSON.
  * Documented maximum lengths are warnings only. Findings are returned, never thrown.
  *
  * @example
@@ -119,13 +121,15 @@ export function validateFeedbackParams(params: FeedbackParams): ParamsReport {
   const recordsText = typeof records === 'number' ? String(records) : records;
   if (recordsText === undefined || recordsText === '') {
     issues.push({ code: 'INVALID_DATA_ARGUMENTS', rule: 'param-required', severity: 'error', field: 'records', message: bilingual('缺少 records', 'records is required') });
-  } else if (!/^(0|[1-9]\d*)$/.test(recordsText) || !Number.isSafeInteger(Number(recordsText))) {
+  } else if (recordsText === '0') {
+    issues.push({ code: 'INVALID_DATA_ARGUMENTS', rule: 'records-empty', severity: 'error', field: 'records', message: RECORDS_ZERO_MESSAGE });
+  } else if (!/^[1-9]\d*$/.test(recordsText) || !Number.isSafeInteger(Number(recordsText))) {
     issues.push({
       code: 'INVALID_DATA_ARGUMENTS',
       rule: 'records-not-count',
       severity: 'error',
       field: 'records',
-      message: bilingual(`records 须为非负整数（十进制，无符号、无前导零），实际为 ${JSON.stringify(recordsText)}`, `records must be a non-negative decimal integer without sign or leading zeros, got ${JSON.stringify(recordsText)}`),
+      message: bilingual(`records 须为正整数（十进制，无符号、无前导零），实际为 ${JSON.stringify(recordsText)}`, `records must be a positive decimal integer without sign or leading zeros, got ${JSON.stringify(recordsText)}`),
     });
   }
 

@@ -94,6 +94,11 @@ export class IssueCollector {
     return this.issues.length >= this.maxIssues;
   }
 
+  /** How many more issues would be kept. */
+  get room(): number {
+    return Math.max(this.maxIssues - this.issues.length, 0);
+  }
+
   get truncated(): boolean {
     return this.errorCount + this.warningCount > this.issues.length;
   }

@@ -129,8 +129,16 @@ export class FileScanner {
   private carry: Uint8Array = EMPTY;
   private line = 1;
   private lineStart = 0;
-  /** Characters between `lineStart` and `base` when the current line began in bytes already dropped. */
-  private lineChars = 0;
+  /** Characters between the start of the line running through `base` and `base`, once that line began in dropped bytes. */
+  private baseLineChars = 0;
+  /**
+   * The last position a column was computed for (file offset, its line start, characters between): the
+   * next column on that line is counted from here, not from the line start, so columns cost amortised
+   * O(1) per byte even on a one-line file with an issue in every record.
+   */
+  private cursorOffset = 0;
+  private cursorLineStart = 0;
+  private cursorChars = 0;
   private lastComma = 0;
   private lastCommaLine = 1;
   private lastCommaLineStart = 0;
@@ -190,10 +198,26 @@ export class FileScanner {
     return { line, column: this.columnOf(byteOffset, lineStart) };
   }
 
-  private columnOf(byteOffset: number, lineStart: number): number {
+  /**
+   * Column (1-based, in characters) of a file offset in the buffer on the line starting at `lineStart`.
+   * Counted from the last position asked for when it lies on the same line (forwards or, by less than a
+   * batch, backwards), otherwise from the line start or, for the line running through `base`, from `base`.
+   */
+  columnOf(byteOffset: number, lineStart: number): number {
     const { buf, base, charset } = this;
-    if (lineStart >= base) return 1 + countChars({ bytes: buf, start: lineStart - base, end: byteOffset - base, charset });
-    return 1 + this.lineChars + countChars({ bytes: buf, start: 0, end: byteOffset - base, charset });
+    const from = this.cursorOffset;
+    let chars: number;
+    if (lineStart === this.cursorLineStart && from >= base) {
+      chars =
+        byteOffset >= from
+          ? this.cursorChars + countChars({ bytes: buf, start: from - base, end: byteOffset - base, charset })
+          : this.cursorChars - countChars({ bytes: buf, start: byteOffset - base, end: from - base, charset });
+    } else if (lineStart >= base) chars = countChars({ bytes: buf, start: lineStart - base, end: byteOffset - base, charset });
+    else chars = this.baseLineChars + countChars({ bytes: buf, start: 0, end: byteOffset - base, charset });
+    this.cursorOffset = byteOffset;
+    this.cursorLineStart = lineStart;
+    this.cursorChars = chars;
+    return 1 + chars;
   }
 
   private scanPending(final: boolean): void {
@@ -220,10 +244,8 @@ export class FileScanner {
   private dropBefore(cut: number): void {
     const { buf, base } = this;
     const cutOffset = base + cut;
-    if (this.lineStart < cutOffset) {
-      const from = Math.max(this.lineStart - base, 0);
-      this.lineChars = (this.lineStart < base ? this.lineChars : 0) + countChars({ bytes: buf, start: from, end: cut, charset: this.charset });
-    }
+    // Leaves the cursor at the cut, where the next columns on this line are counted from.
+    if (this.lineStart < cutOffset) this.baseLineChars = this.columnOf(cutOffset, this.lineStart) - 1;
     this.carry = cut < buf.length ? buf.slice(cut) : EMPTY;
     this.base = cutOffset;
     this.buf = EMPTY;

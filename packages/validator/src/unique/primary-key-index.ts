@@ -20,14 +20,15 @@ function homeSlot(h1: number, h2: number, mask: number): number {
  * the key values) and the record index, in one open-addressing `Uint32Array`. A JS `Set` of joined keys
  * costs about 150 B per record and stops at 16.7M entries; this holds 10M keys in about 200 MB.
  * A fingerprint match is only a candidate: callers confirm it against the earlier record's real values
- * (see `validateRecords`), and continue probing with `find(slot)` when it was a false match.
+ * (see `validateRecords`) and {@link add} the key when it was another key after all. Slots never leave
+ * the class: the table may grow (and every slot move) between a match and its confirmation.
  *
  * @example
  * ```ts
  * const index = new PrimaryKeyIndex({ expected: 1000 });
- * index.hash(['LN001', '2025-01']);
- * const slot = index.find();
- * if (slot < 0) index.claim(~slot, 0); else console.log('candidate duplicate of', index.recordAt(slot));
+ * const [earlier] = index.matching(['LN001', '2025-01']);
+ * if (earlier === undefined) index.add(['LN001', '2025-01'], 0);
+ * else console.log('candidate duplicate of record', earlier);
  * ```
  */
 export class PrimaryKeyIndex {
@@ -69,26 +70,6 @@ export class PrimaryKeyIndex {
     return this.size;
   }
 
-  /** Sets the current key. Each value is followed by its length, so `['ab','c']` differs from `['a','bc']`. */
-  hash(values: readonly string[]): void {
-    let a = 0x811c9dc5;
-    let b = 0x9747b28c;
-    for (const value of values) {
-      for (let i = 0; i < value.length; i++) {
-        const unit = value.charCodeAt(i);
-        a = Math.imul(a ^ unit, 0x01000193);
-        b = Math.imul(b + unit, 0x5bd1e995);
-        b ^= b >>> 13;
-      }
-      a = Math.imul(a ^ (value.length + 0x10000), 0x01000193);
-      b = Math.imul(b + value.length + 0x10000, 0x5bd1e995);
-      b ^= b >>> 13;
-    }
-    // Stored values are never 0, which marks an empty slot.
-    this.h1 = (fmix(a) | 1) >>> 0;
-    this.h2 = fmix(b ^ Math.imul(a, 0x27d4eb2f));
-  }
-
   /**
    * Queues a key for {@link insertStaged}: hashes `values` now (the caller may reuse the array) and keeps
    * the fingerprint with its record index.
@@ -109,13 +90,14 @@ export class PrimaryKeyIndex {
 
   /**
    * Inserts the staged keys in order; a key whose fingerprint is already held is not inserted but handed
-   * to `onMatch` with the matching slot (a candidate, as from {@link find}).
+   * to `onMatch`: a candidate duplicate, to confirm with {@link matching} (then {@link add} it if it
+   * proves to be another key).
    *
    * Each insert lands on a random slot of a table far larger than the CPU caches. Reading every home
    * slot first, in a loop of independent loads, lets those cache misses overlap instead of stalling one
    * record at a time: a measured 8 % of the whole validation time on a 1M-record file.
    */
-  insertStaged(onMatch: (recordIndex: number, slot: number) => void): void {
+  insertStaged(onMatch: (recordIndex: number) => void): void {
     const { staged, table, mask } = this;
     const end = this.stagedCount * 3;
     this.stagedCount = 0;
@@ -128,16 +110,55 @@ export class PrimaryKeyIndex {
       this.h2 = staged[at + 1]!;
       const slot = this.find();
       if (slot < 0) this.claim(~slot, staged[at + 2]!);
-      else onMatch(staged[at + 2]!, slot);
+      else onMatch(staged[at + 2]!);
     }
   }
 
   /**
-   * Probes for the current key from its home slot, or from the slot after `after` (to continue past a
-   * candidate that proved to be another key). Returns a slot whose fingerprint matches (a candidate), or
-   * `~slot` of the empty slot where the key belongs. Positional: it runs once per record.
+   * The record indexes of every held key whose fingerprint equals that of `values`, in probe order:
+   * none for a new key, one for a candidate duplicate, more only after {@link add} kept keys whose
+   * fingerprints collide.
    */
-  find(after = -1): number {
+  matching(values: readonly string[]): number[] {
+    this.hash(values);
+    const found: number[] = [];
+    for (let slot = this.find(); slot >= 0; slot = this.find(slot)) found.push(this.table[slot * 3 + 2]!);
+    return found;
+  }
+
+  /** Holds a key, also when keys with the same fingerprint are held (a match that proved to be another key). */
+  add(values: readonly string[], recordIndex: number): void {
+    this.hash(values);
+    let slot = this.find();
+    while (slot >= 0) slot = this.find(slot);
+    this.claim(~slot, recordIndex);
+  }
+
+  /** Sets the current key. Each value is followed by its length, so `['ab','c']` differs from `['a','bc']`. */
+  private hash(values: readonly string[]): void {
+    let a = 0x811c9dc5;
+    let b = 0x9747b28c;
+    for (const value of values) {
+      for (let i = 0; i < value.length; i++) {
+        const unit = value.charCodeAt(i);
+        a = Math.imul(a ^ unit, 0x01000193);
+        b = Math.imul(b + unit, 0x5bd1e995);
+        b ^= b >>> 13;
+      }
+      a = Math.imul(a ^ (value.length + 0x10000), 0x01000193);
+      b = Math.imul(b + value.length + 0x10000, 0x5bd1e995);
+      b ^= b >>> 13;
+    }
+    // Stored values are never 0, which marks an empty slot.
+    this.h1 = (fmix(a) | 1) >>> 0;
+    this.h2 = fmix(b ^ Math.imul(a, 0x27d4eb2f));
+  }
+
+  /**
+   * Probes for the current key from its home slot, or from the slot after `after` (to continue past a
+   * match). Returns a slot whose fingerprint matches, or `~slot` of the empty slot where the key belongs.
+   */
+  private find(after = -1): number {
     const table = this.table;
     const mask = this.mask;
     let slot = after < 0 ? homeSlot(this.h1, this.h2, mask) : (after + 1) & mask;
@@ -151,7 +172,7 @@ export class PrimaryKeyIndex {
   }
 
   /** Stores the current key in an empty slot found by {@link find}. */
-  claim(slot: number, recordIndex: number): void {
+  private claim(slot: number, recordIndex: number): void {
     const at = slot * 3;
     this.table[at] = this.h1;
     this.table[at + 1] = this.h2;
@@ -160,16 +181,21 @@ export class PrimaryKeyIndex {
     if (this.size > (this.mask + 1) * MAX_LOAD) this.grow();
   }
 
-  /** The record index stored in a slot. */
-  recordAt(slot: number): number {
-    return this.table[slot * 3 + 2]!;
-  }
-
   private grow(): void {
     const old = this.table;
-    const capacity = PrimaryKeyIndex.capacityFor((this.mask + 1) * 2, Math.min(this.estimate?.() ?? 0, MAX_CAPACITY * MAX_LOAD));
-    if (capacity > MAX_CAPACITY) throw new RangeError('PrimaryKeyIndex is full');
-    this.table = new Uint32Array(capacity * 3);
+    const doubled = (this.mask + 1) * 2;
+    if (doubled > MAX_CAPACITY) throw new RangeError('PrimaryKeyIndex is full');
+    const estimated = this.estimate?.() ?? 0;
+    let capacity = PrimaryKeyIndex.capacityFor(doubled, Number.isFinite(estimated) ? Math.min(estimated, MAX_CAPACITY * MAX_LOAD) : 0);
+    let table: Uint32Array;
+    try {
+      table = new Uint32Array(capacity * 3);
+    } catch {
+      // An estimate from a wrong `totalBytes` may ask for more memory than there is: double instead.
+      capacity = doubled;
+      table = new Uint32Array(capacity * 3);
+    }
+    this.table = table;
     this.mask = capacity - 1;
     const saved1 = this.h1;
     const saved2 = this.h2;
@@ -181,9 +207,9 @@ export class PrimaryKeyIndex {
       let slot = this.find();
       while (slot >= 0) slot = this.find(slot);
       const to = ~slot * 3;
-      this.table[to] = this.h1;
-      this.table[to + 1] = this.h2;
-      this.table[to + 2] = old[at + 2]!;
+      table[to] = this.h1;
+      table[to + 1] = this.h2;
+      table[to + 2] = old[at + 2]!;
     }
     this.h1 = saved1;
     this.h2 = saved2;

@@ -1,3 +1,5 @@
+import { isAbsentParamValue } from '@zhima/core';
+import type { ReadAt } from '../input/chunks.js';
 import type { FieldCheck, FieldCheckContext, FieldProblem, FieldRules } from '../rules/field-check.js';
 import { bilingual, type Issue, type IssueCollector, type Severity } from '../report/issue.js';
 import { showValue } from '../report/mask.js';
@@ -12,33 +14,10 @@ import {
 } from '../scan/file-scanner.js';
 import { findJsonError, type ObjectKey } from '../scan/json-syntax.js';
 import { PrimaryKeyIndex } from '../unique/primary-key-index.js';
+import { DuplicateConfirmer } from './duplicate-confirmer.js';
+import { SPARSE_SHIFT } from './reread.js';
 import { structureIssue } from './structure-messages.js';
 
-/**
- * A primary-key fingerprint match waiting to be confirmed against the earlier record's values.
- *
- * @example
- * ```ts
- * const candidate: DuplicateCandidate = { recordIndex: 9, values: ['LN1', '2025-01'], slot: 42, location: { byteOffset: 900, line: 10, column: 1 } };
- * ```
- */
-export interface DuplicateCandidate {
-  recordIndex: number;
-  values: string[];
-  slot: number;
-  location: Pick<Issue, 'byteOffset' | 'line' | 'column'>;
-}
-
-/**
- * Every 2^SPARSE_SHIFT-th record's start offset is remembered: enough to find any record again by
- * re-scanning at most 31 records, at 8 bytes per 32 records.
- *
- * @example
- * ```ts
- * const groupStart = sparseOffsets[recordIndex >>> SPARSE_SHIFT];
- * ```
- */
-export const SPARSE_SHIFT = 5;
 const GBK_SAMPLE_RECORDS = 64;
 const BATCH_RECORDS = 64;
 
@@ -60,6 +39,20 @@ const UTF8 = new TextDecoder();
 /** The text a value parsed from a byte string spells (its characters are UTF-8 bytes). */
 function textOfByteString(value: string): string {
   return NON_ASCII.test(value) ? UTF8.decode(Uint8Array.from(value, (char) => char.charCodeAt(0))) : value;
+}
+
+/**
+ * A primary-key value the gateway takes for empty: `''` or only Java whitespace (`isAbsentParamValue`,
+ * the `StringUtils.isEmpty` rule). `fromBytes`: the value is a byte string (see the `byteString` option).
+ */
+function isBlankKey(value: string, fromBytes: boolean): boolean {
+  const first = value.charCodeAt(0);
+  // Printable ASCII is never whitespace: most keys are settled by their first character.
+  if (first > 0x20 && first < 0x7f) return false;
+  if (!fromBytes) return isAbsentParamValue(value);
+  // Decode the first character alone first: a key starting with a CJK character is not blank.
+  if (first >= 0x80 && !isAbsentParamValue(textOfByteString(value.slice(0, 3)).charAt(0))) return false;
+  return isAbsentParamValue(textOfByteString(value));
 }
 
 function describe(value: unknown): string {
@@ -84,8 +77,9 @@ export class RecordChecker implements ScanListener {
   recordCount = 0;
   /** Start offsets of every 32nd record, for re-reading earlier records. */
   sparseOffsets = new Float64Array(1024);
-  readonly candidates: DuplicateCandidate[] = [];
-  readonly index: PrimaryKeyIndex;
+  private readonly index: PrimaryKeyIndex;
+  /** Candidate duplicate primary keys found while scanning; the caller awaits their confirmation. */
+  readonly duplicates: DuplicateConfirmer;
 
   private readonly charset: FileCharset;
   private readonly decoder: TextDecoder;
@@ -125,6 +119,8 @@ export class RecordChecker implements ScanListener {
   private recordLine = 1;
   private recordLineStart = 0;
   private recordKeys: ObjectKey[] | undefined;
+  /** File offset just past the last record begun: how far the records have been read. */
+  private recordsEndOffset = 0;
 
   constructor(options: {
     charset: FileCharset;
@@ -137,6 +133,8 @@ export class RecordChecker implements ScanListener {
     expectedRecords: number;
     /** Input size when known: lets the key index guess the final record count early. */
     totalBytes?: number;
+    /** Random access to the same bytes: confirms duplicate candidates exactly. */
+    readAt?: ReadAt;
     /**
      * Valid UTF-8 bytes as a string of one character per byte, or undefined when they are not valid
      * UTF-8. Where the runtime checks UTF-8 without decoding it (Node), parsing such a string skips the
@@ -166,12 +164,25 @@ export class RecordChecker implements ScanListener {
     this.sensitiveFields = options.sensitiveFields;
     this.collector = options.collector;
     const totalBytes = options.totalBytes;
+    // The fewest bytes a record holding a primary key takes (braces, and `"k":"v",` per key column): the
+    // most keys a file of `totalBytes` can hold, whatever its first records suggest.
+    const minKeyedRecordBytes = this.primaryKeyColumns.reduce((sum, key) => sum + key.length + 6, 2);
     this.index = new PrimaryKeyIndex({
       expected: options.expectedRecords,
       estimate: () => {
-        const seen = this.scanner.base + this.recordEnd;
-        return totalBytes === undefined || seen <= 0 ? 0 : Math.ceil(((this.recordCount * totalBytes) / seen) * 1.05);
+        const seen = this.recordsEndOffset;
+        if (totalBytes === undefined || seen <= 0) return 0;
+        return Math.min(Math.ceil(((this.recordCount * totalBytes) / seen) * 1.05), Math.ceil(totalBytes / minKeyedRecordBytes));
       },
+    });
+    this.duplicates = new DuplicateConfirmer({
+      index: this.index,
+      collector: options.collector,
+      readAt: options.readAt,
+      charset: options.charset,
+      primaryKeyColumns: this.primaryKeyColumns,
+      sensitiveFields: options.sensitiveFields,
+      sparseOffsets: () => this.sparseOffsets,
     });
     const sensitiveFields = options.sensitiveFields;
     const context: FieldCheckContext = {
@@ -273,7 +284,7 @@ export class RecordChecker implements ScanListener {
     // string every length below is in bytes, which the same argument holds for.)
     let plainChars = end - start + count * this.fixedChars;
     for (let k = 0; k < count; k++) {
-      const valueChars = this.readInOrder(values[k] as Record<string, unknown>, k);
+      const valueChars = this.readInOrder(values[k] as Record<string, unknown>, k, byteString !== undefined);
       if (valueChars < 0) return false;
       plainChars += valueChars - (records[k * 4 + 1]! - records[k * 4]!);
     }
@@ -297,16 +308,20 @@ export class RecordChecker implements ScanListener {
   }
 
   /** A staged primary key whose fingerprint is already held: a candidate duplicate, confirmed later. */
-  private readonly onKeyMatch = (recordIndex: number, slot: number): void => {
+  private readonly onKeyMatch = (recordIndex: number): void => {
     const k = recordIndex - this.batchFirstRecord;
     const batch = this.batch;
-    const start = this.scanner.base + batch[k * 6]!;
+    const scanner = this.scanner;
+    const byteOffset = scanner.base + batch[k * 6]!;
+    const lineStart = batch[k * 6 + 5]!;
     const keys = this.primaryKeyColumns.length;
-    this.candidates.push({
+    this.duplicates.add({
       recordIndex,
       values: this.stagedKeys.slice(k * keys, (k + 1) * keys),
-      slot,
-      location: { byteOffset: start, ...this.scanner.locateInRecord(start, start, batch[k * 6 + 4]!, batch[k * 6 + 5]!) },
+      byteOffset,
+      line: batch[k * 6 + 4]!,
+      lineStart,
+      column: this.duplicates.wantsLocation ? scanner.columnOf(byteOffset, lineStart) : 0,
     });
   };
 
@@ -330,6 +345,7 @@ export class RecordChecker implements ScanListener {
     this.recordIndex = recordIndex;
     this.recordStart = start;
     this.recordEnd = end;
+    this.recordsEndOffset = this.scanner.base + end;
     this.recordLine = line;
     this.recordLineStart = lineStart;
     this.recordKeys = undefined;
@@ -423,18 +439,18 @@ export class RecordChecker implements ScanListener {
    * non-empty. `colons` (the key/value pairs in the record's text) rules out duplicate keys.
    */
   private checkInOrder(record: Record<string, unknown>, recordIndex: number, colons: number): boolean {
-    if (colons !== this.columns.length || this.readInOrder(record, 0) < 0) return false;
+    if (colons !== this.columns.length || this.readInOrder(record, 0, false) < 0) return false;
     this.acceptInOrder(record, recordIndex, 0, false);
     return true;
   }
 
   /**
-   * Reads a record whose keys are exactly `columns`, in order, with string values and non-empty primary
+   * Reads a record whose keys are exactly `columns`, in order, with string values and non-blank primary
    * key values into row `row` of `inOrder`, and returns the total length of its values; returns -1,
    * having reported nothing, for any other record. `for…in` over a parsed record reads V8's enum cache by
-   * position, far cheaper than a keyed lookup per column.
+   * position, far cheaper than a keyed lookup per column. `fromBytes`: parsed from a byte string.
    */
-  private readInOrder(record: Record<string, unknown>, row: number): number {
+  private readInOrder(record: Record<string, unknown>, row: number, fromBytes: boolean): number {
     const { columns, inOrder, primaryKeyPositions } = this;
     const first = row * columns.length;
     let c = 0;
@@ -447,7 +463,7 @@ export class RecordChecker implements ScanListener {
       valueChars += value.length;
     }
     if (c !== columns.length) return -1;
-    for (let k = 0; k < primaryKeyPositions.length; k++) if (inOrder[first + primaryKeyPositions[k]!] === '') return -1;
+    for (let k = 0; k < primaryKeyPositions.length; k++) if (isBlankKey(inOrder[first + primaryKeyPositions[k]!]!, fromBytes)) return -1;
     return valueChars;
   }
 
@@ -508,7 +524,7 @@ export class RecordChecker implements ScanListener {
     for (let k = 0; k < primaryKeyColumns.length; k++) {
       const field = primaryKeyColumns[k]!;
       const raw = record[field];
-      if (typeof raw === 'string' && raw !== '') {
+      if (typeof raw === 'string' && !isBlankKey(raw, false)) {
         keyValues[k] = raw;
         continue;
       }
@@ -516,40 +532,13 @@ export class RecordChecker implements ScanListener {
         keyValues[k] = String(raw);
         continue;
       }
-      // A missing column is reported as such; a present but empty or non-text key value is reported here.
+      // A missing column is reported as such; a present but empty, blank or non-text key value is reported here.
       if (Object.hasOwn(record, field)) {
-        this.fieldIssue(recordIndex, field, 'error', 'INVALID_PRIMARY_ARGUMENTS', 'primary-key-empty', bilingual(`记录 #${recordIndex} 的主键列 ${field} 为空或不是文本`, `record #${recordIndex} has an empty or non-text primary key column ${field}`));
+        this.fieldIssue(recordIndex, field, 'error', 'INVALID_PRIMARY_ARGUMENTS', 'primary-key-empty', bilingual(`记录 #${recordIndex} 的主键列 ${field} 为空（或只有空白）或不是文本`, `record #${recordIndex} has an empty (or whitespace-only) or non-text primary key column ${field}`));
       }
       return;
     }
     this.stageKey(recordIndex);
-  }
-
-  /** Reports a confirmed duplicate primary key. */
-  reportDuplicate(candidate: DuplicateCandidate, earlier: number): void {
-    const key = this.primaryKeyColumns.join(',');
-    this.add('error', () => {
-      const shown = candidate.values.map((value, k) => showValue({ value, field: this.primaryKeyColumns[k]!, sensitiveFields: this.sensitiveFields })).join(', ');
-      return {
-        code: 'INVALID_PRIMARY_ARGUMENTS',
-        rule: 'primary-key-duplicate',
-        severity: 'error',
-        message: bilingual(`主键 ${key} = ${shown} 重复：记录 #${earlier} 与记录 #${candidate.recordIndex}`, `duplicate primary key ${key} = ${shown}: records #${earlier} and #${candidate.recordIndex}`),
-        recordIndex: candidate.recordIndex,
-        relatedRecordIndex: earlier,
-        field: key,
-        ...candidate.location,
-      };
-    });
-  }
-
-  /** The primary key values of a record, as {@link checkPrimaryKey} reads them, for confirming a match. */
-  primaryKeyOf(record: unknown): string[] | undefined {
-    if (typeof record !== 'object' || record === null) return undefined;
-    return this.primaryKeyColumns.map((field) => {
-      const raw = (record as Record<string, unknown>)[field];
-      return typeof raw === 'string' ? raw : String(raw);
-    });
   }
 
   private rememberOffset(slot: number, offset: number): void {

@@ -1,7 +1,17 @@
 import type { ReadAt } from '../input/chunks.js';
-import type { FileCharset } from '../scan/charset-bytes.js';
+import { isGbkTrail, type FileCharset } from '../scan/charset-bytes.js';
 import { scanElement, type ScannedElement } from '../scan/file-scanner.js';
-import { SPARSE_SHIFT } from './record-checker.js';
+
+/**
+ * Every 2^SPARSE_SHIFT-th record's start offset is remembered: enough to find any record again by
+ * re-scanning at most 31 records, at 8 bytes per 32 records.
+ *
+ * @example
+ * ```ts
+ * const groupStart = sparseOffsets[recordIndex >>> SPARSE_SHIFT];
+ * ```
+ */
+export const SPARSE_SHIFT = 5;
 
 const FIRST_WINDOW = 64 * 1024;
 
@@ -54,4 +64,50 @@ export async function rereadRecord({
     }
     if (final) return undefined;
   }
+}
+
+const COLUMN_WINDOW = 1024 * 1024;
+
+/**
+ * Column (1-based, in characters) of `byteOffset` on the line starting at `lineStart`, counted by reading
+ * the line again through `readAt`: for the rare duplicate whose column was not counted while its bytes
+ * were at hand (see `DuplicateConfirmer`). Counts as `countChars` does, with a GBK pair split across
+ * two reads counted once.
+ *
+ * @example
+ * ```ts
+ * const column = await columnByRereading({ readAt, lineStart: 0, byteOffset: 1200, charset: 'UTF-8' });
+ * ```
+ */
+export async function columnByRereading({
+  readAt,
+  lineStart,
+  byteOffset,
+  charset,
+}: {
+  readAt: ReadAt;
+  lineStart: number;
+  byteOffset: number;
+  charset: FileCharset;
+}): Promise<number> {
+  const gbk = charset === 'GBK';
+  let chars = 0;
+  let leadBefore = false;
+  for (let at = lineStart; at < byteOffset; ) {
+    const bytes = await readAt({ offset: at, length: Math.min(COLUMN_WINDOW, byteOffset - at) });
+    if (bytes.length === 0) break;
+    for (const byte of bytes) {
+      if (gbk) {
+        // The trail of a pair was counted with its lead.
+        if (leadBefore && isGbkTrail(byte)) {
+          leadBefore = false;
+          continue;
+        }
+        leadBefore = byte >= 0x81;
+        chars++;
+      } else if ((byte & 0xc0) !== 0x80) chars++;
+    }
+    at += bytes.length;
+  }
+  return 1 + chars;
 }

@@ -7,7 +7,6 @@ import { DEFAULT_SENSITIVE_FIELDS } from '../report/mask.js';
 import type { FieldRules } from '../rules/field-check.js';
 import type { FileCharset } from '../scan/charset-bytes.js';
 import { RecordChecker } from './record-checker.js';
-import { rereadRecord } from './reread.js';
 
 /**
  * Options of {@link validateRecords}.
@@ -59,36 +58,6 @@ function positiveInteger(name: string, value: number, allowZero: boolean): numbe
   return value;
 }
 
-async function confirmCandidates(checker: RecordChecker, readAt: ReadAt | undefined, charset: FileCharset): Promise<void> {
-  const { candidates, index } = checker;
-  while (candidates.length > 0) {
-    const candidate = candidates.shift()!;
-    let slot = candidate.slot;
-    for (;;) {
-      const earlier = index.recordAt(slot);
-      // Without random access the 64-bit fingerprint decides (a false match is about 1 in 10^12 per 10M records).
-      const same =
-        readAt === undefined ||
-        sameValues(checker.primaryKeyOf(await rereadRecord({ readAt, sparseOffsets: checker.sparseOffsets, recordIndex: earlier, charset })), candidate.values);
-      if (same) {
-        checker.reportDuplicate(candidate, earlier);
-        break;
-      }
-      index.hash(candidate.values);
-      const next = index.find(slot);
-      if (next < 0) {
-        index.claim(~next, candidate.recordIndex);
-        break;
-      }
-      slot = next;
-    }
-  }
-}
-
-function sameValues(left: readonly string[] | undefined, right: readonly string[]): boolean {
-  return left !== undefined && left.length === right.length && left.every((value, k) => value === right[k]);
-}
-
 /**
  * Validates a `zhima.data.batch.feedback` records file before upload, streaming: a byte scanner finds
  * record boundaries and `JSON.parse` runs on small batches of records (never the whole file), so memory
@@ -138,13 +107,16 @@ export async function validateRecordsWith({
   const params = validateFeedbackParams({
     columns,
     primary_key_columns: primaryKeyColumns,
-    records: options.records ?? '0',
+    records: options.records ?? '1',
     file_type: 'json_data',
     file_charset: charset,
   });
   for (const issue of params.issues) if (options.records !== undefined || issue.field !== 'records') collector.add(issue);
-  const declaredRecords = options.records !== undefined && !params.issues.some((issue) => issue.field === 'records' && issue.severity === 'error') ? Number(options.records) : undefined;
+  // A `records` of 0 is refused above, and is still a count to compare with the file.
+  const declaredRecords =
+    options.records !== undefined && !params.issues.some((issue) => issue.field === 'records' && issue.severity === 'error' && issue.rule !== 'records-empty') ? Number(options.records) : undefined;
 
+  const readAt: ReadAt | undefined = options.readAt ?? (input instanceof Uint8Array ? async ({ offset, length }) => input.subarray(offset, offset + length) : undefined);
   const checker = new RecordChecker({
     charset,
     columns,
@@ -154,20 +126,21 @@ export async function validateRecordsWith({
     collector,
     maxRecordBytes,
     expectedRecords: declaredRecords ?? 0,
-    totalBytes: options.totalBytes ?? (input instanceof Uint8Array ? input.length : undefined),
+    totalBytes: options.totalBytes === undefined ? (input instanceof Uint8Array ? input.length : undefined) : positiveInteger('totalBytes', options.totalBytes, true),
+    ...(readAt === undefined ? {} : { readAt }),
     ...(byteString === undefined ? {} : { byteString }),
   });
-  const readAt: ReadAt | undefined = options.readAt ?? (input instanceof Uint8Array ? async ({ offset, length }) => input.subarray(offset, offset + length) : undefined);
   const scanner = checker.scanner;
+  const duplicates = checker.duplicates;
   let bytes = 0;
   for await (const chunk of toChunks({ input })) {
     bytes += chunk.length;
     scanner.push(chunk);
-    if (checker.candidates.length > 0) await confirmCandidates(checker, readAt, charset);
+    if (duplicates.waiting) await duplicates.confirm();
     options.onProgress?.({ bytes, records: checker.recordCount });
   }
   scanner.finish();
-  await confirmCandidates(checker, readAt, charset);
+  await duplicates.confirm();
   checker.finishCharsetSample();
   options.onProgress?.({ bytes, records: checker.recordCount });
 
@@ -178,6 +151,14 @@ export async function validateRecordsWith({
       severity: 'error',
       message: bilingual(`文件 ${bytes} 字节，超过上限 ${maxFileBytes} 字节；请用 createRecordsFileWriter 拆分`, `the file is ${bytes} bytes, over the ${maxFileBytes}-byte limit: split it with createRecordsFileWriter`),
       byteOffset: maxFileBytes,
+    });
+  }
+  if (!scanner.failed && checker.recordCount === 0 && declaredRecords !== 0) {
+    collector.add({
+      code: 'INVALID_DATA_ARGUMENTS',
+      rule: 'records-empty',
+      severity: 'error',
+      message: bilingual('文件中没有记录（records 是空数组）：没有可上传的数据，一次上传至少要有 1 条记录', 'the file holds no records (records is an empty array): there is nothing to send; an upload needs at least one record'),
     });
   }
   if (declaredRecords !== undefined && !scanner.failed && declaredRecords !== checker.recordCount) {

@@ -1,4 +1,4 @@
-import { encodeText, normalizeCharset, ZhimaError } from '@zhima/core';
+import { encodeText, isAbsentParamValue, normalizeCharset, ZhimaError } from '@zhima/core';
 import { toColumnNames } from '../params/column-list.js';
 import { validateFeedbackParams } from '../params/validate-params.js';
 import type { FileCharset } from '../scan/charset-bytes.js';
@@ -75,6 +75,44 @@ function toText(value: unknown, recordIndex: number, field: string): string {
   throw invalid(`Record ${recordIndex} field ${field} must be text (or a number/boolean), got ${value === null ? 'null' : typeof value}.`);
 }
 
+/**
+ * The error for a record the charset cannot hold, naming the field and the first character without a
+ * code (the value itself may be personal data, so it is not shown).
+ */
+function unencodable({
+  recordIndex,
+  columns,
+  values,
+  fileCharset,
+  encode,
+  cause,
+}: {
+  recordIndex: number;
+  columns: readonly string[];
+  values: readonly string[];
+  fileCharset: FileCharset;
+  encode: (text: string) => Uint8Array;
+  cause: unknown;
+}): ZhimaError {
+  const fails = (text: string): boolean => {
+    try {
+      encode(text);
+      return false;
+    } catch {
+      return true;
+    }
+  };
+  const c = values.findIndex(fails);
+  const char = c < 0 ? undefined : [...values[c]!].find(fails);
+  const what = char === undefined ? '' : ` field ${columns[c]!} holds ${JSON.stringify(char)} (U+${char.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}), which`;
+  return new ZhimaError({
+    code: 'PARAM_INVALID',
+    message: `Record ${recordIndex}${what} cannot be encoded as ${fileCharset}.`,
+    hint: `${fileCharset} 无法表示该字符：请改用 UTF-8，或替换该字符 / ${fileCharset} has no code for it: use fileCharset UTF-8, or replace the character.`,
+    cause,
+  });
+}
+
 function concat(parts: Uint8Array[], total: number): Uint8Array {
   const out = new Uint8Array(total);
   let at = 0;
@@ -88,9 +126,10 @@ function concat(parts: Uint8Array[], total: number): Uint8Array {
 /**
  * Turns record objects into one or more valid records files: keys in `columns` order, every value a JSON
  * string (numbers and booleans converted), escaping by `JSON.stringify`, GBK encoding when asked, split
- * before a file would pass `maxFileBytes` (or `maxRecordsPerFile`). Throws `ZhimaError` `PARAM_INVALID`
- * for a record the gateway would reject: a missing or extra column, an empty or duplicate primary key
- * (across the whole run), a value that is not text, or text the charset cannot encode.
+ * before a file would pass `maxFileBytes` (or `maxRecordsPerFile`); no records give no file (nothing to
+ * send). Throws `ZhimaError` `PARAM_INVALID` for a record the gateway would reject: a missing or extra
+ * column, an empty (or whitespace-only) or duplicate primary key (across the whole run), a value that is
+ * not text, or text the charset cannot encode.
  *
  * @example
  * ```ts
@@ -111,7 +150,7 @@ export function createRecordsFileWriter(options: RecordsFileWriterOptions): Reco
   const maxFileBytes = options.maxFileBytes ?? 50 * MIB;
   const maxRecordsPerFile = options.maxRecordsPerFile ?? Number.POSITIVE_INFINITY;
   if (!(maxFileBytes > OPENING.length + CLOSING.length) || !(maxRecordsPerFile >= 1)) throw invalid('maxFileBytes and maxRecordsPerFile must leave room for at least one record.');
-  const params = validateFeedbackParams({ columns, primary_key_columns: primaryKeyColumns, records: '0', file_type: 'json_data', file_charset: fileCharset });
+  const params = validateFeedbackParams({ columns, primary_key_columns: primaryKeyColumns, records: '1', file_type: 'json_data', file_charset: fileCharset });
   const errors = params.issues.filter((issue) => issue.severity === 'error');
   if (errors.length > 0) throw invalid(`Invalid columns: ${errors.map((issue) => issue.message).join('; ')}`);
   const columnSet = new Set(columns);
@@ -158,20 +197,20 @@ export function createRecordsFileWriter(options: RecordsFileWriterOptions): Reco
       });
       primaryKeyColumns.forEach((column, k) => {
         const value = values[columns.indexOf(column)]!;
-        if (value === '') throw invalid(`Record ${recordIndex} has an empty primary key column ${column}.`);
+        // The gateway's empty: '' or only whitespace (Java StringUtils.isEmpty).
+        if (isAbsentParamValue(value)) throw invalid(`Record ${recordIndex} has an empty or whitespace-only primary key column ${column}.`);
         keyValues[k] = value;
       });
-      index.hash(keyValues);
-      const slot = index.find();
-      if (slot >= 0) throw invalid(`Record ${recordIndex} repeats the primary key of record ${index.recordAt(slot)} (${primaryKeyColumns.join(',')}).`, '主键须在整个上传批次中唯一 / Primary keys must be unique across the whole run.');
-      index.claim(~slot, recordIndex);
+      const [earlier] = index.matching(keyValues);
+      if (earlier !== undefined) throw invalid(`Record ${recordIndex} repeats the primary key of record ${earlier} (${primaryKeyColumns.join(',')}).`, '主键须在整个上传批次中唯一 / Primary keys must be unique across the whole run.');
+      index.add(keyValues, recordIndex);
 
       const json = `{${values.map((value, c) => keyNames[c] + JSON.stringify(value)).join(',')}}`;
       let bytes: Uint8Array;
       try {
         bytes = encode(json);
       } catch (cause) {
-        throw new ZhimaError({ code: 'PARAM_INVALID', message: `Record ${recordIndex} cannot be encoded as ${fileCharset}.`, hint: '请改用 UTF-8 / Use fileCharset UTF-8.', cause });
+        throw unencodable({ recordIndex, columns, values, fileCharset, encode, cause });
       }
       if (opening.length + closing.length + bytes.length > maxFileBytes) throw invalid(`Record ${recordIndex} alone is ${bytes.length} bytes, more than maxFileBytes allows.`);
       if (count > 0 && (size + comma.length + bytes.length > maxFileBytes || count >= maxRecordsPerFile)) yield finish();
@@ -184,7 +223,8 @@ export function createRecordsFileWriter(options: RecordsFileWriterOptions): Reco
       count++;
       recordIndex++;
     }
-    if (count > 0 || fileIndex === 0) yield finish();
+    // No records, no file: an empty records file is not an upload (validateRecords refuses it).
+    if (count > 0) yield finish();
   }
 
   return { files };
