@@ -5,8 +5,7 @@ import { COLUMNS, PRIMARY_KEY, records, runZhima, startGateway, tempDir, writeRe
 
 const FLAGS = ['--columns', COLUMNS, '--primary-key', PRIMARY_KEY];
 
-// A 0-record file is refused as `records-empty` (the validator's rule; the CLI applies it too until
-// the validator it is built with reports it), so these pass with either.
+// A 0-record file is refused as `records-empty` (@zhima/validator's rule, reported by validate and send).
 describe('a file with no records', () => {
   it.each([
     ['compact', '{"records":[]}'],

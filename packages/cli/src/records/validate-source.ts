@@ -1,5 +1,5 @@
 import { open } from 'node:fs/promises';
-import { validateRecords, type Issue, type ValidationReport } from '@zhima/validator';
+import { validateRecords, type ValidationReport } from '@zhima/validator';
 import { validateFile } from '@zhima/validator/node';
 import type { RecordsConfig } from '../config/records-config.js';
 import type { CliIo } from '../io.js';
@@ -46,11 +46,9 @@ export async function validateSource({
   };
   try {
     // validateFile re-reads for duplicate checks and takes Node's faster UTF-8 path.
-    const report =
-      source.kind === 'file'
-        ? await validateFile({ path: source.path, ...options })
-        : await validateRecords(spoolTo === undefined ? source.stream : teeToFile({ chunks: source.stream, path: spoolTo }), options);
-    return refuseEmpty(report);
+    return source.kind === 'file'
+      ? await validateFile({ path: source.path, ...options })
+      : await validateRecords(spoolTo === undefined ? source.stream : teeToFile({ chunks: source.stream, path: spoolTo }), options);
   } finally {
     bar.finish();
   }
@@ -67,18 +65,4 @@ async function* teeToFile({ chunks, path }: { chunks: AsyncIterable<Uint8Array>;
   } finally {
     await handle.close();
   }
-}
-
-// A file without records is nothing to send, not an upload. @zhima/validator is gaining this rule
-// (`records-empty`); until the version the CLI is built with reports it, the CLI adds it here. Once it
-// does, such a report is no longer ok and this changes nothing: then delete it.
-function refuseEmpty(report: ValidationReport): ValidationReport {
-  if (!report.ok || report.recordCount > 0) return report;
-  const issue: Issue = {
-    code: 'INVALID_DATA_ARGUMENTS',
-    rule: 'records-empty',
-    severity: 'error',
-    message: '文件没有记录，无需上传 / The file holds no records: there is nothing to send. A day without data needs no upload; if records were expected, check the export that wrote this file.',
-  };
-  return { ...report, ok: false, errorCount: report.errorCount + 1, issues: [issue, ...report.issues] };
 }
