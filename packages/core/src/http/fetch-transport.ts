@@ -169,7 +169,7 @@ export function createFetchTransport({
         headersTimeoutMs,
         onChunk: () => quiet.touch(),
         // All handed over: what is left may sit in buffers on the way, and the server has to answer.
-        onEnd: () => quiet.touch(upload.answerWaitMs),
+        onEnd: () => progress.phase === 'wait' && quiet.touch(upload.answerWaitMs),
         onUploadProgress,
       });
       const { progress } = upload;

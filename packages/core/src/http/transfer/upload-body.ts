@@ -46,7 +46,7 @@ export interface TrackUploadOptions {
   deliver?: 'stream' | 'iterable';
   /** After each chunk is handed to the network layer. */
   onChunk?: (() => void) | undefined;
-  /** After the last chunk. */
+  /** After the last chunk (`progress.phase` is then `'wait'`, unless the answer came first). */
   onEnd?: (() => void) | undefined;
   onUploadProgress?: ((progress: UploadProgress) => void) | undefined;
 }
@@ -141,7 +141,8 @@ export function trackUpload({ request, sliceBytes, timeoutMs, headersTimeoutMs, 
     const chunk = await read();
     if (chunk.done) {
       finished = true;
-      progress.phase = 'wait';
+      // An answer may have come first (a 413 mid-upload): then its download is under way.
+      if (progress.phase === 'upload') progress.phase = 'wait';
       onEnd?.();
       return chunk;
     }
