@@ -7,6 +7,7 @@ import { refusedUrl, startContractServer, type ContractServer, type ReceivedRequ
 import { patternBytes, patternStream } from '../src/testing/index.js';
 import { firstChunksAliveMidUpload } from './support/chunk-retention.js';
 import { failure } from './support/failure.js';
+import { slowStream } from './support/slow-stream.js';
 import { startTlsServer } from './support/servers.js';
 
 let server: ContractServer;
@@ -127,18 +128,7 @@ describe('createFetchTransport', () => {
   it('times an answer that came before its upload ended by timeoutMs, not by the longer wait for an answer', async () => {
     // /stall-body answers (10 of 100 bytes, then nothing) as soon as the request arrives; the upload
     // keeps going for 400 ms more and then ends, which must not turn the stalled answer into a wait.
-    let sent = 0;
-    const body = new ReadableStream<Uint8Array>(
-      {
-        async pull(controller) {
-          if (sent === 4) return controller.close();
-          await new Promise((resolve) => setTimeout(resolve, 100));
-          controller.enqueue(patternBytes({ offset: sent * 1024, length: 1024 }));
-          sent += 1;
-        },
-      },
-      { highWaterMark: 0 },
-    );
+    const body = slowStream({ chunks: 4, everyMs: 100 });
     const error = await failure(createFetchTransport({ timeoutMs: 400 }).send({ method: 'POST', url: `${server.url}/stall-body`, headers: { 'content-length': '4096' }, body }));
     expect(error.message).toMatch(/: the answer stalled: no bytes arrived for 400 ms after 10 of 100 B received\./);
   });

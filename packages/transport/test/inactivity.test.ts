@@ -11,6 +11,7 @@ import { startContractServer, startThrottleProxy, type ContractServer, type Rece
 import { patternBytes, patternStream } from '../src/testing/index.js';
 import { createUndiciTransport } from '../src/undici/index.js';
 import { failure } from './support/failure.js';
+import { slowStream } from './support/slow-stream.js';
 
 const MIB = 1024 * 1024;
 const TIMEOUT_MS = 1_000;
@@ -137,18 +138,7 @@ describe('undici: the option named is the one in charge', () => {
     const transport = createUndiciTransport({ timeoutMs: 400, connections: 1 });
     try {
       // The first upload holds the only socket for 12 × 100 ms, three times timeoutMs, moving all along.
-      let sent = 0;
-      const slow = new ReadableStream<Uint8Array>(
-        {
-          async pull(controller) {
-            if (sent === 12) return controller.close();
-            await new Promise((resolve) => setTimeout(resolve, 100));
-            controller.enqueue(patternBytes({ offset: sent * 1024, length: 1024 }));
-            sent += 1;
-          },
-        },
-        { highWaterMark: 0 },
-      );
+      const slow = slowStream({ chunks: 12, everyMs: 100 });
       const first = transport.send({ method: 'POST', url: `${server.url}/echo`, headers: { 'content-length': String(12 * 1024) }, body: slow });
       const second = transport.send({ method: 'POST', url: `${server.url}/echo`, headers: {}, body: patternBytes({ length: MIB }) });
       const [one, two] = await Promise.all([first, second]);
