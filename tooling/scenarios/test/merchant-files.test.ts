@@ -7,7 +7,7 @@ import { createUndiciTransport } from '@zhima/transport/undici';
 import { loanTemplate, validateRecords, type ValidateRecordsOptions, type ValidationReport } from '@zhima/validator';
 import { validateFile } from '@zhima/validator/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startThrottleProxy, type ThrottleProxy } from '../src/throttle-proxy.js';
+import { startThrottleProxy, type ThrottleProxy } from '@zhima/transport/testing/node';
 import { zhima } from './support/cli.js';
 import { startGateway, type TestGateway } from './support/gateway.js';
 import { ragged, readAtOf, webStream } from './support/inputs.js';
