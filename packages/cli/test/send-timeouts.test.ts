@@ -4,8 +4,8 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 // The transport's own slow link (a TCP proxy on 127.0.0.1 forwarding at a fixed rate), reused, not copied.
-import { startThrottlingProxy } from '../../transport/test/support/throttling-proxy.js';
-import { COLUMNS, PRIMARY_KEY, records, runZhima, spawnZhima, startGateway, tempDir, until, writeRecords } from './support.js';
+import { startThrottleProxy } from '@zhima/transport/testing/node';
+import { COLUMNS, PRIMARY_KEY, records, runZhima, spawnZhima, startGateway, tempDir, writeRecords } from './support.js';
 
 const FLAGS = ['--columns', COLUMNS, '--primary-key', PRIMARY_KEY];
 
@@ -21,23 +21,31 @@ async function startStall(): Promise<string> {
 }
 
 describe('zhima send time limits: --timeout (inactivity) and --retry-deadline, each named when it ends a run (the built bin)', () => {
-  it('--timeout ends an attempt where nothing moves, and the message names --timeout (also set as "timeoutSeconds")', { timeout: 60_000 }, async () => {
+  it('a gateway that takes the whole part and never answers is ended by --answer-timeout, named in the hint (also set as "answerTimeoutSeconds"); --timeout alone does not cut that wait', { timeout: 60_000 }, async () => {
     const dir = await tempDir();
     const gateway = await startGateway({ dir });
     const stall = await startStall();
     await writeRecords(join(dir, 'day.json'), records(0, 10));
     const env = { ...gateway.env, ZHIMA_GATEWAY: stall };
-    const flag = await runZhima(['send', 'day.json', ...FLAGS, '--timeout', '1', '--attempts', '1'], { cwd: dir, env });
+    const flag = await runZhima(['send', 'day.json', ...FLAGS, '--timeout', '1', '--answer-timeout', '2', '--attempts', '1'], { cwd: dir, env });
     expect(flag.code).toBe(1);
     expect(flag.stderr).toContain('reason TIMEOUT');
-    expect(flag.stderr).toMatch(/hint: Nothing moved for --timeout 1 s\. .*raise --timeout/);
+    expect(flag.stderr).toMatch(/hint: The whole part was handed to the network and no answer came within --answer-timeout 2 s\. .*raise --answer-timeout/);
     expect(flag.stderr).not.toMatch(/timeoutMs|headersTimeout|bodyTimeout/);
     expect(flag.stdout).toMatch(/run the same command again/i);
 
-    await writeFile(join(dir, 'zhima.config.json'), JSON.stringify({ timeoutSeconds: 1.5 }));
+    await writeFile(join(dir, 'zhima.config.json'), JSON.stringify({ timeoutSeconds: 1, answerTimeoutSeconds: 1.5 }));
     const config = await runZhima(['send', 'day.json', ...FLAGS, '--attempts', '1'], { cwd: dir, env });
     expect(config.code).toBe(1);
-    expect(config.stderr).toContain('Nothing moved for --timeout 1.5 s');
+    expect(config.stderr).toContain('no answer came within --answer-timeout 1.5 s');
+
+    // --timeout 1 alone: the silent server is still waited on past 1 s (the answer wait is 120 s by default).
+    await writeFile(join(dir, 'zhima.config.json'), '{}');
+    const waiting = spawnZhima(['send', 'day.json', ...FLAGS, '--timeout', '1', '--attempts', '1'], { cwd: dir, env });
+    const early = await Promise.race([waiting.exit.then(() => 'exited'), new Promise((resolve) => setTimeout(() => resolve('still waiting'), 4_000))]);
+    waiting.child.kill();
+    await waiting.exit;
+    expect(early).toBe('still waiting');
   });
 
   it('over a slow link: an upload that keeps moving outlasts --timeout and is accepted; one the link stops carrying ends by inactivity, naming --timeout', { timeout: 120_000 }, async () => {
@@ -50,18 +58,18 @@ describe('zhima send time limits: --timeout (inactivity) and --retry-deadline, e
     const list = records(0, 160_000).map((record) => ({ ...record, memo }));
     await writeRecords(join(dir, 'big.json'), list);
     const flags = ['--columns', `${COLUMNS},memo`, '--primary-key', PRIMARY_KEY, '--timeout', '3', '--attempts', '1'];
-    const slow = await startThrottlingProxy({ target: gateway.server.url, bytesPerTick: 1024 * 1024, tickMs: 100 });
-    onTestFinished(() => slow.close());
+    const target = { host: '127.0.0.1', port: Number(new URL(gateway.server.url).port) };
+    const slow = await startThrottleProxy({ target, bytesPerSecond: 10 * 1024 * 1024 });
+    onTestFinished(() => slow.stop());
     const moving = await runZhima(['send', 'big.json', ...flags], { cwd: dir, env: { ...gateway.env, ZHIMA_GATEWAY: `${slow.url}/gateway.do` } });
     expect(moving.code, moving.stderr).toBe(0);
     expect(gateway.sandbox.records(gateway.appId)).toHaveLength(160_000);
-    expect(slow.forwardedBytes()).toBeGreaterThan(38 * 1024 * 1024);
+    expect(slow.forwardedBytes).toBeGreaterThan(38 * 1024 * 1024);
 
-    const stalling = await startThrottlingProxy({ target: gateway.server.url, bytesPerTick: 1024 * 1024, tickMs: 100 });
-    onTestFinished(() => stalling.close());
+    // The link carries 6 MiB, then nothing: well before the last 8 MiB, so the client's writes visibly stop.
+    const stalling = await startThrottleProxy({ target, bytesPerSecond: 10 * 1024 * 1024, stallAfterBytes: 6 * 1024 * 1024 });
+    onTestFinished(() => stalling.stop());
     const run = spawnZhima(['send', 'big.json', ...flags, '--restart'], { cwd: dir, env: { ...gateway.env, ZHIMA_GATEWAY: `${stalling.url}/gateway.do` } });
-    await until(() => stalling.forwardedBytes() > 4 * 1024 * 1024, '4 MiB on the link');
-    stalling.stall();
     expect(await run.exit).toBe(1);
     expect(run.err()).toContain('reason TIMEOUT');
     expect(run.err()).toMatch(/upload stalled/);

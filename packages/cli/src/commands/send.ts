@@ -54,6 +54,9 @@ Options:
   --max-records-per-file <n>  also split by record count
   --attempts <n>              attempts per part, the first included (default 5)
   --timeout <seconds>         give up on an attempt when nothing moves for this long (default 60)
+  --answer-timeout <seconds>  wait this long for the answer once a part is handed to the network
+                              (default 120, or --timeout if longer; more for big parts still in
+                              the socket buffers, which cannot be watched)
   --retry-deadline <seconds>  start no new attempt this long after a part's first (default 600);
                               never cuts an upload in flight
   --journal <folder>          the journal folder (default .zhima-journal beside the inputs)
@@ -82,6 +85,7 @@ const OPTIONS = {
   'max-records-per-file': { type: 'string' },
   attempts: { type: 'string' },
   timeout: { type: 'string' },
+  'answer-timeout': { type: 'string' },
   'retry-deadline': { type: 'string' },
   journal: { type: 'string' },
   restart: { type: 'boolean' },
@@ -105,8 +109,18 @@ function resolveBounds(values: { 'max-file-bytes'?: string | undefined; 'max-rec
   return { maxFileBytes, maxRecordsPerFile: positiveInteger({ value: values['max-records-per-file'], flag: '--max-records-per-file' }) };
 }
 
-function resolveTimes({ values, file }: { values: { timeout?: string | undefined; 'retry-deadline'?: string | undefined }; file: ConfigFile }): { timeoutMs: number; retryDeadlineMs: number } {
+function resolveTimes({
+  values,
+  file,
+}: {
+  values: { timeout?: string | undefined; 'answer-timeout'?: string | undefined; 'retry-deadline'?: string | undefined };
+  file: ConfigFile;
+}): { timeoutMs: number; answerTimeoutMs: number | undefined; retryDeadlineMs: number } {
   return {
+    // Unset: the transport's own rule (120 s or --timeout if longer, plus time for buffered bytes).
+    answerTimeoutMs: secondsAsMs(
+      values['answer-timeout'] === undefined ? { value: file.answerTimeoutSeconds, flag: '"answerTimeoutSeconds"' } : { value: values['answer-timeout'], flag: '--answer-timeout' },
+    ),
     timeoutMs: secondsAsMs(values.timeout === undefined ? { value: file.timeoutSeconds, flag: '"timeoutSeconds"' } : { value: values.timeout, flag: '--timeout' }) ?? DEFAULT_TIMEOUT_MS,
     retryDeadlineMs:
       secondsAsMs(values['retry-deadline'] === undefined ? { value: file.retryDeadlineSeconds, flag: '"retryDeadlineSeconds"' } : { value: values['retry-deadline'], flag: '--retry-deadline' }) ??

@@ -36,13 +36,15 @@ export interface ConfigFile {
   sensitiveFields?: string | string[];
   /** Transport inactivity timeout in seconds (`--timeout`). */
   timeoutSeconds?: number;
+  /** The wait for the answer once a part is handed to the network, in seconds (`--answer-timeout`). */
+  answerTimeoutSeconds?: number;
   /** No new attempt starts later than this, in seconds (`--retry-deadline`). */
   retryDeadlineSeconds?: number;
 }
 
 const STRING_KEYS = ['appId', 'privateKeyFile', 'alipayPublicKeyFile', 'alipayPublicKey', 'appCertFile', 'alipayRootCertFile', 'alipayCertFile', 'gateway', 'signType', 'requestCharset', 'appAuthToken', 'template', 'fileCharset'] as const;
 const LIST_KEYS = ['columns', 'primaryKeyColumns', 'sensitiveFields'] as const;
-const NUMBER_KEYS = ['maxIssues', 'timeoutSeconds', 'retryDeadlineSeconds'] as const;
+const NUMBER_KEYS = ['maxIssues', 'timeoutSeconds', 'answerTimeoutSeconds', 'retryDeadlineSeconds'] as const;
 
 /**
  * The default config file name, looked up in the working directory.

@@ -3,7 +3,8 @@
 // a structured "option" field that front ends render themselves.
 const WORDING: readonly [RegExp, string][] = [
   [/\bretry\.deadlineMs\b/g, '--retry-deadline'],
-  [/\b(?:headersTimeoutMs|bodyTimeoutMs|timeoutMs)\b/g, '--timeout'],
+  [/\bheadersTimeoutMs\b/g, '--answer-timeout'],
+  [/\b(?:bodyTimeoutMs|timeoutMs)\b/g, '--timeout'],
   [/\bfileCharset\b/g, '--file-charset'],
   [/\balipayPublicKey\b/g, '--alipay-public-key-file'],
   [/\balipayCertificate\b/g, '--alipay-cert-file'],

@@ -5,13 +5,15 @@ import { TransportError, ZhimaError, type FailureVerdict } from '@zhima/core';
  *
  * @example
  * ```ts
- * const settings: AdviceSettings = { gateway: 'https://openapi.alipay.com/gateway.do', timeoutMs: 60_000, retryDeadlineMs: 600_000, maxFileBytes: 52_428_800, certificateMode: false };
+ * const settings: AdviceSettings = { gateway: 'https://openapi.alipay.com/gateway.do', timeoutMs: 60_000, answerTimeoutMs: undefined, retryDeadlineMs: 600_000, maxFileBytes: 52_428_800, certificateMode: false };
  * ```
  */
 export interface AdviceSettings {
   gateway: string;
   /** The transport inactivity timeout in force (`--timeout`). */
   timeoutMs: number;
+  /** `--answer-timeout`, when set. */
+  answerTimeoutMs: number | undefined;
   retryDeadlineMs: number;
   maxFileBytes: number;
   certificateMode: boolean;
@@ -64,6 +66,15 @@ export function adviseFailure({
     return {
       message: `The retry deadline (--retry-deadline ${seconds(settings.retryDeadlineMs)}) left no time for another attempt after: ${cause.code}: ${cause.message}`,
       hint: 'Raise --retry-deadline (or "retryDeadlineSeconds" in zhima.config.json) to let the remaining attempts run; it never cuts an upload in flight.',
+    };
+  }
+  // The transport names headersTimeoutMs when the wait for the answer, not a stalled transfer, ran out.
+  if (error.reason === 'TIMEOUT' && /\bheadersTimeoutMs\b/.test(error.message)) {
+    const limit = settings.answerTimeoutMs === undefined ? 'the default' : `--answer-timeout ${seconds(settings.answerTimeoutMs)}`;
+    return {
+      hint:
+        `The whole part was handed to the network and no answer came within ${limit}. If the gateway or a proxy is known to take longer, raise --answer-timeout ` +
+        '(or "answerTimeoutSeconds" in zhima.config.json). Otherwise check the network, proxy and gateway.',
     };
   }
   if (error.reason === 'TIMEOUT') {

@@ -141,6 +141,8 @@ export interface SendReceipt {
   settings: {
     attempts: number;
     timeoutSeconds: number;
+    /** `--answer-timeout`; null: the transport's own rule. */
+    answerTimeoutSeconds: number | null;
     retryDeadlineSeconds: number;
     maxFileBytes: number;
     maxRecordsPerFile: number | null;

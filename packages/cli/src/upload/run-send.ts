@@ -30,6 +30,8 @@ export interface SendSettings {
   bounds: SplitBounds;
   attempts: number;
   timeoutMs: number;
+  /** `--answer-timeout`; undefined: the transport's own rule. */
+  answerTimeoutMs: number | undefined;
   retryDeadlineMs: number;
   restart: boolean;
 }
@@ -141,6 +143,7 @@ export async function runSend({ sources, settings, journal, io, write }: { sourc
     settings: {
       attempts: settings.attempts,
       timeoutSeconds: settings.timeoutMs / 1000,
+      answerTimeoutSeconds: settings.answerTimeoutMs === undefined ? null : settings.answerTimeoutMs / 1000,
       retryDeadlineSeconds: settings.retryDeadlineMs / 1000,
       maxFileBytes: settings.bounds.maxFileBytes,
       maxRecordsPerFile: settings.bounds.maxRecordsPerFile ?? null,
@@ -181,7 +184,8 @@ async function uploadAll({
   inputs: ReceiptInput[];
 }): Promise<SendReceipt['stoppedBy'] | undefined> {
   // timeoutMs: "give up when nothing moves for this long", uploads included; a transfer that keeps moving is never cut.
-  const transport = createUndiciTransport({ timeoutMs: settings.timeoutMs });
+  // The wait for the answer after the last byte is handed over cannot be watched: it has its own limit.
+  const transport = createUndiciTransport({ timeoutMs: settings.timeoutMs, ...(settings.answerTimeoutMs === undefined ? {} : { headersTimeoutMs: settings.answerTimeoutMs }) });
   const { certificates, alipayPublicKey, ...identity } = settings.gateway;
   let attempts = 0;
   const client = createClient({
@@ -200,6 +204,7 @@ async function uploadAll({
   const advice: AdviceSettings = {
     gateway: settings.gateway.gateway,
     timeoutMs: settings.timeoutMs,
+    answerTimeoutMs: settings.answerTimeoutMs,
     retryDeadlineMs: settings.retryDeadlineMs,
     maxFileBytes: settings.bounds.maxFileBytes,
     certificateMode: certificates !== undefined,
