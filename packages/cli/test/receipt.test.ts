@@ -39,6 +39,7 @@ const RECEIPT: Schema = {
       object: {
         attempts: 'integer',
         timeoutSeconds: 'number',
+        answerTimeoutSeconds: { nullable: 'number' },
         retryDeadlineSeconds: 'number',
         maxFileBytes: 'integer',
         maxRecordsPerFile: { nullable: 'integer' },
