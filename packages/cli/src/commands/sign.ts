@@ -14,7 +14,7 @@ import { UsageError } from '../usage-error.js';
  * io.stdout.write(SIGN_USAGE);
  * ```
  */
-export const SIGN_USAGE = `Usage: zhima sign [--url <request URL>] [--param key=value …] [--sign-type RSA2|RSA] [--charset utf-8|gbk]
+export const SIGN_USAGE = `Usage: zhima sign [--url <request URL>] [--param key=value …] [--sign-type RSA2|RSA] [--request-charset utf-8|gbk]
 
 Prints the sign content (the gateway rule: every param except sign and file params, empty values
 dropped, sorted by key, joined as k=v&k=v without URL-encoding) and its signature with your private key.
@@ -29,7 +29,8 @@ Options:
   --url <url>            a request URL whose query params (public params and sign) to use
   --param <k=v>          a request param; repeat for each
   --sign-type RSA2|RSA   the hash: SHA-256 (RSA2, default) or SHA-1 (RSA)
-  --charset <name>       the request charset the content is encoded in (default utf-8)
+  --request-charset <name>  the request charset (the charset param) the content is encoded in
+                         (default utf-8; ZHIMA_REQUEST_CHARSET, "requestCharset")
   --private-key-file <file>
   --config <file>        config file (default ./zhima.config.json)
   -h, --help             this help

@@ -1,11 +1,12 @@
 import { ZhimaError, type FileCharset } from '@zhima/core';
-import { normalizeFileCharset, parseColumnList } from '@zhima/core/internal';
-import { loanTemplate, type FieldRules } from '@zhima/validator';
+import { inspectColumnList, normalizeFileCharset, parseColumnList } from '@zhima/core/internal';
+import { DEFAULT_SENSITIVE_FIELDS, loanTemplate, type FieldRules } from '@zhima/validator';
+import { positiveInteger } from '../args.js';
 import { UsageError } from '../usage-error.js';
 import type { ConfigFile } from './config-file.js';
 
 /**
- * What a records file is checked against.
+ * What a records file is checked against, and how reports show it.
  *
  * @example
  * ```ts
@@ -18,14 +19,18 @@ export interface RecordsConfig {
   /** Template rules (`--template loan`), else none. */
   rules: FieldRules | undefined;
   fileCharset: FileCharset;
+  /** Issues kept per report (`--max-issues`); the validator's default when absent. */
+  maxIssues: number | undefined;
+  /** The validator's default sensitive fields plus `--sensitive-fields`. */
+  sensitiveFields: readonly string[];
 }
 
 /**
- * The flags that describe a records file.
+ * The flags that describe a records file (the same in every command).
  *
  * @example
  * ```ts
- * const flags: RecordsFlags = { columns: 'order_no,pay_month', 'primary-key': 'order_no,pay_month' };
+ * const flags: RecordsFlags = { columns: 'order_no,pay_month', 'primary-key': 'order_no,pay_month', 'file-charset': 'GBK' };
  * ```
  */
 export interface RecordsFlags {
@@ -33,6 +38,8 @@ export interface RecordsFlags {
   'primary-key'?: string;
   template?: string;
   'file-charset'?: string;
+  'max-issues'?: string;
+  'sensitive-fields'?: string;
 }
 
 const TEMPLATES = { loan: loanTemplate } as const;
@@ -52,9 +59,14 @@ function columnList(value: string | readonly string[] | undefined, name: string)
   return value === undefined ? undefined : asUsageError(() => parseColumnList({ value, name }));
 }
 
+// Field names to mask: split and trimmed as core reads lists, blanks and repeats tolerated (they mask nothing more).
+function fieldNames(value: string | readonly string[] | undefined, name: string): string[] | undefined {
+  return value === undefined ? undefined : inspectColumnList({ value, name }).names;
+}
+
 /**
- * Resolves columns, primary key, template rules and file charset from flags and the config file.
- * A template supplies defaults for the columns and the primary key, and its field rules.
+ * Resolves columns, primary key, template rules, file charset and report settings from flags and the
+ * config file. A template supplies defaults for the columns and the primary key, and its field rules.
  *
  * @example
  * ```ts
@@ -76,6 +88,13 @@ export function resolveRecordsConfig({ flags, file }: { flags: RecordsFlags; fil
       hint: 'Pass --columns a,b,c --primary-key a,b (the fields of your feedback template), or --template loan.',
     });
   }
-  const fileCharset = asUsageError(() => normalizeFileCharset({ fileCharset: flags['file-charset'] ?? file.fileCharset ?? 'UTF-8' }));
-  return { columns, primaryKeyColumns, rules: template?.rules, fileCharset };
+  const extraSensitive = (fieldNames(flags['sensitive-fields'], '--sensitive-fields') ?? fieldNames(file.sensitiveFields, 'sensitiveFields') ?? []).filter((field) => field !== '');
+  return {
+    columns,
+    primaryKeyColumns,
+    rules: template?.rules,
+    fileCharset: asUsageError(() => normalizeFileCharset({ fileCharset: flags['file-charset'] ?? file.fileCharset ?? 'UTF-8' })),
+    maxIssues: positiveInteger({ value: flags['max-issues'] ?? file.maxIssues, flag: flags['max-issues'] === undefined ? '"maxIssues"' : '--max-issues' }),
+    sensitiveFields: [...new Set([...DEFAULT_SENSITIVE_FIELDS, ...extraSensitive])],
+  };
 }
