@@ -1,7 +1,7 @@
 // One rule, every way in: a file charset and a column list are accepted or refused — with the same
 // words — by the client (batchFeedbackCall), validateRecords, validateFile, the records-file writer
-// and the built `zhima validate` flags. Before, `validateRecords(…, { fileCharset: 'utf-8' })` passed
-// and batchFeedback refused it, the CLI refused `utf8`, and `'order_no, pay_month'` was refused by
+// and the built `zhima validate` flags (--columns, --primary-key, --file-charset). Before,
+// `validateRecords(…, { fileCharset: 'utf-8' })` passed and batchFeedback refused it, the CLI refused `utf8`, and `'order_no, pay_month'` was refused by
 // core, kept with its space by the validator and trimmed by the CLI.
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -75,7 +75,7 @@ describe('the file charset: one reading everywhere', () => {
         for await (const file of createRecordsFileWriter({ ...base, fileCharset: given }).files(RECORDS)) return file.fileCharset;
         return 'no file';
       }),
-      'zhima validate --charset': await cliVerdict(['--columns', base.columns, '--primary-key', base.primaryKeyColumns, '--charset', given]).then((verdict) => ('accepted' in verdict ? { accepted: expected! } : verdict)),
+      'zhima validate --file-charset': await cliVerdict(['--columns', base.columns, '--primary-key', base.primaryKeyColumns, '--file-charset', given]).then((verdict) => ('accepted' in verdict ? { accepted: expected! } : verdict)),
     };
     const answer: Verdict = expected === undefined ? { refused: `fileCharset must be UTF-8 or GBK, got ${JSON.stringify(given)}.` } : { accepted: expected };
     expect(verdicts).toEqual(Object.fromEntries(Object.keys(verdicts).map((entry) => [entry, answer])));
