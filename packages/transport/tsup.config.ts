@@ -15,5 +15,6 @@ const perFormat: Options['esbuildOptions'] = (options, { format }) => {
 export default defineConfig([
   { ...shared, entry: { index: 'src/index.ts', 'undici/index': 'src/undici/index.ts' }, splitting: false, treeshake: false, esbuildOptions: perFormat },
   // ESM only: the contract suite registers vitest tests, and vitest cannot be loaded with require().
-  { ...shared, entry: { 'testing/index': 'src/testing/index.ts' }, format: ['esm'] },
+  // The portable entry has the test data; the Node entry the suite, its servers and the throttling proxy.
+  { ...shared, entry: { 'testing/index': 'src/testing/index.ts', 'testing/node': 'src/node/testing.ts' }, format: ['esm'] },
 ]);

@@ -12,7 +12,7 @@ const DAY_TEXT = /^(\d{4})-(\d{2})-(\d{2})$/;
  * ```
  */
 export function chinaDay(instant: Date): string {
-  return formatTimestamp(instant).slice(0, 10);
+  return formatTimestamp({ date: instant }).slice(0, 10);
 }
 
 /**

@@ -25,7 +25,7 @@ async function keyFrom(env: Env, name: 'ZHIMA_PRIVATE_KEY' | 'ZHIMA_ALIPAY_PUBLI
 /**
  * Settings from `ZHIMA_APP_ID`, the keys (`ZHIMA_PRIVATE_KEY_FILE` / `ZHIMA_ALIPAY_PUBLIC_KEY_FILE`, or the
  * keys themselves in `ZHIMA_PRIVATE_KEY` / `ZHIMA_ALIPAY_PUBLIC_KEY`), `ZHIMA_GATEWAY` (default: production),
- * `ZHIMA_SIGN_TYPE` and `ZHIMA_CHARSET`. Returns `undefined` when `ZHIMA_APP_ID` is not set.
+ * `ZHIMA_SIGN_TYPE` and `ZHIMA_REQUEST_CHARSET`. Returns `undefined` when `ZHIMA_APP_ID` is not set.
  *
  * @example
  * ```ts
@@ -41,7 +41,7 @@ export async function gatewayFromEnv({ env }: { env: Env }): Promise<GatewaySett
   }
   const gateway = env.ZHIMA_GATEWAY || PRODUCTION_GATEWAY;
   return {
-    client: { appId: env.ZHIMA_APP_ID, privateKey, alipayPublicKey, gateway, signType: env.ZHIMA_SIGN_TYPE === 'RSA' ? 'RSA' : 'RSA2', charset: env.ZHIMA_CHARSET || 'utf-8' },
+    client: { appId: env.ZHIMA_APP_ID, privateKey, alipayPublicKey, gateway, signType: env.ZHIMA_SIGN_TYPE === 'RSA' ? 'RSA' : 'RSA2', charset: env.ZHIMA_REQUEST_CHARSET || 'utf-8' },
     gateway,
     description: `gateway ${gateway}, app ${env.ZHIMA_APP_ID}`,
   };

@@ -30,11 +30,34 @@ export const GATEWAY_OPTIONS = {
   'alipay-public-key-file': { type: 'string' },
   gateway: { type: 'string' },
   'sign-type': { type: 'string' },
-  charset: { type: 'string' },
+  'request-charset': { type: 'string' },
   'app-cert-file': { type: 'string' },
   'alipay-root-cert-file': { type: 'string' },
   'alipay-cert-file': { type: 'string' },
 } as const satisfies Options;
+
+/**
+ * What describes a records file, the same in `validate` and `send` (see `resolveRecordsConfig`).
+ *
+ * @example
+ * ```ts
+ * const options = { ...COMMON_OPTIONS, ...RECORDS_OPTIONS };
+ * ```
+ */
+export const RECORDS_OPTIONS = {
+  columns: { type: 'string' },
+  'primary-key': { type: 'string' },
+  template: { type: 'string' },
+  'file-charset': { type: 'string' },
+  'max-issues': { type: 'string' },
+  'sensitive-fields': { type: 'string' },
+} as const satisfies Options;
+
+// `--charset` meant the file charset in one command and the request charset in another.
+const AMBIGUOUS_CHARSET = new UsageError({
+  message: '--charset is not a flag: it named the file charset in one command and the request charset in another.',
+  hint: 'Use --file-charset UTF-8|GBK for the records file, and --request-charset utf-8|gbk for the request (rarely needed; default utf-8).',
+});
 
 /**
  * Parses one command's arguments strictly (an unknown flag is a usage error that shows the usage).
@@ -53,6 +76,7 @@ export function parseCommandArgs<T extends Options>({
   options: T;
   usage: string;
 }): ReturnType<typeof parseArgs<{ args: string[]; options: T; strict: true; allowPositionals: true }>> {
+  if (args.some((arg) => arg === '--charset' || arg.startsWith('--charset='))) throw AMBIGUOUS_CHARSET;
   try {
     return parseArgs({ args, options, strict: true, allowPositionals: true });
   } catch (error) {
@@ -68,7 +92,7 @@ export function parseCommandArgs<T extends Options>({
  * const attempts = positiveInteger({ value: values.attempts, flag: '--attempts' }) ?? 5;
  * ```
  */
-export function positiveInteger({ value, flag }: { value: string | undefined; flag: string }): number | undefined {
+export function positiveInteger({ value, flag }: { value: string | number | undefined; flag: string }): number | undefined {
   if (value === undefined) return undefined;
   const number = Number(value);
   if (!Number.isSafeInteger(number) || number < 1) throw new UsageError({ message: `${flag} must be a positive integer, got "${value}".` });
@@ -76,14 +100,16 @@ export function positiveInteger({ value, flag }: { value: string | undefined; fl
 }
 
 /**
- * Splits a comma-separated column list; `undefined` stays `undefined`.
+ * Reads a duration in seconds (decimals allowed) as milliseconds.
  *
  * @example
  * ```ts
- * columnList('order_no, pay_month'); // ['order_no', 'pay_month']
+ * secondsAsMs({ value: '90', flag: '--timeout' }); // 90000
  * ```
  */
-export function columnList(value: string | readonly string[] | undefined): string[] | undefined {
+export function secondsAsMs({ value, flag }: { value: string | number | undefined; flag: string }): number | undefined {
   if (value === undefined) return undefined;
-  return (typeof value === 'string' ? value.split(',') : [...value]).map((column) => column.trim());
+  const seconds = typeof value === 'number' ? value : value.trim() === '' ? Number.NaN : Number(value);
+  if (!Number.isFinite(seconds) || seconds <= 0) throw new UsageError({ message: `${flag} must be a number of seconds above 0, got "${value}".` });
+  return Math.round(seconds * 1000);
 }

@@ -14,20 +14,37 @@ export interface CliIo {
   env: Record<string, string | undefined>;
   /** Relative paths in arguments resolve against this directory. */
   cwd: string;
-  /** Read when a command is given `-` as its input. */
+  /** Read when a command is given `-` as its input; streamed, never read whole. */
   stdin?: AsyncIterable<Uint8Array>;
   /** Aborted on Ctrl-C: long commands stop cleanly (`zhima sandbox` runs until then). */
   signal?: AbortSignal;
 }
 
 /**
- * Exit codes: 0 success, 1 the work failed (an invalid file, a gateway refusal), 2 a usage or setup
- * error (flags, configuration, a journal that is not one), 75 another `zhima send` holds the journal
- * (`EX_TEMPFAIL`: nothing was done, run again once it has finished).
+ * Exit codes, distinct so a scheduler can alert on each:
+ * - `0` success: every part accepted (or accepted in an earlier run, per the journal);
+ * - `1` the run failed or stopped early (network, gateway busy, a signature or app error, Ctrl-C);
+ *   for `validate`, a file the gateway would refuse; for `keys inspect` / `sign`, a mismatch;
+ * - `2` a usage or setup error (flags, configuration, a journal or lock that is not zhima's): nothing done;
+ * - `3` `send`: the gateway refused one or more parts for their data (`40004`); every other part was accepted;
+ * - `4` `send`: nothing was sent because an input is invalid or empty;
+ * - `5` `send`: an answer could not be verified: the gateway may have accepted the part (check the Alipay public key);
+ * - `75` another `zhima send` holds the journal, or another `zhima sandbox` the keys folder
+ *   (`EX_TEMPFAIL`: nothing was done; run again once it has finished).
  *
  * @example
  * ```ts
  * process.exitCode = ok ? EXIT.OK : EXIT.FAILED;
  * ```
  */
-export const EXIT = { OK: 0, FAILED: 1, USAGE: 2, LOCKED: 75 } as const;
+export const EXIT = { OK: 0, FAILED: 1, USAGE: 2, REFUSED: 3, NOTHING_SENT: 4, UNVERIFIED: 5, LOCKED: 75 } as const;
+
+/**
+ * One of the {@link EXIT} codes.
+ *
+ * @example
+ * ```ts
+ * const code: ExitCode = EXIT.REFUSED;
+ * ```
+ */
+export type ExitCode = (typeof EXIT)[keyof typeof EXIT];

@@ -1,13 +1,12 @@
-import { keysCommand } from './commands/keys.js';
-import { sandboxCommand } from './commands/sandbox.js';
-import { sendCommand } from './commands/send.js';
-import { signCommand } from './commands/sign.js';
-import { validateCommand } from './commands/validate.js';
-import { verifyResponseCommand } from './commands/verify-response.js';
-import { EXIT, type CliIo } from './io.js';
-import { formatError } from './output/format-error.js';
 import { CliError } from './cli-error.js';
+import { EXIT, type CliIo } from './io.js';
 import { UsageError } from './usage-error.js';
+
+// Loaded on failure only: it needs @zhima/core, which `zhima --help` does not.
+async function printError(io: CliIo, error: unknown): Promise<void> {
+  const { formatError } = await import('./output/format-error.js');
+  io.stderr.write(formatError(error));
+}
 
 /**
  * `zhima --help`.
@@ -21,7 +20,8 @@ export const USAGE = `Usage: zhima <command> [options]      (zhima <command> --h
 
 Commands:
   validate <file|dir|->…   check records files the way the gateway does
-  send <file|dir|->        validate, split, upload with retries and a resumable journal
+  send <file|dir|->        validate, split, upload with retries, a resumable journal and a run receipt
+  journal [<folder>]       list what send sent, when, and how each part and run ended
   sign --param k=v …       print the sign content and signature (debug isv.invalid-signature)
   verify-response <file>   check a saved gateway answer's signature
   keys generate|inspect    make an app key pair; tell a key's format, check a pair
@@ -37,21 +37,28 @@ Configuration, highest first: flags, environment variables, ./zhima.config.json 
                                 certificate mode instead (appCertFile, alipayRootCertFile, alipayCertFile)
   ZHIMA_GATEWAY                 gateway URL (gateway), default https://openapi.alipay.com/gateway.do
   ZHIMA_SIGN_TYPE               RSA2 (default) or RSA (signType)
-  ZHIMA_CHARSET                 request charset: utf-8 (default), gbk (charset)
+  ZHIMA_REQUEST_CHARSET         request charset: utf-8 (default), gbk (requestCharset; flag --request-charset)
   ZHIMA_APP_AUTH_TOKEN          for third-party apps (appAuthToken)
-  zhima.config.json may also hold columns, primaryKeyColumns, template and fileCharset.
+  zhima.config.json may also hold columns, primaryKeyColumns, template, fileCharset (the records
+  file's charset; flag --file-charset), maxIssues, sensitiveFields, timeoutSeconds, retryDeadlineSeconds.
 
-Exit codes: 0 success, 1 failed (invalid file, gateway refusal), 2 usage or setup error,
-  75 another zhima send holds the journal (nothing done; run again later).
+Exit codes: 0 success; 1 failed (validate: a file the gateway would refuse; send: the run stopped);
+  2 usage or setup error; send only: 3 some parts refused, 4 nothing sent (an input invalid or empty),
+  5 an answer could not be verified; 75 the journal (or sandbox keys folder) is held by another run.
 `;
 
-const COMMANDS: Record<string, (input: { args: string[]; io: CliIo }) => Promise<number>> = {
-  validate: validateCommand,
-  send: sendCommand,
-  sign: signCommand,
-  'verify-response': verifyResponseCommand,
-  keys: keysCommand,
-  sandbox: sandboxCommand,
+type Command = (input: { args: string[]; io: CliIo }) => Promise<number>;
+
+// Each command's module (and the libraries it needs) is imported only when that command runs, so
+// `zhima --help` and a quick `zhima validate` do not load the sandbox, undici or the send machinery.
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  validate: async () => (await import('./commands/validate.js')).validateCommand,
+  send: async () => (await import('./commands/send.js')).sendCommand,
+  journal: async () => (await import('./commands/journal.js')).journalCommand,
+  sign: async () => (await import('./commands/sign.js')).signCommand,
+  'verify-response': async () => (await import('./commands/verify-response.js')).verifyResponseCommand,
+  keys: async () => (await import('./commands/keys.js')).keysCommand,
+  sandbox: async () => (await import('./commands/sandbox.js')).sandboxCommand,
 };
 
 /**
@@ -71,15 +78,15 @@ export async function runCli({ argv, io }: { argv: string[]; io: CliIo }): Promi
     io.stdout.write(USAGE);
     return name === undefined ? EXIT.USAGE : EXIT.OK;
   }
-  const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
-  if (command === undefined) {
-    io.stderr.write(formatError(new UsageError({ message: `Unknown command "${name}".`, hint: 'Run zhima --help for the commands.' })));
+  const load = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  if (load === undefined) {
+    await printError(io, new UsageError({ message: `Unknown command "${name}".`, hint: 'Run zhima --help for the commands.' }));
     return EXIT.USAGE;
   }
   try {
-    return await command({ args, io });
+    return await (await load())({ args, io });
   } catch (error) {
-    io.stderr.write(formatError(error));
+    await printError(io, error);
     return error instanceof CliError ? error.exitCode : EXIT.FAILED;
   }
 }

@@ -29,7 +29,7 @@ describe('the zhima bin', () => {
     // Every answer is held back a little, so the run is still going when the signal arrives.
     const gateway = await startGateway({ dir, faults: { seed: 11, delay: 1, maxDelayMs: 600 } });
     for (let k = 0; k < 8; k++) await writeRecords(join(dir, `f${k}.json`), records(k * 100, 100));
-    const send = run(['send', dir, '--journal', join(dir, '.zhima-journal.json'), '--columns', COLUMNS, '--primary-key', PRIMARY_KEY], { cwd: dir, env: gateway.env });
+    const send = run(['send', dir, '--columns', COLUMNS, '--primary-key', PRIMARY_KEY], { cwd: dir, env: gateway.env });
     await until(() => send.out().includes('sent '), 'the first accepted file');
     send.child.kill('SIGINT');
     const code = await send.exit;
@@ -38,9 +38,9 @@ describe('the zhima bin', () => {
     // Interrupted (exit 1) unless it had already finished every file when the signal came.
     expect(code).toBe(sentBefore === 8 ? 0 : 1);
 
-    const rerun = await zhima(['send', dir, '--journal', join(dir, '.zhima-journal.json'), '--columns', COLUMNS, '--primary-key', PRIMARY_KEY], { cwd: dir, env: gateway.env });
+    const rerun = await zhima(['send', dir, '--columns', COLUMNS, '--primary-key', PRIMARY_KEY], { cwd: dir, env: gateway.env });
     expect(rerun.code).toBe(0);
-    expect(rerun.stdout).toContain(`${8 - sentBefore} sent, ${sentBefore} already accepted (journal), 0 failed`);
+    expect(rerun.stdout).toContain(`${8 - sentBefore} sent, ${sentBefore} already accepted (journal), 0 refused, 0 unverified, 0 failed`);
     const counts = keyCounts(gateway.sandbox.records(gateway.appId));
     expect(counts.size).toBe(800);
     expect([...counts.values()].every((count) => count === 1)).toBe(true);

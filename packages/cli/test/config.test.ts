@@ -18,18 +18,18 @@ describe('configuration', () => {
     await writeFile(join(dir, 'file.pem'), 'KEY FROM CONFIG FILE');
     await writeFile(join(dir, 'env.pem'), 'KEY FROM ENV FILE');
     await writeFile(join(dir, 'flag.pem'), 'KEY FROM FLAG FILE');
-    await writeFile(join(dir, 'zhima.config.json'), JSON.stringify({ appId: 'file-app', privateKeyFile: 'file.pem', alipayPublicKey: 'PUB', gateway: 'http://file/', signType: 'RSA', charset: 'gbk' }));
+    await writeFile(join(dir, 'zhima.config.json'), JSON.stringify({ appId: 'file-app', privateKeyFile: 'file.pem', alipayPublicKey: 'PUB', gateway: 'http://file/gateway.do', signType: 'RSA', requestCharset: 'gbk' }));
     const file = await loadConfigFile({ path: undefined, io: io(dir) });
 
     const fromFile = await resolveGatewayConfig({ flags: {}, file, io: io('/'), needsAlipayPublicKey: true });
-    expect(fromFile).toMatchObject({ appId: 'file-app', privateKey: 'KEY FROM CONFIG FILE', alipayPublicKey: 'PUB', gateway: 'http://file/', signType: 'RSA', charset: 'gbk' });
+    expect(fromFile).toMatchObject({ appId: 'file-app', privateKey: 'KEY FROM CONFIG FILE', alipayPublicKey: 'PUB', gateway: 'http://file/gateway.do', signType: 'RSA', charset: 'gbk' });
 
-    const env = { ZHIMA_APP_ID: 'env-app', ZHIMA_PRIVATE_KEY_FILE: 'env.pem', ZHIMA_GATEWAY: 'http://env/', ZHIMA_SIGN_TYPE: 'RSA2', ZHIMA_CHARSET: 'UTF-8' };
+    const env = { ZHIMA_APP_ID: 'env-app', ZHIMA_PRIVATE_KEY_FILE: 'env.pem', ZHIMA_GATEWAY: 'http://env/gateway.do', ZHIMA_SIGN_TYPE: 'RSA2', ZHIMA_REQUEST_CHARSET: 'UTF-8' };
     const fromEnv = await resolveGatewayConfig({ flags: {}, file, io: io(dir, env), needsAlipayPublicKey: true });
-    expect(fromEnv).toMatchObject({ appId: 'env-app', privateKey: 'KEY FROM ENV FILE', gateway: 'http://env/', signType: 'RSA2', charset: 'utf-8' });
+    expect(fromEnv).toMatchObject({ appId: 'env-app', privateKey: 'KEY FROM ENV FILE', gateway: 'http://env/gateway.do', signType: 'RSA2', charset: 'utf-8' });
 
-    const fromFlags = await resolveGatewayConfig({ flags: { 'app-id': 'flag-app', 'private-key-file': 'flag.pem', gateway: 'http://flag/' }, file, io: io(dir, env), needsAlipayPublicKey: true });
-    expect(fromFlags).toMatchObject({ appId: 'flag-app', privateKey: 'KEY FROM FLAG FILE', gateway: 'http://flag/' });
+    const fromFlags = await resolveGatewayConfig({ flags: { 'app-id': 'flag-app', 'private-key-file': 'flag.pem', gateway: 'http://flag/gateway.do' }, file, io: io(dir, env), needsAlipayPublicKey: true });
+    expect(fromFlags).toMatchObject({ appId: 'flag-app', privateKey: 'KEY FROM FLAG FILE', gateway: 'http://flag/gateway.do' });
 
     // An inline key in the environment is used when no key file is named there or in flags.
     const inline = await resolveGatewayConfig({ flags: {}, file: {}, io: io(dir, { ZHIMA_APP_ID: 'a', ZHIMA_PRIVATE_KEY: 'INLINE', ZHIMA_ALIPAY_PUBLIC_KEY: 'P' }), needsAlipayPublicKey: true });
@@ -44,7 +44,7 @@ describe('configuration', () => {
     await expect(attempt({ ZHIMA_APP_ID: 'a', ZHIMA_PRIVATE_KEY: 'k' })).rejects.toThrow(/No Alipay public key/);
     await expect(attempt({ ZHIMA_APP_ID: 'a', ZHIMA_PRIVATE_KEY_FILE: 'missing.pem' })).rejects.toThrow(/Cannot read the private key file missing\.pem: ENOENT/);
     await expect(attempt({ ZHIMA_APP_ID: 'a', ZHIMA_PRIVATE_KEY: 'k', ZHIMA_ALIPAY_PUBLIC_KEY: 'p', ZHIMA_SIGN_TYPE: 'MD5' })).rejects.toThrow(/RSA2 or RSA/);
-    await expect(attempt({ ZHIMA_APP_ID: 'a', ZHIMA_PRIVATE_KEY: 'k', ZHIMA_ALIPAY_PUBLIC_KEY: 'p', ZHIMA_CHARSET: 'latin1' })).rejects.toBeInstanceOf(UsageError);
+    await expect(attempt({ ZHIMA_APP_ID: 'a', ZHIMA_PRIVATE_KEY: 'k', ZHIMA_ALIPAY_PUBLIC_KEY: 'p', ZHIMA_REQUEST_CHARSET: 'latin1' })).rejects.toBeInstanceOf(UsageError);
     await writeFile(join(dir, 'bad.json'), JSON.stringify({ appId: 1 }));
     await expect(loadConfigFile({ path: 'bad.json', io: io(dir) })).rejects.toThrow(/"appId" must be a string/);
     await writeFile(join(dir, 'typo.json'), JSON.stringify({ appID: 'x' }));

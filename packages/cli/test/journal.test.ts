@@ -9,8 +9,9 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import { COLUMNS, PRIMARY_KEY, keyCounts, records, runZhima, spawnZhima, startGateway, tempDir, until, writeRecords, type TestGateway } from './support.js';
 
 const FLAGS = ['--columns', COLUMNS, '--primary-key', PRIMARY_KEY];
-const JOURNAL = '.zhima-journal.json';
-const LOCK = `${JOURNAL}.lock`;
+const JOURNAL_DIR = '.zhima-journal';
+const JOURNAL = join(JOURNAL_DIR, 'journal.json');
+const LOCK = join(JOURNAL_DIR, 'journal.lock');
 const LOCKED_EXIT = 75;
 
 async function body(request: IncomingMessage): Promise<Buffer> {
@@ -43,7 +44,7 @@ async function startGate(gateway: TestGateway) {
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/gateway.do`, open: () => opened(), waiting: () => waiting };
 }
 
-/** Day files in dir/out; `zhima send out` keeps its journal next to that folder, in dir. */
+/** Day files in dir/out; `zhima send out` keeps its journal beside them, in dir/out/.zhima-journal. */
 async function dayFiles(dir: string, count: number): Promise<string[]> {
   await mkdir(join(dir, 'out'));
   const hashes: string[] = [];
@@ -79,15 +80,15 @@ describe('the send journal is locked (the built bin, real concurrent runs)', () 
     expect(uploads.map((upload) => upload.sha256).sort()).toEqual([...hashes].sort());
     expect([...codes].sort()).toEqual([0, LOCKED_EXIT, LOCKED_EXIT, LOCKED_EXIT]);
     for (const run of runs.filter((_, k) => codes[k] === LOCKED_EXIT)) {
-      expect(run.err()).toContain(`error JOURNAL_LOCKED: Another zhima send is using the journal ${join(dir, JOURNAL)}`);
+      expect(run.err()).toContain(`error JOURNAL_LOCKED: Another zhima send is using the journal ${join(dir, 'out', JOURNAL_DIR)}`);
       expect(run.err()).toMatch(/\(pid \d+ on host .+, started \d{4}-\d\d-\d\dT/);
       expect(run.err()).toContain('hint: ');
       expect(run.err()).not.toMatch(/\n\s+at /);
     }
-    const journal = JSON.parse(await readFile(join(dir, JOURNAL), 'utf8'));
-    expect(Object.keys(journal.accepted).sort()).toEqual([...hashes].sort());
+    const journal = JSON.parse(await readFile(join(dir, 'out', JOURNAL), 'utf8'));
+    expect(Object.keys(journal.parts).sort()).toEqual([...hashes].sort());
     // The lock is released on exit.
-    expect(await readdir(dir)).not.toContain(LOCK);
+    expect(await readdir(join(dir, 'out', JOURNAL_DIR))).not.toContain('journal.lock');
   });
 
   it('a run killed with SIGKILL leaves a stale lock: the next run takes it over with a notice and sends the rest', { timeout: 90_000 }, async () => {
@@ -98,12 +99,12 @@ describe('the send journal is locked (the built bin, real concurrent runs)', () 
     await until(() => first.out().includes('sent '), 'the first accepted file');
     first.child.kill('SIGKILL');
     await first.exit;
-    expect(await readdir(dir)).toContain(LOCK);
+    expect(await readdir(join(dir, 'out', JOURNAL_DIR))).toContain('journal.lock');
 
     const rerun = await runZhima(['send', 'out', ...FLAGS], { cwd: dir, env: gateway.env });
     expect(rerun.code, rerun.stderr).toBe(0);
     expect(rerun.stderr).toContain(`notice: took over the journal lock of zhima pid ${first.child.pid} on this host`);
-    expect(await readdir(dir)).not.toContain(LOCK);
+    expect(await readdir(join(dir, 'out', JOURNAL_DIR))).not.toContain('journal.lock');
     const counts = keyCounts(gateway.sandbox.records(gateway.appId));
     expect(counts.size).toBe(600);
     expect([...counts.values()].every((count) => count === 1)).toBe(true);
@@ -113,6 +114,7 @@ describe('the send journal is locked (the built bin, real concurrent runs)', () 
     const dir = await tempDir();
     const gateway = await startGateway({ dir });
     await writeRecords(join(dir, 'day.json'), records(0, 10));
+    await mkdir(join(dir, JOURNAL_DIR));
     const lock = (owner: object) => writeFile(join(dir, LOCK), JSON.stringify({ ...owner, startedAt: '2025-01-02T01:00:00.000Z' }));
 
     await lock({ pid: process.pid, host: hostname() });
@@ -133,13 +135,14 @@ describe('the send journal is locked (the built bin, real concurrent runs)', () 
     expect(taken.code, taken.stderr).toBe(0);
     expect(taken.stderr).toContain(`notice: took over the journal lock of zhima pid ${dead} on this host (started 2025-01-02T01:00:00.000Z), which is no longer running`);
     expect(gateway.sandbox.uploads(gateway.appId)).toHaveLength(1);
-    expect(await readdir(dir)).not.toContain(LOCK);
+    expect(await readdir(join(dir, JOURNAL_DIR))).not.toContain('journal.lock');
   });
 
   it('a lock file that zhima did not write is refused with its name', { timeout: 30_000 }, async () => {
     const dir = await tempDir();
     const gateway = await startGateway({ dir });
     await writeRecords(join(dir, 'day.json'), records(0, 10));
+    await mkdir(join(dir, JOURNAL_DIR));
     await writeFile(join(dir, LOCK), 'garbage');
     const result = await runZhima(['send', 'day.json', ...FLAGS], { cwd: dir, env: gateway.env });
     expect(result.code).toBe(LOCKED_EXIT);
@@ -150,20 +153,22 @@ describe('the send journal is locked (the built bin, real concurrent runs)', () 
 
 describe('a journal that cannot be read is refused with its name and what to do (the built bin)', () => {
   const hash = 'a'.repeat(64);
-  const entry = { source: 'day.json', part: 0, records: 10, bytes: 100, appId: '2021000000000001', gateway: 'http://127.0.0.1:1/gateway.do', acceptedAt: '2025-01-02T01:00:00.000Z' };
+  const entry = { outcome: 'accepted', input: 'day.json', part: 0, fileName: 'day.json', records: 10, bytes: 100, appId: '2021000000000001', gateway: 'http://127.0.0.1:1/gateway.do', at: '2025-01-02T01:00:00.000Z', runId: 'r', code: null };
   it.each([
-    ['torn JSON', '{"version":1,"accepted":{"ab', /is not valid JSON \(Unterminated string in JSON/],
+    ['torn JSON', '{"version":2,"parts":{"ab', /is not valid JSON \(Unterminated string in JSON/],
     ['an empty file', '', /is not valid JSON/],
-    ['accepted as an array', '{"version":1,"accepted":[]}', /"accepted" must be an object keyed by SHA-256, got an array/],
-    ['accepted missing', '{"version":1}', /"accepted" must be an object keyed by SHA-256, got nothing/],
+    ['parts as an array', '{"version":2,"parts":[]}', /"parts" must be an object keyed by SHA-256, got an array/],
+    ['parts missing', '{"version":2}', /"parts" must be an object keyed by SHA-256, got nothing/],
     ['a top-level array', '[]', /is not a zhima send journal/],
-    ['another version', '{"version":2,"accepted":{}}', /version 2; this zhima reads version 1/],
-    ['an entry with the wrong fields', JSON.stringify({ version: 1, accepted: { [hash]: { ...entry, records: '10' } } }), /entry aaaaaaaaaaaa… is not a journal entry: "records" must be a non-negative integer/],
-    ['a key that is not a SHA-256', JSON.stringify({ version: 1, accepted: { 'day.json': entry } }), /key "day\.json" is not a SHA-256/],
+    ['another version (the journal of an earlier zhima)', '{"version":1,"accepted":{}}', /version 1; this zhima reads version 2/],
+    ['an entry with the wrong fields', JSON.stringify({ version: 2, parts: { [hash]: { ...entry, records: '10' } } }), /entry aaaaaaaaaaaa… is not a journal entry: "records" must be a non-negative integer/],
+    ['an entry with an unknown outcome', JSON.stringify({ version: 2, parts: { [hash]: { ...entry, outcome: 'sent' } } }), /"outcome" must be one of accepted, unverified, refused, not-answered, got "sent"/],
+    ['a key that is not a SHA-256', JSON.stringify({ version: 2, parts: { 'day.json': entry } }), /key "day\.json" is not a SHA-256/],
   ])('%s', { timeout: 30_000 }, async (_, text, message) => {
     const dir = await tempDir();
     const gateway = await startGateway({ dir });
     await writeRecords(join(dir, 'day.json'), records(0, 10));
+    await mkdir(join(dir, JOURNAL_DIR));
     await writeFile(join(dir, JOURNAL), text);
     const result = await runZhima(['send', 'day.json', ...FLAGS], { cwd: dir, env: gateway.env });
     expect(result.code).toBe(2);
@@ -175,7 +180,18 @@ describe('a journal that cannot be read is refused with its name and what to do 
     expect(gateway.sandbox.uploads(gateway.appId)).toEqual([]);
     // The file is left as it was, and no lock is left behind.
     expect(await readFile(join(dir, JOURNAL), 'utf8')).toBe(text);
-    expect(await readdir(dir)).not.toContain(LOCK);
+    expect(await readdir(join(dir, JOURNAL_DIR))).not.toContain('journal.lock');
+  });
+
+  it('--journal naming a file (not a folder) is refused with what the journal is', { timeout: 30_000 }, async () => {
+    const dir = await tempDir();
+    const gateway = await startGateway({ dir });
+    await writeRecords(join(dir, 'day.json'), records(0, 10));
+    await writeFile(join(dir, 'old-journal.json'), '{}');
+    const result = await runZhima(['send', 'day.json', ...FLAGS, '--journal', 'old-journal.json'], { cwd: dir, env: gateway.env });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`error JOURNAL_INVALID: The journal ${join(dir, 'old-journal.json')} is a file, and the journal is a folder`);
+    expect(gateway.sandbox.uploads(gateway.appId)).toEqual([]);
   });
 
   it('a journal with valid entries still works (a rerun skips what it lists)', { timeout: 30_000 }, async () => {

@@ -12,7 +12,7 @@ describe('reliability', () => {
     const gateway = await startGateway({ dir, faults: { seed: 2024, unavailable: 0.2, cut: 0.1, delay: 0.3, maxDelayMs: 300 } });
     for (let k = 0; k < FILES; k++) await writeRecords(join(dir, `day-${k}.json`), records(k * PER_FILE, PER_FILE));
 
-    const result = await zhima(['send', dir, '--journal', join(dir, '.zhima-journal.json'), '--columns', COLUMNS, '--primary-key', PRIMARY_KEY, '--max-file-bytes', String(1024 * 1024)], { cwd: dir, env: gateway.env });
+    const result = await zhima(['send', dir, '--columns', COLUMNS, '--primary-key', PRIMARY_KEY, '--max-file-bytes', String(1024 * 1024)], { cwd: dir, env: gateway.env });
     expect(result.code, result.stderr).toBe(0);
     // The faults really happened and were retried.
     expect(result.stderr).toContain('isp.unknow-error');

@@ -62,12 +62,12 @@ describe('zhima send against the sandbox', () => {
     const result = await zhima(['send', file, ...FLAGS], { cwd: dir, env: gateway.env });
     expect(result.stderr).not.toContain('error');
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/Summary: 1 files: 1 sent, 0 already accepted \(journal\), 0 failed; 500 records/);
+    expect(result.stdout).toMatch(/Summary: 1 parts: 1 sent, 0 already accepted \(journal\), 0 refused, 0 unverified, 0 failed; 500 records/);
     const stored = gateway.sandbox.records(gateway.appId);
     expect(stored).toHaveLength(500);
     expect(stored[7]).toEqual(records(7, 1)[0]);
-    const journal = JSON.parse(await readFile(join(dir, '.zhima-journal.json'), 'utf8'));
-    expect(Object.values(journal.accepted)).toEqual([expect.objectContaining({ records: 500, appId: gateway.appId, gateway: gateway.server.gatewayUrl })]);
+    const journal = JSON.parse(await readFile(join(dir, '.zhima-journal', 'journal.json'), 'utf8'));
+    expect(Object.values(journal.parts)).toEqual([expect.objectContaining({ outcome: 'accepted', records: 500, appId: gateway.appId, gateway: gateway.server.gatewayUrl })]);
 
     // Sending again skips the accepted file.
     const again = await zhima(['send', file, ...FLAGS], { cwd: dir, env: gateway.env });
@@ -82,7 +82,7 @@ describe('zhima send against the sandbox', () => {
     expect(terminal.code).toBe(0);
     expect(terminal.stderr, JSON.stringify(terminal.stderr)).toMatch(/upload day\.json \[#+-*\] +\d+%/);
     const stdin = new TextEncoder().encode(JSON.stringify({ records: records(20_000, 30) }));
-    const piped = await zhima(['send', '-', ...FLAGS, '--journal', join(dir, 'stdin-journal.json')], { cwd: dir, env: gateway.env, stdin });
+    const piped = await zhima(['send', '-', ...FLAGS, '--journal', join(dir, 'stdin-journal')], { cwd: dir, env: gateway.env, stdin });
     expect(piped.code).toBe(0);
     expect(piped.stdout).toContain('sent     records.json (30 records');
     expect(gateway.sandbox.records(gateway.appId)).toHaveLength(20_030);
@@ -93,7 +93,7 @@ describe('zhima send against the sandbox', () => {
     const gateway = await startGateway({ dir });
     await writeRecords(join(dir, 'a.json'), records(0, 3000));
     await writeRecords(join(dir, 'b.json'), records(3000, 100));
-    const result = await zhima(['send', dir, '--journal', join(dir, '.zhima-journal.json'), ...FLAGS, '--max-file-bytes', '40000'], { cwd: dir, env: gateway.env });
+    const result = await zhima(['send', dir, ...FLAGS, '--max-file-bytes', '40000'], { cwd: dir, env: gateway.env });
     expect(result.code).toBe(0);
     const sentLines = result.stdout.split('\n').filter((line) => line.startsWith('sent '));
     expect(sentLines.length).toBeGreaterThan(3);
@@ -126,17 +126,19 @@ describe('zhima send against the sandbox', () => {
 
     // Run 1: two files go through, the third is accepted but its answer is lost, then the line dies.
     relay.set((call) => (call <= 2 ? 'pass' : call === 3 ? 'lose-answer' : 'refuse'));
-    const first = await zhima(['send', dir, '--journal', join(dir, '.zhima-journal.json'), ...FLAGS, '--attempts', '2'], { cwd: dir, env });
+    const first = await zhima(['send', dir, ...FLAGS, '--attempts', '2'], { cwd: dir, env });
     expect(first.code).toBe(1);
-    expect(first.stdout).toMatch(/2 sent, 0 already accepted \(journal\), 1 failed/);
+    expect(first.stdout).toMatch(/2 sent, 0 already accepted \(journal\), 0 refused, 0 unverified, 1 failed/);
     expect(first.stderr).toContain('TRANSPORT_ERROR');
     expect(gateway.sandbox.records(gateway.appId)).toHaveLength(600);
 
     // Run 2: only the three unconfirmed files are sent.
     relay.set(() => 'pass');
-    const second = await zhima(['send', dir, '--journal', join(dir, '.zhima-journal.json'), ...FLAGS], { cwd: dir, env });
+    const second = await zhima(['send', dir, ...FLAGS], { cwd: dir, env });
     expect(second.code).toBe(0);
-    expect(second.stdout).toMatch(/3 sent, 2 already accepted \(journal\), 0 failed/);
+    expect(second.stdout).toMatch(/3 sent, 2 already accepted \(journal\), 0 refused, 0 unverified, 0 failed/);
+    // The part whose answer was lost is sent again, and the run says why.
+    expect(second.stdout).toMatch(/resend +part-2\.json .*no answer came/);
     expect(relay.forwarded()).toBe(3);
     const counts = keyCounts(gateway.sandbox.records(gateway.appId));
     expect(counts.size).toBe(1000);
@@ -147,7 +149,7 @@ describe('zhima send against the sandbox', () => {
     const dir = await tempDir();
     const gateway = await startGateway({ dir, faults: { seed: 3, unavailable: 0.5 } });
     for (let k = 0; k < 4; k++) await writeRecords(join(dir, `f${k}.json`), records(k * 50, 50));
-    const result = await zhima(['send', dir, '--journal', join(dir, '.zhima-journal.json'), ...FLAGS, '--attempts', '8'], { cwd: dir, env: gateway.env });
+    const result = await zhima(['send', dir, ...FLAGS, '--attempts', '8'], { cwd: dir, env: gateway.env });
     expect(result.code).toBe(0);
     expect(result.stderr).toContain('isp.unknow-error');
     expect(gateway.sandbox.records(gateway.appId)).toHaveLength(200);
@@ -175,15 +177,17 @@ describe('zhima send against the sandbox', () => {
     const gateway = await startGateway({ dir });
     await writeRecords(join(dir, 'ok.json'), records(0, 10));
     await writeRecords(join(dir, 'zbad.json'), [...records(10, 2), ...records(10, 1)]);
-    const result = await zhima(['send', dir, '--journal', join(dir, '.zhima-journal.json'), ...FLAGS], { cwd: dir, env: gateway.env });
-    expect(result.code).toBe(1);
+    const result = await zhima(['send', dir, ...FLAGS], { cwd: dir, env: gateway.env });
+    expect(result.code).toBe(4);
     expect(result.stdout).toContain('REJECTED');
     expect(gateway.sandbox.records(gateway.appId)).toHaveLength(0);
 
-    // A wrong Alipay public key: the answer fails verification; the message says what to check.
+    // A private key in the Alipay public key slot: refused before any upload; the message says what to check.
     const keyBody = gateway.privateKeyPem.split('\n')[1]!;
     const wrong = await zhima(['send', join(dir, 'ok.json'), ...FLAGS], { cwd: dir, env: { ...gateway.env, ZHIMA_ALIPAY_PUBLIC_KEY_FILE: gateway.env.ZHIMA_PRIVATE_KEY_FILE! } });
     expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toContain('KEY_INVALID');
+    expect(gateway.sandbox.uploads(gateway.appId)).toEqual([]);
     for (const text of [wrong.stdout, wrong.stderr, result.stdout, result.stderr]) expect(text).not.toContain(keyBody);
 
     // A private key that does not match the registered app key: the gateway's answer and what to do.

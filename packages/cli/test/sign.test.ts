@@ -56,7 +56,7 @@ describe('zhima sign', () => {
     // Bare base64 PKCS#8, as Alipay's key tool prints it for Java.
     await writeFile(keyFile, pair.privateKey.export({ type: 'pkcs8', format: 'der' }).toString('base64'));
     const params = { ...PARAMS, charset: 'gbk', sign_type: 'RSA' };
-    const result = await zhima(['sign', ...paramFlags(params), '--sign-type', 'RSA', '--charset', 'gbk', '--private-key-file', keyFile], { cwd: dir });
+    const result = await zhima(['sign', ...paramFlags(params), '--sign-type', 'RSA', '--request-charset', 'gbk', '--private-key-file', keyFile], { cwd: dir });
     expect(result.code).toBe(0);
     const { content, signature } = printed(result.stdout);
     expect(verify('RSA-SHA1', iconv.encode(content, 'gbk'), pair.publicKey, Buffer.from(signature, 'base64'))).toBe(true);

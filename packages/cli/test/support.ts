@@ -3,7 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createSandbox, type FaultOptions, type Sandbox, type SandboxServer } from '@zhima/sandbox';
+import { createSandbox, type FaultOptions, type Sandbox, type SandboxOptions, type SandboxServer } from '@zhima/sandbox';
 import { onTestFinished } from 'vitest';
 import type { CliIo } from '../src/io.js';
 import { runCli } from '../src/run-cli.js';
@@ -18,17 +18,39 @@ export async function tempDir(): Promise<string> {
   return dir;
 }
 
-/** The built bin, as a merchant runs it (test/global-setup.ts refuses a stale build). */
-export const BIN = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+/**
+ * The built bin, as a merchant runs it (test/global-setup.ts refuses a stale build). ZHIMA_TEST_BIN
+ * points the subprocess tests at another build, e.g. one of main, to see a test fail before a fix.
+ */
+export const BIN = process.env.ZHIMA_TEST_BIN ?? fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+
+const FIXTURE = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
+
+export interface SpawnOptions {
+  cwd: string;
+  env?: Record<string, string>;
+  /** Bytes, or an async source written with backpressure (for inputs too large to hold). */
+  stdin?: Uint8Array | AsyncIterable<Uint8Array>;
+  /** stderr reports itself a terminal (an injected TTY, no tmux): progress bars are drawn. */
+  tty?: boolean;
+  /** Write the subprocess's own peak RSS (bytes) to this file when it exits. */
+  maxRssFile?: string;
+}
 
 /**
  * Starts the built `zhima` as a subprocess; killed when the test ends. `out()`/`err()` read what it
  * printed so far.
  */
-export function spawnZhima(args: string[], { cwd, env = {}, stdin }: { cwd: string; env?: Record<string, string>; stdin?: Uint8Array }) {
-  const child = spawn(process.execPath, [BIN, ...args], { cwd, env: { ...process.env, ...env }, stdio: [stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+export function spawnZhima(args: string[], { cwd, env = {}, stdin, tty = false, maxRssFile }: SpawnOptions) {
+  const preload = [...(tty ? ['--import', FIXTURE('fake-tty.mjs')] : []), ...(maxRssFile === undefined ? [] : ['--import', FIXTURE('report-max-rss.mjs')])];
+  const child = spawn(process.execPath, [...preload, BIN, ...args], {
+    cwd,
+    env: { ...process.env, ...env, ...(maxRssFile === undefined ? {} : { ZHIMA_TEST_MAX_RSS_FILE: maxRssFile }) },
+    stdio: [stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+  });
   onTestFinished(() => void child.kill('SIGKILL'));
-  if (stdin !== undefined) child.stdin!.end(stdin);
+  if (stdin instanceof Uint8Array) child.stdin!.end(stdin);
+  else if (stdin !== undefined) void pipeInto(stdin, child.stdin!);
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -37,8 +59,16 @@ export function spawnZhima(args: string[], { cwd, env = {}, stdin }: { cwd: stri
   return { child, exit, out: () => stdout, err: () => stderr };
 }
 
+async function pipeInto(source: AsyncIterable<Uint8Array>, sink: NodeJS.WritableStream): Promise<void> {
+  sink.on('error', () => {}); // the child may exit before reading everything (an invalid file)
+  for await (const chunk of source) {
+    if (!sink.write(chunk)) await new Promise((resolve) => sink.once('drain', resolve));
+  }
+  sink.end();
+}
+
 /** Runs the built `zhima` to the end. */
-export async function runZhima(args: string[], options: { cwd: string; env?: Record<string, string>; stdin?: Uint8Array }) {
+export async function runZhima(args: string[], options: SpawnOptions) {
   const run = spawnZhima(args, options);
   const code = await run.exit;
   return { code, stdout: run.out(), stderr: run.err() };
@@ -90,8 +120,8 @@ export interface TestGateway {
 }
 
 /** A sandbox on 127.0.0.1 with its generated app; closed when the test ends. */
-export async function startGateway({ faults, dir }: { faults?: FaultOptions; dir: string }): Promise<TestGateway> {
-  const sandbox = await createSandbox(faults === undefined ? {} : { faults });
+export async function startGateway({ faults, dir, options = {} }: { faults?: FaultOptions; dir: string; options?: SandboxOptions }): Promise<TestGateway> {
+  const sandbox = await createSandbox({ ...options, ...(faults === undefined ? {} : { faults }) });
   const server = await sandbox.listen({ host: '127.0.0.1', port: 0 });
   onTestFinished(() => server.close());
   const app = sandbox.apps[0]!;
@@ -116,4 +146,10 @@ export function keyCounts(stored: readonly Record<string, unknown>[]): Map<strin
     counts.set(key, (counts.get(key) ?? 0) + 1);
   }
   return counts;
+}
+
+/** Reads a receipt or journal file as JSON. */
+export async function readJson(path: string): Promise<unknown> {
+  const { readFile } = await import('node:fs/promises');
+  return JSON.parse(await readFile(path, 'utf8'));
 }

@@ -72,14 +72,14 @@ describe('zhima validate', () => {
     expect(result.stdout).not.toContain(SAMPLE_ID.slice(0, 17));
   });
 
-  it('reads standard input for "-", and GBK files with --charset GBK', async () => {
+  it('reads standard input for "-", and GBK files with --file-charset GBK', async () => {
     const dir = await tempDir();
     const bytes = new TextEncoder().encode(JSON.stringify({ records: records(0, 3) }));
     const result = await zhima(['validate', '-', '--columns', COLUMNS, '--primary-key', PRIMARY_KEY], { cwd: dir, stdin: bytes });
     expect(result.code).toBe(0);
     const iconv = await import('iconv-lite');
     const gbkBytes = iconv.encode(JSON.stringify({ records: records(0, 3) }), 'gbk');
-    const gbk = await zhima(['validate', '-', '--columns', COLUMNS, '--primary-key', PRIMARY_KEY, '--charset', 'GBK'], { cwd: dir, stdin: new Uint8Array(gbkBytes) });
+    const gbk = await zhima(['validate', '-', '--columns', COLUMNS, '--primary-key', PRIMARY_KEY, '--file-charset', 'GBK'], { cwd: dir, stdin: new Uint8Array(gbkBytes) });
     expect(gbk.code).toBe(0);
     // The same GBK bytes declared as UTF-8 (the default) are not valid UTF-8.
     const undeclared = await zhima(['validate', '-', '--columns', COLUMNS, '--primary-key', PRIMARY_KEY], { cwd: dir, stdin: new Uint8Array(gbkBytes) });

@@ -4,7 +4,8 @@ import { createSign, createVerify, generateKeyPairSync } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { AlipaySdk } from 'alipay-sdk';
-import { importPrivateKey, importPublicKey, signContent, verifyResponse, buildSignContent } from '../dist/index.js';
+import { importPrivateKey, importPublicKey, signContent, verifyResponse } from '../dist/index.js';
+import { buildSignContent } from '../dist/internal.js';
 import * as webEngine from '../dist/rsa-engine.js';
 import { compare, machine, table } from './harness.mjs';
 
@@ -33,7 +34,7 @@ const contentBytes = new TextEncoder().encode(content);
 const sign = await compare({
   title: 'Sign (RSA2, 2048-bit, zhima.data.batch.feedback params)',
   contenders: {
-    '@zhima/core signContent (parsed key; node:crypto engine on Node)': () => signContent(content, { privateKey }),
+    '@zhima/core signContent (parsed key; node:crypto engine on Node)': () => signContent({ content, privateKey }),
     '@zhima/core WebCrypto engine (what Bun/Deno/edge use)': () => webEngine.rsaSign(privateCryptoKey, contentBytes),
     'node:crypto createSign (KeyObject)': () => createSign('RSA-SHA256').update(content).sign(app.privateKey, 'base64'),
     'alipay-sdk 4.14 sign()': () => official.sign('zhima.data.batch.feedback', params, sdk.config),

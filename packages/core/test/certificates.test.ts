@@ -1,7 +1,8 @@
 import { createHash, X509Certificate } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { getCertificateSn, getRootCertificateSn, ZhimaError } from '../src/index.js';
+import { ZhimaError } from '../src/index.js';
+import { getCertificateSn, getRootCertificateSn } from '../src/internal.js';
 import { makeCertificateFixture, type CertificateFixture } from './fixtures/certificates.js';
 import { thrownBy } from './fixtures/caught.js';
 

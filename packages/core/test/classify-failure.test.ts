@@ -47,6 +47,7 @@ const everyCode = {
   KEY_INVALID: [['the app public key as alipayPublicKey', local('KEY_INVALID'), verdict('not-sent', 'run', false)]],
   CERTIFICATE_INVALID: [['an unreadable certificate', local('CERTIFICATE_INVALID'), verdict('not-sent', 'run', false)]],
   CHARSET_UNSUPPORTED: [['no GBK decoder', local('CHARSET_UNSUPPORTED'), verdict('not-sent', 'run', false)]],
+  DEPENDENCY_MISSING: [['undici not installed', local('DEPENDENCY_MISSING'), verdict('not-sent', 'run', false)]],
 } satisfies Record<ZhimaErrorCode, readonly (readonly [string, ZhimaError, Omit<FailureVerdict, 'code'>])[]>;
 
 const rows = Object.entries(everyCode).flatMap(([code, cases]) => cases.map(([name, error, expected]) => [`${code}: ${name}`, code, error, expected] as const));
@@ -68,9 +69,10 @@ describe('classifyFailure', () => {
     expect(classifyFailure({ error: foreign })).toMatchObject({ outcome: 'refused', scope: 'part' });
   });
 
-  it('a base ZhimaError that borrows a subclass code is judged cautiously, never as a part-only refusal', () => {
-    expect(classifyFailure({ error: new ZhimaError({ code: 'GATEWAY_ERROR', message: 'x' }) })).toEqual({ outcome: 'refused', scope: 'run', laterRunMaySucceed: false, code: 'GATEWAY_ERROR' });
-    expect(classifyFailure({ error: new ZhimaError({ code: 'TRANSPORT_ERROR', message: 'x' }) })).toEqual({ outcome: 'not-answered', scope: 'run', laterRunMaySucceed: false, code: 'TRANSPORT_ERROR' });
+  it('a look-alike that borrows a subclass code without its brand is not an SDK error, so it is judged cautiously', () => {
+    // The base constructor refuses subclass codes (see errors.test.ts); a forged object gets only the base brand.
+    const forged = Object.defineProperty(Object.assign(new Error('x'), { code: 'GATEWAY_ERROR', gatewayCode: '40004', retryable: false }), Symbol.for('@zhima/core/ZhimaError'), { value: true });
+    expect(classifyFailure({ error: forged })).toEqual({ outcome: 'not-answered', scope: 'run', laterRunMaySucceed: false, code: 'UNKNOWN' });
   });
 });
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { X509Certificate, createHash, createPrivateKey, createPublicKey } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { createClient, GatewayError, TransportError, ZhimaError, batchFeedbackCall, type AttemptEvent } from '../src/index.js';
+import { createClient, GatewayError, TransportError, ZhimaError, batchFeedbackCall, type AttemptEvent, type Transport } from '../src/index.js';
 import { makeCertificateFixture } from './fixtures/certificates.js';
 import { startFakeGateway } from './fixtures/fake-gateway.js';
 import { app, alipay, feedback, fileText, useFakeGateways } from './fixtures/client-setup.js';
@@ -159,6 +159,39 @@ describe('retries', () => {
     expect(gateway.received).toHaveLength(3);
   });
 
+  it("keeps the start of a proxy's error page on the HTTP-status error (it was lost before), with who answered", async () => {
+    const page = `<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx/1.25.3</center>${'<!-- padding -->'.repeat(300)}</body></html>`;
+    const { client } = await setup(() => ({ status: 502, raw: page, contentType: 'text/html; charset=utf-8' }), { retry: false });
+    const error = await rejectionOf(client.batchFeedback({ ...feedback, file: new TextEncoder().encode(fileText) }));
+    if (!ZhimaError.isInstance(error, 'TRANSPORT_ERROR')) throw error;
+    expect(error.answer).toEqual({ status: 502, headers: expect.objectContaining({ 'content-type': 'text/html; charset=utf-8' }), body: page.slice(0, 2048), bodyBytes: page.length });
+    expect(error.message).toMatch(/answered HTTP 502 \(text\/html; charset=utf-8, \d+ bytes\): <html><head><title>502 Bad Gateway<\/title>/);
+    expect(error.hint).toMatch(/proxy/);
+  });
+
+  it('never keeps the request query (the signature) or a cookie in that excerpt, even when the page echoes the URL', async () => {
+    let sentUrl = '';
+    const echoingProxy: Transport = {
+      async send(request) {
+        sentUrl = request.url;
+        const body = `<h1>403 Forbidden</h1><p>Blocked: POST ${request.url}</p><p>sign=${new URL(request.url).searchParams.get('sign')}</p>`;
+        return {
+          status: 403,
+          headers: { 'content-type': 'text/html', server: 'waf/2.0', 'set-cookie': 'session=s3cr3t', location: `https://login.example/?back=${encodeURIComponent(request.url)}`, 'x-internal-token': 'tok' },
+          body: new TextEncoder().encode(body),
+        };
+      },
+    };
+    const client = createClient({ appId: '2021000000000001', privateKey: app.privateKeys['pkcs8-pem'], alipayPublicKey: alipay.publicKeys['spki-pem'], transport: echoingProxy, retry: false });
+    const error = await rejectionOf(client.batchFeedback({ ...feedback, file: new TextEncoder().encode(fileText) }));
+    if (!TransportError.isInstance(error)) throw error;
+    const sign = new URL(sentUrl).searchParams.get('sign')!;
+    const everything = JSON.stringify({ answer: error.answer, message: error.message });
+    for (const secret of [sign, encodeURIComponent(sign), sentUrl.split('?')[1]!, 's3cr3t', 'tok']) expect(everything).not.toContain(secret);
+    expect(error.answer).toMatchObject({ status: 403, headers: { server: 'waf/2.0', location: 'https://login.example/' } });
+    expect(error.answer!.body).toMatch(/^<h1>403 Forbidden<\/h1><p>Blocked: POST https:\/\/openapi\.alipay\.com\/gateway\.do\?\[redacted\]<\/p><p>sign=\[redacted\]<\/p>$/);
+  });
+
   it('a one-shot stream body is sent once, never replayed', async () => {
     const { gateway, client } = await setup(() => ({ status: 502, raw: '' }));
     const bytes = new TextEncoder().encode(fileText);
@@ -200,13 +233,21 @@ describe('batchFeedbackCall rejects what the gateway would', () => {
     ['a primary key outside the columns', { columns: 'a,b', primaryKeyColumns: 'c', records: 1 }, /not among the columns/],
     ['a negative record count', { columns: 'a', primaryKeyColumns: 'a', records: -1 }, /positive integer/],
     ['a fractional record count', { columns: 'a', primaryKeyColumns: 'a', records: 1.5 }, /positive integer/],
-    ['blank columns', { columns: 'a,,b', primaryKeyColumns: 'a', records: 1 }, /field codes/],
-    ['columns with spaces', { columns: 'a, b', primaryKeyColumns: 'a', records: 1 }, /field codes/],
+    ['blank columns', { columns: 'a,,b', primaryKeyColumns: 'a', records: 1 }, /^columns item 2 is blank \(a stray comma\?\)\.$/],
+    ['a column name with a space inside', { columns: 'a,order no', primaryKeyColumns: 'a', records: 1 }, /^columns item 2, "order no", holds whitespace/],
+    ['a column given twice', { columns: 'a,b,a', primaryKeyColumns: 'a', records: 1 }, /^columns names a twice\.$/],
+    ['a file charset the gateway does not take', { columns: 'a', primaryKeyColumns: 'a', records: 1, fileCharset: 'GB2312' }, /^fileCharset must be UTF-8 or GBK, got "GB2312"\.$/],
     ['zero records: an empty file is not an upload', { columns: 'a', primaryKeyColumns: 'a', records: 0 }, /nothing to send/],
   ])('%s', (_name, input, message) => {
     const caught = thrownBy(() => batchFeedbackCall({ file, ...input }));
     expect(ZhimaError.isInstance(caught, 'PARAM_INVALID')).toBe(true);
     expect((caught as Error).message).toMatch(message);
+  });
+
+  it('trims each column name and reads every spelling of the two file charsets', () => {
+    const { params } = batchFeedbackCall({ file, columns: ' order_no , pay_month\n', primaryKeyColumns: ['order_no '], records: 1, fileCharset: ' utf8' });
+    expect(params).toMatchObject({ columns: 'order_no,pay_month', primary_key_columns: 'order_no', file_charset: 'UTF-8' });
+    expect(batchFeedbackCall({ file, columns: 'a', primaryKeyColumns: 'a', records: 1, fileCharset: 'gbk' }).params).toMatchObject({ file_charset: 'GBK' });
   });
 });
 

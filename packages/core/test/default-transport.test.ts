@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { createClient, createFetchTransport, TransportError, UnverifiedResponseError, ZhimaError, type AttemptEvent, type ClientConfig } from '../src/index.js';
+import { answerWait, headersTimeoutFor, limitMs } from '../src/http/transfer/answer-wait.js';
 import { describeStall } from '../src/http/transfer/transfer-progress.js';
 import { rejectionOf } from './fixtures/caught.js';
 import { startFakeGateway } from './fixtures/fake-gateway.js';
@@ -104,20 +105,49 @@ describe("createClient's default transport", () => {
   });
 });
 
-describe('createFetchTransport timeoutMs', () => {
-  it('cuts a request whose answer never comes, saying so and naming timeoutMs', async () => {
+describe('createFetchTransport timeoutMs and headersTimeoutMs', () => {
+  it('cuts a request whose answer never comes after headersTimeoutMs, saying so and naming it', async () => {
     const port = await listen(createServer((request) => request.resume()));
-    const error = await rejectionOf(createFetchTransport({ timeoutMs: 300 }).send({ method: 'POST', url: `http://127.0.0.1:${port}/gateway.do?sign=secret`, headers: {}, body: new Uint8Array(12) }));
+    const error = await rejectionOf(createFetchTransport({ timeoutMs: 300, headersTimeoutMs: 300 }).send({ method: 'POST', url: `http://127.0.0.1:${port}/gateway.do?sign=secret`, headers: {}, body: new Uint8Array(12) }));
     expect(error).toMatchObject({ code: 'TRANSPORT_ERROR', reason: 'TIMEOUT', retryable: true });
     expect((error as Error).message).toBe(
-      `POST http://127.0.0.1:${port}/gateway.do: no answer for 300 ms after the whole request was sent (12 B): the server or a proxy on the way is not answering. If it is known to take longer, raise timeoutMs (now 300 ms).`,
+      `POST http://127.0.0.1:${port}/gateway.do: no answer for 300 ms after the whole request was handed to the network (12 B): the server or a proxy on the way is not answering. If it is known to take longer, raise headersTimeoutMs (now 300 ms).`,
     );
   });
 
-  it('says when a byte body may still have been uploading because fetch could not watch it', () => {
+  it('waits past a short timeoutMs for a server that answers late: the default headersTimeoutMs does not shrink with it', async () => {
+    const port = await listen(createServer((request, response) => request.resume().on('end', () => setTimeout(() => response.end('late'), 900))));
+    const response = await createFetchTransport({ timeoutMs: 300 }).send({ method: 'POST', url: `http://127.0.0.1:${port}/gateway.do`, headers: {}, body: new Uint8Array(12) });
+    expect(new TextDecoder().decode(response.body)).toBe('late');
+  });
+
+  it.each([{ headersTimeoutMs: -1 }, { headersTimeoutMs: Number.NaN }])('refuses %o with PARAM_INVALID', (options) => {
+    expect(() => createFetchTransport(options)).toThrow(expect.objectContaining({ code: 'PARAM_INVALID', message: expect.stringContaining('headersTimeoutMs must be') }));
+  });
+
+  it('says when a byte body may still have been uploading because fetch could not watch it, and how long it was given', () => {
     const progress = { phase: 'wait', sentBytes: 10_380_902, totalBytes: 10_380_902, receivedBytes: 0, expectedBytes: undefined, uploadVisible: false } as const;
-    expect(describeStall({ progress, limit: { option: 'timeoutMs', ms: 60_000 } })).toBe(
-      'no answer for 60 s after the request started; its 9.9 MiB body may still have been uploading (this fetch cannot see a byte body leave: send a stream body, or on Node use createUndiciTransport). Otherwise raise timeoutMs (now 60000 ms).',
+    const limit = answerWait({ headersTimeoutMs: 120_000, progress });
+    expect(limit).toEqual({ option: 'headersTimeoutMs', ms: 120_000, inFlight: { bytes: 10_380_902, ms: 316_000 } });
+    expect(describeStall({ progress, limit })).toBe(
+      'no answer for 436 s after the request started; its 9.9 MiB body was handed to fetch whole, which cannot see it leave, so it may still have been uploading. That was 120 s (headersTimeoutMs) for the server, plus 316 s for the 9.9 MiB that may still have been on its way (at 32.0 KiB/s). If the link or the server is known to be slower, raise headersTimeoutMs (now 120000 ms).',
     );
+  });
+
+  it('gives a watched upload time for at most 8 MiB still on its way, and none for a body under 32 KiB', () => {
+    const watched = (totalBytes: number | undefined) => ({ totalBytes, uploadVisible: true });
+    expect(answerWait({ headersTimeoutMs: 120_000, progress: watched(50 * 1024 * 1024) })).toEqual({ option: 'headersTimeoutMs', ms: 120_000, inFlight: { bytes: 8 * 1024 * 1024, ms: 256_000 } });
+    expect(answerWait({ headersTimeoutMs: 120_000, progress: watched(undefined) })).toMatchObject({ inFlight: { bytes: 8 * 1024 * 1024 } });
+    expect(answerWait({ headersTimeoutMs: 120_000, progress: watched(1024 * 1024) })).toMatchObject({ inFlight: { ms: 32_000 } });
+    expect(answerWait({ headersTimeoutMs: 120_000, progress: watched(32 * 1024 - 1) })).toEqual({ option: 'headersTimeoutMs', ms: 120_000 });
+  });
+
+  it('defaults headersTimeoutMs to 120 s, or timeoutMs when longer (off when timeoutMs is off)', () => {
+    expect(headersTimeoutFor({ timeoutMs: 1_000 })).toBe(120_000);
+    expect(headersTimeoutFor({ timeoutMs: 60_000 })).toBe(120_000);
+    expect(headersTimeoutFor({ timeoutMs: 300_000 })).toBe(300_000);
+    expect(headersTimeoutFor({ timeoutMs: 0 })).toBe(Number.POSITIVE_INFINITY);
+    expect(headersTimeoutFor({ timeoutMs: 1_000, headersTimeoutMs: 0 })).toBe(0);
+    expect(limitMs({ option: 'headersTimeoutMs', ms: 0, inFlight: { bytes: 1, ms: 1_000 } })).toBe(Number.POSITIVE_INFINITY);
   });
 });

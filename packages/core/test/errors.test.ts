@@ -1,7 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { describe, expect, it, vi } from 'vitest';
-import { GatewayError, TransportError, UnverifiedResponseError, ZhimaError, buildMultipartBody, describeGatewayAnswer, isRetryable } from '../src/index.js';
+import { describe, expect, expectTypeOf, it, vi } from 'vitest';
+import { isRetryable } from '../src/client/retry.js';
+import { describeGatewayAnswer } from '../src/errors/gateway-error.js';
+import { buildMultipartBody } from '../src/http/multipart.js';
+import { GatewayError, TransportError, UnverifiedResponseError, ZhimaError, type ZhimaErrorCode } from '../src/index.js';
 import { md5Hex } from '../src/crypto/md5.js';
+import { thrownBy } from './fixtures/caught.js';
 
 describe('the error tree', () => {
   it('isInstance recognises errors from a second copy of the package, where instanceof fails', async () => {
@@ -79,6 +83,64 @@ describe('the error tree', () => {
   it('an INVALID_PRIMARY_ARGUMENTS sub_msg of unknown wording gets a hint covering both causes', () => {
     const { hint } = describeGatewayAnswer({ code: '40004', sub_code: 'INVALID_PRIMARY_ARGUMENTS', sub_msg: '主键参数错误' });
     expect(hint).toMatch(/columns.*不得重复|columns.*unique/s);
+  });
+
+  it('isInstance with a code narrows to the subclass of that code, with its fields', () => {
+    const errors: unknown[] = [
+      new GatewayError({ answer: { code: '40004', msg: 'Business Failed', sub_code: 'INVALID_PARAMETER' }, verified: true, method: 'm' }),
+      new TransportError({ reason: 'HTTP_STATUS', status: 502, message: 'x' }),
+      new UnverifiedResponseError({ method: 'm', status: 200, cause: new ZhimaError({ code: 'SIGNATURE_INVALID', message: 'x' }) }),
+      new ZhimaError({ code: 'KEY_INVALID', message: 'x' }),
+    ];
+    const seen: string[] = [];
+    for (const error of errors) {
+      if (ZhimaError.isInstance(error, 'GATEWAY_ERROR')) {
+        expectTypeOf(error).toEqualTypeOf<GatewayError>();
+        seen.push(`gateway ${error.subCode}`);
+      } else if (ZhimaError.isInstance(error, 'TRANSPORT_ERROR')) {
+        expectTypeOf(error).toEqualTypeOf<TransportError>();
+        seen.push(`transport ${error.reason} ${error.status} ${error.retryable}`);
+      } else if (ZhimaError.isInstance(error, 'RESPONSE_UNVERIFIED')) {
+        expectTypeOf(error).toEqualTypeOf<UnverifiedResponseError>();
+        seen.push(`unverified ${error.status}`);
+      } else if (ZhimaError.isInstance(error, 'KEY_INVALID')) {
+        expectTypeOf(error).toEqualTypeOf<ZhimaError<'KEY_INVALID'>>();
+        seen.push(`plain ${error.code}`);
+      }
+    }
+    expect(seen).toEqual(['gateway INVALID_PARAMETER', 'transport HTTP_STATUS 502 true', 'unverified 200', 'plain KEY_INVALID']);
+  });
+
+  it('isInstance without a code narrows to a union discriminated by code', () => {
+    const error: unknown = new TransportError({ reason: 'TIMEOUT', message: 'x' });
+    if (!ZhimaError.isInstance(error)) throw new Error('not recognised');
+    // Narrowing by `code` reaches the subclass fields without a cast.
+    const detail = error.code === 'TRANSPORT_ERROR' ? error.reason : error.code === 'GATEWAY_ERROR' ? error.gatewayCode : error.code;
+    expect(detail).toBe('TIMEOUT');
+    expectTypeOf(error.code).toEqualTypeOf<ZhimaErrorCode>();
+  });
+
+  it.each(['GATEWAY_ERROR', 'TRANSPORT_ERROR', 'RESPONSE_UNVERIFIED'] as const)('a base ZhimaError cannot masquerade as the %s subclass: the type and the constructor refuse it', (code) => {
+    // @ts-expect-error -- the subclass codes are not accepted by the base constructor's type.
+    const build = () => new ZhimaError({ code, message: 'x' });
+    const refused = thrownBy(build);
+    expect(ZhimaError.isInstance(refused, 'PARAM_INVALID')).toBe(true);
+    expect((refused as Error).message).toMatch(new RegExp(`code: '${code}'.*belongs to \\w+Error`));
+  });
+
+  it('a look-alike with the base brand and a subclass code is not that subclass (every subclass has a brand of its own)', () => {
+    const forged = Object.defineProperty({ code: 'TRANSPORT_ERROR', reason: 'RESET', retryable: true }, Symbol.for('@zhima/core/ZhimaError'), { value: true });
+    expect(ZhimaError.isInstance(forged)).toBe(false);
+    expect(TransportError.isInstance(forged)).toBe(false);
+    expect(isRetryable(forged)).toBe(false);
+  });
+
+  it('every error carries a hint: its own, or its code\'s', () => {
+    const codes: ZhimaErrorCode[] = ['KEY_INVALID', 'CERTIFICATE_INVALID', 'SIGNATURE_INVALID', 'RESPONSE_MALFORMED', 'PARAM_INVALID', 'CHARSET_UNSUPPORTED', 'DEPENDENCY_MISSING'];
+    for (const code of codes) expect(new ZhimaError({ code, message: 'x' }).hint).toMatch(/[\u4e00-\u9fa5].* \/ [A-Z]/);
+    expect(new ZhimaError({ code: 'PARAM_INVALID', message: 'x', hint: 'mine' }).hint).toBe('mine');
+    expect(new GatewayError({ answer: { code: '99999', msg: 'new' }, verified: true, method: 'm' }).hint).toMatch(/sub_code/);
+    expect(new TransportError({ reason: 'UNKNOWN', message: 'x' }).hint).toMatch(/network/);
   });
 
   it('gateway errors carry code, msg, sub_code and sub_msg', () => {

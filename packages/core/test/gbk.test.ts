@@ -1,6 +1,7 @@
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
-import { decodeText, encodeText, normalizeCharset, ZhimaError } from '../src/index.js';
+import { ZhimaError } from '../src/index.js';
+import { decodeText, encodeText, normalizeCharset } from '../src/internal.js';
 import { thrownBy } from './fixtures/caught.js';
 
 describe('GBK encoding agrees with iconv-lite', () => {

@@ -1,6 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { ZhimaError, derivePublicKey, importPrivateKey, importPublicKey, signContent, verifySignature } from '../src/index.js';
+import { ZhimaError, importPrivateKey, importPublicKey, signContent, verifySignature } from '../src/index.js';
+import { derivePublicKey } from '../src/internal.js';
 import { makeCertificateFixture } from './fixtures/certificates.js';
 import { makeKeyFixture } from './fixtures/keys.js';
 import { rejectionOf } from './fixtures/caught.js';
@@ -56,7 +57,7 @@ describe('importPublicKey detects the format', () => {
     const { appCertPem, appKeyPem } = makeCertificateFixture();
     const key = await importPublicKey({ key: appCertPem });
     expect(key.format).toBe('certificate-pem');
-    const signature = await signContent('a=1', { privateKey: appKeyPem });
+    const signature = await signContent({ content: 'a=1', privateKey: appKeyPem });
     expect(await verifySignature({ content: 'a=1', signature, publicKey: key })).toBe(true);
   });
 });
@@ -109,7 +110,7 @@ describe('bad keys give KEY_INVALID errors that say what was found and never ech
 
   it('a non-extractable CryptoKey imported for the other hash', async () => {
     const sha1Key = await crypto.subtle.importKey('pkcs8', keys.privateDer, { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-1' }, false, ['sign']);
-    await keyError(() => signContent('a=1', { privateKey: sha1Key, signType: 'RSA2' }));
+    await keyError(() => signContent({ content: 'a=1', privateKey: sha1Key, signType: 'RSA2' }));
   });
 });
 

@@ -3,7 +3,8 @@
 // those cases are left out on purpose).
 import { AlipaySdk } from 'alipay-sdk';
 import { describe, expect, it } from 'vitest';
-import { buildSignContent, signContent, type SignType } from '../src/index.js';
+import { signContent } from '../src/index.js';
+import { buildSignContent, type SignType } from '../src/internal.js';
 import { makeKeyFixture } from './fixtures/keys.js';
 
 const keys = makeKeyFixture();
@@ -33,6 +34,6 @@ describe.each([
     query.delete('sign');
     const all = Object.fromEntries(query);
     expect(Object.keys(all)).toEqual(expect.arrayContaining(['app_id', 'method', 'charset', 'sign_type', 'timestamp', 'version', ...Object.keys(params)]));
-    expect(await signContent(buildSignContent(all), { privateKey: keys.privateKeys[format], signType: signType as SignType, charset: 'utf-8' })).toBe(officialSign);
+    expect(await signContent({ content: buildSignContent(all), privateKey: keys.privateKeys[format], signType: signType as SignType, charset: 'utf-8' })).toBe(officialSign);
   });
 });

@@ -3,7 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import * as webEngine from '../src/crypto/rsa-engine.js';
 import * as nodeEngine from '../src/node/rsa-engine.js';
-import { importPrivateKey, importPublicKey, type SignType } from '../src/index.js';
+import { importPrivateKey, importPublicKey } from '../src/index.js';
+import { type SignType } from '../src/internal.js';
 import { makeKeyFixture } from './fixtures/keys.js';
 import { oracleBytes, oracleSign } from './fixtures/oracle.js';
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { buildSignContent, isAbsentParamValue, presentParams } from '../src/index.js';
+import { buildSignContent, isAbsentParamValue } from '../src/internal.js';
+import { presentParams } from '../src/params/param-value.js';
 
 describe('buildSignContent (gateway rule)', () => {
   it('reproduces the UTF-8 example of the protocol notes character for character', () => {

@@ -3,7 +3,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { importPrivateKey, importPublicKey, signContent, verifySignature, type SignType } from '../src/index.js';
+import { importPrivateKey, importPublicKey, signContent, verifySignature } from '../src/index.js';
+import { type SignType } from '../src/internal.js';
 import { makeKeyFixture } from './fixtures/keys.js';
 import { oracleBytes, oracleSign, oracleVerify } from './fixtures/oracle.js';
 
@@ -24,13 +25,13 @@ const contents: Record<string, { text: string; gbk: boolean }> = {
 describe.each(['RSA2', 'RSA'] as SignType[])('signContent %s', (signType) => {
   describe.each(Object.keys(keys.privateKeys) as (keyof typeof keys.privateKeys)[])('with a %s private key', (format) => {
     it.each(Object.entries(contents))('matches node:crypto over UTF-8 bytes: %s', async (_name, { text }) => {
-      const got = await signContent(text, { privateKey: keys.privateKeys[format], signType, charset: 'utf-8' });
+      const got = await signContent({ content: text, privateKey: keys.privateKeys[format], signType, charset: 'utf-8' });
       expect(got).toBe(oracleSign(text, keys.privateKeyObject, signType, 'utf-8'));
     });
   });
 
   it.each(Object.entries(contents).filter(([, c]) => c.gbk))('matches node:crypto over iconv-lite GBK bytes: %s', async (_name, { text }) => {
-    const got = await signContent(text, { privateKey: keys.privateKeys['pkcs8-pem'], signType, charset: 'gbk' });
+    const got = await signContent({ content: text, privateKey: keys.privateKeys['pkcs8-pem'], signType, charset: 'gbk' });
     expect(got).toBe(oracleSign(text, keys.privateKeyObject, signType, 'gbk'));
     // Chinese text makes GBK and UTF-8 signatures differ: a signer that ignores the charset fails here.
     if (/[^\x00-\x7f]/.test(text)) expect(got).not.toBe(oracleSign(text, keys.privateKeyObject, signType, 'utf-8'));
@@ -39,10 +40,10 @@ describe.each(['RSA2', 'RSA'] as SignType[])('signContent %s', (signType) => {
   it('accepts JWK, DER bytes and CryptoKey private keys', async () => {
     const text = contents['doc example']!.text;
     const expected = oracleSign(text, keys.privateKeyObject, signType);
-    expect(await signContent(text, { privateKey: keys.privateJwk, signType })).toBe(expected);
-    expect(await signContent(text, { privateKey: keys.privateDer, signType })).toBe(expected);
+    expect(await signContent({ content: text, privateKey: keys.privateJwk, signType })).toBe(expected);
+    expect(await signContent({ content: text, privateKey: keys.privateDer, signType })).toBe(expected);
     const cryptoKey = await crypto.subtle.importKey('pkcs8', keys.privateDer, { name: 'RSASSA-PKCS1-v1_5', hash: signType === 'RSA2' ? 'SHA-256' : 'SHA-1' }, false, ['sign']);
-    expect(await signContent(text, { privateKey: cryptoKey, signType })).toBe(expected);
+    expect(await signContent({ content: text, privateKey: cryptoKey, signType })).toBe(expected);
   });
 
   it.each(Object.keys(keys.publicKeys) as (keyof typeof keys.publicKeys)[])('verifies node:crypto signatures with a %s public key', async (format) => {
@@ -64,7 +65,7 @@ describe('openssl agrees', () => {
     writeFileSync(dataFile, oracleBytes(text, 'gbk'));
     for (const [signType, digest] of [['RSA2', '-sha256'], ['RSA', '-sha1']] as const) {
       const expected = execFileSync('openssl', ['dgst', digest, '-sign', keyFile, dataFile]).toString('base64');
-      expect(await signContent(text, { privateKey: keys.privateKeys['pkcs1-pem'], signType, charset: 'gbk' })).toBe(expected);
+      expect(await signContent({ content: text, privateKey: keys.privateKeys['pkcs1-pem'], signType, charset: 'gbk' })).toBe(expected);
     }
   });
 });
@@ -72,7 +73,7 @@ describe('openssl agrees', () => {
 describe('signature round trip and failure modes', () => {
   it('our signature verifies with node:crypto', async () => {
     const key = await importPrivateKey({ key: keys.privateKeys['pkcs1-base64'] });
-    const signature = await signContent('a=中文', { privateKey: key, charset: 'gbk' });
+    const signature = await signContent({ content: 'a=中文', privateKey: key, charset: 'gbk' });
     expect(oracleVerify(oracleBytes('a=中文', 'gbk'), signature, keys.publicKeyObject)).toBe(true);
   });
 
@@ -83,10 +84,10 @@ describe('signature round trip and failure modes', () => {
   });
 
   it('rejects an unknown sign type with PARAM_INVALID', async () => {
-    await expect(signContent('a=1', { privateKey: keys.privateKeys['pkcs8-pem'], signType: 'RSA256' as SignType })).rejects.toMatchObject({ code: 'PARAM_INVALID' });
+    await expect(signContent({ content: 'a=1', privateKey: keys.privateKeys['pkcs8-pem'], signType: 'RSA256' as SignType })).rejects.toMatchObject({ code: 'PARAM_INVALID' });
   });
 
   it('refuses a character GBK cannot hold instead of signing a "?"', async () => {
-    await expect(signContent('a=😀', { privateKey: keys.privateKeys['pkcs8-pem'], charset: 'gbk' })).rejects.toMatchObject({ code: 'PARAM_INVALID' });
+    await expect(signContent({ content: 'a=😀', privateKey: keys.privateKeys['pkcs8-pem'], charset: 'gbk' })).rejects.toMatchObject({ code: 'PARAM_INVALID' });
   });
 });

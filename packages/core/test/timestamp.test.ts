@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { formatTimestamp, parseTimestamp } from '../src/index.js';
+import { formatTimestamp, ZhimaError } from '../src/index.js';
+import { parseTimestamp } from '../src/internal.js';
+import { thrownBy } from './fixtures/caught.js';
 
 // Expected values come from Intl with the Asia/Shanghai zone database, not from our arithmetic.
 function chinaTimeByIntl(date: Date): string {
@@ -28,7 +30,7 @@ const moments = [
 describe.each(['UTC', 'America/Los_Angeles', 'America/St_Johns', 'Asia/Shanghai', 'Pacific/Kiritimati'])('formatTimestamp with TZ=%s', (zone) => {
   it.each(moments)('formats %s as China time', (moment) => {
     process.env.TZ = zone;
-    expect(formatTimestamp(moment)).toBe(chinaTimeByIntl(moment));
+    expect(formatTimestamp({ date: moment })).toBe(chinaTimeByIntl(moment));
   });
 });
 
@@ -38,11 +40,30 @@ describe('formatTimestamp', () => {
     const utcHours = new Date('2024-01-01T16:00:00Z').getHours();
     process.env.TZ = 'America/Los_Angeles';
     expect(new Date('2024-01-01T16:00:00Z').getHours()).not.toBe(utcHours);
-    expect(formatTimestamp(new Date('2024-01-01T16:00:00Z'))).toBe('2024-01-02 00:00:00');
+    expect(formatTimestamp({ date: new Date('2024-01-01T16:00:00Z') })).toBe('2024-01-02 00:00:00');
   });
 
-  it('rejects an invalid date instead of printing NaN', () => {
-    expect(() => formatTimestamp(new Date('nope'))).toThrow(RangeError);
+  it('refuses an invalid Date, or anything but a Date, with PARAM_INVALID instead of printing NaN (a RangeError before)', () => {
+    for (const date of [new Date('nope'), '2024-01-01', 1704067200000, null]) {
+      const error = thrownBy(() => formatTimestamp({ date: date as Date }));
+      expect(ZhimaError.isInstance(error, 'PARAM_INVALID')).toBe(true);
+      expect((error as ZhimaError).hint).toMatch(/new Date\(\)/);
+    }
+  });
+
+  it('writes four-digit years, so that parseTimestamp reads back what it wrote, and refuses years it cannot write', () => {
+    const early = new Date('0024-06-01T00:00:00Z');
+    expect(formatTimestamp({ date: early })).toBe('0024-06-01 08:00:00');
+    expect(parseTimestamp({ text: formatTimestamp({ date: early }) })?.getTime()).toBe(early.getTime());
+    expect(ZhimaError.isInstance(thrownBy(() => formatTimestamp({ date: new Date(8.64e15) })), 'PARAM_INVALID')).toBe(true);
+    expect(ZhimaError.isInstance(thrownBy(() => formatTimestamp({ date: new Date('-000001-01-01T00:00:00Z') })), 'PARAM_INVALID')).toBe(true);
+  });
+
+  it('formats now when given no date', () => {
+    const before = Date.now();
+    const now = parseTimestamp({ text: formatTimestamp() })!.getTime();
+    expect(now).toBeGreaterThanOrEqual(Math.floor(before / 1000) * 1000);
+    expect(now).toBeLessThanOrEqual(Date.now());
   });
 });
 
@@ -59,11 +80,11 @@ describe('parseTimestamp', () => {
     ['1970-01-01 08:00:00', '1970-01-01T00:00:00.000Z'],
     ['2099-12-31 23:59:59', '2099-12-31T15:59:59.000Z'],
   ])('reads %s as %s', (text, iso) => {
-    expect(parseTimestamp(text)?.toISOString()).toBe(iso);
+    expect(parseTimestamp({ text })?.toISOString()).toBe(iso);
   });
 
   it('reads a two-digit year as written, not as 19xx', () => {
-    expect(parseTimestamp('0024-06-01 08:00:00')?.getUTCFullYear()).toBe(24);
+    expect(parseTimestamp({ text: '0024-06-01 08:00:00' })?.getUTCFullYear()).toBe(24);
   });
 
   it.each([
@@ -89,7 +110,7 @@ describe('parseTimestamp', () => {
     ['Arabic-Indic digits', '٢٠٢٤-01-02 03:04:05'],
     ['the empty string', ''],
   ])('gives undefined for %s', (_label, text) => {
-    expect(parseTimestamp(text)).toBeUndefined();
+    expect(parseTimestamp({ text })).toBeUndefined();
   });
 
   // Oracle: Intl with the Asia/Shanghai zone database formats each instant; parsing must give it back
@@ -103,7 +124,7 @@ describe('parseTimestamp', () => {
     process.env.TZ = zone;
     for (const instant of instants) {
       const wholeSeconds = Math.floor(instant.getTime() / 1000) * 1000;
-      expect(parseTimestamp(chinaTimeByIntl(instant))?.getTime()).toBe(wholeSeconds);
+      expect(parseTimestamp({ text: chinaTimeByIntl(instant) })?.getTime()).toBe(wholeSeconds);
     }
   });
 });

@@ -4,7 +4,8 @@
 import { createPrivateKey, createPublicKey } from 'node:crypto';
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
-import { createClient, createFetchTransport, GatewayError, isRetryable, UnverifiedResponseError, ZhimaError, type Transport, type TransportSendOptions } from '../src/index.js';
+import { isRetryable } from '../src/client/retry.js';
+import { createClient, createFetchTransport, GatewayError, UnverifiedResponseError, ZhimaError, type Transport, type TransportSendOptions } from '../src/index.js';
 import { makeCertificateFixture } from './fixtures/certificates.js';
 import { startFakeGateway } from './fixtures/fake-gateway.js';
 import { makeKeyFixture } from './fixtures/keys.js';

@@ -1,7 +1,8 @@
 import { createPrivateKey } from 'node:crypto';
 import iconv from 'iconv-lite';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { getCertificateSn, verifyResponse, ZhimaError } from '../src/index.js';
+import { verifyResponse, ZhimaError } from '../src/index.js';
+import { getCertificateSn } from '../src/internal.js';
 import { makeCertificateFixture, type CertificateFixture } from './fixtures/certificates.js';
 import { makeKeyFixture } from './fixtures/keys.js';
 import { oracleSign } from './fixtures/oracle.js';

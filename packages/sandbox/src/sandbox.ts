@@ -1,4 +1,5 @@
-import { base64ToBytes, generateKeyPair, ZhimaError } from '@zhima/core';
+import { generateKeyPair, ZhimaError } from '@zhima/core';
+import { base64ToBytes } from '@zhima/core/internal';
 import type { FieldRules } from '@zhima/validator';
 import { CallLog, type SandboxCall } from './call-log.js';
 import type { RotateAlipayCertificateOptions, RotatedAlipayCertificate } from './certificates/keyring.js';

@@ -1,15 +1,5 @@
-import {
-  derivePublicKey,
-  generateKeyPair,
-  getCertificateSn,
-  getRootCertificateSn,
-  importPrivateKey,
-  importPublicKey,
-  toPem,
-  ZhimaError,
-  type PrivateKeyInput,
-  type PublicKeyInput,
-} from '@zhima/core';
+import { generateKeyPair, importPrivateKey, importPublicKey, ZhimaError } from '@zhima/core';
+import { derivePublicKey, getCertificateSn, getRootCertificateSn, toPem, type PrivateKeyInput, type PublicKeyInput } from '@zhima/core/internal';
 import { AlipayKeyring, alipaySubject } from './certificates/keyring.js';
 import { issueCertificate, newKeyPair, validityFrom, type DistinguishedName } from './certificates/issue-certificate.js';
 import type { RegisteredApp } from './gateway/authenticate.js';

@@ -1,5 +1,6 @@
 // @zhima/core's own client against the sandbox: the project's two halves must agree on the protocol.
-import { createClient, DATA_UPLOAD_INITIALIZE_METHOD, FEEDBACK_URL_QUERY_METHOD, GatewayError, SINGLE_DATA_UPLOAD_METHOD, type HttpRequest, type HttpResponse, type Transport } from '@zhima/core';
+import { createClient, GatewayError, type HttpRequest, type HttpResponse, type Transport } from '@zhima/core';
+import { DATA_UPLOAD_INITIALIZE_METHOD, FEEDBACK_URL_QUERY_METHOD, SINGLE_DATA_UPLOAD_METHOD } from '@zhima/core/internal';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createSandbox, type Sandbox } from '../src/index.js';
 import { makeCertificates } from './helpers/certificates.js';

@@ -9,7 +9,7 @@ import { stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import type { Transport } from '@zhima/core';
 import { createFetchTransport } from '../src/index.js';
-import { createFileBody } from '../src/testing/index.js';
+import { createFileBody } from '../src/node/testing.js';
 
 const [mode = '', ...args] = process.argv.slice(2);
 const sinkUrl = (mode === 'rss' ? args[1] : args[0]) ?? '';

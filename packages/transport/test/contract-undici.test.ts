@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createFetchTransport } from '../src/index.js';
-import { describeTransportContract, startContractServer, type ReceivedRequest } from '../src/testing/index.js';
+import { describeTransportContract, startContractServer, type ReceivedRequest } from '../src/node/testing.js';
 import { createUndiciTransport } from '../src/undici/index.js';
 import { createRecordingTransport } from './support/recording-transport.js';
 

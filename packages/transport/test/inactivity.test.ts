@@ -1,24 +1,27 @@
-// timeoutMs is about inactivity, not size, in both adapters. Over a throttled link (a TCP proxy on
-// 127.0.0.1 that forwards at a fixed rate) a transfer that keeps moving is never cut however long it
-// takes, one that stops is cut with a message that says how far it got and what to change. Byte bodies:
-// fetch on Node and undici both send them in 64 KiB slices, so their progress is seen.
+// timeoutMs is about inactivity, not size, in both adapters. Over a throttled link (the package's TCP
+// proxy on 127.0.0.1) a transfer that keeps moving is never cut however long it takes, one that stops
+// is cut with a message that says how far it got and what to change. Byte bodies: fetch on Node and
+// undici both send them in 64 KiB slices, so their progress is seen. Once the last byte is handed
+// over, the wait for the answer is headersTimeoutMs plus time for the bytes still on their way.
 import { createHash } from 'node:crypto';
 import type { Transport } from '@zhima/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFetchTransport } from '../src/index.js';
-import { patternBytes, patternStream, startContractServer, type ContractServer, type ReceivedRequest } from '../src/testing/index.js';
+import { startContractServer, startThrottleProxy, type ContractServer, type ReceivedRequest } from '../src/node/testing.js';
+import { patternBytes, patternStream } from '../src/testing/index.js';
 import { createUndiciTransport } from '../src/undici/index.js';
 import { failure } from './support/failure.js';
-import { startThrottlingProxy } from './support/throttling-proxy.js';
+import { slowStream } from './support/slow-stream.js';
 
 const MIB = 1024 * 1024;
 const TIMEOUT_MS = 1_000;
-// 2 MiB per 50 ms: 48 MiB need at least 24 ticks, 1.2 s, while the link moves every 50 ms. Loopback
-// socket buffers hold about 10 MiB of it, which drains in a fraction of TIMEOUT_MS after the last chunk.
-const BYTES_PER_TICK = 2 * MIB;
-const TICK_MS = 50;
+// 48 MiB at 40 MiB/s take at least 1.2 s, while the link moves all along.
+const FAST_LINK = 40 * MIB;
+// 1 MiB, which loopback takes at once, drains at 512 KiB/s for 2 s, twice TIMEOUT_MS, unseen by the client.
+const SLOW_LINK = 512 * 1024;
 
-const adapters: Array<[string, (options: { timeoutMs: number }) => Transport & { close?: () => Promise<void> }]> = [
+type Options = { timeoutMs: number; headersTimeoutMs?: number };
+const adapters: Array<[string, (options: Options) => Transport & { close?: () => Promise<void> }]> = [
   ['fetch', (options) => createFetchTransport(options)],
   ['undici', (options) => createUndiciTransport(options)],
 ];
@@ -29,9 +32,12 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
+const throttle = (options: { bytesPerSecond?: number; stallAfterBytes?: number }) =>
+  startThrottleProxy({ target: { host: '127.0.0.1', port: Number(new URL(server.url).port) }, ...options });
+
 describe.each(adapters)('%s over a throttled link', (_name, makeTransport) => {
   it(`completes a 48 MiB byte upload that takes longer than timeoutMs (${TIMEOUT_MS} ms) but keeps moving`, async () => {
-    const proxy = await startThrottlingProxy({ target: server.url, bytesPerTick: BYTES_PER_TICK, tickMs: TICK_MS });
+    const proxy = await throttle({ bytesPerSecond: FAST_LINK });
     const transport = makeTransport({ timeoutMs: TIMEOUT_MS });
     try {
       const body = patternBytes({ length: 48 * MIB });
@@ -40,36 +46,54 @@ describe.each(adapters)('%s over a throttled link', (_name, makeTransport) => {
       const seen = JSON.parse(new TextDecoder().decode(response.body)) as ReceivedRequest;
       expect(seen).toMatchObject({ receivedBytes: body.byteLength, sha256: createHash('sha256').update(body).digest('hex') });
       expect(seen.headers['content-length']).toBe(String(body.byteLength));
-      expect(proxy.forwardedBytes()).toBeGreaterThanOrEqual(body.byteLength);
+      expect(proxy.forwardedBytes).toBeGreaterThanOrEqual(body.byteLength);
       // One event per 64 KiB slice: the upload was watched as it left, not handed over whole.
       expect(events).toBe(48 * 16);
     } finally {
       await transport.close?.();
-      await proxy.close();
+      await proxy.stop();
+    }
+  });
+
+  it(`completes a 1 MiB byte upload the OS takes at once and the link drains for longer than timeoutMs (${TIMEOUT_MS} ms)`, async () => {
+    const proxy = await throttle({ bytesPerSecond: SLOW_LINK });
+    const transport = makeTransport({ timeoutMs: TIMEOUT_MS });
+    try {
+      const body = patternBytes({ length: MIB });
+      const response = await transport.send({ method: 'POST', url: `${proxy.url}/echo`, headers: {}, body });
+      const seen = JSON.parse(new TextDecoder().decode(response.body)) as ReceivedRequest;
+      expect(seen).toMatchObject({ receivedBytes: body.byteLength, sha256: createHash('sha256').update(body).digest('hex') });
+    } finally {
+      await transport.close?.();
+      await proxy.stop();
     }
   });
 
   it('cuts an upload the link stops carrying, by inactivity, saying how far it got and what to change', async () => {
-    const proxy = await startThrottlingProxy({ target: server.url, bytesPerTick: BYTES_PER_TICK, tickMs: TICK_MS });
+    const proxy = await throttle({ bytesPerSecond: FAST_LINK, stallAfterBytes: 4 * MIB });
     const transport = makeTransport({ timeoutMs: TIMEOUT_MS });
     try {
       const body = patternBytes({ length: 64 * MIB });
-      const sending = transport.send({ method: 'POST', url: `${proxy.url}/echo?sign=secret`, headers: {}, body }, { onUploadProgress: () => proxy.forwardedBytes() > 4 * MIB && proxy.stall() });
-      const error = await failure(sending);
+      const error = await failure(transport.send({ method: 'POST', url: `${proxy.url}/echo?sign=secret`, headers: {}, body }));
       expect(error).toMatchObject({ reason: 'TIMEOUT', retryable: true });
       expect(error.message).toMatch(/the upload stalled: no bytes moved for 1 s after \d+\.\d of 64\.0 MiB sent/);
       expect(error.message).toContain('raise timeoutMs (now 1000 ms)');
       expect(error.message).not.toContain('secret');
+      expect(proxy.forwardedBytes).toBe(4 * MIB);
     } finally {
       await transport.close?.();
-      await proxy.close();
+      await proxy.stop();
     }
   });
 });
 
 describe.each(adapters)('%s: a TIMEOUT says what stalled', (_name, makeTransport) => {
   const transport = makeTransport({ timeoutMs: 400 });
-  afterAll(() => transport.close?.());
+  const unanswered = makeTransport({ timeoutMs: 400, headersTimeoutMs: 400 });
+  afterAll(async () => {
+    await transport.close?.();
+    await unanswered.close?.();
+  });
 
   it('an upload the server stops taking: how far it got', async () => {
     const length = 64 * MIB;
@@ -77,9 +101,16 @@ describe.each(adapters)('%s: a TIMEOUT says what stalled', (_name, makeTransport
     expect(error.message).toMatch(/^POST http:\/\/127\.0\.0\.1:\d+\/stall-upload: the upload stalled: no bytes moved for 400 ms after \d+\.\d of 64\.0 MiB sent\. .*raise timeoutMs \(now 400 ms\)/);
   });
 
-  it('no answer after the whole request was sent', async () => {
-    const error = await failure(transport.send({ method: 'POST', url: `${server.url}/silent`, headers: {}, body: new Uint8Array(1000) }));
-    expect(error.message).toMatch(/: no answer for 400 ms after the whole request was sent \(1000 B\): the server or a proxy on the way is not answering\. .*raise timeoutMs \(now 400 ms\)/);
+  it('no answer for headersTimeoutMs after the whole request was handed over', async () => {
+    const error = await failure(unanswered.send({ method: 'POST', url: `${server.url}/silent`, headers: {}, body: new Uint8Array(1000) }));
+    expect(error.message).toMatch(/: no answer for 400 ms after the whole request was handed to the network \(1000 B\): the server or a proxy on the way is not answering\. If it is known to take longer, raise headersTimeoutMs \(now 400 ms\)\.$/);
+  });
+
+  it('no answer, with time added for the bytes that may still have been on their way', async () => {
+    const error = await failure(unanswered.send({ method: 'POST', url: `${server.url}/silent`, headers: {}, body: patternBytes({ length: 64 * 1024 }) }));
+    expect(error.message).toMatch(
+      /: no answer for 2400 ms after the whole request was handed to the network \(64\.0 KiB\): the server or a proxy on the way is not answering\. That was 400 ms \(headersTimeoutMs\) for the server, plus 2 s for the 64\.0 KiB that may still have been on its way \(at 32\.0 KiB\/s\)\. If it is known to take longer, raise headersTimeoutMs \(now 400 ms\)\.$/,
+    );
   });
 
   it('an answer that stops arriving: how much came', async () => {
@@ -107,18 +138,7 @@ describe('undici: the option named is the one in charge', () => {
     const transport = createUndiciTransport({ timeoutMs: 400, connections: 1 });
     try {
       // The first upload holds the only socket for 12 × 100 ms, three times timeoutMs, moving all along.
-      let sent = 0;
-      const slow = new ReadableStream<Uint8Array>(
-        {
-          async pull(controller) {
-            if (sent === 12) return controller.close();
-            await new Promise((resolve) => setTimeout(resolve, 100));
-            controller.enqueue(patternBytes({ offset: sent * 1024, length: 1024 }));
-            sent += 1;
-          },
-        },
-        { highWaterMark: 0 },
-      );
+      const slow = slowStream({ chunks: 12, everyMs: 100 });
       const first = transport.send({ method: 'POST', url: `${server.url}/echo`, headers: { 'content-length': String(12 * 1024) }, body: slow });
       const second = transport.send({ method: 'POST', url: `${server.url}/echo`, headers: {}, body: patternBytes({ length: MIB }) });
       const [one, two] = await Promise.all([first, second]);

@@ -2,10 +2,12 @@ import { createHash } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Transport, UploadProgress } from '@zhima/core';
+import type { Transport } from '@zhima/core';
+import type { UploadProgress } from '@zhima/core/internal';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFetchTransport } from '../src/index.js';
-import { createFileBody, patternBytes, patternStream, startContractServer, type ReceivedRequest } from '../src/testing/index.js';
+import { createFileBody, startContractServer, type ReceivedRequest } from '../src/node/testing.js';
+import { patternBytes, patternStream } from '../src/testing/index.js';
 import { createUndiciTransport } from '../src/undici/index.js';
 import { firstChunksAliveMidUpload } from './support/chunk-retention.js';
 

@@ -8,7 +8,7 @@ export { partContent, readPart } from './split/read-part.js';
 export type { HeldBack, HeldBackRecord, HoldBackOptions, RepeatedKey } from './validate/hold-back.js';
 export type { Issue, GatewayCode, Severity, ValidationReport } from './report/issue.js';
 export { maskPersonal, maskValue, DEFAULT_SENSITIVE_FIELDS } from './report/mask.js';
-export type { FileCharset } from './scan/charset-bytes.js';
+export type { FileCharset } from '@zhima/core';
 export type { FieldCheck, FieldCheckContext, FieldProblem, FieldRules } from './rules/field-check.js';
 export { amount, codeList, dateFormat, maxLength, nonNegativeInteger, prcIdCheckChar, prcIdNumber, required, type DateFormat } from './rules/builtin.js';
 export { loanTemplate, loanTemplateRules } from './rules/loan-template.js';

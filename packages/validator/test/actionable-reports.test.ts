@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { checkLoanConsistency, maskValue, prcIdNumber, validateRecords, type Issue } from '../src/index.js';
+import { checkLoanConsistency, maskPersonal, maskValue, prcIdNumber, validateRecords, type Issue } from '../src/index.js';
 import { encode, fileText } from './helpers.js';
 import { badIdsByOracle, encodeAs, fileOf, LOAN_COLUMNS, LOAN_KEY, loansWithBadIds, seeded, validateAs, type Layout } from './loan-files.js';
 
@@ -127,6 +128,27 @@ describe('masking whatever the template calls its fields', () => {
     expect(maskValue({ value: '欧阳修远', field: 'customer_name' })).toBe('欧***');
     expect(maskValue({ value: 'Mr Wang', field: 'contact', sensitiveFields: ['contact'] })).toBe('M******');
     expect(maskValue({ value: 'LN13812345678 / 13812345678', field: 'order_no' })).toBe('LN13812345678 / 138****5678');
+  });
+
+  it('maskPersonal over a value maskValue already masked masks it as if it were the original (what a receipt masking every key value of a part relies on)', () => {
+    // The oracle, written here: 1 character → '*'; up to 8 → the first and stars; longer → the first 3, stars, the last 4.
+    const maskAll = (value: string): string => {
+      const chars = [...value];
+      if (chars.length <= 1) return '*';
+      if (chars.length <= 8) return chars[0] + '*'.repeat(chars.length - 1);
+      return chars.slice(0, 3).join('') + '*'.repeat(chars.length - 7) + chars.slice(-4).join('');
+    };
+    const piece = fc.oneof(
+      fc.constantFrom('13812345678', '+86 13912345678', '+86-15012345678', '11010519491231002X', '440524188001010014', '110105491231002', 'LN13812345678'),
+      fc.string({ unit: fc.constantFrom(...'a7X张 +-/'.split('')), maxLength: 6 }),
+    );
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 4 }), fc.constantFrom('order_no', 'memo', 'user_name', 'contact'), (pieces, field) => {
+        const value = pieces.join('');
+        expect(maskPersonal({ value: maskValue({ value, field, sensitiveFields: ['contact'] }) })).toBe(maskAll(value));
+      }),
+      { numRuns: 2000 },
+    );
   });
 
   it('checkLoanConsistency extends the defaults the same way', () => {

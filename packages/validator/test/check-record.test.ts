@@ -81,7 +81,10 @@ describe('checkRecord gives the file report of that record', () => {
   });
 
   it('refuses column lists the gateway would refuse', () => {
-    expect(() => checkRecord({ record: {}, columns: 'order_no, pay_month', primaryKeyColumns: 'order_no' })).toThrow(expect.objectContaining({ code: 'PARAM_INVALID' }));
+    // Read as @zhima/core reads every column list: names trimmed (so 'order_no, pay_month' is two names), a space inside a name refused.
+    expect(() => checkRecord({ record: {}, columns: 'order no,pay_month', primaryKeyColumns: 'pay_month' })).toThrow(expect.objectContaining({ code: 'PARAM_INVALID' }));
+    expect(() => checkRecord({ record: {}, columns: 'order_no,,pay_month', primaryKeyColumns: 'order_no' })).toThrow(expect.objectContaining({ code: 'PARAM_INVALID' }));
+    expect(checkRecord({ record: { order_no: 'LN1', pay_month: '2025-01' }, columns: 'order_no, pay_month', primaryKeyColumns: 'order_no' }).ok).toBe(true);
     expect(() => checkRecord({ record: {}, columns: 'order_no', primaryKeyColumns: 'bill_no' })).toThrow(expect.objectContaining({ code: 'PARAM_INVALID' }));
   });
 });

@@ -1,4 +1,4 @@
-import { encodeText } from '@zhima/core';
+import { encodeText } from '@zhima/core/internal';
 import { describe, expect, it } from 'vitest';
 import { createRecordsFileWriter, validateRecords } from '../src/index.js';
 import { firstInvalidByte } from '../src/scan/charset-bytes.js';

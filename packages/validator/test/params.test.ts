@@ -22,8 +22,9 @@ describe('validateFeedbackParams', () => {
   it.each([
     ['a blank column (stray comma)', { columns: 'order_no,,pay_month' }, 'error:column-blank:INVALID_DATA_ARGUMENTS'],
     ['a trailing comma', { columns: 'order_no,pay_month,' }, 'error:column-blank:INVALID_DATA_ARGUMENTS'],
-    ['a space', { columns: 'order_no,pay_month, user_name' }, 'error:column-whitespace:INVALID_DATA_ARGUMENTS'],
-    ['a line break', { columns: 'order_no,pay_month,user_name\n' }, 'error:column-whitespace:INVALID_DATA_ARGUMENTS'],
+    ['a space inside a name', { columns: 'order_no,pay_month,user name' }, 'error:column-whitespace:INVALID_DATA_ARGUMENTS'],
+    ['a line break inside a name', { columns: 'order_no,pay_month,user\nname' }, 'error:column-whitespace:INVALID_DATA_ARGUMENTS'],
+    ['a comma inside an array item', { columns: ['order_no', 'pay_month', 'user_name,id_no'] }, 'error:column-comma:INVALID_DATA_ARGUMENTS'],
     ['a duplicate column', { columns: 'order_no,pay_month,order_no' }, 'error:column-duplicate:INVALID_DATA_ARGUMENTS'],
     ['a primary key outside columns', { primary_key_columns: 'order_no,bill_month' }, 'error:primary-key-not-column:INVALID_PRIMARY_ARGUMENTS'],
     ['records 0 (nothing to send)', { records: 0 }, 'error:records-empty:INVALID_DATA_ARGUMENTS'],
@@ -34,11 +35,16 @@ describe('validateFeedbackParams', () => {
     ['another file type', { file_type: 'txt' }, 'error:file-type:INVALID_FILE_TYPE'],
     ['an unknown charset', { file_charset: 'UTF-16' }, 'error:file-charset:INVALID_PARAMETER'],
     ['a lower-case charset', { file_charset: 'gbk' }, 'warning:file-charset:INVALID_PARAMETER'],
+    ['a charset spelled utf8', { file_charset: 'utf8' }, 'warning:file-charset:INVALID_PARAMETER'],
     ['biz_ext_params that is not JSON', { biz_ext_params: '{extparam1:value1}' }, 'error:biz-ext-params-json:INVALID_PARAMETER'],
     ['biz_ext_params that is a JSON array', { biz_ext_params: '[1]' }, 'error:biz-ext-params-json:INVALID_PARAMETER'],
     ['a description over 100 characters', { file_description: '描'.repeat(101) }, 'warning:param-max-length:INVALID_PARAMETER'],
   ])('reports %s', (_name, change, expected) => {
     expect(rulesOf({ ...valid, ...change })).toEqual([expected]);
+  });
+
+  it('reads column lists as @zhima/core does: spaces around names (a config file, a command line) are dropped', () => {
+    expect(validateFeedbackParams({ ...valid, columns: ' order_no, pay_month , user_name\n', primary_key_columns: ['order_no ', 'pay_month'] })).toEqual({ ok: true, issues: [] });
   });
 
   it('only warns about the documented 100-character columns limit, which the API page itself exceeds', () => {

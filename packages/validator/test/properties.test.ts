@@ -1,4 +1,4 @@
-import { isAbsentParamValue } from '@zhima/core';
+import { isAbsentParamValue } from '@zhima/core/internal';
 import fc from 'fast-check';
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';

@@ -6,7 +6,9 @@ import fc from 'fast-check';
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { partContent, readPart, validateRecords, type ReadAt, type RecordsPart, type ValidationReport } from '../src/index.js';
+import { utf8AsByteString } from '../src/node/byte-string.js';
 import { hashPart, openRecordsFile, validateFile } from '../src/node/index.js';
+import { validateRecordsWith } from '../src/validate/validate-records.js';
 import { encode, inChunks } from './helpers.js';
 
 // A split plan is byte spans of whole records of the source, planned while validating. Checked against
@@ -54,17 +56,27 @@ async function recordsOfParts({ report, bytes, charset, maxFileBytes, maxRecords
     // Byte-exact: the opening, each span copied from the source, commas, the closing.
     const spans = part.spans.map(({ offset, length }) => Buffer.from(bytes.subarray(offset, offset + length)));
     expect(Buffer.from(content).equals(Buffer.concat([Buffer.from('{"records":['), ...spans.flatMap((span, k) => (k === 0 ? [span] : [Buffer.from(','), span])), Buffer.from(']}')]))).toBe(true);
-    const { records } = JSON.parse(decode(content, charset)) as { records: unknown[] };
+    const { records } = JSON.parse(decode(content, charset)) as { records: Record<string, string>[] };
     expect(records).toHaveLength(part.records);
     expect(part.firstRecordIndex).toBe(part.spans[0]!.firstRecordIndex);
+    // The part names its first and last record: by index in the file, and by primary key (these keys hold nothing to mask).
+    expect(part.firstRecordIndex).toBe(all.length);
+    expect(part.lastRecordIndex).toBe(all.length + part.records - 1);
+    expect(part.firstPrimaryKey).toEqual(keyOf(records[0]!));
+    expect(part.lastPrimaryKey).toEqual(keyOf(records.at(-1)!));
     all.push(...records);
   }
   return all;
 }
 
+function keyOf(record: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(KEY.map((column) => [column, record[column]!]));
+}
+
 // Values with what trips a byte scanner: braces, brackets, commas, quotes and backslashes inside
-// strings, CJK text, and 乗 (GBK 0x81 0x5C, whose trail byte is a backslash).
-const value = fc.string({ unit: fc.constantFrom(...'a7张乗丂}{[],:"\\ \n'.split('')), maxLength: 8 });
+// strings, CJK text, and GBK characters whose trail byte is a backslash, a bracket or a brace
+// (乗 0x81 0x5C, 乕 0x81 0x5B, 乚 0x81 0x5D, 亄 0x81 0x7B, 亇 0x81 0x7D).
+const value = fc.string({ unit: fc.constantFrom(...'a7张乗乕乚亄亇丂}{[],:"\\ \n'.split('')), maxLength: 8 });
 const layout = fc.constantFrom<'compact' | 'pretty' | 'ragged'>('compact', 'pretty', 'ragged');
 
 function fileText(records: Record<string, string>[], how: 'compact' | 'pretty' | 'ragged'): string {
@@ -108,6 +120,8 @@ describe('split plans', () => {
         // Chunk edges change nothing: the same plan from a stream of any chunk size.
         const streamed = await validateRecords({ input: inChunks(bytes, chunk), ...options });
         expect(streamed.parts).toEqual(whole.parts);
+        // Node's path parses clean UTF-8 records from byte strings: their keys are decoded the same.
+        if (charset === 'UTF-8') expect((await validateRecordsWith({ options: { input: inChunks(bytes, chunk), ...options }, byteString: utf8AsByteString })).parts).toEqual(whole.parts);
       }),
       { numRuns: 200 },
     );
@@ -124,6 +138,27 @@ describe('split plans', () => {
     expect(small.ok).toBe(false);
     expect(small.parts).toBeUndefined();
     expect(small.issues.map((issue) => `${issue.rule}:${issue.recordNumber}`)).toEqual(['record-too-large-for-part:1', 'record-too-large-for-part:2', 'record-too-large-for-part:3', 'record-too-large-for-part:4', 'record-too-large-for-part:5']);
+  });
+
+  it('a part’s first and last primary key are masked as issues mask them: sensitive fields whole, ID- and phone-shaped values anywhere', async () => {
+    const records = ['11010519491231002X', '440524188001010014', '13812345678'].map((id, i) => ({ user_credentials_no: id, pay_month: '2025-01', memo: `LN${i}` }));
+    const bytes = encode(JSON.stringify({ records }));
+    const byId = await validateRecords({ input: bytes, columns: ['user_credentials_no', 'pay_month', 'memo'], primaryKeyColumns: ['user_credentials_no', 'pay_month'], split: {} });
+    expect(byId.parts!.map(({ firstPrimaryKey, lastPrimaryKey }) => [firstPrimaryKey, lastPrimaryKey])).toEqual([[{ user_credentials_no: '110***********002X', pay_month: '2025-01' }, { user_credentials_no: '138****5678', pay_month: '2025-01' }]]);
+    // In a field not named sensitive, only the ID- and phone-shaped value is masked; a field named sensitive is masked whole.
+    const byMemo = await validateRecords({ input: bytes, columns: ['user_credentials_no', 'pay_month', 'memo'], primaryKeyColumns: 'memo,pay_month', sensitiveFields: ['pay_month'], split: { maxRecordsPerFile: 2 } });
+    expect(byMemo.parts!.map(({ firstPrimaryKey, lastPrimaryKey }) => [firstPrimaryKey, lastPrimaryKey])).toEqual([
+      [{ memo: 'LN0', pay_month: '2******' }, { memo: 'LN1', pay_month: '2******' }],
+      [{ memo: 'LN2', pay_month: '2******' }, { memo: 'LN2', pay_month: '2******' }],
+    ]);
+  });
+
+  it('keys of clean non-ASCII records, which Node’s path parses from byte strings, name the parts as text', async () => {
+    const records = Array.from({ length: 5000 }, (_, i) => ({ order_no: `张乗${i}`, pay_month: '2025-01', user_name: '王五' }));
+    const bytes = encode(JSON.stringify({ records }));
+    const report = await validateRecordsWith({ options: { input: inChunks(bytes, 65_536), columns: COLUMNS, primaryKeyColumns: KEY, split: { maxFileBytes: 20_000 } }, byteString: utf8AsByteString });
+    expect(report.parts!.length).toBeGreaterThan(5);
+    expect(await recordsOfParts({ report, bytes, charset: 'UTF-8', maxFileBytes: 20_000 })).toEqual(records);
   });
 
   it('refuses bounds no upload can meet', async () => {

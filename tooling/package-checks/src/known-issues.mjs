@@ -4,10 +4,7 @@
 // fails, and the entry must be removed here, so a fix is never left unnoticed.
 
 /** @type {Record<string, string>} key → why it fails and what would fix it */
-export const KNOWN_ISSUES = {
-  'deno transport fetch stream':
-    'Deno\'s fetch sends a ReadableStream body chunked and drops the content-length header the transport set, so the gateway gets no content-length. Fix in @zhima/transport: on Deno, buffer stream bodies up to a bound or document that exact length needs a Uint8Array body.',
-};
+export const KNOWN_ISSUES = {};
 
 /**
  * Whether a check is a known failure.

@@ -85,7 +85,7 @@ describe.runIf(packages.some((pkg) => pkg.name === '@zhima/transport'))('@zhima/
   /** What loading `specifier` does in a Node process in the project: its export names, or its error. */
   const load = (specifier: string, format: 'esm' | 'cjs') => {
     const report = 'console.log(JSON.stringify(Object.keys(m)))';
-    const fail = 'console.log(JSON.stringify({ message: e.message, code: e.code }))';
+    const fail = 'console.log(JSON.stringify({ message: e.message, code: e.code, causeCode: e.cause?.code }))';
     const script =
       format === 'esm'
         ? `import(${JSON.stringify(specifier)}).then((m) => ${report}, (e) => ${fail});`
@@ -106,9 +106,10 @@ describe.runIf(packages.some((pkg) => pkg.name === '@zhima/transport'))('@zhima/
   it.each([
     ['esm', 'ERR_MODULE_NOT_FOUND'],
     ['cjs', 'MODULE_NOT_FOUND'],
-  ] as const)('fails to load @zhima/transport/undici from %s with an error saying to npm install undici', (format, code) => {
+  ] as const)('fails to load @zhima/transport/undici from %s with DEPENDENCY_MISSING saying to npm install undici (Node\'s %s as its cause)', (format, code) => {
     const error = load('@zhima/transport/undici', format);
-    expect(error.code).toBe(code);
+    expect(error.code).toBe('DEPENDENCY_MISSING');
+    expect(error.causeCode).toBe(code);
     expect(error.message).toMatch(/^@zhima\/transport\/undici needs the undici package, which is not installed .*Run: npm install undici@\^7/);
   });
 });

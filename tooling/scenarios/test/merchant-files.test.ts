@@ -7,7 +7,7 @@ import { createUndiciTransport } from '@zhima/transport/undici';
 import { loanTemplate, validateRecords, type ValidationOptions, type ValidationReport } from '@zhima/validator';
 import { validateFile } from '@zhima/validator/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startThrottleProxy, type ThrottleProxy } from '../src/throttle-proxy.js';
+import { startThrottleProxy, type ThrottleProxy } from '@zhima/transport/testing/node';
 import { zhima } from './support/cli.js';
 import { startGateway, type TestGateway } from './support/gateway.js';
 import { ragged, readAtOf, webStream } from './support/inputs.js';
@@ -212,7 +212,7 @@ for (const scenario of SCENARIOS) describe(scenario.name, () => {
   }
 
   it('zhima validate --json (no --records, as a merchant runs it)', async () => {
-    const run = await zhima(['validate', file.path, '--template', 'loan', '--charset', scenario.charset, '--json'], { cwd: dir, env: {} });
+    const run = await zhima(['validate', file.path, '--template', 'loan', '--file-charset', scenario.charset, '--json'], { cwd: dir, env: {} });
     const context = `${file.context}; zhima validate\n${run.stderr}`;
     expectCliVerdict(run, file.verdict, context);
   });
@@ -221,7 +221,7 @@ for (const scenario of SCENARIOS) describe(scenario.name, () => {
     const cliRecords = scenario.cliRecords;
     it(`zhima validate --records ${cliRecords} --json`, async () => {
       const declared = count(cliRecords);
-      const run = await zhima(['validate', file.path, '--template', 'loan', '--charset', scenario.charset, '--records', String(declared), '--json'], { cwd: dir, env: {} });
+      const run = await zhima(['validate', file.path, '--template', 'loan', '--file-charset', scenario.charset, '--records', String(declared), '--json'], { cwd: dir, env: {} });
       const verdict = withDeclaredRecords(file.verdict, declared);
       const context = `${file.context}; zhima validate --records ${declared}\n${run.stderr}`;
       expectCliVerdict(run, verdict, context);
@@ -243,8 +243,8 @@ for (const scenario of SCENARIOS) describe(scenario.name, () => {
         expect(run.code, context).toBe(0);
         expectStoreHolds(stored, file.verdict.records, LOAN_PRIMARY_KEY, context);
       } else {
-        // Refused before upload: exit 1, not one connection to the gateway, nothing stored.
-        expect(run.code, context).toBe(1);
+        // Refused before upload: exit 4 (nothing sent), not one connection to the gateway, nothing stored.
+        expect(run.code, context).toBe(4);
         expect(counter.connections - connectionsBefore, `${context}\n  connections to the gateway`).toBe(0);
         expect(stored.length, context).toBe(0);
       }

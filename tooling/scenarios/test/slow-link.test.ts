@@ -6,7 +6,7 @@ import { createClient, TransportError, type RetryOptions, type Transport } from 
 import { createFetchTransport } from '@zhima/transport';
 import { createUndiciTransport, type UndiciTransportOptions } from '@zhima/transport/undici';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
-import { startThrottleProxy, type ThrottleProxyOptions } from '../src/throttle-proxy.js';
+import { startThrottleProxy, type ThrottleProxyOptions } from '@zhima/transport/testing/node';
 import { startGateway, type TestGateway } from './support/gateway.js';
 import { encodeRecordsFile, generateLoanRecords, writeRecordsFile } from './support/loan-file.js';
 import { judge, LOAN_COLUMNS, LOAN_PRIMARY_KEY, type OracleVerdict } from './support/oracle.js';

@@ -58,11 +58,11 @@ export function toTemplateRecord(row: LoanRow): LoanTemplateRecord {
     biz_type: '1', // 贷款
     order_status: ORDER_STATUS[row.status],
     create_amt: formatAmount(row.principal_cents),
-    pay_month: row.due_month ?? formatTimestamp(row.applied_at).slice(0, 7),
+    pay_month: row.due_month ?? formatTimestamp({ date: row.applied_at }).slice(0, 7),
     gmt_ovd_date: row.overdue_since ?? '',
     overdue_days: String(row.overdue_days),
     overdue_amt: formatAmount(row.overdue_cents),
-    gmt_pay: row.last_paid_at ? formatTimestamp(row.last_paid_at) : '',
+    gmt_pay: row.last_paid_at ? formatTimestamp({ date: row.last_paid_at }) : '',
     memo: '',
   };
 }

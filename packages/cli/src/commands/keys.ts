@@ -1,8 +1,9 @@
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { generateKeyPair, importPrivateKey, importPublicKey, signContent, verifySignature, ZhimaError, type RsaKey } from '@zhima/core';
 import { COMMON_OPTIONS, parseCommandArgs } from '../args.js';
 import { EXIT, type CliIo } from '../io.js';
+import { readKeyFile } from '../keys/read-key-file.js';
 import { writeKeyFile } from '../keys/write-key-file.js';
 import { UsageError } from '../usage-error.js';
 
@@ -84,13 +85,7 @@ async function generate({ out, force, io }: { out: string; force: boolean; io: C
   return EXIT.OK;
 }
 
-// DER keys are binary; everything else (PEM, bare base64) is text.
-async function readKey(path: string): Promise<string | Uint8Array> {
-  const bytes = new Uint8Array(await readFile(path).catch(() => {
-    throw new UsageError({ message: `Cannot read ${path}.` });
-  }));
-  return bytes.every((byte) => byte < 0x80) ? new TextDecoder().decode(bytes) : bytes;
-}
+const readKey = (path: string) => readKeyFile({ path, what: 'key' });
 
 async function importAny(key: string | Uint8Array): Promise<RsaKey> {
   try {
@@ -117,7 +112,7 @@ async function inspect({ path, publicPath, io }: { path: string; publicPath: str
   const publicKey = await importPublicKey({ key: await readKey(publicPath) });
   io.stdout.write(describeKey(publicPath, publicKey));
   const content = `zhima keys inspect probe ${Date.now()}`;
-  const signature = await signContent(content, { privateKey: key as RsaKey<'private'>, signType: 'RSA2' });
+  const signature = await signContent({ content, privateKey: key as RsaKey<'private'>, signType: 'RSA2' });
   const match = await verifySignature({ content, signature, publicKey, signType: 'RSA2' });
   io.stdout.write(
     match

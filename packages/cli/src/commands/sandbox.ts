@@ -3,6 +3,8 @@ import { join, resolve } from 'node:path';
 import { createSandbox, type SandboxServer } from '@zhima/sandbox';
 import { loanTemplateRules } from '@zhima/validator';
 import { COMMON_OPTIONS, parseCommandArgs, positiveInteger } from '../args.js';
+import { CliError } from '../cli-error.js';
+import { acquireLockFile, type LockOwner } from '../fs/lock-file.js';
 import { EXIT, type CliIo } from '../io.js';
 import { writeKeyFile } from '../keys/write-key-file.js';
 import { UsageError } from '../usage-error.js';
@@ -20,8 +22,9 @@ export const SANDBOX_USAGE = `Usage: zhima sandbox [--port 8787] [--host 127.0.0
 Starts a local gateway (@zhima/sandbox) that speaks the real zhima.data.batch.feedback protocol: it
 checks signatures, timestamps and files and signs its answers. It generates an app key pair and its
 own Alipay key pair, writes the app private key (mode 600) and the Alipay public key into --keys-dir
-(replacing earlier ones), and prints the environment variables that point the CLI and the example
-app at it. Runs until Ctrl-C.
+(replacing earlier ones, once the port is open), and prints the environment variables that point the
+CLI and the example app at it. Runs until Ctrl-C. While it runs it holds --keys-dir (sandbox.lock):
+a second sandbox on the same folder stops at once (exit 75) instead of replacing keys in use.
 
 Options:
   --port <n>             default 8787 (0 picks a free port)
@@ -60,6 +63,34 @@ export interface StartedSandbox {
   server: SandboxServer;
   env: Record<string, string>;
   records: (appId: string) => Record<string, unknown>[];
+  /** Stops the server and releases the keys folder. */
+  close(): Promise<void>;
+}
+
+function keysLockedError({ keysDir, lockPath, owner }: { keysDir: string; lockPath: string; owner: LockOwner | undefined }): CliError {
+  return new CliError({
+    code: 'SANDBOX_KEYS_LOCKED',
+    message:
+      owner === undefined
+        ? `The keys folder lock ${lockPath} exists but was not written by zhima sandbox.`
+        : `Another zhima sandbox is using the keys folder ${keysDir} (pid ${owner.pid} on host ${owner.host}, started ${owner.startedAt}).`,
+    hint:
+      'Its keys are the ones clients pointed at it sign with: replacing them would break every send. Use that sandbox, ' +
+      `stop it first (Ctrl-C), or give this one another --keys-dir. If no sandbox runs there any more, delete ${lockPath}.`,
+    exitCode: EXIT.LOCKED,
+  });
+}
+
+function listenError({ error, host, port }: { error: unknown; host: string; port: number }): unknown {
+  const code = (error as NodeJS.ErrnoException).code;
+  const problems: Record<string, [string, string]> = {
+    EADDRINUSE: [`Port ${port} on ${host} is already in use (another zhima sandbox, or another program).`, 'Stop that program, or pass --port <another port> (--port 0 picks a free one).'],
+    EACCES: [`Not allowed to listen on port ${port} on ${host}.`, 'Ports below 1024 need privileges: pass --port 8787 (or --port 0 for a free one).'],
+    EADDRNOTAVAIL: [`The address ${host} is not one of this machine's.`, 'Pass --host 127.0.0.1 (the default), or an address of this machine.'],
+  };
+  const problem = code === undefined ? undefined : problems[code];
+  if (problem === undefined) return error;
+  return new CliError({ code: `SANDBOX_${code}`, message: problem[0], hint: problem[1], exitCode: EXIT.USAGE });
 }
 
 /**
@@ -68,7 +99,7 @@ export interface StartedSandbox {
  * @example
  * ```ts
  * const started = await startSandbox({ args: ['--port', '0', '--keys-dir', dir], io });
- * await started.server.close();
+ * await started.close();
  * ```
  */
 export async function startSandbox({ args, io }: { args: string[]; io: CliIo }): Promise<StartedSandbox> {
@@ -92,17 +123,40 @@ export async function startSandbox({ args, io }: { args: string[]; io: CliIo }):
   });
   const app = sandbox.apps[0]!;
   const keysDir = resolve(io.cwd, values['keys-dir'] ?? '.zhima-sandbox');
+  const host = values.host ?? '127.0.0.1';
   await mkdir(keysDir, { recursive: true });
-  const privateKeyFile = join(keysDir, 'app_private_key.pem');
-  const alipayPublicKeyFile = join(keysDir, 'alipay_public_key.pem');
-  await writeKeyFile({ path: privateKeyFile, text: app.privateKey!, mode: 0o600, overwrite: true });
-  await writeKeyFile({ path: alipayPublicKeyFile, text: sandbox.alipayPublicKey, mode: 0o644, overwrite: true });
-  const server = await sandbox.listen({ port, host: values.host ?? '127.0.0.1' });
-  return {
-    server,
-    records: sandbox.records,
-    env: { ZHIMA_GATEWAY: server.gatewayUrl, ZHIMA_APP_ID: app.appId, ZHIMA_PRIVATE_KEY_FILE: privateKeyFile, ZHIMA_ALIPAY_PUBLIC_KEY_FILE: alipayPublicKeyFile },
-  };
+  // Held while this sandbox runs: its keys are what every client pointed at it signs with.
+  const lockPath = join(keysDir, 'sandbox.lock');
+  const lock = await acquireLockFile({
+    lockPath,
+    locked: (owner) => keysLockedError({ keysDir, lockPath, owner }),
+    takenOver: (owner) => void io.stderr.write(`notice: took over ${lockPath} of zhima sandbox pid ${owner.pid}, which is no longer running.\n`),
+  });
+  try {
+    // The port first: a sandbox that cannot serve must not replace the keys on disk.
+    const server = await sandbox.listen({ port, host }).catch((error: unknown) => {
+      throw listenError({ error, host, port });
+    });
+    const privateKeyFile = join(keysDir, 'app_private_key.pem');
+    const alipayPublicKeyFile = join(keysDir, 'alipay_public_key.pem');
+    await writeKeyFile({ path: privateKeyFile, text: app.privateKey!, mode: 0o600, overwrite: true });
+    await writeKeyFile({ path: alipayPublicKeyFile, text: sandbox.alipayPublicKey, mode: 0o644, overwrite: true });
+    return {
+      server,
+      records: sandbox.records,
+      env: { ZHIMA_GATEWAY: server.gatewayUrl, ZHIMA_APP_ID: app.appId, ZHIMA_PRIVATE_KEY_FILE: privateKeyFile, ZHIMA_ALIPAY_PUBLIC_KEY_FILE: alipayPublicKeyFile },
+      async close() {
+        try {
+          await server.close();
+        } finally {
+          await lock.release();
+        }
+      },
+    };
+  } catch (error) {
+    await lock.release();
+    throw error;
+  }
 }
 
 /**
@@ -118,7 +172,8 @@ export async function sandboxCommand({ args, io }: { args: string[]; io: CliIo }
     io.stdout.write(SANDBOX_USAGE);
     return EXIT.OK;
   }
-  const { server, env } = await startSandbox({ args, io });
+  const started = await startSandbox({ args, io });
+  const { server, env } = started;
   const exports = Object.entries(env).map(([name, value]) => `export ${name}=${value}`).join('\n');
   io.stdout.write(
     `Sandbox gateway listening at ${server.gatewayUrl}\n` +
@@ -130,6 +185,6 @@ export async function sandboxCommand({ args, io }: { args: string[]; io: CliIo }
     if (io.signal === undefined || io.signal.aborted) done();
     else io.signal.addEventListener('abort', () => done(), { once: true });
   });
-  await server.close();
+  await started.close();
   return EXIT.OK;
 }

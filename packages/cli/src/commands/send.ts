@@ -1,21 +1,20 @@
-import { basename, resolve } from 'node:path';
-import { batchFeedbackCall, createClient, GatewayError, type AttemptEvent, type BatchFeedbackInput, type UploadProgress } from '@zhima/core';
-import { createUndiciTransport } from '@zhima/transport/undici';
-import { COMMON_OPTIONS, GATEWAY_OPTIONS, parseCommandArgs, positiveInteger } from '../args.js';
-import { loadConfigFile } from '../config/config-file.js';
+import { stat } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { batchFeedbackCall, createClient } from '@zhima/core';
+import { COMMON_OPTIONS, GATEWAY_OPTIONS, parseCommandArgs, positiveInteger, RECORDS_OPTIONS, secondsAsMs } from '../args.js';
+import { DEFAULT_CONFIG_FILE, loadConfigFile, type ConfigFile } from '../config/config-file.js';
 import { resolveGatewayConfig, type GatewayConfig } from '../config/gateway-config.js';
 import { resolveRecordsConfig, type RecordsConfig } from '../config/records-config.js';
 import { EXIT, type CliIo } from '../io.js';
-import { formatError } from '../output/format-error.js';
-import { formatReport } from '../output/format-report.js';
-import { createProgressBar, formatBytes } from '../output/progress-bar.js';
+import { formatBytes } from '../output/progress-bar.js';
 import { collectSources, type InputSource } from '../records/input-source.js';
-import { validateSource } from '../records/validate-source.js';
 import { UsageError } from '../usage-error.js';
 import { describeRequest } from '../upload/describe-request.js';
-import { DEFAULT_JOURNAL_NAME, openJournal, type Journal } from '../upload/journal.js';
-import { uploadParts, type SplitBounds, type UploadPart } from '../upload/upload-parts.js';
-import type { ValidationReport } from '@zhima/validator';
+import { GATEWAY_MAX_FILE_BYTES } from '../upload/failure-advice.js';
+import { DEFAULT_JOURNAL_DIR, openJournal } from '../upload/journal.js';
+import { runSend, type SendSettings } from '../upload/run-send.js';
+import { uploadParts, type SplitBounds } from '../upload/upload-parts.js';
+import { validateInputs, withStdinSpool } from '../upload/validate-inputs.js';
 
 /**
  * `zhima send --help`.
@@ -27,29 +26,45 @@ import type { ValidationReport } from '@zhima/validator';
  */
 export const SEND_USAGE = `Usage: zhima send <file|folder|-> [more…] --columns a,b,c --primary-key a,b [options]
 
-Validates every input, splits what is over the size bound, uploads each file to
-zhima.data.batch.feedback (retrying transient failures), and records accepted files in a journal so
-that a rerun after an interruption sends only what is left. Nothing is sent if any input is invalid
-or holds no records. One run at a time per journal: the run holds <journal>.lock (its pid, host and
-start time) until it ends; a lock left by a killed run on this host is taken over with a notice.
+Validates every input, splits what is over the size bound, uploads each part to
+zhima.data.batch.feedback (retrying transient failures), and records how each part ended in a
+journal, so that a rerun after an interruption sends only what is left. Nothing is sent if any input
+is invalid or holds no records. The journal is a folder beside the inputs (.zhima-journal in the
+folder given, or in the first file's folder); it holds journal.json, journal.lock (one run at a time)
+and receipts/, one run receipt per run (the same document --json prints).
 
-Exit codes: 0 every file accepted (or already in the journal), 1 a file invalid or refused, or the
-run interrupted, 2 usage or setup error (flags, configuration, a journal that is not one),
-75 another zhima send holds the journal: nothing was done, run again once it has finished.
+Exit codes (a scheduler can alert on each):
+  0  every part accepted (or accepted in an earlier run)
+  1  the run failed or stopped early (network, gateway busy, a signature or app error, Ctrl-C)
+  2  usage or setup error (flags, configuration, a journal that is not one): nothing done
+  3  the gateway refused one or more parts for their data (40004); every other part was accepted
+  4  nothing was sent: an input is invalid or empty
+  5  an answer could not be verified: the gateway may have accepted the part (check the Alipay public key)
+  75 another zhima send holds the journal: nothing was done, run again once it has finished
 
 Options:
   --columns <list>            the template's field codes, comma-separated
   --primary-key <list>        the primary key columns
   --template loan             the common loan template (columns, primary key, field rules)
-  --file-charset <name>       UTF-8 (default) or GBK
-  --max-file-bytes <n>        split bound per uploaded file (default 52428800, 50 MiB)
+  --file-charset <name>       the records files' charset: UTF-8 (default) or GBK
+  --max-issues <n>            issues kept per invalid input's report (default 1000)
+  --sensitive-fields <list>   more fields whose values are masked in reports
+  --max-file-bytes <n>        split bound per uploaded part (default and most 52428800, the gateway's limit)
   --max-records-per-file <n>  also split by record count
-  --attempts <n>              attempts per file, the first included (default 5)
-  --journal <file>            journal path (default .zhima-journal.json next to the first input)
+  --attempts <n>              attempts per part, the first included (default 5)
+  --timeout <seconds>         give up on an attempt when nothing moves for this long (default 60)
+  --answer-timeout <seconds>  wait this long for the answer once a part is handed to the network
+                              (default 120, or --timeout if longer; more for big parts still in
+                              the socket buffers, which cannot be watched)
+  --retry-deadline <seconds>  start no new attempt this long after a part's first (default 600);
+                              never cuts an upload in flight
+  --journal <folder>          the journal folder (default .zhima-journal beside the inputs)
+  --restart                   ignore what the journal says was accepted: send every part again
+  --json                      print the run receipt (JSON, see the README) on stdout; lines go to stderr
   --dry-run                   build and print the signed requests; send nothing
-  --app-id, --private-key-file, --alipay-public-key-file, --gateway, --sign-type, --charset
+  --app-id, --private-key-file, --alipay-public-key-file, --gateway, --sign-type, --request-charset
                               override ZHIMA_APP_ID, ZHIMA_PRIVATE_KEY_FILE, ZHIMA_ALIPAY_PUBLIC_KEY_FILE,
-                              ZHIMA_GATEWAY, ZHIMA_SIGN_TYPE, ZHIMA_CHARSET and zhima.config.json
+                              ZHIMA_GATEWAY, ZHIMA_SIGN_TYPE, ZHIMA_REQUEST_CHARSET and zhima.config.json
   --app-cert-file, --alipay-root-cert-file, --alipay-cert-file
                               certificate mode (ZHIMA_APP_CERT_FILE, ZHIMA_ALIPAY_ROOT_CERT_FILE,
                               ZHIMA_ALIPAY_CERT_FILE) instead of the Alipay public key
@@ -58,75 +73,72 @@ Options:
 
 Example:
   ZHIMA_APP_ID=2021000000000001 ZHIMA_PRIVATE_KEY_FILE=app_private_key.pem \\
-  ZHIMA_ALIPAY_PUBLIC_KEY_FILE=alipay_public_key.pem zhima send out/ --template loan
+  ZHIMA_ALIPAY_PUBLIC_KEY_FILE=alipay_public_key.pem zhima send out/ --template loan --json > receipt.json
 `;
 
 const OPTIONS = {
   ...COMMON_OPTIONS,
   ...GATEWAY_OPTIONS,
-  columns: { type: 'string' },
-  'primary-key': { type: 'string' },
-  template: { type: 'string' },
-  'file-charset': { type: 'string' },
+  ...RECORDS_OPTIONS,
   'max-file-bytes': { type: 'string' },
   'max-records-per-file': { type: 'string' },
   attempts: { type: 'string' },
+  timeout: { type: 'string' },
+  'answer-timeout': { type: 'string' },
+  'retry-deadline': { type: 'string' },
   journal: { type: 'string' },
+  restart: { type: 'boolean' },
+  json: { type: 'boolean' },
   'dry-run': { type: 'boolean' },
 } as const;
 
-const DEFAULT_MAX_FILE_BYTES = 50 * 1024 * 1024;
 const DEFAULT_ATTEMPTS = 5;
+const DEFAULT_TIMEOUT_MS = 60_000;
+// Above the client's 120 s: one attempt of a 50 MiB part on a slow link can take longer than that.
+const DEFAULT_RETRY_DEADLINE_MS = 600_000;
 
-/**
- * What `zhima send` did, for the summary and for tests.
- *
- * @example
- * ```ts
- * const summary: SendSummary = { parts: 3, sent: 2, skipped: 1, failed: 0, recordsSent: 20000, bytesSent: 3_600_000 };
- * ```
- */
-export interface SendSummary {
-  parts: number;
-  sent: number;
-  /** Already accepted according to the journal. */
-  skipped: number;
-  failed: number;
-  recordsSent: number;
-  bytesSent: number;
-}
-
-function describeAttempt(event: AttemptEvent): string | undefined {
-  if (event.outcome !== 'retry' || event.error === undefined) return undefined;
-  const { code, reason, subCode, message } = event.error;
-  return `  attempt ${event.attempt} failed (${[code, reason, subCode].filter(Boolean).join(' ')}: ${message}); retrying in ${event.delayMs} ms\n`;
-}
-
-// A 40004 answer is about this file's data; anything else (signature, app, network exhausted) would
-// fail every following file the same way, so the run stops there.
-function failsOnlyThisFile(error: unknown): boolean {
-  return GatewayError.isInstance(error) && error.gatewayCode === '40004';
-}
-
-async function validateAll({ sources, records, bounds, io }: { sources: InputSource[]; records: RecordsConfig; bounds: SplitBounds; io: CliIo }): Promise<Map<InputSource, ValidationReport> | undefined> {
-  const counts = new Map<InputSource, ValidationReport>();
-  let allValid = true;
-  for (const source of sources) {
-    // The size bound is handled by splitting (planned while validating), so only the other rules decide here.
-    const report = await validateSource({ source, records, split: bounds, io });
-    if (report.ok) {
-      counts.set(source, report);
-      io.stderr.write(`valid    ${source.name}: ${report.recordCount} records, ${formatBytes(report.bytes)}\n`);
-    } else {
-      allValid = false;
-      io.stdout.write(formatReport({ name: source.name, report }));
-    }
+function resolveBounds(values: { 'max-file-bytes'?: string | undefined; 'max-records-per-file'?: string | undefined }): SplitBounds {
+  const maxFileBytes = positiveInteger({ value: values['max-file-bytes'], flag: '--max-file-bytes' }) ?? GATEWAY_MAX_FILE_BYTES;
+  if (maxFileBytes > GATEWAY_MAX_FILE_BYTES) {
+    throw new UsageError({
+      message: `--max-file-bytes ${maxFileBytes} is over the gateway's limit of ${GATEWAY_MAX_FILE_BYTES} bytes (50 MiB) per file.`,
+      hint: `The gateway refuses larger files (HTTP 413). Leave --max-file-bytes out (parts are split at ${GATEWAY_MAX_FILE_BYTES}) or give less.`,
+    });
   }
-  return allValid ? counts : undefined;
+  return { maxFileBytes, maxRecordsPerFile: positiveInteger({ value: values['max-records-per-file'], flag: '--max-records-per-file' }) };
+}
+
+function resolveTimes({
+  values,
+  file,
+}: {
+  values: { timeout?: string | undefined; 'answer-timeout'?: string | undefined; 'retry-deadline'?: string | undefined };
+  file: ConfigFile;
+}): { timeoutMs: number; answerTimeoutMs: number | undefined; retryDeadlineMs: number } {
+  return {
+    // Unset: the transport's own rule (120 s or --timeout if longer, plus time for buffered bytes).
+    answerTimeoutMs: secondsAsMs(
+      values['answer-timeout'] === undefined ? { value: file.answerTimeoutSeconds, flag: '"answerTimeoutSeconds"' } : { value: values['answer-timeout'], flag: '--answer-timeout' },
+    ),
+    timeoutMs: secondsAsMs(values.timeout === undefined ? { value: file.timeoutSeconds, flag: '"timeoutSeconds"' } : { value: values.timeout, flag: '--timeout' }) ?? DEFAULT_TIMEOUT_MS,
+    retryDeadlineMs:
+      secondsAsMs(values['retry-deadline'] === undefined ? { value: file.retryDeadlineSeconds, flag: '"retryDeadlineSeconds"' } : { value: values['retry-deadline'], flag: '--retry-deadline' }) ??
+      DEFAULT_RETRY_DEADLINE_MS,
+  };
+}
+
+// Beside the inputs: in the folder given, or the first file's folder; the working directory for stdin.
+async function defaultJournalDir({ inputs, cwd }: { inputs: string[]; cwd: string }): Promise<string> {
+  const first = inputs.find((input) => input !== '-');
+  if (first === undefined) return join(cwd, DEFAULT_JOURNAL_DIR);
+  const path = resolve(cwd, first);
+  const info = await stat(path).catch(() => undefined);
+  return join(info?.isDirectory() ? path : dirname(path), DEFAULT_JOURNAL_DIR);
 }
 
 /**
- * `zhima send`: validate, split, upload with retries and a journal, summarise; resolves to the exit code.
+ * `zhima send`: validate, split, upload with retries and a journal, summarise, leave a receipt;
+ * resolves to the exit code.
  *
  * @example
  * ```ts
@@ -141,146 +153,54 @@ export async function sendCommand({ args, io }: { args: string[]; io: CliIo }): 
   }
   if (positionals.length === 0) throw new UsageError({ message: 'Give the files or folders to send (or - for standard input).', hint: SEND_USAGE });
   const dryRun = values['dry-run'] === true;
+  if (dryRun && (values.json || values.restart)) throw new UsageError({ message: `--dry-run sends nothing, so it takes no ${values.json ? '--json' : '--restart'}.` });
   const file = await loadConfigFile({ path: values.config, io });
   const records = resolveRecordsConfig({ flags: values, file });
   const gateway = await resolveGatewayConfig({ flags: values, file, io, needsAlipayPublicKey: !dryRun });
-  const bounds: SplitBounds = {
-    maxFileBytes: positiveInteger({ value: values['max-file-bytes'], flag: '--max-file-bytes' }) ?? DEFAULT_MAX_FILE_BYTES,
-    maxRecordsPerFile: positiveInteger({ value: values['max-records-per-file'], flag: '--max-records-per-file' }),
-  };
+  const bounds = resolveBounds(values);
   const attempts = positiveInteger({ value: values.attempts, flag: '--attempts' }) ?? DEFAULT_ATTEMPTS;
-  const firstPath = positionals.find((input) => input !== '-');
-  const journalPath = resolve(io.cwd, values.journal ?? (firstPath === undefined ? DEFAULT_JOURNAL_NAME : resolve(io.cwd, firstPath, '..', DEFAULT_JOURNAL_NAME)));
+  const times = resolveTimes({ values, file });
+  const sources = await collectSources({ inputs: positionals, io, configPath: resolve(io.cwd, values.config ?? DEFAULT_CONFIG_FILE) });
+  if (dryRun) return dryRunCommand({ sources, records, gateway, bounds, io });
 
   // Locked before any work, so a second run stops at once instead of after validating everything.
-  const journal = dryRun ? undefined : await openJournal({ path: journalPath, onNotice: (text) => void io.stderr.write(`notice: ${text}\n`) });
+  const dir = values.journal === undefined ? await defaultJournalDir({ inputs: positionals, cwd: io.cwd }) : resolve(io.cwd, values.journal);
+  const journal = await openJournal({ dir, onNotice: (text) => void io.stderr.write(`notice: ${text}\n`) });
+  const write = (text: string) => void (values.json ? io.stderr : io.stdout).write(text);
   try {
-    const sources = await collectSources({ inputs: positionals, io, exclude: [DEFAULT_JOURNAL_NAME, basename(journalPath)] });
-    const counts = await validateAll({ sources, records, bounds, io });
-    if (counts === undefined) {
-      io.stderr.write('Nothing was sent: fix the files above first.\n');
-      return EXIT.FAILED;
-    }
-    return await uploadAll({ sources, counts, records, gateway, bounds, attempts, journal, io });
+    write(`journal  ${journal.dir}${values.restart ? ' (--restart: parts it lists as accepted are sent again)' : ''}\n`);
+    const settings: SendSettings = { records, gateway, bounds, attempts, ...times, restart: values.restart === true };
+    const receipt = await runSend({ sources, settings, journal, io, write });
+    if (values.json) io.stdout.write(`${JSON.stringify(receipt, null, 2)}\n`);
+    return receipt.exitCode;
   } finally {
-    await journal?.close();
+    await journal.close();
   }
 }
 
-async function uploadAll({
-  sources,
-  counts,
-  records,
-  gateway,
-  bounds,
-  attempts,
-  journal,
-  io,
-}: {
-  sources: InputSource[];
-  counts: Map<InputSource, ValidationReport>;
-  records: RecordsConfig;
-  gateway: GatewayConfig;
-  bounds: SplitBounds;
-  attempts: number;
-  /** Absent for a dry run. */
-  journal: Journal | undefined;
-  io: CliIo;
-}): Promise<number> {
-  const transport = createUndiciTransport();
-  const { certificates, alipayPublicKey, ...identity } = gateway;
-  const client = createClient({
-    ...identity,
-    // A dry run verifies nothing; the client parses this key only when an answer arrives.
-    ...(certificates === undefined ? { alipayPublicKey: alipayPublicKey ?? '' } : { certificates }),
-    transport,
-    retry: { attempts, onAttempt: (event) => void io.stderr.write(describeAttempt(event) ?? '') },
-  });
-  const summary: SendSummary = { parts: 0, sent: 0, skipped: 0, failed: 0, recordsSent: 0, bytesSent: 0 };
-  const started = Date.now();
-  try {
-    outer: for (const source of sources) {
-      const report = counts.get(source)!;
-      for await (const part of uploadParts({ source, recordCount: report.recordCount, parts: report.parts!, bounds })) {
-        summary.parts++;
-        const input: BatchFeedbackInput = {
-          file: part.content,
-          fileName: part.fileName,
-          columns: records.columns,
-          primaryKeyColumns: records.primaryKeyColumns,
-          records: part.records,
-          fileCharset: records.fileCharset,
-        };
-        if (journal === undefined) {
-          io.stdout.write(`# ${part.fileName} (${part.records} records, ${formatBytes(part.size)}, sha256 ${part.hash})\n`);
-          io.stdout.write(describeRequest({ built: await client.buildSignedRequest(batchFeedbackCall(input)) }));
-          continue;
-        }
-        const { outcome, error } = await sendPart({ part, input, client, journal, gateway, io });
-        summary[outcome]++;
-        if (outcome === 'sent') {
-          summary.recordsSent += part.records;
-          summary.bytesSent += part.size;
-        }
-        if (outcome === 'failed' && (io.signal?.aborted || !failsOnlyThisFile(error))) break outer;
+async function dryRunCommand({ sources, records, gateway, bounds, io }: { sources: InputSource[]; records: RecordsConfig; gateway: GatewayConfig; bounds: SplitBounds; io: CliIo }): Promise<number> {
+  return withStdinSpool({
+    sources,
+    work: async (spool) => {
+      const { valid } = await validateInputs({ sources, records, bounds, spool, io, write: (text) => void io.stdout.write(text) });
+      if (valid === undefined) {
+        io.stdout.write('Nothing was sent: fix the files above first.\n');
+        return EXIT.NOTHING_SENT;
       }
-    }
-  } finally {
-    await transport.close();
-  }
-  const seconds = ((Date.now() - started) / 1000).toFixed(1);
-  if (journal === undefined) {
-    io.stdout.write(`Dry run: ${summary.parts} requests built, nothing sent.\n`);
-    return EXIT.OK;
-  }
-  io.stdout.write(
-    `Summary: ${summary.parts} files: ${summary.sent} sent, ${summary.skipped} already accepted (journal), ${summary.failed} failed; ` +
-      `${summary.recordsSent} records (${formatBytes(summary.bytesSent)}) sent in ${seconds} s\nJournal: ${journal.path}\n`,
-  );
-  if (summary.failed > 0) io.stdout.write('Run the same command again to send what is left: accepted files are skipped.\n');
-  return summary.failed === 0 ? EXIT.OK : EXIT.FAILED;
-}
-
-async function sendPart({
-  part,
-  input,
-  client,
-  journal,
-  gateway,
-  io,
-}: {
-  part: UploadPart;
-  input: BatchFeedbackInput;
-  client: ReturnType<typeof createClient>;
-  journal: Journal;
-  gateway: { appId: string; gateway: string };
-  io: CliIo;
-}): Promise<{ outcome: 'sent' | 'skipped' | 'failed'; error?: unknown }> {
-  const label = `${part.fileName} (${part.records} records, ${formatBytes(part.size)})`;
-  if (journal.isAccepted({ hash: part.hash, appId: gateway.appId, gateway: gateway.gateway })) {
-    io.stdout.write(`skipped  ${label}: accepted in an earlier run\n`);
-    return { outcome: 'skipped' };
-  }
-  const bar = createProgressBar({ stream: io.stderr, label: `upload ${part.fileName}`, total: part.size });
-  try {
-    const options = { onUploadProgress: ({ sentBytes, totalBytes }: UploadProgress) => bar.update({ done: sentBytes, total: totalBytes }), ...(io.signal ? { signal: io.signal } : {}) };
-    const result = await client.batchFeedback(input, options);
-    bar.finish();
-    await journal.markAccepted(part.hash, {
-      source: part.source,
-      part: part.part,
-      records: part.records,
-      bytes: part.size,
-      appId: gateway.appId,
-      gateway: gateway.gateway,
-      acceptedAt: new Date().toISOString(),
-    });
-    io.stdout.write(`sent     ${label}: ${result.code} ${result.msg}\n`);
-    return { outcome: 'sent' };
-  } catch (error) {
-    bar.finish();
-    io.stdout.write(`FAILED   ${label}\n`);
-    io.stderr.write(formatError(error));
-    return { outcome: 'failed', error };
-  }
+      const { certificates, alipayPublicKey, ...identity } = gateway;
+      // A dry run verifies nothing; the client parses this key only when an answer arrives.
+      const client = createClient({ ...identity, ...(certificates === undefined ? { alipayPublicKey: alipayPublicKey ?? '' } : { certificates }) });
+      let built = 0;
+      for (const source of valid) {
+        for await (const part of uploadParts({ source, bounds })) {
+          io.stdout.write(`# ${part.fileName} (${part.records} records, ${formatBytes(part.size)}, sha256 ${part.hash})\n`);
+          const call = batchFeedbackCall({ file: part.content, fileName: part.fileName, columns: records.columns, primaryKeyColumns: records.primaryKeyColumns, records: part.records, fileCharset: records.fileCharset });
+          io.stdout.write(describeRequest({ built: await client.buildSignedRequest(call) }));
+          built++;
+        }
+      }
+      io.stdout.write(`Dry run: ${built} requests built, nothing sent.\n`);
+      return EXIT.OK;
+    },
+  });
 }

@@ -1,4 +1,5 @@
-import { buildSignContent, decodeText, importPrivateKey, signContent, type Charset } from '@zhima/core';
+import { importPrivateKey, signContent } from '@zhima/core';
+import { buildSignContent, decodeText, type Charset } from '@zhima/core/internal';
 import { COMMON_OPTIONS, GATEWAY_OPTIONS, parseCommandArgs } from '../args.js';
 import { loadConfigFile } from '../config/config-file.js';
 import { resolveEncoding, resolvePrivateKey } from '../config/gateway-config.js';
@@ -13,7 +14,7 @@ import { UsageError } from '../usage-error.js';
  * io.stdout.write(SIGN_USAGE);
  * ```
  */
-export const SIGN_USAGE = `Usage: zhima sign [--url <request URL>] [--param key=value …] [--sign-type RSA2|RSA] [--charset utf-8|gbk]
+export const SIGN_USAGE = `Usage: zhima sign [--url <request URL>] [--param key=value …] [--sign-type RSA2|RSA] [--request-charset utf-8|gbk]
 
 Prints the sign content (the gateway rule: every param except sign and file params, empty values
 dropped, sorted by key, joined as k=v&k=v without URL-encoding) and its signature with your private key.
@@ -28,7 +29,8 @@ Options:
   --url <url>            a request URL whose query params (public params and sign) to use
   --param <k=v>          a request param; repeat for each
   --sign-type RSA2|RSA   the hash: SHA-256 (RSA2, default) or SHA-1 (RSA)
-  --charset <name>       the request charset the content is encoded in (default utf-8)
+  --request-charset <name>  the request charset (the charset param) the content is encoded in
+                         (default utf-8; ZHIMA_REQUEST_CHARSET, "requestCharset")
   --private-key-file <file>
   --config <file>        config file (default ./zhima.config.json)
   -h, --help             this help
@@ -116,7 +118,7 @@ export async function signCommand({ args, io }: { args: string[]; io: CliIo }): 
   if (Object.keys(params).length === 0) throw new UsageError({ message: 'Give the params to sign with --url and/or --param key=value.', hint: SIGN_USAGE });
   const privateKey = await importPrivateKey({ key: await resolvePrivateKey(sources) });
   const content = buildSignContent(params);
-  const signature = await signContent(content, { privateKey, signType, charset });
+  const signature = await signContent({ content, privateKey, signType, charset });
   for (const name of ['sign_type', 'charset'] as const) {
     if (params[name] === undefined) io.stderr.write(`note: no ${name} param; the gateway signs it too, so add --param ${name}=… as sent.\n`);
   }

@@ -1,12 +1,12 @@
+import { resolve } from 'node:path';
 import type { ValidationReport } from '@zhima/validator';
-import { COMMON_OPTIONS, parseCommandArgs } from '../args.js';
-import { loadConfigFile } from '../config/config-file.js';
+import { COMMON_OPTIONS, parseCommandArgs, RECORDS_OPTIONS } from '../args.js';
+import { DEFAULT_CONFIG_FILE, loadConfigFile } from '../config/config-file.js';
 import { resolveRecordsConfig } from '../config/records-config.js';
 import { EXIT, type CliIo } from '../io.js';
 import { formatReport, formatValidationSummary } from '../output/format-report.js';
 import { collectSources } from '../records/input-source.js';
 import { validateSource } from '../records/validate-source.js';
-import { DEFAULT_JOURNAL_NAME } from '../upload/journal.js';
 import { UsageError } from '../usage-error.js';
 
 /**
@@ -20,19 +20,23 @@ import { UsageError } from '../usage-error.js';
 export const VALIDATE_USAGE = `Usage: zhima validate <file|folder|-> [more…] --columns a,b,c --primary-key a,b [options]
 
 Checks zhima.data.batch.feedback records files the way the gateway does, without sending them: each
-file given, every *.json file of a folder (sorted by name; the send journal is skipped), and standard
-input for -. Prints each file's report, then a summary when there are several.
+file given, every *.json file of a folder (sorted by name; zhima.config.json and dotfiles such as the
+send journal are skipped), and standard input for - (streamed: memory stays flat). Prints each file's
+report, then a summary when there are several.
 Exit code 0 only when the gateway would accept every file; 1 when it would refuse one; 2 on a usage error.
 
 Options:
-  --columns <list>       the "columns" param: the template's field codes, comma-separated
-  --primary-key <list>   the "primary_key_columns" param
-  --records <n>          the "records" param to check against the file's record count (one file only)
-  --charset <name>       the file charset: UTF-8 (default) or GBK
-  --template loan        the common loan template: its columns, primary key and field rules
-  --json                 print {"ok", "files": [{"name", "ok", "report"}], "summary"} (see the README)
-  --config <file>        config file (default ./zhima.config.json)
-  -h, --help             this help
+  --columns <list>           the "columns" param: the template's field codes, comma-separated
+  --primary-key <list>       the "primary_key_columns" param
+  --records <n>              the "records" param to check against the file's record count (one file only)
+  --file-charset <name>      the "file_charset" param: UTF-8 (default) or GBK
+  --template loan            the common loan template: its columns, primary key and field rules
+  --max-issues <n>           issues kept per report (default 1000; the counts always include all)
+  --sensitive-fields <list>  more fields whose values are masked in messages (names, ID numbers and
+                             contact fields always are)
+  --json                     print {"ok", "files": [{"name", "ok", "report"}], "summary"} (see the README)
+  --config <file>            config file (default ./zhima.config.json)
+  -h, --help                 this help
 
 Example:
   zhima validate records.json --template loan --records 1000
@@ -41,11 +45,8 @@ Example:
 
 const OPTIONS = {
   ...COMMON_OPTIONS,
-  columns: { type: 'string' },
-  'primary-key': { type: 'string' },
+  ...RECORDS_OPTIONS,
   records: { type: 'string' },
-  charset: { type: 'string' },
-  template: { type: 'string' },
   json: { type: 'boolean' },
 } as const;
 
@@ -84,8 +85,8 @@ export async function validateCommand({ args, io }: { args: string[]; io: CliIo 
   }
   if (positionals.length === 0) throw new UsageError({ message: 'Give the files or folders to validate (or - for standard input).', hint: VALIDATE_USAGE });
   const file = await loadConfigFile({ path: values.config, io });
-  const records = resolveRecordsConfig({ flags: { ...values, 'file-charset': values.charset }, file });
-  const sources = await collectSources({ inputs: positionals, io, exclude: [DEFAULT_JOURNAL_NAME] });
+  const records = resolveRecordsConfig({ flags: values, file });
+  const sources = await collectSources({ inputs: positionals, io, configPath: resolve(io.cwd, values.config ?? DEFAULT_CONFIG_FILE) });
   if (values.records !== undefined && sources.length !== 1) {
     throw new UsageError({ message: `--records is the record count of one file, and ${sources.length} files were given.`, hint: 'Validate that file alone with --records, or leave --records out.' });
   }

@@ -1,10 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { BATCH_FEEDBACK_METHOD, verifyResponse } from '@zhima/core';
+import { verifyResponse } from '@zhima/core';
+import { BATCH_FEEDBACK_METHOD } from '@zhima/core/internal';
 import { COMMON_OPTIONS, GATEWAY_OPTIONS, parseCommandArgs } from '../args.js';
 import { loadConfigFile } from '../config/config-file.js';
 import { firstDefined, PUBLIC_KEY_HINT, resolveAlipayPublicKey, resolveEncoding } from '../config/gateway-config.js';
 import { EXIT, type CliIo } from '../io.js';
+import { readKeyFile } from '../keys/read-key-file.js';
 import { UsageError } from '../usage-error.js';
 
 /**
@@ -15,7 +17,7 @@ import { UsageError } from '../usage-error.js';
  * io.stdout.write(VERIFY_RESPONSE_USAGE);
  * ```
  */
-export const VERIFY_RESPONSE_USAGE = `Usage: zhima verify-response <file> [--method name] [--alipay-public-key-file file] [--sign-type RSA2|RSA] [--charset utf-8|gbk]
+export const VERIFY_RESPONSE_USAGE = `Usage: zhima verify-response <file> [--method name] [--alipay-public-key-file file] [--sign-type RSA2|RSA] [--request-charset utf-8|gbk]
 
 Checks a saved gateway answer the way the Java SDK does: the signature over the answer node's raw
 text with the Alipay public key (支付宝公钥), a repeated node rejected as a forgery. An unsigned
@@ -26,7 +28,7 @@ Options:
   --alipay-public-key-file <file>   default ZHIMA_ALIPAY_PUBLIC_KEY_FILE
   --alipay-cert-file <file>         certificate mode: alipayCertPublicKey_RSA2.crt (ZHIMA_ALIPAY_CERT_FILE)
   --sign-type RSA2|RSA   default RSA2
-  --charset <name>       the request charset, which is the answer's (default utf-8)
+  --request-charset <name>  the request charset, which is the answer's (default utf-8)
   --config <file>        config file (default ./zhima.config.json)
   -h, --help             this help
 
@@ -56,7 +58,7 @@ export async function verifyResponseCommand({ args, io }: { args: string[]; io: 
   const key =
     alipayCertificate === undefined
       ? { alipayPublicKey: await resolveAlipayPublicKey({ flags: values, file, io }) }
-      : { alipayCertificates: await readFile(resolve(io.cwd, alipayCertificate), 'utf8') };
+      : { alipayCertificates: await readKeyFile({ path: resolve(io.cwd, alipayCertificate), what: 'Alipay certificate', shownAs: alipayCertificate }) };
   if (key.alipayPublicKey === undefined && key.alipayCertificates === undefined) throw new UsageError({ message: 'No Alipay public key to verify with.', hint: PUBLIC_KEY_HINT });
   const { signType, charset } = resolveEncoding({ flags: values, file, io });
   const body = new Uint8Array(await readFile(resolve(io.cwd, positionals[0]!)).catch(() => {

@@ -22,16 +22,29 @@ export interface ConfigFile {
   alipayCertFile?: string;
   gateway?: string;
   signType?: string;
-  charset?: string;
+  /** The request charset (`charset` param): `utf-8` (default) or `gbk`. */
+  requestCharset?: string;
   appAuthToken?: string;
   columns?: string | string[];
   primaryKeyColumns?: string | string[];
   template?: string;
+  /** The records file's charset (`file_charset` param): `UTF-8` (default) or `GBK`. */
   fileCharset?: string;
+  /** Issues kept per report (`--max-issues`). */
+  maxIssues?: number;
+  /** More fields whose values are masked in reports (`--sensitive-fields`). */
+  sensitiveFields?: string | string[];
+  /** Transport inactivity timeout in seconds (`--timeout`). */
+  timeoutSeconds?: number;
+  /** The wait for the answer once a part is handed to the network, in seconds (`--answer-timeout`). */
+  answerTimeoutSeconds?: number;
+  /** No new attempt starts later than this, in seconds (`--retry-deadline`). */
+  retryDeadlineSeconds?: number;
 }
 
-const STRING_KEYS = ['appId', 'privateKeyFile', 'alipayPublicKeyFile', 'alipayPublicKey', 'appCertFile', 'alipayRootCertFile', 'alipayCertFile', 'gateway', 'signType', 'charset', 'appAuthToken', 'template', 'fileCharset'] as const;
-const LIST_KEYS = ['columns', 'primaryKeyColumns'] as const;
+const STRING_KEYS = ['appId', 'privateKeyFile', 'alipayPublicKeyFile', 'alipayPublicKey', 'appCertFile', 'alipayRootCertFile', 'alipayCertFile', 'gateway', 'signType', 'requestCharset', 'appAuthToken', 'template', 'fileCharset'] as const;
+const LIST_KEYS = ['columns', 'primaryKeyColumns', 'sensitiveFields'] as const;
+const NUMBER_KEYS = ['maxIssues', 'timeoutSeconds', 'answerTimeoutSeconds', 'retryDeadlineSeconds'] as const;
 
 /**
  * The default config file name, looked up in the working directory.
@@ -59,10 +72,12 @@ export function checkConfigFile({ value, path }: { value: unknown; path: string 
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw shapeError(path, 'must hold a JSON object.');
   const record = value as Record<string, unknown>;
   if ('privateKey' in record) throw shapeError(path, 'must not hold a private key; use "privateKeyFile" or the ZHIMA_PRIVATE_KEY environment variable.');
-  const known = new Set<string>([...STRING_KEYS, ...LIST_KEYS]);
+  if ('charset' in record) throw shapeError(path, '"charset" is ambiguous: write "fileCharset" for the records file (UTF-8 or GBK) or "requestCharset" for the request (utf-8 or gbk).');
+  const known = new Set<string>([...STRING_KEYS, ...LIST_KEYS, ...NUMBER_KEYS]);
   const unknown = Object.keys(record).filter((key) => !known.has(key));
   if (unknown.length > 0) throw shapeError(path, `unknown keys ${unknown.join(', ')}.`);
   for (const key of STRING_KEYS) if (record[key] !== undefined && typeof record[key] !== 'string') throw shapeError(path, `"${key}" must be a string.`);
+  for (const key of NUMBER_KEYS) if (record[key] !== undefined && typeof record[key] !== 'number') throw shapeError(path, `"${key}" must be a number.`);
   for (const key of LIST_KEYS) {
     const item = record[key];
     if (item !== undefined && typeof item !== 'string' && !(Array.isArray(item) && item.every((entry) => typeof entry === 'string'))) {

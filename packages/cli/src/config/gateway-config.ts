@@ -1,9 +1,11 @@
-import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { normalizeCharset, PRODUCTION_GATEWAY, type CertificateConfig, type Charset, type SignType } from '@zhima/core';
+import { PRODUCTION_GATEWAY } from '@zhima/core';
+import { normalizeCharset, type CertificateConfig, type Charset, type PrivateKeyInput, type PublicKeyInput, type SignType } from '@zhima/core/internal';
 import type { CliIo } from '../io.js';
+import { readKeyFile as readAnyKeyFile } from '../keys/read-key-file.js';
 import { UsageError } from '../usage-error.js';
 import type { ConfigFile } from './config-file.js';
+import { checkGatewayUrl } from './gateway-url.js';
 
 /**
  * Who calls the gateway and how, resolved from flags, then environment variables, then the config file.
@@ -16,9 +18,10 @@ import type { ConfigFile } from './config-file.js';
  */
 export interface GatewayConfig {
   appId: string;
-  privateKey: string;
+  /** Text (PEM, base64) or DER bytes, as read. */
+  privateKey: PrivateKeyInput;
   /** Absent in certificate mode, and when the command verifies no answers (`--dry-run`). */
-  alipayPublicKey: string | undefined;
+  alipayPublicKey: PublicKeyInput | undefined;
   /** Certificate mode (公钥证书模式): the app, Alipay root and Alipay certificates. */
   certificates: CertificateConfig | undefined;
   gateway: string;
@@ -41,7 +44,7 @@ export interface GatewayFlags {
   'alipay-public-key-file'?: string;
   gateway?: string;
   'sign-type'?: string;
-  charset?: string;
+  'request-charset'?: string;
   'app-cert-file'?: string;
   'alipay-root-cert-file'?: string;
   'alipay-cert-file'?: string;
@@ -61,12 +64,8 @@ const KEY_HINT =
 export const PUBLIC_KEY_HINT =
   'Set ZHIMA_ALIPAY_PUBLIC_KEY_FILE (the 支付宝公钥 from the console, not your app public key), or pass --alipay-public-key-file.';
 
-async function readKeyFile({ path, io, what }: { path: string; io: CliIo; what: string }): Promise<string> {
-  try {
-    return await readFile(resolve(io.cwd, path), 'utf8');
-  } catch (error) {
-    throw new UsageError({ message: `Cannot read the ${what} file ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.` });
-  }
+function readKeyFile({ path, io, what }: { path: string; io: CliIo; what: string }): Promise<string | Uint8Array> {
+  return readAnyKeyFile({ path: resolve(io.cwd, path), what, shownAs: path });
 }
 
 /**
@@ -98,7 +97,7 @@ export function toSignType(value: string): SignType {
 type Sources = { flags: GatewayFlags; file: ConfigFile; io: CliIo };
 
 /**
- * The private key text: `--private-key-file`, `ZHIMA_PRIVATE_KEY_FILE`, `ZHIMA_PRIVATE_KEY`, then the
+ * The private key (text, or DER bytes): `--private-key-file`, `ZHIMA_PRIVATE_KEY_FILE`, `ZHIMA_PRIVATE_KEY`, then the
  * config file's `privateKeyFile`. Throws `UsageError` saying what to set when there is none.
  *
  * @example
@@ -106,7 +105,7 @@ type Sources = { flags: GatewayFlags; file: ConfigFile; io: CliIo };
  * const privateKey = await resolvePrivateKey({ flags: values, file, io });
  * ```
  */
-export async function resolvePrivateKey({ flags, file, io }: Sources): Promise<string> {
+export async function resolvePrivateKey({ flags, file, io }: Sources): Promise<PrivateKeyInput> {
   const path = firstDefined(flags['private-key-file'], io.env.ZHIMA_PRIVATE_KEY_FILE);
   if (path !== undefined) return readKeyFile({ path, io, what: 'private key' });
   const inline = firstDefined(io.env.ZHIMA_PRIVATE_KEY);
@@ -123,7 +122,7 @@ export async function resolvePrivateKey({ flags, file, io }: Sources): Promise<s
  * const alipayPublicKey = await resolveAlipayPublicKey({ flags: values, file, io });
  * ```
  */
-export async function resolveAlipayPublicKey({ flags, file, io }: Sources): Promise<string | undefined> {
+export async function resolveAlipayPublicKey({ flags, file, io }: Sources): Promise<PublicKeyInput | undefined> {
   const path = firstDefined(flags['alipay-public-key-file'], io.env.ZHIMA_ALIPAY_PUBLIC_KEY_FILE);
   if (path !== undefined) return readKeyFile({ path, io, what: 'Alipay public key' });
   const inline = firstDefined(io.env.ZHIMA_ALIPAY_PUBLIC_KEY);
@@ -164,7 +163,7 @@ export async function resolveCertificates({ flags, file, io }: Sources): Promise
 }
 
 /**
- * The sign type and request charset.
+ * The sign type and the request charset (`--request-charset`, `ZHIMA_REQUEST_CHARSET`, `requestCharset`).
  *
  * @example
  * ```ts
@@ -172,14 +171,38 @@ export async function resolveCertificates({ flags, file, io }: Sources): Promise
  * ```
  */
 export function resolveEncoding({ flags, file, io }: Sources): { signType: SignType; charset: Charset } {
-  const name = firstDefined(flags.charset, io.env.ZHIMA_CHARSET, file.charset) ?? 'utf-8';
+  if (firstDefined(io.env.ZHIMA_CHARSET) !== undefined) {
+    throw new UsageError({
+      message: 'ZHIMA_CHARSET is set, and zhima no longer reads it: the name did not say which charset it meant.',
+      hint: 'Set ZHIMA_REQUEST_CHARSET (utf-8 or gbk) for the request charset, or the records file charset with --file-charset / "fileCharset"; then unset ZHIMA_CHARSET.',
+    });
+  }
+  const name = firstDefined(flags['request-charset'], io.env.ZHIMA_REQUEST_CHARSET, file.requestCharset) ?? 'utf-8';
   let charset: Charset;
   try {
     charset = normalizeCharset({ charset: name });
   } catch {
-    throw new UsageError({ message: `The request charset must be utf-8, gbk or gb2312, got "${name}".` });
+    throw new UsageError({ message: `The request charset (--request-charset) must be utf-8, gbk or gb2312, got "${name}".` });
   }
   return { signType: toSignType(firstDefined(flags['sign-type'], io.env.ZHIMA_SIGN_TYPE, file.signType) ?? 'RSA2'), charset };
+}
+
+/**
+ * The gateway URL (`--gateway`, `ZHIMA_GATEWAY`, `gateway`), checked before any work (see `checkGatewayUrl`).
+ *
+ * @example
+ * ```ts
+ * resolveGateway({ flags: {}, file: {}, io }); // 'https://openapi.alipay.com/gateway.do'
+ * ```
+ */
+export function resolveGateway({ flags, file, io }: Sources): string {
+  const sources: [string | undefined, string][] = [
+    [flags.gateway, '--gateway'],
+    [io.env.ZHIMA_GATEWAY, 'ZHIMA_GATEWAY'],
+    [file.gateway, '"gateway" in zhima.config.json'],
+  ];
+  const [url, from] = sources.find(([value]) => value !== undefined && value !== '') ?? [PRODUCTION_GATEWAY, 'the default'];
+  return checkGatewayUrl({ url: url!, from });
 }
 
 /**
@@ -205,7 +228,7 @@ export async function resolveGatewayConfig({ flags, file, io, needsAlipayPublicK
     privateKey,
     alipayPublicKey,
     certificates,
-    gateway: firstDefined(flags.gateway, io.env.ZHIMA_GATEWAY, file.gateway) ?? PRODUCTION_GATEWAY,
+    gateway: resolveGateway({ flags, file, io }),
     ...resolveEncoding({ flags, file, io }),
     appAuthToken: firstDefined(io.env.ZHIMA_APP_AUTH_TOKEN, file.appAuthToken),
   };

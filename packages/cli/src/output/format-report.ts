@@ -1,5 +1,6 @@
 import type { Issue, ValidationReport } from '@zhima/validator';
 import { formatBytes } from './progress-bar.js';
+import { toCliWording } from './cli-wording.js';
 
 const EXAMPLES_PER_GROUP = 5;
 
@@ -35,10 +36,10 @@ export function formatReport({ name, report }: { name: string; report: Validatio
   const ordered = [...groups].sort(([a, x], [b, y]) => Number(a.startsWith('warning')) - Number(b.startsWith('warning')) || y.length - x.length);
   for (const [key, issues] of ordered) {
     lines.push('', `  ${key} (${issues.length})`);
-    for (const issue of issues.slice(0, EXAMPLES_PER_GROUP)) lines.push(`    ${where(issue)}${issue.message}`);
+    for (const issue of issues.slice(0, EXAMPLES_PER_GROUP)) lines.push(`    ${where(issue)}${toCliWording(issue.message)}`);
     if (issues.length > EXAMPLES_PER_GROUP) lines.push(`    … and ${issues.length - EXAMPLES_PER_GROUP} more`);
   }
-  if (report.truncated) lines.push('', `  (only the first ${report.issues.length} issues are listed; the counts above include all of them)`);
+  if (report.truncated) lines.push('', `  (only the first ${report.issues.length} issues are listed; the counts above include all of them; --max-issues keeps more)`);
   return `${lines.join('\n')}\n`;
 }
 

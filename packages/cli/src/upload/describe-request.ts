@@ -1,4 +1,4 @@
-import type { BuiltGatewayRequest } from '@zhima/core';
+import type { BuiltGatewayRequest } from '@zhima/core/internal';
 
 /**
  * A signed request for `--dry-run`: the URL (public params and `sign`; `app_auth_token` travels in the

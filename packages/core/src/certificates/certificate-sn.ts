@@ -1,6 +1,6 @@
-import { DerError } from '../crypto/der.js';
 import { md5Hex } from '../crypto/md5.js';
 import { readPemBlocks } from '../crypto/pem.js';
+import { kindOf } from '../errors/argument-checks.js';
 import { ZhimaError } from '../errors/zhima-error.js';
 import { formatRfc2253 } from './distinguished-name.js';
 import { readCertificate, type CertificateFields } from './x509.js';
@@ -26,21 +26,40 @@ function certificateError(message: string, cause?: unknown): ZhimaError<'CERTIFI
   });
 }
 
-/** @internal Every certificate in the input, parsed. */
-export function readCertificates({ certificates }: { certificates: CertificateInput }): CertificateFields[] {
-  const ders = typeof certificates === 'string' ? readPemBlocks(certificates).filter((block) => block.label === 'CERTIFICATE').map((block) => block.der) : [certificates];
-  if (ders.length === 0) throw certificateError('No "BEGIN CERTIFICATE" block found.');
-  try {
-    return ders.map(readCertificate);
-  } catch (cause) {
-    if (cause instanceof DerError) throw certificateError(`A certificate could not be read (${cause.message}).`, cause);
-    throw cause;
-  }
+/** @internal A parsed certificate and the SN the gateway knows it by. */
+export type ReadCertificate = CertificateFields & { sn: string };
+
+// The SN's text is the issuer in RFC 2253 form followed by the decimal serial number.
+function snOf(fields: CertificateFields): string {
+  return md5Hex({ bytes: new TextEncoder().encode(formatRfc2253({ name: fields.issuer }) + fields.serialNumber.toString(10)) });
 }
 
-/** @internal The gateway's SN of one parsed certificate. */
-export function snOf(fields: CertificateFields): string {
-  return md5Hex({ bytes: new TextEncoder().encode(formatRfc2253({ name: fields.issuer }) + fields.serialNumber.toString(10)) });
+/**
+ * @internal Every certificate in the input, parsed, with its SN. Whatever is wrong with the input —
+ * not text or bytes, no certificate in it, bytes that are not one — is `CERTIFICATE_INVALID`.
+ */
+export function readCertificates({ certificates }: { certificates: CertificateInput }): ReadCertificate[] {
+  if (typeof certificates !== 'string' && !(certificates instanceof Uint8Array)) {
+    throw certificateError(`Expected a certificate as PEM text or DER bytes, got ${kindOf(certificates)}.`);
+  }
+  let ders: Uint8Array[];
+  try {
+    ders = typeof certificates === 'string' ? readPemBlocks(certificates).filter((block) => block.label === 'CERTIFICATE').map((block) => block.der) : [certificates];
+  } catch (cause) {
+    throw certificateError('A "BEGIN CERTIFICATE" block is not base64.', cause);
+  }
+  if (ders.length === 0) throw certificateError('No "BEGIN CERTIFICATE" block found.');
+  return ders.map((der, index) => {
+    try {
+      const fields = readCertificate(der);
+      return { ...fields, sn: snOf(fields) };
+    } catch (cause) {
+      // A DER walk over hostile bytes fails in many ways (truncation, bad strings, impossible code
+      // points): each one means the same thing here.
+      const which = ders.length > 1 ? `Certificate ${index + 1} of ${ders.length}` : 'The certificate';
+      throw certificateError(`${which} could not be read (${cause instanceof Error ? cause.message : String(cause)}).`, cause);
+    }
+  });
 }
 
 /**
@@ -53,7 +72,7 @@ export function snOf(fields: CertificateFields): string {
  * ```
  */
 export function getCertificateSn({ certificate }: { certificate: CertificateInput }): string {
-  return snOf(readCertificates({ certificates: certificate })[0]!);
+  return readCertificates({ certificates: certificate })[0]!.sn;
 }
 
 /**
@@ -68,5 +87,5 @@ export function getCertificateSn({ certificate }: { certificate: CertificateInpu
 export function getRootCertificateSn({ certificates }: { certificates: CertificateInput }): string {
   const rsa = readCertificates({ certificates }).filter((fields) => fields.signatureAlgorithmOid.startsWith(RSA_SIGNATURE_OID_PREFIX));
   if (rsa.length === 0) throw certificateError('The root bundle holds no RSA-signed certificate.');
-  return rsa.map(snOf).join('_');
+  return rsa.map((fields) => fields.sn).join('_');
 }

@@ -1,10 +1,11 @@
+import { kindOf, requireOptions } from '../errors/argument-checks.js';
 import { ZhimaError } from '../errors/zhima-error.js';
 import type { FileContent } from '../http/multipart.js';
+import { parseColumnList } from '../params/column-list.js';
+import { jsonParam } from '../params/param-value.js';
+import { normalizeFileCharset, type FileCharset } from '../params/file-charset.js';
 import type { GatewayCall } from '../request/gateway-request.js';
 import { BATCH_FEEDBACK_METHOD } from './methods.js';
-
-// Re-exported from its old home, so imports of it from here keep working.
-export { BATCH_FEEDBACK_METHOD };
 
 /**
  * The parameters of `zhima.data.batch.feedback` (批量数据反馈), in SDK form.
@@ -24,12 +25,13 @@ export interface BatchFeedbackInput {
   file: FileContent;
   /** Default `records.json`. */
   fileName?: string;
-  /** Field codes from the merchant's feedback template, as an array or a comma-separated string. */
+  /** Field codes from the merchant's feedback template, as an array or a comma-separated string (each name trimmed). */
   columns: string | readonly string[];
   primaryKeyColumns: string | readonly string[];
   /** The number of records in the file: at least 1 (an empty file is refused, there is nothing to send). */
   records: number;
-  fileCharset?: 'UTF-8' | 'GBK';
+  /** The file's charset: `UTF-8` (default) or `GBK`, in any spelling `normalizeFileCharset` reads (`utf8`, `gbk`, …). */
+  fileCharset?: FileCharset | string;
   fileType?: 'json_data';
   fileDescription?: string;
   /** A JSON string, or an object to serialise. */
@@ -38,14 +40,6 @@ export interface BatchFeedbackInput {
 
 function paramError(message: string): ZhimaError<'PARAM_INVALID'> {
   return new ZhimaError({ code: 'PARAM_INVALID', message, hint: '上传前可用 @zhima/validator 检查参数与文件 / Check params and file with @zhima/validator before upload.' });
-}
-
-function columnList(value: string | readonly string[], name: string): string[] {
-  const list = typeof value === 'string' ? value.split(',') : [...value];
-  if (list.length === 0 || list.some((column) => column.trim() === '' || column.trim() !== column)) {
-    throw paramError(`${name} must be non-empty field codes without spaces, got ${JSON.stringify(value)}.`);
-  }
-  return list;
 }
 
 /**
@@ -59,11 +53,14 @@ function columnList(value: string | readonly string[], name: string): string[] {
  * ```
  */
 export function batchFeedbackCall(input: BatchFeedbackInput): GatewayCall {
-  const columns = columnList(input.columns, 'columns');
-  const primaryKeyColumns = columnList(input.primaryKeyColumns, 'primaryKeyColumns');
+  requireOptions(input, 'batchFeedback');
+  const columns = parseColumnList({ value: input.columns, name: 'columns' });
+  const primaryKeyColumns = parseColumnList({ value: input.primaryKeyColumns, name: 'primaryKeyColumns' });
   const outside = primaryKeyColumns.filter((column) => !columns.includes(column));
   if (outside.length > 0) throw paramError(`Primary key columns ${outside.join(', ')} are not among the columns.`);
-  if (!Number.isSafeInteger(input.records) || input.records < 0) throw paramError(`records must be a positive integer (the number of records in the file), got ${input.records}.`);
+  if (!Number.isSafeInteger(input.records) || input.records < 0) {
+    throw paramError(`records must be a positive integer (the number of records in the file), got ${typeof input.records === 'number' ? input.records : kindOf(input.records)}.`);
+  }
   if (input.records === 0) {
     throw new ZhimaError({
       code: 'PARAM_INVALID',
@@ -71,8 +68,8 @@ export function batchFeedbackCall(input: BatchFeedbackInput): GatewayCall {
       hint: '没有记录时跳过本次上传：当日无变化即无需反馈 / Skip the upload when there are no records: a day without changes needs no feedback.',
     });
   }
-  const { fileCharset = 'UTF-8', fileType = 'json_data' } = input;
-  if (fileCharset !== 'UTF-8' && fileCharset !== 'GBK') throw paramError(`fileCharset must be UTF-8 or GBK, got ${String(fileCharset)}.`);
+  const fileCharset = normalizeFileCharset({ fileCharset: input.fileCharset ?? 'UTF-8' });
+  const { fileType = 'json_data' } = input;
   return {
     method: BATCH_FEEDBACK_METHOD,
     params: {
@@ -80,7 +77,7 @@ export function batchFeedbackCall(input: BatchFeedbackInput): GatewayCall {
       columns: columns.join(','),
       file_type: fileType,
       records: String(input.records),
-      biz_ext_params: typeof input.bizExtParams === 'object' ? JSON.stringify(input.bizExtParams) : input.bizExtParams,
+      biz_ext_params: jsonParam({ value: input.bizExtParams, name: 'bizExtParams' }),
       primary_key_columns: primaryKeyColumns.join(','),
       file_description: input.fileDescription,
     },

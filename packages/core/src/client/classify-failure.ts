@@ -1,5 +1,4 @@
-import type { GatewayError } from '../errors/gateway-error.js';
-import type { TransportError } from '../errors/transport-error.js';
+import { kindOf } from '../errors/argument-checks.js';
 import { ZhimaError, type ZhimaErrorCode } from '../errors/zhima-error.js';
 
 /**
@@ -53,6 +52,7 @@ const LOCAL: Record<Exclude<ZhimaErrorCode, 'GATEWAY_ERROR' | 'TRANSPORT_ERROR' 
   KEY_INVALID: 'run',
   CERTIFICATE_INVALID: 'run',
   CHARSET_UNSUPPORTED: 'run',
+  DEPENDENCY_MISSING: 'run',
 };
 
 /**
@@ -69,7 +69,7 @@ const LOCAL: Record<Exclude<ZhimaErrorCode, 'GATEWAY_ERROR' | 'TRANSPORT_ERROR' 
  * | `TransportError` retryable (network, timeout, 5xx, 429, the retry deadline) or `ABORTED` | `not-answered` | `run` | yes |
  * | other `TransportError` (`TLS`, HTTP 4xx) | `not-answered` | `run` | no |
  * | `PARAM_INVALID` | `not-sent` | `part` | no |
- * | `KEY_INVALID`, `CERTIFICATE_INVALID`, `CHARSET_UNSUPPORTED` | `not-sent` | `run` | no |
+ * | `KEY_INVALID`, `CERTIFICATE_INVALID`, `CHARSET_UNSUPPORTED`, `DEPENDENCY_MISSING` | `not-sent` | `run` | no |
  * | anything else | `not-answered` | `run` | no |
  *
  * @example
@@ -89,24 +89,27 @@ const LOCAL: Record<Exclude<ZhimaErrorCode, 'GATEWAY_ERROR' | 'TRANSPORT_ERROR' 
  * }
  * ```
  */
-export function classifyFailure({ error }: { error: unknown }): FailureVerdict {
+export function classifyFailure(options: { error: unknown }): FailureVerdict {
+  // `classifyFailure(error)` (the error itself, not `{ error }`) would otherwise pass for "unknown".
+  if (typeof options !== 'object' || options === null || !('error' in options)) {
+    throw new ZhimaError({ code: 'PARAM_INVALID', message: `classifyFailure takes { error }, got ${kindOf(options)} without an error field.`, hint: 'Call classifyFailure({ error }) with what the call threw.' });
+  }
+  const { error } = options;
   if (!ZhimaError.isInstance(error)) return { outcome: 'not-answered', scope: 'run', laterRunMaySucceed: false, code: 'UNKNOWN' };
+  // isInstance narrows to the union of every error, so each case sees its subclass's fields.
   const code = error.code;
-  switch (code) {
+  switch (error.code) {
     case 'GATEWAY_ERROR': {
-      const { retryable, gatewayCode } = error as GatewayError;
-      if (retryable === true) return { outcome: 'refused', scope: 'run', laterRunMaySucceed: true, code };
-      return { outcome: 'refused', scope: gatewayCode === '40004' ? 'part' : 'run', laterRunMaySucceed: false, code };
+      if (error.retryable) return { outcome: 'refused', scope: 'run', laterRunMaySucceed: true, code };
+      return { outcome: 'refused', scope: error.gatewayCode === '40004' ? 'part' : 'run', laterRunMaySucceed: false, code };
     }
-    case 'TRANSPORT_ERROR': {
-      const { retryable, reason } = error as TransportError;
-      return { outcome: 'not-answered', scope: 'run', laterRunMaySucceed: retryable === true || reason === 'ABORTED', code };
-    }
+    case 'TRANSPORT_ERROR':
+      return { outcome: 'not-answered', scope: 'run', laterRunMaySucceed: error.retryable || error.reason === 'ABORTED', code };
     case 'RESPONSE_UNVERIFIED':
     case 'SIGNATURE_INVALID':
     case 'RESPONSE_MALFORMED':
       return { outcome: 'unverified', scope: 'run', laterRunMaySucceed: false, code };
     default:
-      return { outcome: 'not-sent', scope: LOCAL[code], laterRunMaySucceed: false, code };
+      return { outcome: 'not-sent', scope: LOCAL[error.code], laterRunMaySucceed: false, code };
   }
 }

@@ -1,77 +1,18 @@
-import { getCertificateSn, getRootCertificateSn, type CertificateInput } from '../certificates/certificate-sn.js';
-import type { PrivateKeyInput, PublicKeyInput, SignType } from '../crypto/keys.js';
-import { normalizeCharset, type Charset } from '../encoding/charset.js';
 import { GatewayError, type GatewayAnswer } from '../errors/gateway-error.js';
 import { TransportError } from '../errors/transport-error.js';
 import { UnverifiedResponseError } from '../errors/unverified-response-error.js';
 import { ZhimaError } from '../errors/zhima-error.js';
-import { createFetchTransport } from '../http/fetch-transport.js';
-import { DEFAULT_MAX_RESPONSE_BYTES, checkedResponseLimit } from '../http/transfer/limits.js';
+import { argumentError, requireObject, requireText } from '../errors/argument-checks.js';
+import { answerExcerpt, excerptLine } from '../http/answer-excerpt.js';
 import { responseTooLarge } from '../http/transfer/response-body.js';
-import type { HttpRequest, HttpResponse, Transport, TransportSendOptions } from '../http/types.js';
+import type { HttpRequest, HttpResponse, TransportSendOptions } from '../http/types.js';
+import { jsonParam } from '../params/param-value.js';
 import { formatTimestamp } from '../params/timestamp.js';
-import { PRODUCTION_GATEWAY, buildGatewayRequest, type BuiltGatewayRequest, type GatewayCall } from '../request/gateway-request.js';
+import { buildGatewayRequest, type BuiltGatewayRequest, type GatewayCall } from '../request/gateway-request.js';
 import { SUCCESS_CODE, answerCode, verifyResponseWith, type ResponseKeyResolver } from '../response/verify-response.js';
 import { batchFeedbackCall, type BatchFeedbackInput } from './batch-feedback.js';
-import { lazyClientKeys } from './client-keys.js';
-import { runWithRetries, type RetryOptions } from './retry.js';
-
-/**
- * Certificate mode (公钥证书模式): the three `.crt` files from the Alipay console.
- *
- * @example
- * ```ts
- * const certificates: CertificateConfig = {
- *   appCertificate: readFileSync('appCertPublicKey_2021000000000001.crt', 'utf8'),
- *   alipayRootCertificate: readFileSync('alipayRootCert.crt', 'utf8'),
- *   alipayCertificate: readFileSync('alipayCertPublicKey_RSA2.crt', 'utf8'),
- * };
- * ```
- */
-export interface CertificateConfig {
-  appCertificate: CertificateInput;
-  alipayRootCertificate: CertificateInput;
-  /** Alipay's public-key certificate; give several during a rotation. */
-  alipayCertificate: CertificateInput | CertificateInput[];
-}
-
-/**
- * Client configuration. Keys may be in any supported format; they are parsed once, on first use, and
- * checked before the first request is sent: an `alipayPublicKey` that is a private key, or the public
- * half of `privateKey` (your app public key pasted in Alipay's slot), is refused with `KEY_INVALID`
- * (in certificate mode, your app certificate as `alipayCertificate`: `CERTIFICATE_INVALID`).
- *
- * @example
- * ```ts
- * const config: ClientConfig = { appId: '2021000000000001', privateKey, alipayPublicKey };
- * ```
- */
-export type ClientConfig = {
-  appId: string;
-  privateKey: PrivateKeyInput;
-  /** Default `RSA2`. */
-  signType?: SignType;
-  /** Request charset. Default `utf-8`. */
-  charset?: Charset | string;
-  /** Default: the production gateway. */
-  gateway?: string;
-  /** For third-party apps acting for a merchant (应用授权). */
-  appAuthToken?: string;
-  /** Default: `createFetchTransport()` (the runtime's `fetch`, 60 s inactivity timeout). `@zhima/transport/undici` adds pooling and proxies on Node. */
-  transport?: Transport;
-  /**
-   * Default: 3 attempts with exponential backoff and full jitter, no attempt started after
-   * `deadlineMs` (120 s; an attempt in flight is never cut); `false` for one attempt.
-   */
-  retry?: RetryOptions | false;
-  /**
-   * The largest answer accepted, in bytes (a gateway answer is a few KB). Passed to the transport,
-   * which stops reading there, and checked again on what it returns. Default 1 MiB.
-   */
-  maxResponseBytes?: number;
-  /** The clock for timestamps. */
-  now?: () => Date;
-} & ({ alipayPublicKey: PublicKeyInput; certificates?: undefined } | { certificates: CertificateConfig; alipayPublicKey?: undefined });
+import { resolveClientConfig, type ClientConfig } from './config.js';
+import { runWithRetries } from './retry.js';
 
 /**
  * Per-call options. `signal` is the hard bound of a call: it aborts the attempt in flight and any
@@ -141,6 +82,12 @@ export interface ZhimaClient {
   buildSignedRequest(call: GatewayCall): Promise<BuiltGatewayRequest>;
 }
 
+function checkCallOptions(options: CallOptions): void {
+  requireObject(options, 'the call options');
+  if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) throw argumentError({ name: 'signal', expected: 'an AbortSignal', value: options.signal });
+  if (options.onUploadProgress !== undefined && typeof options.onUploadProgress !== 'function') throw argumentError({ name: 'onUploadProgress', expected: 'a function', value: options.onUploadProgress });
+}
+
 /**
  * Creates a client for the Alipay gateway. Keys are parsed once, on the first call, and checked before
  * the first request leaves; every attempt is signed afresh with a China-time timestamp; answers are
@@ -169,39 +116,27 @@ export interface ZhimaClient {
  * ```
  */
 export function createClient(config: ClientConfig): ZhimaClient {
-  const charset = normalizeCharset({ charset: config.charset ?? 'utf-8' });
-  const signType = config.signType ?? 'RSA2';
-  const transport = config.transport ?? createFetchTransport();
-  const now = config.now ?? (() => new Date());
-  const maxResponseBytes = checkedResponseLimit({ value: config.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES });
-  const certificates = config.certificates;
-  const certificateSns = certificates && {
-    appCertSn: getCertificateSn({ certificate: certificates.appCertificate }),
-    alipayRootCertSn: getRootCertificateSn({ certificates: certificates.alipayRootCertificate }),
-  };
-  const keys = lazyClientKeys(
-    certificates ? { privateKey: config.privateKey, alipayCertificate: certificates.alipayCertificate } : { privateKey: config.privateKey, alipayPublicKey: config.alipayPublicKey },
-  );
+  const { context, keys, transport, retry, maxResponseBytes, now } = resolveClientConfig(config);
+  const { signType, charset } = context;
 
   const buildSignedRequest = async (call: GatewayCall): Promise<BuiltGatewayRequest> =>
     buildGatewayRequest({
       call,
-      context: {
-        gateway: config.gateway ?? PRODUCTION_GATEWAY,
-        appId: config.appId,
-        privateKey: await keys.privateKey(),
-        signType,
-        charset,
-        timestamp: formatTimestamp(now()),
-        appAuthToken: config.appAuthToken,
-        certificateSns,
-      },
+      context: { ...context, privateKey: await keys.privateKey(), timestamp: formatTimestamp({ date: now() }) },
     });
 
   async function sendOnce<T extends Record<string, unknown>>(built: BuiltGatewayRequest, method: string, resolveKey: ResponseKeyResolver, options: CallOptions): Promise<GatewayResult<T>> {
     const response = await send(built.request, method, { ...options, maxResponseBytes });
     if (response.status < 200 || response.status >= 300) {
-      throw new TransportError({ reason: 'HTTP_STATUS', status: response.status, message: `The gateway answered HTTP ${response.status}.` });
+      // A proxy's or WAF's page says who answered: keep its start, redacted, on the error.
+      const answer = answerExcerpt({ request: built.request, response });
+      const said = excerptLine({ excerpt: answer });
+      throw new TransportError({
+        reason: 'HTTP_STATUS',
+        answer,
+        message: `${method}: the gateway URL answered HTTP ${response.status}${answer.headers['content-type'] ? ` (${answer.headers['content-type']}, ${answer.bodyBytes} bytes)` : ''}${said ? `: ${said}` : ''}`,
+        hint: '网关不会以此状态应答：可能是代理、防火墙或错误的网关地址；详情见 error.answer / The gateway never answers with this status: a proxy, a firewall or a wrong gateway URL did; error.answer holds what it said.',
+      });
     }
     // From here the request reached the gateway: an answer we cannot trust may hide an accepted upload.
     let verified: Awaited<ReturnType<typeof verifyResponseWith>>;
@@ -230,13 +165,14 @@ export function createClient(config: ClientConfig): ZhimaClient {
   }
 
   async function call<T extends Record<string, unknown>>(gatewayCall: GatewayCall, options: CallOptions = {}): Promise<GatewayResult<T>> {
+    checkCallOptions(options);
     // Keys are parsed and cross-checked before the first byte is sent.
     const resolveKey = await keys.checkedResponseKeys();
     // The first build tells whether the body can be replayed; later attempts rebuild with a new timestamp.
     let built: BuiltGatewayRequest | undefined = await buildSignedRequest(gatewayCall);
     return runWithRetries({
       method: gatewayCall.method,
-      options: config.retry ?? {},
+      options: retry,
       replayable: built.replayable,
       signal: options.signal,
       attempt: async () => {
@@ -250,8 +186,10 @@ export function createClient(config: ClientConfig): ZhimaClient {
   // async: a refusal of the input is a rejected promise, never a synchronous throw.
   return {
     batchFeedback: async (input, options) => call(batchFeedbackCall(input), options),
-    execute: async (method, { bizContent, params } = {}, options) =>
-      call({ method, params: { ...params, biz_content: typeof bizContent === 'object' ? JSON.stringify(bizContent) : bizContent } }, options),
+    execute: async (method, executeParams = {}, options) => {
+      const { bizContent, params } = requireObject(executeParams, "execute's params");
+      return call({ method: requireText(method, 'method'), params: { ...params, biz_content: jsonParam({ value: bizContent, name: 'bizContent' }) } }, options);
+    },
     buildRequest: async (gatewayCall) => (await buildSignedRequest(gatewayCall)).request,
     buildSignedRequest,
   };

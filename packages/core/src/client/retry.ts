@@ -1,3 +1,4 @@
+import { argumentError, requireObject } from '../errors/argument-checks.js';
 import { GatewayError } from '../errors/gateway-error.js';
 import { TransportError } from '../errors/transport-error.js';
 import { ZhimaError } from '../errors/zhima-error.js';
@@ -79,6 +80,25 @@ function describe(error: unknown): AttemptEvent['error'] {
     ...(TransportError.isInstance(error) ? { reason: error.reason } : {}),
     ...(GatewayError.isInstance(error) && error.subCode ? { subCode: error.subCode } : {}),
   };
+}
+
+const RETRY_NUMBERS = { attempts: 'a whole number >= 1', baseDelayMs: 'milliseconds >= 0', maxDelayMs: 'milliseconds >= 0', deadlineMs: 'milliseconds >= 0 (Infinity for none)' } as const;
+
+/**
+ * @internal Checks `retry` options once, when the client is made, so a wrong one is `PARAM_INVALID`
+ * naming the field, not a loop that never retries or a hook that throws mid-call.
+ */
+export function checkedRetryOptions(options: RetryOptions): RetryOptions {
+  requireObject(options, 'retry');
+  for (const [name, expected] of Object.entries(RETRY_NUMBERS) as [keyof typeof RETRY_NUMBERS, string][]) {
+    const value = options[name];
+    if (value === undefined) continue;
+    // NaN fails every comparison; Infinity is a valid "no limit" for each of them.
+    const valid = typeof value === 'number' && value >= (name === 'attempts' ? 1 : 0) && (name !== 'attempts' || Number.isSafeInteger(value) || value === Infinity);
+    if (!valid) throw argumentError({ name: `retry.${name}`, expected, value });
+  }
+  if (options.onAttempt !== undefined && typeof options.onAttempt !== 'function') throw argumentError({ name: 'retry.onAttempt', expected: 'a function', value: options.onAttempt });
+  return options;
 }
 
 /** @internal Runs `attempt` until it succeeds, fails for good, or the policy runs out. */

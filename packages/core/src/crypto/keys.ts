@@ -1,5 +1,6 @@
 import { readCertificate } from '../certificates/x509.js';
 import { base64ToBytes } from '../encoding/base64.js';
+import { kindOf, requireOptions } from '../errors/argument-checks.js';
 import { ZhimaError } from '../errors/zhima-error.js';
 import { DerError, TAG, decodeOid, encodeElement, readChildren, readSingle, type DerElement } from './der.js';
 import { readPemBlocks } from './pem.js';
@@ -33,6 +34,10 @@ export type KeyFormat = `${'pkcs1' | 'pkcs8' | 'spki' | 'certificate'}-${'pem' |
 
 type KeySource = { der: Uint8Array } | { jwk: RsaJsonWebKey } | { cryptoKey: WebCryptoKey };
 
+// Shared by every copy of the package in a process (ESM and CommonJS builds, two installed versions):
+// a key imported by one copy is recognised by another, where `instanceof` fails.
+const RSA_KEY = Symbol.for('@zhima/core/RsaKey');
+
 /**
  * An RSA key parsed once and ready to sign or verify with either sign type. Create one with
  * {@link importPrivateKey} or {@link importPublicKey} and reuse it: parsing is the slow part.
@@ -59,6 +64,20 @@ export class RsaKey<T extends 'private' | 'public' = 'private' | 'public'> {
     this.modulusLength = modulusLength;
     this.spki = spki;
     this.#source = source;
+    Object.defineProperty(this, RSA_KEY, { value: true });
+  }
+
+  /**
+   * `instanceof` that also recognises keys imported by another copy of `@zhima/core` (the CommonJS
+   * build beside the ESM one, or a second installed version).
+   *
+   * @example
+   * ```ts
+   * if (RsaKey.isInstance(value) && value.type === 'private') await signContent({ content, privateKey: value });
+   * ```
+   */
+  static isInstance(value: unknown): value is RsaKey {
+    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[RSA_KEY] === true;
   }
 
   /**
@@ -209,7 +228,12 @@ const UNREADABLE_HINT =
 
 function classifyText(text: string): Classified & { wrapping: 'pem' | 'base64' } {
   const trimmed = text.trim();
-  const [block] = readPemBlocks(trimmed);
+  let block: ReturnType<typeof readPemBlocks>[number] | undefined;
+  try {
+    [block] = readPemBlocks(trimmed);
+  } catch (cause) {
+    throw keyError('The PEM block\'s body is not base64.', UNREADABLE_HINT, cause);
+  }
   if (block) {
     if (block.encrypted) {
       throw keyError('The PEM private key is encrypted.', 'Decrypt it first: `openssl pkey -in key.pem -out plain.pem`.');
@@ -236,8 +260,9 @@ function isCryptoKey(value: unknown): value is CryptoKey {
   return typeof value === 'object' && value !== null && 'algorithm' in value && 'usages' in value && 'type' in value && 'extractable' in value;
 }
 
-function base64UrlInteger(text: string | undefined): DerElement | undefined {
+function base64UrlInteger(text: unknown): DerElement | undefined {
   if (text === undefined) return undefined;
+  if (typeof text !== 'string') throw new DerError('not base64url text');
   const bytes = base64ToBytes({ text: text.replace(/-/g, '+').replace(/_/g, '/') });
   // DER integers are signed: a leading 1 bit needs a zero byte in front.
   const content = bytes[0]! & 0x80 ? Uint8Array.of(0, ...bytes) : bytes;
@@ -245,7 +270,7 @@ function base64UrlInteger(text: string | undefined): DerElement | undefined {
 }
 
 async function importKey(input: unknown, expected: 'private' | 'public'): Promise<RsaKey> {
-  if (input instanceof RsaKey) {
+  if (RsaKey.isInstance(input)) {
     checkRole(input.type, expected, input.format);
     return input;
   }
@@ -270,15 +295,23 @@ async function importKey(input: unknown, expected: 'private' | 'public'): Promis
     format = `${classified.encoding}-der`;
   } else if (typeof input === 'object' && input !== null && (input as RsaJsonWebKey).kty !== undefined) {
     const jwk = input as RsaJsonWebKey;
-    if (jwk.kty !== 'RSA') throw keyError(`The JWK is of type ${jwk.kty}, not RSA.`, UNREADABLE_HINT);
+    if (jwk.kty !== 'RSA') throw keyError(`The JWK is of type ${typeof jwk.kty === 'string' ? JSON.stringify(jwk.kty) : kindOf(jwk.kty)}, not RSA.`, UNREADABLE_HINT);
     const type = jwk.d === undefined ? 'public' : 'private';
     checkRole(type, expected, 'jwk');
-    const modulus = base64UrlInteger(jwk.n);
-    const key = new RsaKey({ type, format: 'jwk', modulusLength: modulusBits(modulus), spki: spkiOf(modulus, base64UrlInteger(jwk.e)), source: { jwk } });
+    let modulusLength: number;
+    let spki: Uint8Array;
+    try {
+      const modulus = base64UrlInteger(jwk.n);
+      modulusLength = modulusBits(modulus);
+      spki = spkiOf(modulus, base64UrlInteger(jwk.e));
+    } catch (cause) {
+      throw keyError('The JWK\'s n and e are not base64url RSA numbers.', UNREADABLE_HINT, cause);
+    }
+    const key = new RsaKey({ type, format: 'jwk', modulusLength, spki, source: { jwk } });
     await key.cryptoKey({ signType: 'RSA2' });
     return key;
   } else {
-    throw keyError(`Expected a key, got ${input === null ? 'null' : typeof input}.`, UNREADABLE_HINT);
+    throw keyError(`Expected a key, got ${kindOf(input)}.`, UNREADABLE_HINT);
   }
   checkRole(classified.type, expected, format);
   const key = new RsaKey({ type: classified.type, format, modulusLength: classified.modulusLength, spki: classified.spki, source: { der: classified.der } });
@@ -325,10 +358,11 @@ export function sameRsaPublicKey(a: Uint8Array, b: Uint8Array): boolean {
  * @example
  * ```ts
  * const privateKey = await importPrivateKey({ key: '-----BEGIN RSA PRIVATE KEY-----\n…' });
- * const sign = await signContent('a=1', { privateKey });
+ * const sign = await signContent({ content: 'a=1', privateKey });
  * ```
  */
-export async function importPrivateKey({ key }: { key: PrivateKeyInput }): Promise<RsaKey<'private'>> {
+export async function importPrivateKey(options: { key: PrivateKeyInput }): Promise<RsaKey<'private'>> {
+  const { key } = requireOptions(options, 'importPrivateKey');
   return (await importKey(key, 'private')) as RsaKey<'private'>;
 }
 
@@ -340,7 +374,8 @@ export async function importPrivateKey({ key }: { key: PrivateKeyInput }): Promi
  * const alipayPublicKey = await importPublicKey({ key: 'MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA…' });
  * ```
  */
-export async function importPublicKey({ key }: { key: PublicKeyInput }): Promise<RsaKey<'public'>> {
+export async function importPublicKey(options: { key: PublicKeyInput }): Promise<RsaKey<'public'>> {
+  const { key } = requireOptions(options, 'importPublicKey');
   return (await importKey(key, 'public')) as RsaKey<'public'>;
 }
 
@@ -354,7 +389,8 @@ export async function importPublicKey({ key }: { key: PublicKeyInput }): Promise
  * console.log(toPem({ label: 'PUBLIC KEY', der: publicKey.spki! }));
  * ```
  */
-export async function derivePublicKey({ privateKey }: { privateKey: PrivateKeyInput }): Promise<RsaKey<'public'>> {
+export async function derivePublicKey(options: { privateKey: PrivateKeyInput }): Promise<RsaKey<'public'>> {
+  const { privateKey } = requireOptions(options, 'derivePublicKey');
   const key = await importPrivateKey({ key: privateKey });
   if (key.spki === undefined) {
     throw keyError('A CryptoKey does not reveal its public half here.', 'Pass the private key as PEM, base64, DER or JWK, or give the public key separately.');

@@ -1,18 +1,21 @@
 import { encodeText, type Charset } from '../encoding/charset.js';
 import { base64ToBytes, bytesToBase64 } from '../encoding/base64.js';
+import { argumentError, kindOf, requireOptions, requireText } from '../errors/argument-checks.js';
 import { ZhimaError } from '../errors/zhima-error.js';
 import { rsaSign, rsaVerify } from '#rsa-engine';
-import { RsaKey, importPrivateKey, importPublicKey, type PrivateKeyInput, type PublicKeyInput, type SignType } from './keys.js';
+import { importPrivateKey, importPublicKey, type PrivateKeyInput, type PublicKeyInput, type SignType } from './keys.js';
 
 /**
- * Options of {@link signContent}.
+ * What {@link signContent} signs, and with what.
  *
  * @example
  * ```ts
- * const options: SignOptions = { privateKey, signType: 'RSA2', charset: 'gbk' };
+ * const options: SignContentOptions = { content: 'a=1&b=2', privateKey, signType: 'RSA2', charset: 'gbk' };
  * ```
  */
-export interface SignOptions {
+export interface SignContentOptions {
+  /** The sign content (see the gateway's rule: sorted `k=v` pairs joined with `&`). */
+  content: string;
   privateKey: PrivateKeyInput;
   /** Defaults to `RSA2`. */
   signType?: SignType;
@@ -20,26 +23,28 @@ export interface SignOptions {
   charset?: Charset | string;
 }
 
-function checkSignType(signType: string): SignType {
+function checkSignType(signType: unknown): SignType {
   if (signType !== 'RSA2' && signType !== 'RSA') {
-    throw new ZhimaError({ code: 'PARAM_INVALID', message: `Unknown sign type "${signType}".`, hint: 'Use RSA2 (SHA256withRSA) or RSA (SHA1withRSA).' });
+    throw new ZhimaError({ code: 'PARAM_INVALID', message: `Unknown sign type ${typeof signType === 'string' ? JSON.stringify(signType) : kindOf(signType)}.`, hint: 'Use RSA2 (SHA256withRSA) or RSA (SHA1withRSA).' });
   }
   return signType;
 }
 
 /**
  * Signs the sign content as the gateway checks it: the text's bytes in the request charset (GBK bytes
- * for `gbk`), RSA PKCS#1 v1.5 over SHA-256 (`RSA2`) or SHA-1 (`RSA`), standard base64.
+ * for `gbk`), RSA PKCS#1 v1.5 over SHA-256 (`RSA2`) or SHA-1 (`RSA`), standard base64. The inverse of
+ * {@link verifySignature}, and shaped like it.
  *
  * @example
  * ```ts
- * const sign = await signContent(buildSignContent(params), { privateKey, signType: 'RSA2', charset: 'utf-8' });
+ * const sign = await signContent({ content: 'app_id=2021000000000001&method=zhima.data.batch.feedback', privateKey, signType: 'RSA2', charset: 'utf-8' });
  * ```
  */
-export async function signContent(content: string, { privateKey, signType = 'RSA2', charset = 'utf-8' }: SignOptions): Promise<string> {
+export async function signContent(options: SignContentOptions): Promise<string> {
+  const { content, privateKey, signType = 'RSA2', charset = 'utf-8' } = requireOptions(options, 'signContent');
   const type = checkSignType(signType);
-  const key = privateKey instanceof RsaKey ? privateKey : await importPrivateKey({ key: privateKey });
-  const signature = await rsaSign(await key.cryptoKey({ signType: type }), encodeText({ text: content, charset }));
+  const key = await importPrivateKey({ key: privateKey });
+  const signature = await rsaSign(await key.cryptoKey({ signType: type }), encodeText({ text: requireText(content, 'content'), charset }));
   return bytesToBase64({ bytes: signature });
 }
 
@@ -69,12 +74,15 @@ export interface VerifySignatureOptions {
  * await verifySignature({ content: 'a=1', signature: sign, publicKey: appPublicKey }); // true
  * ```
  */
-export async function verifySignature({ content, signature, publicKey, signType = 'RSA2', charset = 'utf-8' }: VerifySignatureOptions): Promise<boolean> {
+export async function verifySignature(options: VerifySignatureOptions): Promise<boolean> {
+  const { content, signature, publicKey, signType = 'RSA2', charset = 'utf-8' } = requireOptions(options, 'verifySignature');
   const type = checkSignType(signType);
-  const key = publicKey instanceof RsaKey ? publicKey : await importPublicKey({ key: publicKey });
+  if (typeof content !== 'string' && !(content instanceof Uint8Array)) throw argumentError({ name: 'content', expected: 'a string or bytes', value: content });
+  const key = await importPublicKey({ key: publicKey });
+  const signatureText = requireText(signature, 'signature');
   let signatureBytes: Uint8Array;
   try {
-    signatureBytes = base64ToBytes({ text: signature });
+    signatureBytes = base64ToBytes({ text: signatureText });
   } catch {
     return false;
   }

@@ -1,3 +1,4 @@
+import { kindOf } from '../errors/argument-checks.js';
 import { ZhimaError } from '../errors/zhima-error.js';
 import { encodeGbk } from './gbk.js';
 import { unsupportedCharset } from './unsupported-charset.js';
@@ -23,11 +24,11 @@ const ALIASES: Record<string, Charset> = { 'utf-8': 'utf-8', utf8: 'utf-8', gbk:
  * ```
  */
 export function normalizeCharset({ charset }: { charset: string }): Charset {
-  const found = ALIASES[charset.trim().toLowerCase()];
+  const found = typeof charset === 'string' ? ALIASES[charset.trim().toLowerCase()] : undefined;
   if (found === undefined) {
     throw new ZhimaError({
       code: 'PARAM_INVALID',
-      message: `Unsupported charset "${charset}".`,
+      message: typeof charset === 'string' ? `Unsupported charset "${charset}".` : `charset must be a string, got ${kindOf(charset)}.`,
       hint: '网关支持 utf-8、gbk、gb2312，推荐 utf-8 / The gateway accepts utf-8, gbk and gb2312; utf-8 is recommended.',
     });
   }

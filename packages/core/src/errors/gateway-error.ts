@@ -1,4 +1,4 @@
-import { ZhimaError } from './zhima-error.js';
+import { SUBCLASS, ZhimaError, type ZhimaErrorCode, type ZhimaErrorFor } from './zhima-error.js';
 
 /**
  * The gateway's answer fields, as the gateway names them.
@@ -108,6 +108,7 @@ export class GatewayError extends ZhimaError<'GATEWAY_ERROR'> {
       code: 'GATEWAY_ERROR',
       message: `${method} failed: ${answer.code} ${answer.msg}${detail ? ` (${detail})` : ''}`,
       hint,
+      [SUBCLASS]: true,
     });
     this.name = 'GatewayError';
     this.gatewayCode = answer.code;
@@ -127,7 +128,10 @@ export class GatewayError extends ZhimaError<'GATEWAY_ERROR'> {
    * if (GatewayError.isInstance(err)) console.log(err.subCode);
    * ```
    */
-  static override isInstance(value: unknown): value is GatewayError {
-    return ZhimaError.isInstance(value, 'GATEWAY_ERROR');
+  static override isInstance(value: unknown): value is GatewayError;
+  /** Inherited: the same as `ZhimaError.isInstance(value, code)`. */
+  static override isInstance<C extends ZhimaErrorCode>(value: unknown, code: C): value is ZhimaErrorFor<C>;
+  static override isInstance(value: unknown, code: ZhimaErrorCode = 'GATEWAY_ERROR'): boolean {
+    return ZhimaError.isInstance(value, code);
   }
 }

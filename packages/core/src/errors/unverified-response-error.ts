@@ -1,4 +1,4 @@
-import { ZhimaError } from './zhima-error.js';
+import { SUBCLASS, ZhimaError, type ZhimaErrorCode, type ZhimaErrorFor } from './zhima-error.js';
 
 const HINT =
   '网关可能已收下数据（重传是安全的：按主键覆盖）。请检查：alipayPublicKey 须为支付宝公钥（不是应用公钥）；证书模式下 alipayCertificate 须为最新的支付宝公钥证书；charset 与 signType 须与请求一致 / ' +
@@ -37,6 +37,7 @@ export class UnverifiedResponseError extends ZhimaError<'RESPONSE_UNVERIFIED'> {
         'The gateway may have accepted the data: treat this upload as unverified, neither sent nor failed.',
       hint: HINT,
       cause,
+      [SUBCLASS]: true,
     });
     this.name = 'UnverifiedResponseError';
     this.method = method;
@@ -51,7 +52,10 @@ export class UnverifiedResponseError extends ZhimaError<'RESPONSE_UNVERIFIED'> {
    * if (UnverifiedResponseError.isInstance(err)) console.warn('may have been accepted', err.status);
    * ```
    */
-  static override isInstance(value: unknown): value is UnverifiedResponseError {
-    return ZhimaError.isInstance(value, 'RESPONSE_UNVERIFIED');
+  static override isInstance(value: unknown): value is UnverifiedResponseError;
+  /** Inherited: the same as `ZhimaError.isInstance(value, code)`. */
+  static override isInstance<C extends ZhimaErrorCode>(value: unknown, code: C): value is ZhimaErrorFor<C>;
+  static override isInstance(value: unknown, code: ZhimaErrorCode = 'RESPONSE_UNVERIFIED'): boolean {
+    return ZhimaError.isInstance(value, code);
   }
 }

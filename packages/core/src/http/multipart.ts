@@ -1,4 +1,5 @@
 import { encodeText, type Charset } from '../encoding/charset.js';
+import { argumentError, requireText } from '../errors/argument-checks.js';
 import { ZhimaError } from '../errors/zhima-error.js';
 
 /**
@@ -57,6 +58,21 @@ export function createBoundary(): string {
   return `----ZhimaBoundary${Array.from(random, (byte) => byte.toString(16).padStart(2, '0')).join('')}`;
 }
 
+function isFileContent(content: unknown): content is FileContent {
+  if (content instanceof Uint8Array || content instanceof Blob) return true;
+  const { stream, size } = (content ?? {}) as { stream?: unknown; size?: unknown };
+  return stream instanceof ReadableStream && typeof size === 'number' && Number.isSafeInteger(size) && size >= 0;
+}
+
+// A file part as a JavaScript caller may give it: checked here, where its size is first needed.
+function checkFilePart(part: { name: string; fileName: string; content: FileContent; contentType?: string }): void {
+  if (!isFileContent(part.content)) {
+    throw argumentError({ name: `The content of file ${JSON.stringify(String(part.name))}`, expected: 'bytes, a Blob, or { stream, size } with the exact size', value: part.content, hint: 'Pass the file as a Uint8Array, a Blob (e.g. fs.openAsBlob(path)), or { stream, size }.' });
+  }
+  requireText(part.fileName, 'fileName');
+  if (part.contentType !== undefined) requireText(part.contentType, 'contentType');
+}
+
 function quoted(text: string): string {
   return text.replace(/["\r\n]/g, (char) => encodeURIComponent(char));
 }
@@ -87,10 +103,11 @@ export function buildMultipartBody({ parts, charset, boundary = createBoundary()
   // Each piece is bytes or a file; lengths are summed without reading any file.
   const pieces: Piece[] = [];
   for (const part of parts) {
-    const disposition = `form-data; name="${quoted(part.name)}"`;
+    const disposition = `form-data; name="${quoted(requireText(part.name, 'a part name'))}"`;
     if ('value' in part) {
       pieces.push(encodeText({ text: `--${boundary}${CRLF}Content-Disposition: ${disposition}${CRLF}Content-Type: text/plain;charset=${charset}${CRLF}${CRLF}${part.value}${CRLF}`, charset }));
     } else {
+      checkFilePart(part);
       const header = `--${boundary}${CRLF}Content-Disposition: ${disposition}; filename="${quoted(part.fileName)}"${CRLF}Content-Type: ${part.contentType ?? 'application/octet-stream'}${CRLF}${CRLF}`;
       pieces.push(encodeText({ text: header, charset }), { file: part.content }, encodeText({ text: CRLF, charset }));
     }

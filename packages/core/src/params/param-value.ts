@@ -1,3 +1,6 @@
+import { argumentError } from '../errors/argument-checks.js';
+import { ZhimaError } from '../errors/zhima-error.js';
+
 /**
  * A request parameter value as callers give it: absent, `null`, blank text (see {@link isAbsentParamValue})
  * and `''` all mean "not sent".
@@ -44,6 +47,30 @@ export function isAbsentParamValue(value: ParamValue): value is undefined | null
  */
 export function presentParams(params: Readonly<Record<string, ParamValue>>): Record<string, string> {
   const present: Record<string, string> = {};
-  for (const [key, value] of Object.entries(params)) if (!isAbsentParamValue(value)) present[key] = String(value);
+  for (const [key, value] of Object.entries(params)) {
+    if (isAbsentParamValue(value)) continue;
+    if (typeof value !== 'string' && typeof value !== 'number') throw argumentError({ name: `The parameter ${key}`, expected: 'text or a number', value });
+    present[key] = String(value);
+  }
   return present;
+}
+
+/**
+ * A JSON parameter (`biz_content`, `biz_ext_params`) as text: a string is sent as given, an object is
+ * serialised, absent stays absent; what `JSON.stringify` cannot write (a `BigInt`, a cycle) is
+ * `PARAM_INVALID`.
+ *
+ * @example
+ * ```ts
+ * jsonParam({ value: { merchant_id: '2088000000000000' }, name: 'bizContent' }); // '{"merchant_id":"2088000000000000"}'
+ * ```
+ */
+export function jsonParam({ value, name }: { value: string | Record<string, unknown> | undefined | null; name: string }): string | undefined {
+  if (value === undefined || value === null || typeof value === 'string') return value ?? undefined;
+  if (typeof value !== 'object' || Array.isArray(value)) throw argumentError({ name, expected: 'a JSON object or its text', value });
+  try {
+    return JSON.stringify(value);
+  } catch (cause) {
+    throw new ZhimaError({ code: 'PARAM_INVALID', message: `${name} cannot be written as JSON (${(cause as Error).message}).`, hint: 'Give plain data: strings, numbers, booleans, arrays and objects, no BigInt or cycles.', cause });
+  }
 }

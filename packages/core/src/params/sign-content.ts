@@ -1,3 +1,4 @@
+import { requireObject } from '../errors/argument-checks.js';
 import { presentParams, type ParamValue } from './param-value.js';
 
 /**
@@ -34,7 +35,7 @@ function compareBytes(a: string, b: string): number {
  * ```
  */
 export function buildSignContent(params: SignParams): string {
-  return Object.entries(presentParams(params))
+  return Object.entries(presentParams(requireObject(params, 'params')))
     .filter(([key]) => key !== 'sign')
     .sort(([a], [b]) => compareBytes(a, b))
     .map(([key, value]) => `${key}=${value}`)

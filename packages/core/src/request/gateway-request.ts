@@ -1,4 +1,5 @@
 import type { PrivateKeyInput, SignType } from '../crypto/keys.js';
+import { argumentError, requireObject, requireText } from '../errors/argument-checks.js';
 import { signContent } from '../crypto/sign.js';
 import { encodeForm } from '../encoding/url.js';
 import type { Charset } from '../encoding/charset.js';
@@ -96,6 +97,17 @@ export interface BuiltGatewayRequest {
   replayable: boolean;
 }
 
+// A call as a JavaScript caller may give it: wrong shapes are PARAM_INVALID here, not TypeErrors later.
+function checkCall(call: GatewayCall): void {
+  requireObject(call, 'call');
+  requireText(call.method, 'method');
+  if (call.params !== undefined && (typeof call.params !== 'object' || call.params === null || Array.isArray(call.params))) {
+    throw argumentError({ name: 'params', expected: 'an object of text parameters', value: call.params });
+  }
+  if (call.files !== undefined && !Array.isArray(call.files)) throw argumentError({ name: 'files', expected: 'an array of files', value: call.files });
+  for (const file of call.files ?? []) requireObject(file, 'each of files');
+}
+
 /**
  * Builds the request exactly as the Java SDK puts it on the wire: public parameters and `sign` in the
  * query (URL-encoded in the request charset); business parameters and `app_auth_token` in the body, as
@@ -111,6 +123,7 @@ export interface BuiltGatewayRequest {
  * ```
  */
 export async function buildGatewayRequest({ call, context }: { call: GatewayCall; context: GatewayContext }): Promise<BuiltGatewayRequest> {
+  checkCall(call);
   const { charset } = context;
   const query = presentParams({
     app_id: context.appId,
@@ -125,7 +138,7 @@ export async function buildGatewayRequest({ call, context }: { call: GatewayCall
   });
   const body = presentParams({ ...call.params, app_auth_token: context.appAuthToken });
   const content = buildSignContent({ ...query, ...body });
-  const sign = await signContent(content, { privateKey: context.privateKey, signType: context.signType, charset });
+  const sign = await signContent({ content, privateKey: context.privateKey, signType: context.signType, charset });
   const url = `${context.gateway}?${encodeForm({ params: { ...query, sign }, charset })}`;
 
   if (call.files !== undefined && call.files.length > 0) {

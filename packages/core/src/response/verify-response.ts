@@ -1,7 +1,8 @@
-import { readCertificates, snOf, type CertificateInput } from '../certificates/certificate-sn.js';
+import { readCertificates, type CertificateInput } from '../certificates/certificate-sn.js';
 import { importPublicKey, type PublicKeyInput, type RsaKey, type SignType } from '../crypto/keys.js';
 import { verifySignature } from '../crypto/sign.js';
 import type { Charset } from '../encoding/charset.js';
+import { argumentError, requireOptions, requireText } from '../errors/argument-checks.js';
 import { ZhimaError } from '../errors/zhima-error.js';
 import { decodeAnswer } from './decode-answer.js';
 import { scanTopLevelMembers, type TopLevelMember } from './top-level-scan.js';
@@ -99,7 +100,7 @@ export interface ResponseKeys {
 /** @internal Keys from Alipay public-key certificates, matching `alipay_cert_sn`; each imported once. */
 export function certificateResponseKeys({ certificates }: { certificates: CertificateInput | CertificateInput[] }): ResponseKeys {
   const all = (Array.isArray(certificates) ? certificates : [certificates]).flatMap((input) => readCertificates({ certificates: input }));
-  const bySn = new Map(all.map((fields) => [snOf(fields), fields] as const));
+  const bySn = new Map(all.map((fields) => [fields.sn, fields] as const));
   const imported = new Map<string, Promise<RsaKey<'public'>>>();
   const resolve: ResponseKeyResolver = async (certSn) => {
     const sn = certSn ?? (bySn.size === 1 ? [...bySn.keys()][0]! : undefined);
@@ -148,6 +149,9 @@ export function publicKeyResponseKeys({ publicKey }: { publicKey: PublicKeyInput
  * ```
  */
 export async function verifyResponse(options: VerifyResponseOptions): Promise<VerifiedResponse> {
+  requireOptions(options, 'verifyResponse');
+  if (typeof options.body !== 'string' && !(options.body instanceof Uint8Array)) throw argumentError({ name: 'body', expected: 'the answer as bytes or text', value: options.body });
+  requireText(options.method, 'method');
   const keys =
     options.alipayCertificates === undefined
       ? publicKeyResponseKeys({ publicKey: options.alipayPublicKey })

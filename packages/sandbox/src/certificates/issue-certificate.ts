@@ -1,4 +1,5 @@
-import { base64ToBytes, generateKeyPair, toPem, type GeneratedKeyPair } from '@zhima/core';
+import { generateKeyPair } from '@zhima/core';
+import { base64ToBytes, toPem, type GeneratedKeyPair } from '@zhima/core/internal';
 import { bitString, boolean, explicit, integer, nullValue, objectIdentifier, octetString, printableString, sequence, set, time, utf8String } from './der-writer.js';
 
 /**

@@ -1,4 +1,5 @@
-import { getCertificateSn, importPrivateKey, ZhimaError, type RsaKey, type SignType } from '@zhima/core';
+import { importPrivateKey, ZhimaError, type RsaKey } from '@zhima/core';
+import { getCertificateSn, type SignType } from '@zhima/core/internal';
 import type { RegisteredApp } from '../gateway/authenticate.js';
 import type { Signing } from '../gateway/render.js';
 import { issueCertificate, newKeyPair, validityFrom, type CertificateIssuer, type DistinguishedName } from './issue-certificate.js';

@@ -1,4 +1,5 @@
-import { buildSignContent, formatTimestamp, parseTimestamp, verifySignature, ZhimaError, type Charset, type RsaKey, type SignType } from '@zhima/core';
+import { formatTimestamp, verifySignature, ZhimaError, type RsaKey } from '@zhima/core';
+import { buildSignContent, parseTimestamp, type Charset, type SignType } from '@zhima/core/internal';
 import { invalidParam, missingParam, Rejection } from './answers.js';
 
 /**
@@ -86,11 +87,11 @@ export async function verifyCaller({
       subMsg: `验签出错，建议检查签名字符串或签名私钥与应用公钥是否匹配，网关生成的验签字符串为：${content} / Signature check failed; the gateway's sign content is shown`,
     });
   }
-  const sent = parseTimestamp(params.timestamp);
+  const sent = parseTimestamp({ text: params.timestamp });
   if (sent === undefined || Math.abs(sent.getTime() - now.getTime()) > maxClockSkewMs) {
     throw invalidParam({
       subCode: 'isv.invalid-timestamp',
-      subMsg: `非法的时间戳参数 ${params.timestamp}：须为北京时间 yyyy-MM-dd HH:mm:ss，且与网关时间 ${formatTimestamp(now)} 相差不超过 ${Math.round(maxClockSkewMs / 60_000)} 分钟 / Invalid timestamp: China time, within ${Math.round(maxClockSkewMs / 60_000)} minutes of the gateway`,
+      subMsg: `非法的时间戳参数 ${params.timestamp}：须为北京时间 yyyy-MM-dd HH:mm:ss，且与网关时间 ${formatTimestamp({ date: now })} 相差不超过 ${Math.round(maxClockSkewMs / 60_000)} 分钟 / Invalid timestamp: China time, within ${Math.round(maxClockSkewMs / 60_000)} minutes of the gateway`,
     });
   }
   if (params.app_auth_token && app.appAuthTokens !== undefined && !app.appAuthTokens.has(params.app_auth_token)) {

@@ -1,4 +1,5 @@
-import type { Charset, GatewayAnswer } from '@zhima/core';
+import type { GatewayAnswer } from '@zhima/core';
+import type { Charset } from '@zhima/core/internal';
 import type { FieldRules } from '@zhima/validator';
 import type { CallLog, SandboxCall } from '../call-log.js';
 import type { AlipayKeyring } from '../certificates/keyring.js';

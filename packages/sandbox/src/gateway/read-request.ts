@@ -1,4 +1,4 @@
-import { normalizeCharset, type Charset } from '@zhima/core';
+import { normalizeCharset, type Charset } from '@zhima/core/internal';
 import { invalidParam } from './answers.js';
 import { readBoundedBody } from '../http/body.js';
 import { addParam, decodeOrReject, decodePairs, findAsciiValue, splitForm } from '../http/form.js';

@@ -1,4 +1,5 @@
-import { encodeText, responseNodeName, signContent, type Charset, type GatewayAnswer, type RsaKey, type SignType } from '@zhima/core';
+import { signContent, type GatewayAnswer, type RsaKey } from '@zhima/core';
+import { encodeText, responseNodeName, type Charset, type SignType } from '@zhima/core/internal';
 import type { AnswerPlacement } from './answers.js';
 
 /**
@@ -80,7 +81,7 @@ export async function renderAnswer({
   const nodeText = encodableJson({ text: JSON.stringify(answer).replaceAll('/', '\\/'), charset: responseCharset });
   let text = `{"${node}":${nodeText}`;
   if (signing !== undefined) {
-    const sign = await signContent(nodeText, { privateKey: signing.privateKey, signType: signing.signType, charset: responseCharset });
+    const sign = await signContent({ content: nodeText, privateKey: signing.privateKey, signType: signing.signType, charset: responseCharset });
     text += `,"sign":"${sign}"`;
     if (signing.alipayCertSn !== undefined) text += `,"alipay_cert_sn":"${signing.alipayCertSn}"`;
   }

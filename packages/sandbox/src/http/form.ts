@@ -1,4 +1,4 @@
-import { decodeText, isAbsentParamValue, type Charset } from '@zhima/core';
+import { decodeText, isAbsentParamValue, type Charset } from '@zhima/core/internal';
 import { invalidParam } from '../gateway/answers.js';
 
 /**

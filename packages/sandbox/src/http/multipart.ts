@@ -1,4 +1,4 @@
-import { decodeText, type Charset } from '@zhima/core';
+import { decodeText, type Charset } from '@zhima/core/internal';
 import { invalidParam, type Rejection } from '../gateway/answers.js';
 import { parseHeaderValue } from './header-params.js';
 

@@ -1,4 +1,5 @@
-import { bytesToBase64, encodeText, type GatewayAnswer } from '@zhima/core';
+import type { GatewayAnswer } from '@zhima/core';
+import { bytesToBase64, encodeText } from '@zhima/core/internal';
 import { businessFailure, success } from '../gateway/answers.js';
 import { bizText, readBizContent, required } from './business-params.js';
 import type { MethodRequest } from './method.js';

@@ -1,4 +1,5 @@
-import { BATCH_FEEDBACK_METHOD, type GatewayAnswer } from '@zhima/core';
+import type { GatewayAnswer } from '@zhima/core';
+import { BATCH_FEEDBACK_METHOD } from '@zhima/core/internal';
 import { validateFeedbackParams } from '@zhima/validator';
 import { success } from '../gateway/answers.js';
 import { rejectFirstError } from './business-params.js';

@@ -1,4 +1,4 @@
-import { isAbsentParamValue } from '@zhima/core';
+import { isAbsentParamValue } from '@zhima/core/internal';
 import type { Issue } from '@zhima/validator';
 import { businessFailure } from '../gateway/answers.js';
 import type { SandboxScene } from '../scenes.js';

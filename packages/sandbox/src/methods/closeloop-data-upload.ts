@@ -1,4 +1,5 @@
-import { CLOSELOOP_DATA_UPLOAD_METHOD, type GatewayAnswer } from '@zhima/core';
+import type { GatewayAnswer } from '@zhima/core';
+import { CLOSELOOP_DATA_UPLOAD_METHOD } from '@zhima/core/internal';
 import { validateFeedbackParams } from '@zhima/validator';
 import { success } from '../gateway/answers.js';
 import { newTaskId } from '../ids.js';

@@ -1,11 +1,4 @@
-import {
-  ALIPAY_CERT_DOWNLOAD_METHOD,
-  BATCH_FEEDBACK_METHOD,
-  CLOSELOOP_DATA_UPLOAD_METHOD,
-  DATA_UPLOAD_INITIALIZE_METHOD,
-  FEEDBACK_URL_QUERY_METHOD,
-  SINGLE_DATA_UPLOAD_METHOD,
-} from '@zhima/core';
+import { ALIPAY_CERT_DOWNLOAD_METHOD, BATCH_FEEDBACK_METHOD, CLOSELOOP_DATA_UPLOAD_METHOD, DATA_UPLOAD_INITIALIZE_METHOD, FEEDBACK_URL_QUERY_METHOD, SINGLE_DATA_UPLOAD_METHOD } from '@zhima/core/internal';
 import { alipayCertDownload } from './alipay-cert-download.js';
 import { batchFeedback } from './batch-feedback.js';
 import { closeloopDataUpload } from './closeloop-data-upload.js';

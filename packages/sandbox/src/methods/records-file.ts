@@ -1,4 +1,4 @@
-import { decodeText } from '@zhima/core';
+import { decodeText } from '@zhima/core/internal';
 import { validateRecords, type FieldRules } from '@zhima/validator';
 import { businessFailure } from '../gateway/answers.js';
 import type { UploadedFile } from '../gateway/read-request.js';

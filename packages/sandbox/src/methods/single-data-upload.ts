@@ -1,4 +1,5 @@
-import { encodeText, type GatewayAnswer } from '@zhima/core';
+import type { GatewayAnswer } from '@zhima/core';
+import { encodeText } from '@zhima/core/internal';
 import { validateFeedbackParams, validateRecords } from '@zhima/validator';
 import { businessFailure, success } from '../gateway/answers.js';
 import { newTaskId } from '../ids.js';

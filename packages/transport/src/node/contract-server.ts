@@ -89,7 +89,8 @@ function numberParam(query: URLSearchParams, name: string): number {
 
 /**
  * Starts the server that `describeTransportContract` and the adapter tests talk to. Routes:
- * `/echo` (answers {@link ReceivedRequest} as JSON), `/status/<code>`, `/bytes?length=N&offset=M`
+ * `/echo` (answers {@link ReceivedRequest} as JSON), `/slow-headers?afterMs=T` (the same, T ms after the
+ * whole body arrived), `/status/<code>`, `/bytes?length=N&offset=M`
  * (pattern bytes with a content-length, or chunked with `&chunked=1`, written as the socket drains; see
  * `lastAnswer()`), `/slow-body?chunks=N&everyMs=T` (N KiB, one every T ms), `/headers` (repeated and
  * odd-case headers), `/silent` (reads the body, never answers), `/stall-upload` (reads nothing, never
@@ -107,24 +108,30 @@ export async function startContractServer(): Promise<ContractServer> {
   let streamed = 0;
   let lastAnswer: Promise<AnswerWritten> = Promise.resolve({ writtenBytes: 0, complete: true });
   const waiters = new Map<string, Array<() => void>>();
+  // Reads a request body to its end and hashes it; `streamed` follows the latest one as it arrives.
+  const receive = (request: IncomingMessage) =>
+    new Promise<ReceivedRequest>((resolve) => {
+      const hash = createHash('sha256');
+      let receivedBytes = 0;
+      streamed = 0;
+      request.on('data', (chunk: Buffer) => {
+        receivedBytes += chunk.byteLength;
+        streamed = receivedBytes;
+        hash.update(chunk);
+      });
+      request.on('end', () => resolve({ method: request.method ?? '', url: request.url ?? '', headers: request.headers, receivedBytes, sha256: hash.digest('hex') }));
+    });
 
   const routes: Record<string, Route> = {
     '/echo': (request, response) => {
-      const hash = createHash('sha256');
-      streamed = 0;
-      request.on('data', (chunk: Buffer) => {
-        streamed += chunk.byteLength;
-        hash.update(chunk);
-      });
-      request.on('end', () => {
-        const seen: ReceivedRequest = {
-          method: request.method ?? '',
-          url: request.url ?? '',
-          headers: request.headers,
-          receivedBytes: streamed,
-          sha256: hash.digest('hex'),
-        };
-        response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(seen));
+      void receive(request).then((seen) => response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(seen)));
+    },
+    '/slow-headers': (request, response, query) => {
+      // The whole body first, then a server that takes its time to answer, as a gateway processing a file.
+      const afterMs = numberParam(query, 'afterMs');
+      void receive(request).then((seen) => {
+        const timer = setTimeout(() => response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(seen)), afterMs);
+        response.on('close', () => clearTimeout(timer));
       });
     },
     '/bytes': (request, response, query) => {

@@ -1,4 +1,3 @@
-export { describeTransportContract, type ContractTransport, type TransportContractOptions } from './describe-transport-contract.js';
+// Portable test helpers: web APIs only, for tests on any runtime. The contract suite, its server and
+// the other Node-only helpers are at @zhima/transport/testing/node.
 export { patternByte, patternBytes, patternStream } from './pattern-bytes.js';
-export { startContractServer, refusedUrl, type AnswerWritten, type ContractServer, type ReceivedRequest } from '../node/contract-server.js';
-export { createFileBody } from '../node/file-body.js';

@@ -21,7 +21,7 @@ import { undici } from './undici-module.js';
  *
  * @example
  * ```ts
- * const options: UndiciTransportOptions = { connections: 4, timeoutMs: 30_000, maxResponseBytes: 256 * 1024, proxy: 'env' };
+ * const options: UndiciTransportOptions = { connections: 4, timeoutMs: 30_000, headersTimeoutMs: 300_000, maxResponseBytes: 256 * 1024, proxy: 'env' };
  * ```
  */
 export interface UndiciTransportOptions extends DispatcherOptions {
@@ -31,13 +31,19 @@ export interface UndiciTransportOptions extends DispatcherOptions {
    */
   dispatcher?: Dispatcher;
   /**
-   * Give up when nothing moves for this long: no upload chunk taken by the socket, no response headers,
-   * no response body chunk. A transfer that keeps moving is never cut, however long it takes; a total
-   * deadline is the caller's `signal`. Default 60 000 ms; `0` turns it off. Also the default of
-   * `headersTimeoutMs` and `bodyTimeoutMs`.
+   * Give up when bytes visibly stop moving for this long: no upload chunk taken by the socket, no
+   * answer body chunk (see `bodyTimeoutMs`). A transfer that keeps moving is never cut, however long it
+   * takes; a total deadline is the caller's `signal`. Default 60 000 ms; `0` turns it off.
    */
   timeoutMs?: number;
-  /** Wait for response headers once the request is sent. Default: `timeoutMs`. */
+  /**
+   * How long the server may take to answer once the whole request is handed to the socket: the wait
+   * for the answer's headers (undici's `headersTimeout`). That wait also gets time for the request
+   * bytes that may still be on their way — handed over is not delivered: the OS takes several MiB of
+   * an upload at once, which a slow link then drains for minutes — at 1 s per 32 KiB of the last
+   * 8 MiB. Default: 120 000 ms, or `timeoutMs` when longer (lowering `timeoutMs` does not shorten
+   * it); `0` turns it off.
+   */
   headersTimeoutMs?: number;
   /** Longest gap between response body chunks. Default: `timeoutMs`. */
   bodyTimeoutMs?: number;
@@ -77,8 +83,9 @@ const errorCode = (error: unknown): unknown => (error as { code?: unknown } | nu
  * A {@link Transport} on undici's own `request()` and its own keep-alive pool, for Node: connection
  * reuse, proxies (`proxy: 'env'` honours `HTTPS_PROXY` and `NO_PROXY`) and custom TLS. Bodies go out
  * with their exact `content-length`, streams never buffered, bytes over 64 KiB in 64 KiB slices so their
- * progress is seen; it gives up after `timeoutMs` with nothing moving (uploads included) and stops
- * reading an answer over `maxResponseBytes`. Redirects are returned, not followed; every HTTP status
+ * progress is seen; it gives up after `timeoutMs` with bytes visibly stopped (uploads included), after
+ * `headersTimeoutMs` (and time for bytes still on their way) without an answer, and stops reading an
+ * answer over `maxResponseBytes`. Redirects are returned, not followed; every HTTP status
  * is returned as a response. Failures throw `TransportError` with a stable `reason` mapped from
  * undici's `UND_ERR_*` and Node's socket codes; an answer over the cap throws `ZhimaError`
  * `RESPONSE_MALFORMED`. Needs the `undici` package (an optional peer dependency).
@@ -102,11 +109,10 @@ export function createUndiciTransport({
   ...poolOptions
 }: UndiciTransportOptions = {}): UndiciTransport {
   checkedTimeout({ option: 'timeoutMs', value: timeoutMs });
-  // Each of undici's own timers, named as the caller set it, for the message when it cuts a request.
-  const limitFor = (option: 'headersTimeoutMs' | 'bodyTimeoutMs', value: number | undefined): StallLimit =>
-    value === undefined ? { option: 'timeoutMs', ms: timeoutMs } : { option, ms: checkedTimeout({ option, value }) };
-  const headersLimit = limitFor('headersTimeoutMs', headersTimeoutMs);
-  const bodyLimit = limitFor('bodyTimeoutMs', bodyTimeoutMs);
+  if (headersTimeoutMs !== undefined) checkedTimeout({ option: 'headersTimeoutMs', value: headersTimeoutMs });
+  // undici's body timer, named as the caller set it, for the message when it cuts a request.
+  const bodyLimit: StallLimit =
+    bodyTimeoutMs === undefined ? { option: 'timeoutMs', ms: timeoutMs } : { option: 'bodyTimeoutMs', ms: checkedTimeout({ option: 'bodyTimeoutMs', value: bodyTimeoutMs }) };
   const transportLimit = checkedResponseLimit({ value: maxResponseBytes });
   const dispatcher = suppliedDispatcher ?? createDispatcher(poolOptions);
 
@@ -115,11 +121,14 @@ export function createUndiciTransport({
       const limit = requestLimit === undefined ? transportLimit : checkedResponseLimit({ value: requestLimit });
       if (signal?.aborted) throw toTransportError({ error: signal.reason, request, signal });
       // The upload's stall detector: armed when undici takes the first chunk (so a request queued for
-      // a socket is not cut), resting once the body is sent, when undici's headers timeout takes over.
+      // a socket is not cut), resting once the body is sent, when undici's headers timeout takes over
+      // (it counts from the last body byte written, and is the answer wait).
       const quiet = startInactivityTimer({ timeoutMs, signal, armed: false });
       const upload = trackUpload({
         request,
         sliceBytes: true,
+        timeoutMs,
+        headersTimeoutMs,
         deliver: 'iterable',
         // An answer can come before the body is all sent (a 413, say); from then on bodyTimeout is in charge.
         onChunk: () => progress.phase === 'upload' && quiet.touch(),
@@ -137,7 +146,7 @@ export function createUndiciTransport({
           body: upload.body as Dispatcher.DispatchOptions['body'],
           signal: quiet.signal,
           // undici takes 0, not Infinity, for "never".
-          headersTimeout: Number.isFinite(headersLimit.ms) ? headersLimit.ms : 0,
+          headersTimeout: Number.isFinite(upload.answerWaitMs) ? upload.answerWaitMs : 0,
           bodyTimeout: Number.isFinite(bodyLimit.ms) ? bodyLimit.ms : 0,
         });
         quiet.rest();
@@ -155,7 +164,7 @@ export function createUndiciTransport({
         const limitHit = quiet.timedOut
           ? { option: 'timeoutMs', ms: timeoutMs }
           : code === 'UND_ERR_HEADERS_TIMEOUT'
-            ? headersLimit
+            ? upload.answerWait
             : code === 'UND_ERR_BODY_TIMEOUT'
               ? bodyLimit
               : undefined;

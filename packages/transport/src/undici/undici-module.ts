@@ -1,3 +1,4 @@
+import { ZhimaError } from '@zhima/core';
 import type * as Undici from 'undici';
 
 /** Set by tsup per output format (see `undici` below); unset when the sources run as they are. */
@@ -10,14 +11,14 @@ function isUndiciMissing(error: unknown): boolean {
 
 function missingUndici(error: unknown): never {
   if (!isUndiciMissing(error)) throw error;
-  // A plain Error keeping Node's resolution code: the failure is an import, before any SDK call.
-  throw Object.assign(
-    new Error(
+  // Node's resolution error (with its ERR_MODULE_NOT_FOUND / MODULE_NOT_FOUND code) stays as the cause.
+  throw new ZhimaError({
+    code: 'DEPENDENCY_MISSING',
+    message:
       '@zhima/transport/undici needs the undici package, which is not installed (it is an optional peer dependency, so fetch-only and edge users never get it). Run: npm install undici@^7 — or use createFetchTransport from @zhima/transport, which needs nothing.',
-      { cause: error },
-    ),
-    { code: (error as { code: unknown }).code },
-  );
+    hint: '安装 undici：npm install undici@^7；或改用无需依赖的 createFetchTransport / Install it: npm install undici@^7 — or use createFetchTransport, which needs nothing.',
+    cause: error,
+  });
 }
 
 function requireUndici(): typeof Undici {
@@ -31,7 +32,7 @@ function requireUndici(): typeof Undici {
 
 /**
  * The `undici` package (an optional peer dependency), loaded when `@zhima/transport/undici` is
- * imported; without it the import fails with an error saying to `npm install undici`.
+ * imported; without it the import fails with `ZhimaError` `DEPENDENCY_MISSING` saying to `npm install undici`.
  *
  * @example
  * ```ts

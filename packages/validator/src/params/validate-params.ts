@@ -1,6 +1,5 @@
-import { isAbsentParamValue } from '@zhima/core';
+import { inspectColumnList, isAbsentParamValue, normalizeFileCharset, parseColumnList, type ColumnListProblem } from '@zhima/core/internal';
 import { bilingual, type Issue } from '../report/issue.js';
-import { toColumnNames } from './column-list.js';
 
 /**
  * The business params of `zhima.data.batch.feedback` as sent on the wire (text values; `file` is the
@@ -48,27 +47,25 @@ const MAX_LENGTHS: Record<string, number> = {
   file_description: 100,
 };
 
-const WHITESPACE = /\s/;
-
 const RECORDS_ZERO_MESSAGE = bilingual('records 为 0：没有可上传的数据，一次上传至少要有 1 条记录', 'records is 0: there is nothing to send; an upload needs at least one record');
 
-function checkColumnList(field: 'columns' | 'primary_key_columns', names: string[], issues: Issue[]): void {
-  const code = 'INVALID_DATA_ARGUMENTS';
-  if (names.length === 0) {
-    issues.push({ code, rule: 'param-required', severity: 'error', field, message: bilingual(`缺少 ${field}`, `${field} is required`) });
-    return;
+const COLUMN_RULES: Record<Exclude<ColumnListProblem['kind'], 'not-a-list'>, string> = {
+  empty: 'param-required',
+  blank: 'column-blank',
+  whitespace: 'column-whitespace',
+  comma: 'column-comma',
+  duplicate: 'column-duplicate',
+};
+
+// Core's reading of a column list (trimmed names), its problems as findings. A value that is no list
+// at all is an unusable option, thrown as core throws it.
+function readColumnList(field: 'columns' | 'primary_key_columns', value: string | readonly string[], issues: Issue[]): string[] {
+  const { names, problems } = inspectColumnList({ value, name: field });
+  for (const problem of problems) {
+    if (problem.kind === 'not-a-list') return parseColumnList({ value, name: field });
+    issues.push({ code: 'INVALID_DATA_ARGUMENTS', rule: COLUMN_RULES[problem.kind], severity: 'error', field, message: bilingual(problem.zh, problem.message) });
   }
-  const seen = new Set<string>();
-  names.forEach((name, position) => {
-    if (name.trim() === '') {
-      issues.push({ code, rule: 'column-blank', severity: 'error', field, message: bilingual(`${field} 第 ${position + 1} 项为空（多余的逗号？）`, `${field} item ${position + 1} is blank (a stray comma?)`) });
-    } else if (WHITESPACE.test(name)) {
-      issues.push({ code, rule: 'column-whitespace', severity: 'error', field, message: bilingual(`${field} 中的列名 ${JSON.stringify(name)} 含空白或换行`, `column name ${JSON.stringify(name)} in ${field} contains whitespace or a line break`) });
-    } else if (seen.has(name)) {
-      issues.push({ code, rule: 'column-duplicate', severity: 'error', field, message: bilingual(`${field} 中的列 ${name} 重复`, `column ${name} appears twice in ${field}`) });
-    }
-    seen.add(name);
-  });
+  return names;
 }
 
 function checkLength(field: string, value: string, issues: Issue[]): void {
@@ -86,10 +83,8 @@ function checkLength(field: string, value: string, issues: Issue[]): void {
 
 /** The column lists: each well formed, every primary key column among `columns`. Returns the column names. */
 function checkColumnLists(params: { columns?: string | readonly string[] | undefined; primary_key_columns?: string | readonly string[] | undefined }, issues: Issue[]): { columns: string[]; primaryKeys: string[] } {
-  const columns = toColumnNames({ value: params.columns ?? '', name: 'columns' });
-  const primaryKeys = toColumnNames({ value: params.primary_key_columns ?? '', name: 'primary_key_columns' });
-  checkColumnList('columns', columns, issues);
-  checkColumnList('primary_key_columns', primaryKeys, issues);
+  const columns = readColumnList('columns', params.columns ?? '', issues);
+  const primaryKeys = readColumnList('primary_key_columns', params.primary_key_columns ?? '', issues);
   const known = new Set(columns);
   for (const key of new Set(primaryKeys)) {
     if (key.trim() !== '' && !known.has(key)) {
@@ -124,18 +119,25 @@ function checkRecordCount(records: string | number | undefined, issues: Issue[])
   return recordsText;
 }
 
+// Core's reading decides; a spelling it reads but the API page does not show is worth a warning.
 function checkFileCharset(fileCharset: string | undefined, issues: Issue[]): void {
   const charset = fileCharset ?? '';
-  if (charset !== 'UTF-8' && charset !== 'GBK') {
-    const caseOnly = charset.toUpperCase() === 'UTF-8' || charset.toUpperCase() === 'GBK';
+  let normalized: string | undefined;
+  try {
+    normalized = normalizeFileCharset({ fileCharset: charset });
+  } catch {
+    normalized = undefined;
+  }
+  if (normalized !== charset) {
     issues.push({
       code: 'INVALID_PARAMETER',
       rule: 'file-charset',
-      severity: caseOnly ? 'warning' : 'error',
+      severity: normalized === undefined ? 'error' : 'warning',
       field: 'file_charset',
-      message: caseOnly
-        ? bilingual(`file_charset 请按文档写作 ${charset.toUpperCase()}`, `write file_charset as documented: ${charset.toUpperCase()}`)
-        : bilingual(`file_charset 须为 UTF-8 或 GBK，实际为 ${JSON.stringify(charset)}`, `file_charset must be UTF-8 or GBK, got ${JSON.stringify(charset)}`),
+      message:
+        normalized === undefined
+          ? bilingual(`file_charset 须为 UTF-8 或 GBK，实际为 ${JSON.stringify(charset)}`, `file_charset must be UTF-8 or GBK, got ${JSON.stringify(charset)}`)
+          : bilingual(`file_charset 请按文档写作 ${normalized}`, `write file_charset as documented: ${normalized}`),
     });
   }
 }
@@ -166,7 +168,7 @@ function report(issues: Issue[]): ParamsReport {
 
 /**
  * Checks the request params of `zhima.data.batch.feedback` the way the gateway does: column lists well
- * formed (no blanks, whitespace or duplicates), every primary key column among `columns`, `records` a
+ * formed as `@zhima/core` reads them (names trimmed; no blanks, inner whitespace or duplicates), every primary key column among `columns`, `records` a
  * positive integer (0 records is nothing to send), `file_type` `json_data`, `file_charset` UTF-8 or GBK, `biz_ext_params` valid JSON.
  * Documented maximum lengths are warnings only. Findings are returned, never thrown.
  *

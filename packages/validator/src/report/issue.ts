@@ -61,7 +61,7 @@ export interface Issue {
  *
  * @example
  * ```ts
- * const report: ValidationReport = await validateRecords(bytes, { columns, primaryKeyColumns });
+ * const report: ValidationReport = await validateRecords({ input: bytes, columns, primaryKeyColumns });
  * if (!report.ok) for (const issue of report.issues) console.error(issue.line, issue.message);
  * ```
  */

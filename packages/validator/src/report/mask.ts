@@ -60,7 +60,9 @@ export function sensitiveFieldsWith({ sensitiveFields }: { sensitiveFields?: rea
 
 /**
  * Masks personal data: short values (names) keep their first character, longer ones (ID numbers,
- * phone numbers) their first 3 and last 4.
+ * phone numbers) their first 3 and last 4. Over a value {@link maskValue} already masked it gives what
+ * it gives over the original, so a log that masks every value (a receipt's primary keys) can start from
+ * the masked values of a report or a `RecordsPart`.
  *
  * @example
  * ```ts

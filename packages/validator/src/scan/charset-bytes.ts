@@ -1,12 +1,7 @@
-/**
- * The two file charsets the gateway accepts for `file_charset`.
- *
- * @example
- * ```ts
- * const charset: FileCharset = 'GBK';
- * ```
- */
-export type FileCharset = 'UTF-8' | 'GBK';
+import type { FileCharset } from '@zhima/core';
+
+// Core's type, the one definition of file_charset, re-exported for this package's scanners.
+export type { FileCharset };
 
 /**
  * True for a byte that may follow a GBK lead byte (0x81–0xFE). It includes 0x5C (`\`), which is why a

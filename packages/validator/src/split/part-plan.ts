@@ -19,11 +19,17 @@ export interface RecordSpan {
 
 /**
  * One file of a split plan: `{"records":[` + its spans joined by `,` + `]}`, exactly `bytes` long,
- * holding `records` records (the `records` param to send with it). Read it with `readPart`.
+ * holding `records` records (the `records` param to send with it). Read it with `readPart`. Its first
+ * and last record are named by index and by primary key (masked as in issues, with `maskValue`): what
+ * a receipt or a log line needs to say which records a part carried, without reading it again.
  *
  * @example
  * ```ts
- * const part: RecordsPart = { index: 0, bytes: 2062, records: 8, firstRecordIndex: 0, spans: [{ offset: 12, length: 2048, firstRecordIndex: 0, records: 8 }] };
+ * const part: RecordsPart = {
+ *   index: 0, bytes: 2062, records: 8, firstRecordIndex: 0, lastRecordIndex: 7,
+ *   firstPrimaryKey: { order_no: 'LN1', pay_month: '2025-01' }, lastPrimaryKey: { order_no: 'LN8', pay_month: '2025-01' },
+ *   spans: [{ offset: 12, length: 2048, firstRecordIndex: 0, records: 8 }],
+ * };
  * ```
  */
 export interface RecordsPart {
@@ -35,8 +41,25 @@ export interface RecordsPart {
   records: number;
   /** Index in the source of the part's first record. */
   firstRecordIndex: number;
+  /** Index in the source of the part's last record (records held back between the two are not in the part). */
+  lastRecordIndex: number;
+  /** The primary key values of the part's first record by column, masked as issues mask them (`maskValue`). */
+  firstPrimaryKey: Readonly<Record<string, string>>;
+  /** The primary key values of the part's last record, masked the same way. */
+  lastPrimaryKey: Readonly<Record<string, string>>;
   spans: readonly RecordSpan[];
 }
+
+/**
+ * A record's primary key as a part names it (masked), from its parsed value; `fromBytes` when its
+ * strings were parsed from a byte string (see `BatchParser`).
+ *
+ * @example
+ * ```ts
+ * const keyOf: PrimaryKeyOf = (record) => ({ order_no: String(record?.['order_no']) });
+ * ```
+ */
+export type PrimaryKeyOf = (record: Readonly<Record<string, unknown>> | undefined, fromBytes: boolean) => Readonly<Record<string, string>>;
 
 /**
  * How to split: each part at most `maxFileBytes` (default the validation's `maxFileBytes`, 50 MiB; the
@@ -88,18 +111,32 @@ interface OpenPart {
   /** The records planned into the part, first and last: fixed even as records are taken out. */
   first: number;
   last: number;
+  /** The primary keys of the part's first and last record as it stands (the last is set when the part closes). */
+  firstKey: Readonly<Record<string, string>>;
+  lastKey: Readonly<Record<string, string>>;
+  /** While the part is open: its last record, whose key is taken only when the part closes. */
+  lastRecord: Readonly<Record<string, unknown>> | undefined;
+  lastFromBytes: boolean;
 }
 
+const NO_KEY: Readonly<Record<string, string>> = Object.freeze({});
+
 function emptyPart(): OpenPart {
-  return { bytes: FRAME_BYTES, records: 0, spans: [], first: 0, last: -1 };
+  return { bytes: FRAME_BYTES, records: 0, spans: [], first: 0, last: -1, firstKey: NO_KEY, lastKey: NO_KEY, lastRecord: undefined, lastFromBytes: false };
+}
+
+/** Index of the part's last record as it stands. */
+function lastIndexOf(part: OpenPart): number {
+  const span = part.spans[part.spans.length - 1]!;
+  return span.firstRecordIndex + span.records - 1;
 }
 
 function isWhitespace(byte: number): boolean {
   return byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09;
 }
 
-function changed(): ZhimaError {
-  return new ZhimaError({ code: 'PARAM_INVALID', message: 'The records file changed while it was split: the bytes between two records are not a comma and whitespace any more.', hint: '拆分期间不要修改文件 / Do not change the file while it is validated and split.' });
+function changed(what = 'the bytes between two records are not a comma and whitespace any more'): ZhimaError {
+  return new ZhimaError({ code: 'PARAM_INVALID', message: `The records file changed while it was split: ${what}.`, hint: '拆分期间不要修改文件 / Do not change the file while it is validated and split.' });
 }
 
 /**
@@ -107,26 +144,38 @@ function changed(): ZhimaError {
  * scan): records in file order go into the current part while it stays within both bounds, consecutive
  * records as one span (the separators between them copied too), so a part is a few byte ranges of the
  * source. Records held back are left out; a record that repeats a key is taken out after the scan
- * ({@link exclude}), which only shrinks its part. Same input, same plan.
+ * ({@link exclude}), which only shrinks its part. Same input, same plan. Each part's first and last
+ * primary key come from the records as they pass (only a part's first record and, when it closes, its
+ * last are keyed); a boundary record taken out is replaced by its neighbour, read again with `recordAt`.
  *
  * @example
  * ```ts
- * const planner = new PartPlanner({ maxFileBytes: 50 * 1024 * 1024, maxRecordsPerFile: Infinity });
- * planner.add(0, 12, 260);
- * planner.add(1, 261, 509);
+ * const planner = new PartPlanner({ maxFileBytes: 50 * 1024 * 1024, maxRecordsPerFile: Infinity, primaryKeyOf, recordAt });
+ * planner.add(0, 12, 260, record0, false);
+ * planner.add(1, 261, 509, record1, false);
  * const parts = planner.finish();
  * ```
  */
 export class PartPlanner {
   private readonly maxFileBytes: number;
   private readonly maxRecordsPerFile: number;
+  private readonly primaryKeyOf: PrimaryKeyOf;
+  private readonly recordAt: (recordIndex: number) => Promise<unknown>;
   private readonly parts: OpenPart[] = [];
   private current: OpenPart = emptyPart();
   private lastRecord = -2;
 
-  constructor({ maxFileBytes, maxRecordsPerFile }: { maxFileBytes: number; maxRecordsPerFile: number }) {
-    this.maxFileBytes = maxFileBytes;
-    this.maxRecordsPerFile = maxRecordsPerFile;
+  constructor(options: {
+    maxFileBytes: number;
+    maxRecordsPerFile: number;
+    primaryKeyOf: PrimaryKeyOf;
+    /** Record `recordIndex` parsed again from the source (for a boundary record taken out), undefined if it cannot be. */
+    recordAt: (recordIndex: number) => Promise<unknown>;
+  }) {
+    this.maxFileBytes = options.maxFileBytes;
+    this.maxRecordsPerFile = options.maxRecordsPerFile;
+    this.primaryKeyOf = options.primaryKeyOf;
+    this.recordAt = options.recordAt;
   }
 
   /** True when a record of `length` bytes fits in a part of its own. */
@@ -134,22 +183,28 @@ export class PartPlanner {
     return FRAME_BYTES + length <= this.maxFileBytes;
   }
 
-  /** Adds record `recordIndex`, at file offsets `[start, end)`, to the plan (records come in file order). */
-  add(recordIndex: number, start: number, end: number): void {
+  /**
+   * Adds record `recordIndex`, at file offsets `[start, end)`, to the plan (records come in file order),
+   * with its parsed value for the part's first and last primary key.
+   */
+  add(recordIndex: number, start: number, end: number, record: Readonly<Record<string, unknown>> | undefined, fromBytes: boolean): void {
     let part = this.current;
     let last = part.spans[part.spans.length - 1];
     // A record right after the part's last one extends its span: the separator between them comes too.
     let added = last !== undefined && this.lastRecord === recordIndex - 1 ? end - last.end : 1 + end - start;
     if (part.records > 0 && (part.bytes + added > this.maxFileBytes || part.records >= this.maxRecordsPerFile)) {
-      this.parts.push(part);
+      this.seal(part);
       part = this.current = emptyPart();
       last = undefined;
     }
     if (part.records === 0) {
       added = end - start;
       part.first = recordIndex;
+      part.firstKey = this.primaryKeyOf(record, fromBytes);
     }
     part.last = recordIndex;
+    part.lastRecord = record;
+    part.lastFromBytes = fromBytes;
     if (last !== undefined && this.lastRecord === recordIndex - 1) {
       last.end = end;
       last.length = end - last.offset;
@@ -170,6 +225,8 @@ export class PartPlanner {
     if (part === undefined) return;
     const k = part.spans.findIndex((span) => recordIndex >= span.firstRecordIndex && recordIndex < span.firstRecordIndex + span.records);
     const span = part.spans[k]!;
+    const wasFirst = recordIndex === part.spans[0]!.firstRecordIndex;
+    const wasLast = recordIndex === lastIndexOf(part);
     const before = recordIndex - span.firstRecordIndex;
     const after = span.records - before - 1;
     const kept: OpenSpan[] = [];
@@ -184,6 +241,9 @@ export class PartPlanner {
     part.spans.splice(k, 1, ...kept);
     part.records--;
     part.bytes = FRAME_BYTES + part.spans.reduce((sum, one) => sum + one.length, 0) + Math.max(part.spans.length - 1, 0);
+    if (part.records === 0) return;
+    if (wasFirst) part.firstKey = await this.keyOfRecord(part.spans[0]!.firstRecordIndex);
+    if (wasLast) part.lastKey = await this.keyOfRecord(lastIndexOf(part));
   }
 
   /** The plan: parts in order, empty ones (every record taken out) left out. */
@@ -196,15 +256,32 @@ export class PartPlanner {
         bytes: part.bytes,
         records: part.records,
         firstRecordIndex: part.spans[0]!.firstRecordIndex,
+        lastRecordIndex: lastIndexOf(part),
+        firstPrimaryKey: part.firstKey,
+        lastPrimaryKey: part.lastKey,
         spans: part.spans.map(({ offset, length, firstRecordIndex, records }) => ({ offset, length, firstRecordIndex, records })),
       }));
   }
 
   private close(): void {
     if (this.current.records > 0) {
-      this.parts.push(this.current);
+      this.seal(this.current);
       this.current = emptyPart();
     }
+  }
+
+  /** Closes a part: its last record's key is taken, and the record let go. */
+  private seal(part: OpenPart): void {
+    part.lastKey = this.primaryKeyOf(part.lastRecord, part.lastFromBytes);
+    part.lastRecord = undefined;
+    this.parts.push(part);
+  }
+
+  /** The key of a record read again from the source (its strings decoded in full). */
+  private async keyOfRecord(recordIndex: number): Promise<Readonly<Record<string, string>>> {
+    const record = await this.recordAt(recordIndex);
+    if (typeof record !== 'object' || record === null || Array.isArray(record)) throw changed(`record number ${recordIndex + 1} no longer reads back as a record`);
+    return this.primaryKeyOf(record as Readonly<Record<string, unknown>>, false);
   }
 
   /** The part whose records include `recordIndex` (parts hold increasing record ranges). */

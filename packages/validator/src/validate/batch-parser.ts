@@ -17,7 +17,7 @@ import {
   type StructureProblem,
 } from '../scan/file-scanner.js';
 import { findJsonError } from '../scan/json-syntax.js';
-import type { PartPlanner } from '../split/part-plan.js';
+import { PartPlanner, type PrimaryKeyOf } from '../split/part-plan.js';
 import { bilingual } from '../report/issue.js';
 import { CharsetChecks } from './charset-checks.js';
 import { HoldBackList } from './hold-back.js';
@@ -25,6 +25,7 @@ import { DuplicateConfirmer } from './duplicate-confirmer.js';
 import { KeyStaging } from './key-staging.js';
 import { RecordIssues, type IssueLocation, type RecordPlace } from './record-issues.js';
 import { RecordRules, textOfByteString } from './record-rules.js';
+import { rereadRecord } from './reread.js';
 import { structureIssue } from './structure-messages.js';
 
 // Records decoded and parsed by one `JSON.parse('[' + records + ']')`: a quarter less time than one
@@ -72,7 +73,7 @@ export class BatchParser implements ScanListener, RecordPlace {
   /** With hold-back: what it took out of the file (see `finish`). */
   readonly holdBack: HoldBackList | undefined;
   /** With a split: the plan, fed each record that stays. */
-  private readonly planner: PartPlanner | undefined;
+  readonly planner: PartPlanner | undefined;
   private readonly rules: RecordRules;
   private readonly issues: RecordIssues;
   private readonly keys: KeyStaging;
@@ -112,25 +113,34 @@ export class BatchParser implements ScanListener, RecordPlace {
      * transcoding, the largest cost after `JSON.parse` itself. Used for batches of clean records only.
      */
     byteString?: (bytes: Uint8Array) => string | undefined;
-    /** Plan parts from the records that stay. */
-    planner?: PartPlanner;
+    /** Plan parts of at most these bounds from the records that stay. */
+    split?: { maxFileBytes: number; maxRecordsPerFile: number };
     /** Hold back bad records instead of failing the file (needs `readAt`). */
     holdBack?: { maxRecords?: number | undefined };
   }) {
     this.charset = options.charset;
     this.sensitiveFields = options.sensitiveFields;
     this.collector = options.collector;
-    this.planner = options.planner;
     this.holdBack =
       options.holdBack === undefined
         ? undefined
         : new HoldBackList({ collector: options.collector, maxRecords: options.holdBack.maxRecords, span: () => ({ byteOffset: this.scanner.base + this.issues.start, byteLength: this.issues.end - this.issues.start }) });
     this.decoder = new TextDecoder(options.charset === 'GBK' ? 'gbk' : 'utf-8', { fatal: true });
-    this.issues = new RecordIssues({
-      place: this,
-      sink: this.holdBack ?? options.collector,
-      primaryKeyOf: (record, fromBytes) => shownPrimaryKey({ record, primaryKeyColumns: this.rules.primaryKeyColumns, sensitiveFields: options.sensitiveFields, ...(fromBytes ? { decode: textOfByteString } : {}) }),
-    });
+    // One masked reading of a record's primary key, for its issues and for the parts it bounds.
+    const primaryKeyOf = (record: Readonly<Record<string, unknown>>, fromBytes: boolean) =>
+      shownPrimaryKey({ record, primaryKeyColumns: this.rules.primaryKeyColumns, sensitiveFields: options.sensitiveFields, ...(fromBytes ? { decode: textOfByteString } : {}) });
+    this.issues = new RecordIssues({ place: this, sink: this.holdBack ?? options.collector, primaryKeyOf });
+    const partKeyOf: PrimaryKeyOf = (record, fromBytes) => (record === undefined ? undefined : primaryKeyOf(record, fromBytes)) ?? {};
+    const readAt = options.readAt;
+    this.planner =
+      options.split === undefined
+        ? undefined
+        : new PartPlanner({
+            ...options.split,
+            primaryKeyOf: partKeyOf,
+            // Only hold-back takes records out of a plan, and it needs readAt.
+            recordAt: async (recordIndex) => (readAt === undefined ? undefined : (await rereadRecord({ readAt, sparseOffsets: this.keys.sparseOffsets, recordIndex, charset: options.charset }))?.value),
+          });
     this.rules = new RecordRules({
       columns: options.columns,
       primaryKeyColumns: options.primaryKeyColumns,
@@ -400,7 +410,7 @@ export class BatchParser implements ScanListener, RecordPlace {
       issues.recordIssue('error', 'INVALID_FILE_TYPE', 'record-too-large-for-part', bilingual(`记录 #${recordIndex} 有 ${end - start} 字节，单独成文件也超过拆分上限`, `record #${recordIndex} is ${end - start} bytes: even alone it would make a part over the split bound`));
     }
     issues.endRecord(record, fromBytes);
-    if (planner !== undefined && this.holdBack?.holds(recordIndex) !== true) planner.add(recordIndex, this.scanner.base + start, this.scanner.base + end);
+    if (planner !== undefined && this.holdBack?.holds(recordIndex) !== true) planner.add(recordIndex, this.scanner.base + start, this.scanner.base + end, record, fromBytes);
   }
 
   private failRecord(): void {

@@ -1,5 +1,5 @@
-import { encodeText, normalizeCharset, ZhimaError } from '@zhima/core';
-import { toColumnNames } from '../params/column-list.js';
+import { ZhimaError } from '@zhima/core';
+import { encodeText, normalizeCharset, parseColumnList } from '@zhima/core/internal';
 import { validateFeedbackParams } from '../params/validate-params.js';
 import { bilingual, IssueCollector, type Issue } from '../report/issue.js';
 import { sensitiveFieldsWith, shownPrimaryKey } from '../report/mask.js';
@@ -113,8 +113,8 @@ function isRecordObject(value: unknown): value is Record<string, unknown> {
 
 /** The column lists, refused as the writer refuses them when the gateway would refuse the params. */
 function templateOf({ columns, primaryKeyColumns }: { columns: string | readonly string[]; primaryKeyColumns: string | readonly string[] }): { columns: string[]; primaryKeyColumns: string[] } {
-  const names = toColumnNames({ value: columns, name: 'columns' });
-  const keys = toColumnNames({ value: primaryKeyColumns, name: 'primaryKeyColumns' });
+  const names = parseColumnList({ value: columns, name: 'columns' });
+  const keys = parseColumnList({ value: primaryKeyColumns, name: 'primaryKeyColumns' });
   const params = validateFeedbackParams({ columns: names, primary_key_columns: keys, records: '1', file_type: 'json_data', file_charset: 'UTF-8' });
   const errors = params.issues.filter((issue) => issue.severity === 'error');
   if (errors.length > 0) throw new ZhimaError({ code: 'PARAM_INVALID', message: `Invalid columns: ${errors.map((issue) => issue.message).join('; ')}`, hint: '检查 columns 与 primaryKeyColumns / Check columns and primaryKeyColumns.' });
@@ -143,7 +143,7 @@ function runRules({
   let template: { columns: string[]; primaryKeyColumns: string[] };
   if (options.columns === undefined) {
     // The record's keys are its columns; a key column it lacks is one it is missing.
-    const keys = toColumnNames({ value: options.primaryKeyColumns, name: 'primaryKeyColumns' });
+    const keys = parseColumnList({ value: options.primaryKeyColumns, name: 'primaryKeyColumns' });
     template = { columns: [...new Set([...ownKeys, ...keys])], primaryKeyColumns: keys };
   } else template = templateOf({ columns: options.columns, primaryKeyColumns: options.primaryKeyColumns });
   // Every key column is a column here (templateOf refuses others; the record's own keys took them in).

@@ -1,4 +1,4 @@
-import { isAbsentParamValue } from '@zhima/core';
+import { isAbsentParamValue } from '@zhima/core/internal';
 import type { FieldCheck, FieldCheckContext, FieldRules } from '../rules/field-check.js';
 import { bilingual } from '../report/issue.js';
 import { showValue } from '../report/mask.js';

@@ -1,12 +1,11 @@
-import { normalizeCharset, ZhimaError } from '@zhima/core';
+import { ZhimaError, type FileCharset } from '@zhima/core';
+import { normalizeFileCharset, parseColumnList } from '@zhima/core/internal';
 import { toChunks, type ReadAt, type RecordsInput } from '../input/chunks.js';
-import { toColumnNames } from '../params/column-list.js';
 import { validateFeedbackParams } from '../params/validate-params.js';
 import { bilingual, IssueCollector, type ValidationReport } from '../report/issue.js';
 import { sensitiveFieldsWith } from '../report/mask.js';
 import type { FieldRules } from '../rules/field-check.js';
-import type { FileCharset } from '../scan/charset-bytes.js';
-import { MAX_PART_BYTES, PartPlanner, type SplitOptions } from '../split/part-plan.js';
+import { MAX_PART_BYTES, type SplitOptions } from '../split/part-plan.js';
 import { BatchParser } from './batch-parser.js';
 import type { HoldBackOptions } from './hold-back.js';
 
@@ -73,13 +72,6 @@ export interface ValidateRecordsOptions extends ValidationOptions {
 
 const MIB = 1024 * 1024;
 
-function toFileCharset(value: string): FileCharset {
-  const charset = normalizeCharset({ charset: value });
-  if (charset === 'utf-8') return 'UTF-8';
-  if (charset === 'gbk') return 'GBK';
-  throw new ZhimaError({ code: 'PARAM_INVALID', message: `fileCharset must be UTF-8 or GBK, got "${value}".`, hint: '网关的 file_charset 只接受 UTF-8 或 GBK / The gateway accepts file_charset UTF-8 or GBK only.' });
-}
-
 function positiveInteger(name: string, value: number, allowZero: boolean): number {
   if (!Number.isSafeInteger(value) || value < (allowZero ? 0 : 1)) {
     throw new ZhimaError({ code: 'PARAM_INVALID', message: `${name} must be a ${allowZero ? 'non-negative' : 'positive'} integer, got ${String(value)}.` });
@@ -131,9 +123,9 @@ export async function validateRecordsWith({
     });
   }
   const input = options.input;
-  const charset = toFileCharset(options.fileCharset ?? 'UTF-8');
-  const columns = toColumnNames({ value: options.columns, name: 'columns' });
-  const primaryKeyColumns = toColumnNames({ value: options.primaryKeyColumns, name: 'primaryKeyColumns' });
+  const charset = normalizeFileCharset({ fileCharset: options.fileCharset ?? 'UTF-8' });
+  const columns = parseColumnList({ value: options.columns, name: 'columns' });
+  const primaryKeyColumns = parseColumnList({ value: options.primaryKeyColumns, name: 'primaryKeyColumns' });
   const maxIssues = positiveInteger('maxIssues', options.maxIssues ?? 1000, true);
   const maxFileBytes = positiveInteger('maxFileBytes', options.maxFileBytes ?? 50 * MIB, false);
   const maxRecordBytes = positiveInteger('maxRecordBytes', options.maxRecordBytes ?? MIB, false);
@@ -152,7 +144,7 @@ export async function validateRecordsWith({
     options.records !== undefined && !params.issues.some((issue) => issue.field === 'records' && issue.severity === 'error' && issue.rule !== 'records-empty') ? Number(options.records) : undefined;
 
   const readAt: ReadAt | undefined = options.readAt ?? (input instanceof Uint8Array ? async ({ offset, length }) => input.subarray(offset, offset + length) : undefined);
-  const planner = options.split === undefined ? undefined : plannerOf({ split: options.split, maxFileBytes: options.maxFileBytes });
+  const split = options.split === undefined ? undefined : splitBoundsOf({ split: options.split, maxFileBytes: options.maxFileBytes });
   const holdBack = holdBackOf(options.holdBack);
   if (holdBack !== undefined && readAt === undefined) {
     throw new ZhimaError({
@@ -173,11 +165,10 @@ export async function validateRecordsWith({
     totalBytes: options.totalBytes === undefined ? (input instanceof Uint8Array ? input.length : undefined) : positiveInteger('totalBytes', options.totalBytes, true),
     ...(readAt === undefined ? {} : { readAt }),
     ...(byteString === undefined ? {} : { byteString }),
-    ...(planner === undefined ? {} : { planner }),
+    ...(split === undefined ? {} : { split }),
     ...(holdBack === undefined ? {} : { holdBack }),
   });
-  const scanner = checker.scanner;
-  const duplicates = checker.duplicates;
+  const { scanner, duplicates, planner } = checker;
   let bytes = 0;
   for await (const chunk of toChunks({ input })) {
     bytes += chunk.length;
@@ -238,7 +229,7 @@ function holdBackOf(holdBack: boolean | HoldBackOptions | undefined): { maxRecor
   return holdBack.maxRecords === undefined ? {} : { maxRecords: positiveInteger('holdBack.maxRecords', holdBack.maxRecords, true) };
 }
 
-function plannerOf({ split, maxFileBytes }: { split: SplitOptions; maxFileBytes: number | undefined }): PartPlanner {
+function splitBoundsOf({ split, maxFileBytes }: { split: SplitOptions; maxFileBytes: number | undefined }): { maxFileBytes: number; maxRecordsPerFile: number } {
   if (typeof split !== 'object' || split === null) throw new ZhimaError({ code: 'PARAM_INVALID', message: 'split must be { maxFileBytes?, maxRecordsPerFile? }.' });
   const partBytes = positiveInteger('split.maxFileBytes', split.maxFileBytes ?? Math.min(maxFileBytes ?? 50 * MIB, MAX_PART_BYTES), false);
   if (partBytes > MAX_PART_BYTES) {
@@ -249,5 +240,5 @@ function plannerOf({ split, maxFileBytes }: { split: SplitOptions; maxFileBytes:
     });
   }
   const maxRecordsPerFile = split.maxRecordsPerFile === undefined ? Number.POSITIVE_INFINITY : positiveInteger('split.maxRecordsPerFile', split.maxRecordsPerFile, false);
-  return new PartPlanner({ maxFileBytes: partBytes, maxRecordsPerFile });
+  return { maxFileBytes: partBytes, maxRecordsPerFile };
 }

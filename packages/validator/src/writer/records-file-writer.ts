@@ -1,7 +1,6 @@
-import { encodeText, isAbsentParamValue, normalizeCharset, ZhimaError } from '@zhima/core';
-import { toColumnNames } from '../params/column-list.js';
+import { ZhimaError, type FileCharset } from '@zhima/core';
+import { encodeText, isAbsentParamValue, normalizeFileCharset, parseColumnList } from '@zhima/core/internal';
 import { validateFeedbackParams } from '../params/validate-params.js';
-import type { FileCharset } from '../scan/charset-bytes.js';
 import { PrimaryKeyIndex } from '../unique/primary-key-index.js';
 
 /**
@@ -143,11 +142,9 @@ function concat(parts: Uint8Array[], total: number): Uint8Array {
  * ```
  */
 export function createRecordsFileWriter(options: RecordsFileWriterOptions): RecordsFileWriter {
-  const columns = toColumnNames({ value: options.columns, name: 'columns' });
-  const primaryKeyColumns = toColumnNames({ value: options.primaryKeyColumns, name: 'primaryKeyColumns' });
-  const normalized = normalizeCharset({ charset: options.fileCharset ?? 'UTF-8' });
-  if (normalized === 'gb2312') throw invalid('fileCharset must be UTF-8 or GBK.');
-  const fileCharset: FileCharset = normalized === 'gbk' ? 'GBK' : 'UTF-8';
+  const columns = parseColumnList({ value: options.columns, name: 'columns' });
+  const primaryKeyColumns = parseColumnList({ value: options.primaryKeyColumns, name: 'primaryKeyColumns' });
+  const fileCharset = normalizeFileCharset({ fileCharset: options.fileCharset ?? 'UTF-8' });
   const maxFileBytes = options.maxFileBytes ?? 50 * MIB;
   const maxRecordsPerFile = options.maxRecordsPerFile ?? Number.POSITIVE_INFINITY;
   if (!(maxFileBytes > OPENING.length + CLOSING.length) || !(maxRecordsPerFile >= 1)) throw invalid('maxFileBytes and maxRecordsPerFile must leave room for at least one record.');

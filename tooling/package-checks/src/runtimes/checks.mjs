@@ -5,12 +5,35 @@ import { signContent, verifySignature } from '@zhima/core';
 import { validateRecords } from '@zhima/validator';
 import { createFetchTransport } from '@zhima/transport';
 import { CHECK_NAMES } from './check-names.mjs';
+import { describeShape, isUploadShape, MIN_CHUNK_BYTES } from './wire-shape.mjs';
 
 /**
  * @typedef {{ content: string, charset: string, signType: 'RSA2' | 'RSA', privateKey: string, publicKey: string, signature: string }} SignVector
  * @typedef {{ vectors: SignVector[], records: { valid: string, duplicate: string, columns: string, primaryKeyColumns: string, count: number }, echoUrl: string }} CheckInput
  * @typedef {{ check: string, ok: boolean, detail: string }} CheckResult
  */
+
+// Larger than a 64 KiB slice and than the 2 MiB chunk floor, so the shape on the wire says something.
+const UPLOAD_BYTES = 3 * 1024 * 1024 + 5;
+const STREAM_CHUNK_BYTES = 64 * 1024;
+
+function uploadBytes() {
+  const bytes = new Uint8Array(UPLOAD_BYTES);
+  for (let index = 0; index < bytes.length; index += 1) bytes[index] = (index * 31 + 7) & 255;
+  return bytes;
+}
+
+/** @param {Uint8Array} bytes */
+function streamOf(bytes) {
+  let offset = 0;
+  return new ReadableStream({
+    pull(controller) {
+      if (offset >= bytes.length) return controller.close();
+      controller.enqueue(bytes.slice(offset, offset + STREAM_CHUNK_BYTES));
+      offset += STREAM_CHUNK_BYTES;
+    },
+  });
+}
 
 
 /**
@@ -22,7 +45,7 @@ async function signVectors({ vectors }) {
   if (vectors.length === 0) throw new Error('no vectors');
   for (const vector of vectors) {
     const options = { signType: vector.signType, charset: vector.charset };
-    const signature = await signContent(vector.content, { privateKey: vector.privateKey, ...options });
+    const signature = await signContent({ content: vector.content, privateKey: vector.privateKey, ...options });
     if (signature !== vector.signature) throw new Error(`${vector.signType} ${vector.charset}: signature differs from node:crypto's`);
     if (!(await verifySignature({ content: vector.content, signature: vector.signature, publicKey: vector.publicKey, ...options }))) {
       throw new Error(`${vector.signType} ${vector.charset}: a good signature did not verify`);
@@ -47,34 +70,45 @@ async function validateSmallFile({ records }) {
 }
 
 /**
- * Posts to the harness's echo server, which answers with what it received, and compares.
+ * Posts 3 MiB to the harness's echo server through the fetch transport, as bytes or as a stream of
+ * 64 KiB chunks with a declared content-length, and checks what the server received: every byte, and a
+ * shape the gateway takes (a content-length, or chunks of at least 2 MiB).
  * @param {{ echoUrl: string, stream: boolean }} options
  */
 async function fetchRoundTrip({ echoUrl, stream }) {
-  const body = new TextEncoder().encode('biz_content=芝麻&'.repeat(2000));
+  const body = uploadBytes();
   const transport = createFetchTransport({ timeoutMs: 20_000 });
-  const requestBody = stream
-    ? new ReadableStream({
-        start(controller) {
-          for (let offset = 0; offset < body.length; offset += 4096) controller.enqueue(body.slice(offset, offset + 4096));
-          controller.close();
-        },
-      })
-    : body;
   const response = await transport.send({
     method: 'POST',
-    url: `${echoUrl}/echo?check=${stream ? 'stream' : 'bytes'}`,
-    headers: { 'content-type': 'application/x-www-form-urlencoded;charset=utf-8', 'content-length': String(body.length) },
-    body: requestBody,
+    url: `${echoUrl}/echo?check=${encodeURIComponent(`transport fetch ${stream ? 'stream' : 'bytes'}`)}`,
+    headers: { 'content-type': 'application/octet-stream', 'content-length': String(body.length) },
+    body: stream ? streamOf(body) : body,
   });
   if (response.status !== 200) throw new Error(`status ${response.status}`);
   const echoed = JSON.parse(new TextDecoder().decode(response.body));
-  if (echoed.length !== body.length || echoed.contentLength !== String(body.length) || echoed.method !== 'POST') {
-    throw new Error(`server saw ${JSON.stringify(echoed)}, sent ${body.length} bytes`);
-  }
   const sum = body.reduce((total, byte) => (total + byte) % 65_521, 0);
-  if (echoed.checksum !== sum) throw new Error(`body checksum ${echoed.checksum} != ${sum}`);
-  return `${echoed.length} bytes, content-length ${echoed.contentLength}`;
+  if (echoed.length !== body.length || echoed.checksum !== sum || echoed.method !== 'POST') {
+    throw new Error(`server saw ${echoed.method} with ${echoed.length} bytes (checksum ${echoed.checksum}), sent POST with ${body.length} (checksum ${sum})`);
+  }
+  if (!isUploadShape(echoed)) throw new Error(`server saw ${describeShape(echoed)}: neither a content-length nor chunks of at least ${MIN_CHUNK_BYTES} bytes`);
+  return `${echoed.length} bytes, ${describeShape(echoed)}`;
+}
+
+/**
+ * What the runtime's own fetch does with the same stream and a content-length header (no SDK): sent
+ * for the echo server to measure; never a failure of the matrix.
+ * @param {{ echoUrl: string }} options
+ */
+async function rawFetchStream({ echoUrl }) {
+  const body = uploadBytes();
+  const response = await fetch(`${echoUrl}/echo?check=${encodeURIComponent('runtime fetch stream')}`, {
+    method: 'POST',
+    headers: { 'content-length': String(body.length) },
+    body: streamOf(body),
+    duplex: 'half',
+    signal: AbortSignal.timeout(20_000),
+  });
+  await response.arrayBuffer();
 }
 
 /**
@@ -90,9 +124,10 @@ export function withDeadline({ work, ms }) {
 }
 
 /**
- * Runs every check, each isolated so one failure does not hide the others.
+ * Runs every check, each isolated so one failure does not hide the others, then the probe of the
+ * runtime's own fetch (its outcome is what the echo server saw, or `probeError`).
  * @param {CheckInput} input
- * @returns {Promise<CheckResult[]>}
+ * @returns {Promise<{ results: CheckResult[], probeError: string | null }>}
  */
 export async function runChecks(input) {
   /** @type {Record<string, () => Promise<string>>} */
@@ -108,9 +143,20 @@ export async function runChecks(input) {
     try {
       results.push({ check, ok: true, detail: await withDeadline({ work: checks[check](), ms: 20_000 }) });
     } catch (error) {
-      const cause = /** @type {any} */ (error);
-      results.push({ check, ok: false, detail: `${cause?.name ?? 'Error'}: ${cause?.message ?? String(error)}${cause?.code ? ` [${cause.code}${cause.reason ? ` ${cause.reason}` : ''}]` : ''}` });
+      results.push({ check, ok: false, detail: describeError(error) });
     }
   }
-  return results;
+  let probeError = null;
+  try {
+    await withDeadline({ work: rawFetchStream({ echoUrl: input.echoUrl }).then(() => ''), ms: 20_000 });
+  } catch (error) {
+    probeError = describeError(error);
+  }
+  return { results, probeError };
+}
+
+/** @param {unknown} error */
+function describeError(error) {
+  const cause = /** @type {any} */ (error);
+  return `${cause?.name ?? 'Error'}: ${cause?.message ?? String(error)}${cause?.code ? ` [${cause.code}${cause.reason ? ` ${cause.reason}` : ''}]` : ''}`;
 }

@@ -1,13 +1,13 @@
 // Entry for runtimes with a command line and a file system (Node, Bun, Deno): reads the input JSON
 // file named by the first argument, runs the portable checks plus `@zhima/validator/node` on a file
-// on disk, and prints the results as one JSON line.
+// on disk, and prints `{ results, probeError }` as one JSON line.
 import { readFile } from 'node:fs/promises';
 import { validateFile } from '@zhima/validator/node';
 import { runChecks, withDeadline } from './checks.mjs';
 
 const args = globalThis.Deno?.args ?? globalThis.process.argv.slice(2);
 const input = JSON.parse(await readFile(args[0], 'utf8'));
-const results = await runChecks(input);
+const { results, probeError } = await runChecks(input);
 
 /** The duplicate-key file on disk: streamed, the duplicate confirmed by re-reading the earlier record. */
 async function validateOnDisk() {
@@ -24,4 +24,4 @@ try {
 } catch (error) {
   results.push({ check: 'validator/node file on disk', ok: false, detail: String(error) });
 }
-console.log(JSON.stringify(results));
+console.log(JSON.stringify({ results, probeError }));

@@ -1,7 +1,7 @@
 // `pnpm test:runtimes`: the packed packages on Node, Bun, Deno and workerd; exits 1 on any failure
 // not listed in known-issues.mjs. One consumer project (tarballs npm-installed), one set of inputs
 // made here with independent tools (node:crypto signs over iconv-lite bytes), one echo server on
-// 127.0.0.1; every runtime runs checks.mjs against them.
+// 127.0.0.1 that measures what each runtime puts on the wire; every runtime runs checks.mjs against them.
 import { spawn } from 'node:child_process';
 import { constants, createPrivateKey, generateKeyPairSync, sign } from 'node:crypto';
 import { copyFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -13,7 +13,9 @@ import { createConsumerProject } from '../consumer-project.mjs';
 import { packAll } from '../workspace.mjs';
 import { isKnownIssue } from '../known-issues.mjs';
 import { installRuntimes } from './install-runtimes.mjs';
-import { CHECK_NAMES, NOT_APPLICABLE } from './check-names.mjs';
+import { CHECK_NAMES, NOT_APPLICABLE, WIRE_ROWS } from './check-names.mjs';
+import { startEchoServer } from './echo-server.mjs';
+import { describeShape, isUploadShape } from './wire-shape.mjs';
 
 const here = new URL('.', import.meta.url).pathname;
 export const RUNTIMES = ['node', 'bun', 'deno', 'workerd'];
@@ -64,25 +66,6 @@ export function makeRecords() {
   };
 }
 
-/** An echo server on 127.0.0.1: answers each POST with its method, size, content-length and checksum. */
-export async function startEchoServer() {
-  const server = createServer((request, response) => {
-    let length = 0;
-    let checksum = 0;
-    request.on('data', (chunk) => {
-      length += chunk.length;
-      for (const byte of chunk) checksum = (checksum + byte) % 65_521;
-    });
-    request.on('end', () => {
-      response.setHeader('content-type', 'application/json');
-      response.end(JSON.stringify({ method: request.method, length, checksum, contentLength: request.headers['content-length'] ?? null, transferEncoding: request.headers['transfer-encoding'] ?? null }));
-    });
-  });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(undefined)));
-  const address = /** @type {import('node:net').AddressInfo} */ (server.address());
-  return { url: `http://127.0.0.1:${address.port}`, close: () => new Promise((resolve) => server.close(() => resolve(undefined))) };
-}
-
 /**
  * Starts a command and collects its output; `done` never rejects.
  * @param {{ command: string, args: string[], cwd: string, timeoutMs?: number, extraStdio?: number[] }} options
@@ -103,21 +86,34 @@ function start({ command, args, cwd, timeoutMs = 120_000, extraStdio = [] }) {
 }
 
 /**
+ * @typedef {{ results: import('./checks.mjs').CheckResult[], probeError: string | null }} RuntimeOutput
+ */
+
+/**
+ * Every check failed for one reason (the runtime crashed or never answered).
+ * @param {string} reason
+ * @returns {RuntimeOutput}
+ */
+function allFailed(reason) {
+  return { results: CHECK_NAMES.map((check) => ({ check, ok: false, detail: reason })), probeError: reason };
+}
+
+/**
  * Turns a runtime's output into results; a crash fails every check with the runtime's own message.
  * @param {{ stdout: string, stderr: string, code: number | null }} output
- * @returns {import('./checks.mjs').CheckResult[]}
+ * @returns {RuntimeOutput}
  */
 function parseResults({ stdout, stderr, code }) {
-  const line = stdout.trim().split('\n').reverse().find((text) => text.startsWith('['));
+  const line = stdout.trim().split('\n').reverse().find((text) => text.startsWith('{'));
   if (line !== undefined) return JSON.parse(line);
-  const reason = `exit ${code}: ${(stderr || stdout).trim().split('\n').slice(0, 6).join(' | ').slice(0, 600)}`;
-  return CHECK_NAMES.map((check) => ({ check, ok: false, detail: reason }));
+  return allFailed(`exit ${code}: ${(stderr || stdout).trim().split('\n').slice(0, 6).join(' | ').slice(0, 600)}`);
 }
 
 /**
  * Runs the checks on workerd: bundles the worker with workerd's export conditions, serves it on a
  * socket this process opened on 127.0.0.1:0 (passed as a file descriptor), and posts the input.
  * @param {{ workerd: string, project: string, input: object }} options
+ * @returns {Promise<RuntimeOutput>}
  */
 async function runOnWorkerd({ workerd, project, input }) {
   await build({
@@ -161,13 +157,13 @@ const config :Workerd.Config = (
       try {
         const response = await fetch(`http://127.0.0.1:${port}/`, { method: 'POST', body: JSON.stringify(input), signal: AbortSignal.timeout(90_000) });
         const text = await response.text();
-        if (text.startsWith('[')) return JSON.parse(text);
-        return CHECK_NAMES.map((check) => ({ check, ok: false, detail: `HTTP ${response.status}: ${text.slice(0, 300)}` }));
+        if (text.startsWith('{')) return JSON.parse(text);
+        return allFailed(`HTTP ${response.status}: ${text.slice(0, 300)}`);
       } catch (error) {
         // Until workerd accepts, connections fail; if it exited instead, its output says why.
         await new Promise((resolve) => setTimeout(resolve, 200));
         if (exited !== undefined) return parseResults(exited);
-        if (Date.now() > deadline) return CHECK_NAMES.map((check) => ({ check, ok: false, detail: `workerd gave no answer: ${String(error)}` }));
+        if (Date.now() > deadline) return allFailed(`workerd gave no answer: ${String(error)}`);
       }
     }
   } finally {
@@ -177,9 +173,17 @@ const config :Workerd.Config = (
 }
 
 /**
- * Runs the matrix and returns results per runtime.
+ * What the echo server measured of one request a runtime sent: its shape (content-length, or chunked
+ * and the size of each chunk), whether that is a shape the gateway takes for an upload, or why
+ * nothing arrived.
+ * @typedef {{ shape: import('./wire-shape.mjs').WireShape | null, uploadShape: boolean, text: string }} WireRecord
+ */
+
+/**
+ * Runs the matrix and returns, per runtime, the check results and what the echo server saw of each
+ * of the {@link WIRE_ROWS} requests.
  * @param {{ runtimes?: string[] }} [options]
- * @returns {Promise<Record<string, import('./checks.mjs').CheckResult[]>>}
+ * @returns {Promise<{ results: Record<string, import('./checks.mjs').CheckResult[]>, wire: Record<string, Record<string, WireRecord>> }>}
  */
 export async function runMatrix({ runtimes = RUNTIMES } = {}) {
   const binaries = installRuntimes();
@@ -189,43 +193,59 @@ export async function runMatrix({ runtimes = RUNTIMES } = {}) {
   const project = createConsumerProject({ install: MATRIX_PACKAGES, tarballs, prefix: 'zhima-runtimes-' });
   // The project is plain JavaScript modules; Deno and Bun read `type` like Node does.
   writeFileSync(join(project, 'package.json'), JSON.stringify({ ...JSON.parse(readFileSync(join(project, 'package.json'), 'utf8')), type: 'module' }, null, 2));
-  for (const file of ['checks.mjs', 'check-names.mjs', 'cli-entry.mjs', 'worker-entry.mjs']) copyFileSync(join(here, file), join(project, file));
+  for (const file of ['checks.mjs', 'check-names.mjs', 'wire-shape.mjs', 'cli-entry.mjs', 'worker-entry.mjs']) copyFileSync(join(here, file), join(project, file));
   const echo = await startEchoServer();
   const records = makeRecords();
   const duplicateFile = join(project, 'duplicate-records.json');
   writeFileSync(duplicateFile, records.duplicate);
-  const input = { vectors: makeSignVectors(), records, duplicateFile, echoUrl: echo.url };
-  const inputFile = join(project, 'input.json');
-  writeFileSync(inputFile, JSON.stringify(input));
+  const shared = { vectors: makeSignVectors(), records, duplicateFile };
+  // Each runtime posts under its own path, so the echo server can tell who sent what.
+  const inputFor = (runtime) => ({ ...shared, echoUrl: `${echo.url}/${runtime}` });
   const commands = {
-    node: { command: process.execPath, args: ['cli-entry.mjs', inputFile] },
-    bun: { command: binaries.bun, args: ['cli-entry.mjs', inputFile] },
-    deno: { command: binaries.deno, args: ['run', '--quiet', `--allow-read=${project}`, '--allow-net=127.0.0.1', 'cli-entry.mjs', inputFile] },
+    node: { command: process.execPath, args: ['cli-entry.mjs'] },
+    bun: { command: binaries.bun, args: ['cli-entry.mjs'] },
+    deno: { command: binaries.deno, args: ['run', '--quiet', `--allow-read=${project}`, '--allow-net=127.0.0.1', 'cli-entry.mjs'] },
   };
   /** @type {Record<string, import('./checks.mjs').CheckResult[]>} */
   const results = {};
+  /** @type {Record<string, Record<string, WireRecord>>} */
+  const wire = {};
   try {
     for (const runtime of runtimes) {
-      results[runtime] =
-        runtime === 'workerd'
-          ? await runOnWorkerd({ workerd: binaries.workerd, project, input })
-          : parseResults(await start({ ...commands[/** @type {'node' | 'bun' | 'deno'} */ (runtime)], cwd: project }).done);
+      let output;
+      if (runtime === 'workerd') output = await runOnWorkerd({ workerd: binaries.workerd, project, input: inputFor(runtime) });
+      else {
+        const inputFile = join(project, `input-${runtime}.json`);
+        writeFileSync(inputFile, JSON.stringify(inputFor(runtime)));
+        const { command, args } = commands[/** @type {'node' | 'bun' | 'deno'} */ (runtime)];
+        output = parseResults(await start({ command, args: [...args, inputFile], cwd: project }).done);
+      }
+      results[runtime] = output.results;
+      wire[runtime] = Object.fromEntries(
+        WIRE_ROWS.map((row) => {
+          const shape = echo.seen[runtime]?.[row] ?? null;
+          if (shape !== null) return [row, { shape, uploadShape: isUploadShape(shape), text: describeShape(shape) }];
+          const why = row === 'runtime fetch stream' ? output.probeError : output.results.find((result) => result.check === row)?.detail;
+          return [row, { shape: null, uploadShape: false, text: `nothing arrived${why ? ` (${why})` : ''}` }];
+        }),
+      );
     }
   } finally {
     await echo.close();
     rmSync(project, { recursive: true, force: true });
     rmSync(folder, { recursive: true, force: true });
   }
-  return results;
+  return { results, wire };
 }
 
 /**
- * The runtime × check table, then the detail of every failure.
- * @param {{ results: Record<string, import('./checks.mjs').CheckResult[]> }} options
+ * The runtime × check table, the detail of every failure, then what each runtime put on the wire.
+ * @param {{ results: Record<string, import('./checks.mjs').CheckResult[]>, wire?: Record<string, Record<string, WireRecord>> }} options
  */
-export function formatMatrix({ results }) {
+export function formatMatrix({ results, wire = {} }) {
   const runtimes = Object.keys(results);
-  const lines = [`| check | ${runtimes.join(' | ')} |`, `| --- |${runtimes.map(() => ' --- |').join('')}`];
+  const header = [`| check | ${runtimes.join(' | ')} |`, `| --- |${runtimes.map(() => ' --- |').join('')}`];
+  const lines = [...header];
   for (const check of CHECK_NAMES) {
     const cell = (runtime) => {
       if (NOT_APPLICABLE[runtime]?.includes(check)) return 'n/a';
@@ -237,12 +257,14 @@ export function formatMatrix({ results }) {
   const failures = runtimes.flatMap((runtime) =>
     results[runtime].filter((result) => !result.ok).map((result) => `- ${runtime} / ${result.check}: ${result.detail}${isKnownIssue(`${runtime} ${result.check}`) ? ' (known issue, see src/known-issues.mjs)' : ''}`),
   );
-  return [...lines, ...(failures.length > 0 ? ['', 'failures:', ...failures] : [])].join('\n');
+  const wireLines = ['', 'what the echo server received (3 MiB uploads; the stream in 64 KiB chunks, with a content-length header):', '', `| request | ${runtimes.join(' | ')} |`, header[1]];
+  for (const row of WIRE_ROWS) wireLines.push(`| ${row} | ${runtimes.map((runtime) => wire[runtime]?.[row]?.text ?? '').join(' | ')} |`);
+  return [...lines, ...(failures.length > 0 ? ['', 'failures:', ...failures] : []), ...(Object.keys(wire).length > 0 ? wireLines : [])].join('\n');
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const results = await runMatrix({ runtimes: process.argv.length > 2 ? process.argv.slice(2) : RUNTIMES });
-  console.log(formatMatrix({ results }));
+  const { results, wire } = await runMatrix({ runtimes: process.argv.length > 2 ? process.argv.slice(2) : RUNTIMES });
+  console.log(formatMatrix({ results, wire }));
   // Known issues are reported to their owners and tracked as expected failures in the tests.
   const unexpected = Object.entries(results).flatMap(([runtime, checks]) => checks.filter((result) => !result.ok && !isKnownIssue(`${runtime} ${result.check}`)));
   process.exitCode = unexpected.length === 0 ? 0 : 1;

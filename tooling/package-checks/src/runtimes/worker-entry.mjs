@@ -1,4 +1,4 @@
-// Entry for workerd: the harness POSTs the input JSON; the worker answers with the results.
+// Entry for workerd: the harness POSTs the input JSON; the worker answers `{ results, probeError }`.
 import { runChecks } from './checks.mjs';
 
 export default {

@@ -2,7 +2,8 @@
  * The timer behind every transport's `timeoutMs`: an abort signal that fires when the caller's signal
  * fires, or when nothing has moved for `timeoutMs` (`0` or `Infinity`: never). Each `touch()` — an
  * upload chunk taken, the answer's headers, an answer chunk — starts the quiet period again, so a
- * transfer that keeps moving is never cut however long it takes. A total deadline belongs to the
+ * transfer that keeps moving is never cut however long it takes; `touch(ms)` starts a quiet period of
+ * another length (the wait for an answer, `headersTimeoutMs`). A total deadline belongs to the
  * caller's `signal`.
  *
  * @example
@@ -20,20 +21,22 @@ export function startInactivityTimer({ timeoutMs, signal, armed = true }: Inacti
   const controller = new AbortController();
   let timedOut = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const enabled = Number.isFinite(timeoutMs) && timeoutMs > 0;
-  // Timers fire at once past 2^31 - 1 ms; that long (24.8 days) is as good as never.
-  const delayMs = Math.min(timeoutMs, 2 ** 31 - 1);
   const forwardAbort = () => controller.abort(signal?.reason);
   signal?.addEventListener('abort', forwardAbort, { once: true });
 
   const rest = () => clearTimeout(timer);
-  const touch = () => {
-    if (!enabled || controller.signal.aborted) return;
+  const touch = (quietMs = timeoutMs) => {
+    if (controller.signal.aborted) return;
     clearTimeout(timer);
-    timer = setTimeout(() => {
-      timedOut = true;
-      controller.abort(new DOMException(`nothing moved for ${timeoutMs} ms`, 'TimeoutError'));
-    }, delayMs);
+    if (!(Number.isFinite(quietMs) && quietMs > 0)) return;
+    // Timers fire at once past 2^31 - 1 ms; that long (24.8 days) is as good as never.
+    timer = setTimeout(
+      () => {
+        timedOut = true;
+        controller.abort(new DOMException(`nothing moved for ${quietMs} ms`, 'TimeoutError'));
+      },
+      Math.min(quietMs, 2 ** 31 - 1),
+    );
   };
   if (armed) touch();
 
@@ -79,8 +82,12 @@ export interface InactivityTimerOptions {
 export interface InactivityTimer {
   /** Aborts on the caller's abort (with its reason) or on inactivity (a `TimeoutError`). */
   readonly signal: AbortSignal;
-  /** Something moved: count the quiet period from now. */
-  touch(): void;
+  /**
+   * Something moved: count the quiet period from now — `timeoutMs`, or `quietMs` when given (the
+   * longer wait for an answer once the request is handed over); `0` or `Infinity`: no limit until the
+   * next `touch()`.
+   */
+  touch(quietMs?: number): void;
   /** Stop counting until the next `touch()` (while another timer is in charge). */
   rest(): void;
   /** Whether this timer, not the caller, aborted. */

@@ -1,3 +1,4 @@
+import { kindOf } from '../../errors/argument-checks.js';
 import { ZhimaError } from '../../errors/zhima-error.js';
 
 /**
@@ -36,7 +37,7 @@ export function checkedResponseLimit({ value }: { value: number }): number {
   if (value === Number.POSITIVE_INFINITY || (Number.isSafeInteger(value) && value >= 1)) return value;
   throw new ZhimaError({
     code: 'PARAM_INVALID',
-    message: `maxResponseBytes must be a positive whole number of bytes (or Infinity for no cap), got ${String(value)}.`,
+    message: `maxResponseBytes must be a positive whole number of bytes (or Infinity for no cap), got ${typeof value === 'number' ? value : kindOf(value)}.`,
     hint: `The default, ${DEFAULT_MAX_RESPONSE_BYTES} (1 MiB), is far above any gateway answer.`,
   });
 }
@@ -51,6 +52,10 @@ export function checkedResponseLimit({ value }: { value: number }): number {
  * ```
  */
 export function checkedTimeout({ option, value }: { option: string; value: number }): number {
-  if (value >= 0 && !Number.isNaN(value)) return value;
-  throw new ZhimaError({ code: 'PARAM_INVALID', message: `${option} must be a number of milliseconds >= 0 (0 turns it off), got ${String(value)}.` });
+  if (typeof value === 'number' && value >= 0) return value;
+  throw new ZhimaError({
+    code: 'PARAM_INVALID',
+    message: `${option} must be a number of milliseconds >= 0 (0 turns it off), got ${typeof value === 'number' ? value : kindOf(value)}.`,
+    hint: `Give ${option} in milliseconds, e.g. 60000 for a minute of silence.`,
+  });
 }

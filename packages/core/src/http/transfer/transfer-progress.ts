@@ -1,3 +1,5 @@
+import { limitMs, SLOWEST_LINK_BYTES_PER_SECOND } from './answer-wait.js';
+
 /**
  * How far one request has got, kept by the transport as bytes move, so that a timeout can say what
  * stalled. `upload`: the body is being sent; `wait`: it has all been handed to the network, no answer
@@ -21,16 +23,18 @@ export interface TransferProgress {
 }
 
 /**
- * Which limit cut a request: the option's name as the user spells it, and its value.
+ * Which limit cut a request: the option's name as the user spells it, its value, and for the wait for
+ * an answer the time added for request bytes that may still have been on their way (see `answerWait`).
  *
  * @example
  * ```ts
- * const limit: StallLimit = { option: 'timeoutMs', ms: 60_000 };
+ * const limit: StallLimit = { option: 'headersTimeoutMs', ms: 120_000, inFlight: { bytes: 1_048_576, ms: 32_000 } };
  * ```
  */
 export interface StallLimit {
   option: string;
   ms: number;
+  inFlight?: { bytes: number; ms: number } | undefined;
 }
 
 const KIB = 1024;
@@ -65,8 +69,8 @@ function formatDuration(ms: number): string {
 }
 
 /**
- * The sentence a `TIMEOUT` error carries when a transport's own inactivity limit cut the request: what
- * stalled, how far it had got, and which option to change.
+ * The sentence a `TIMEOUT` error carries when a transport's own limit cut the request: what stalled,
+ * how far it had got, how long it was given, and which option to change.
  *
  * @example
  * ```ts
@@ -75,7 +79,7 @@ function formatDuration(ms: number): string {
  * ```
  */
 export function describeStall({ progress, limit }: { progress: TransferProgress; limit: StallLimit }): string {
-  const quiet = formatDuration(limit.ms);
+  const quiet = formatDuration(limitMs(limit));
   const raise = `raise ${limit.option} (now ${limit.ms} ms)`;
   const slowButAlive = `If the link is this slow but alive, ${raise}: a transfer that keeps moving is never cut, however long it takes.`;
   const { phase, sentBytes, totalBytes, receivedBytes, expectedBytes } = progress;
@@ -85,9 +89,14 @@ export function describeStall({ progress, limit }: { progress: TransferProgress;
   if (phase === 'download') {
     return `the answer stalled: no bytes arrived for ${quiet} after ${formatBytes({ bytes: receivedBytes, of: expectedBytes })} received. ${slowButAlive}`;
   }
+  const { inFlight } = limit;
+  const given =
+    inFlight === undefined
+      ? ''
+      : ` That was ${formatDuration(limit.ms)} (${limit.option}) for the server, plus ${formatDuration(inFlight.ms)} for the ${formatBytes({ bytes: inFlight.bytes })} that may still have been on its way (at ${formatBytes({ bytes: SLOWEST_LINK_BYTES_PER_SECOND })}/s).`;
   if (!progress.uploadVisible) {
-    return `no answer for ${quiet} after the request started; its ${formatBytes({ bytes: totalBytes ?? 0 })} body may still have been uploading (this fetch cannot see a byte body leave: send a stream body, or on Node use createUndiciTransport). Otherwise ${raise}.`;
+    return `no answer for ${quiet} after the request started; its ${formatBytes({ bytes: totalBytes ?? 0 })} body was handed to fetch whole, which cannot see it leave, so it may still have been uploading.${given} If the link or the server is known to be slower, ${raise}.`;
   }
   const size = totalBytes === undefined ? '' : ` (${formatBytes({ bytes: sentBytes })})`;
-  return `no answer for ${quiet} after the whole request was sent${size}: the server or a proxy on the way is not answering. If it is known to take longer, ${raise}.`;
+  return `no answer for ${quiet} after the whole request was handed to the network${size}: the server or a proxy on the way is not answering.${given} If it is known to take longer, ${raise}.`;
 }

@@ -1,5 +1,7 @@
+import { ZhimaError } from '../../errors/zhima-error.js';
 import type { HttpRequest, UploadProgress } from '../types.js';
-import type { TransferProgress } from './transfer-progress.js';
+import { answerWait, headersTimeoutFor, limitMs } from './answer-wait.js';
+import type { StallLimit, TransferProgress } from './transfer-progress.js';
 
 /** Slice size for byte bodies sent as a stream, and the size below which bytes are sent whole. */
 const SLICE_BYTES = 64 * 1024;
@@ -23,11 +25,15 @@ export function declaredLength({ headers }: Pick<HttpRequest, 'headers'>): numbe
  *
  * @example
  * ```ts
- * const options: TrackUploadOptions = { request, sliceBytes: true, onChunk: quiet.touch, onEnd: quiet.rest, onUploadProgress };
+ * const options: TrackUploadOptions = { request, sliceBytes: true, timeoutMs: 60_000, onChunk: quiet.touch, onEnd: quiet.rest, onUploadProgress };
  * ```
  */
 export interface TrackUploadOptions {
   request: Pick<HttpRequest, 'body' | 'headers'>;
+  /** The transport's `timeoutMs`: the default of `headersTimeoutMs` when it is longer than 120 s. */
+  timeoutMs: number;
+  /** The transport's `headersTimeoutMs`, as the caller gave it (default: see `headersTimeoutFor`). */
+  headersTimeoutMs?: number | undefined;
   /**
    * Send a byte body over 64 KiB as a stream of 64 KiB slices, so that each one the network layer
    * takes is seen. Only where a stream body keeps its `content-length`.
@@ -40,7 +46,7 @@ export interface TrackUploadOptions {
   deliver?: 'stream' | 'iterable';
   /** After each chunk is handed to the network layer. */
   onChunk?: (() => void) | undefined;
-  /** After the last chunk. */
+  /** After the last chunk (`progress.phase` is then `'wait'`, unless the answer came first). */
   onEnd?: (() => void) | undefined;
   onUploadProgress?: ((progress: UploadProgress) => void) | undefined;
 }
@@ -59,6 +65,13 @@ export interface TrackedUpload {
    * to `wait`); the transport adds the answer's side.
    */
   progress: TransferProgress;
+  /**
+   * How long to wait for the answer's headers once the last byte is handed over: `headersTimeoutMs`
+   * plus time for the bytes that may still be on their way (see `answerWait`).
+   */
+  answerWait: StallLimit;
+  /** The same as one number of milliseconds: `Infinity` when `headersTimeoutMs` is off. */
+  answerWaitMs: number;
   /**
    * What to send: the bytes as they are, or (as `deliver` asks) a stream or async iterable counted as it
    * is pulled, one chunk at a time.
@@ -80,7 +93,7 @@ export interface TrackedUpload {
  *
  * @example
  * ```ts
- * const upload = trackUpload({ request, sliceBytes: true, onChunk: quiet.touch });
+ * const upload = trackUpload({ request, sliceBytes: true, timeoutMs: 60_000, onChunk: quiet.touch, onEnd: () => quiet.touch(upload.answerWaitMs) });
  * try {
  *   const response = await fetch(request.url, { method: 'POST', body: upload.body, duplex: 'half' });
  *   upload.answered();
@@ -89,10 +102,14 @@ export interface TrackedUpload {
  * }
  * ```
  */
-export function trackUpload({ request, sliceBytes, deliver = 'stream', onChunk, onEnd, onUploadProgress }: TrackUploadOptions): TrackedUpload {
+export function trackUpload({ request, sliceBytes, timeoutMs, headersTimeoutMs, deliver = 'stream', onChunk, onEnd, onUploadProgress }: TrackUploadOptions): TrackedUpload {
   const { body } = request;
   const totalBytes = body instanceof Uint8Array ? body.byteLength : declaredLength(request);
   const progress: TransferProgress = { phase: 'upload', sentBytes: 0, totalBytes, receivedBytes: 0, expectedBytes: undefined, uploadVisible: true };
+  const waitFor = () => {
+    const limit = answerWait({ headersTimeoutMs: headersTimeoutFor({ timeoutMs, headersTimeoutMs }), progress });
+    return { answerWait: limit, answerWaitMs: limitMs(limit) };
+  };
   if (body === undefined || (body instanceof Uint8Array && (!sliceBytes || body.byteLength <= SLICE_BYTES))) {
     // Handed over whole: there is no chunk to watch, so the request is waiting for its answer.
     const length = body?.byteLength ?? 0;
@@ -102,6 +119,7 @@ export function trackUpload({ request, sliceBytes, deliver = 'stream', onChunk, 
     return {
       body,
       progress,
+      ...waitFor(),
       answered: () => {
         if (body !== undefined) onUploadProgress?.({ sentBytes: length, totalBytes: length });
       },
@@ -123,7 +141,8 @@ export function trackUpload({ request, sliceBytes, deliver = 'stream', onChunk, 
     const chunk = await read();
     if (chunk.done) {
       finished = true;
-      progress.phase = 'wait';
+      // An answer may have come first (a 413 mid-upload): then its download is under way.
+      if (progress.phase === 'upload') progress.phase = 'wait';
       onEnd?.();
       return chunk;
     }
@@ -161,6 +180,7 @@ export function trackUpload({ request, sliceBytes, deliver = 'stream', onChunk, 
   return {
     body: counted,
     progress,
+    ...waitFor(),
     answered: () => undefined,
     release(reason) {
       if (finished || body instanceof Uint8Array) return;
@@ -168,4 +188,37 @@ export function trackUpload({ request, sliceBytes, deliver = 'stream', onChunk, 
       source?.cancel(reason).catch(() => undefined);
     },
   };
+}
+
+/**
+ * Reads a stream body of a declared length into one buffer of exactly that length, for a fetch that
+ * would otherwise send the stream chunked. A stream that delivers more or fewer bytes than declared is
+ * `PARAM_INVALID`; a `signal` that fires stops the read. Either way the stream is cancelled.
+ *
+ * @example
+ * ```ts
+ * const bytes = await readWholeBody({ body: blob.stream(), length: blob.size, signal });
+ * ```
+ */
+export async function readWholeBody({ body, length, signal }: { body: ReadableStream<Uint8Array>; length: number; signal?: AbortSignal | undefined }): Promise<Uint8Array> {
+  const bytes = new Uint8Array(length);
+  const reader = body.getReader();
+  let offset = 0;
+  const mismatch = (delivered: string) =>
+    new ZhimaError({ code: 'PARAM_INVALID', message: `The request body delivered ${delivered} bytes, but its content-length is ${length}.` });
+  try {
+    for (;;) {
+      signal?.throwIfAborted();
+      const chunk = await reader.read();
+      if (chunk.done) break;
+      if (offset + chunk.value.byteLength > length) throw mismatch(`more than ${length}`);
+      bytes.set(chunk.value, offset);
+      offset += chunk.value.byteLength;
+    }
+  } catch (error) {
+    await reader.cancel(error).catch(() => undefined);
+    throw error;
+  }
+  if (offset !== length) throw mismatch(String(offset));
+  return bytes;
 }

@@ -1,7 +1,9 @@
-import { TransportError, ZhimaError, type HttpResponse, type Transport, type TransportErrorReason, type UploadProgress } from '@zhima/core';
+import { TransportError, ZhimaError, type HttpResponse, type Transport, type TransportErrorReason } from '@zhima/core';
+import type { UploadProgress } from '@zhima/core/internal';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { refusedUrl, startContractServer, type ContractServer, type ReceivedRequest } from '../node/contract-server.js';
-import { patternBytes, patternStream } from './pattern-bytes.js';
+import { patternBytes, patternStream } from '../testing/pattern-bytes.js';
+import { refusedUrl, startContractServer, type ContractServer, type ReceivedRequest } from './contract-server.js';
+import { startThrottleProxy } from './throttle-proxy.js';
 
 /**
  * A transport under test, and how to release it afterwards.
@@ -20,7 +22,7 @@ export type ContractTransport = Transport & { close?: () => Promise<void> };
  * ```ts
  * const options: TransportContractOptions = {
  *   name: 'fetch',
- *   makeTransport: ({ timeoutMs, maxResponseBytes }) => createFetchTransport({ timeoutMs, maxResponseBytes }),
+ *   makeTransport: ({ timeoutMs, headersTimeoutMs, maxResponseBytes }) => createFetchTransport({ timeoutMs, headersTimeoutMs, maxResponseBytes }),
  * };
  * ```
  */
@@ -29,12 +31,16 @@ export interface TransportContractOptions {
   name: string;
   /**
    * Builds the transport under test (the suite may build several). It must give up with reason
-   * `TIMEOUT` when nothing moves for `timeoutMs` — no upload chunk taken, no headers, no more body
-   * bytes — and never cut a transfer that keeps moving. It must stop reading an answer over
+   * `TIMEOUT` when bytes visibly stop moving for `timeoutMs` — no upload chunk taken, no more answer
+   * bytes — and never cut a transfer that keeps moving. Once the whole request is handed over, the
+   * wait for the answer's headers is `headersTimeoutMs` when given, and otherwise one that does not
+   * shrink with `timeoutMs` (the built-in transports: 120 s or `timeoutMs`, whichever is longer, plus
+   * time for bytes still on their way): handed-over bytes may still be draining through a slow link,
+   * and the server may be processing a large file. It must stop reading an answer over
    * `maxResponseBytes` (1 MiB when not given; `TransportSendOptions.maxResponseBytes` overrides it per
    * request) and throw `ZhimaError` `RESPONSE_MALFORMED` with the cap in its message.
    */
-  makeTransport: (options: { timeoutMs: number; maxResponseBytes?: number }) => ContractTransport | Promise<ContractTransport>;
+  makeTransport: (options: { timeoutMs: number; headersTimeoutMs?: number; maxResponseBytes?: number }) => ContractTransport | Promise<ContractTransport>;
 }
 
 // Long enough that a busy 2-core CI machine never trips it on a healthy request.
@@ -48,6 +54,12 @@ const MIB = 1024 * 1024;
 // Far more than socket buffers hold on loopback (a few MB each way), far less than the answer sent.
 const FLOOD_BYTES = 64 * MIB;
 const MAX_WRITTEN_AFTER_CAP = 32 * MIB;
+// Less than the OS takes of an upload at once on loopback (about 4 MiB): handed over in a moment, then
+// drained through the proxy for about 2 s, three times SHORT_TIMEOUT_MS, with nothing for the client to see.
+const DRAINED_BYTES = MIB;
+const DRAIN_BYTES_PER_SECOND = 512 * 1024;
+// A server that takes three times SHORT_TIMEOUT_MS to answer once it has the whole request.
+const PROCESSING_MS = 3 * SHORT_TIMEOUT_MS;
 
 async function sha256Hex(bytes: Uint8Array): Promise<string> {
   const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>));
@@ -100,8 +112,9 @@ async function expectFailure(sending: Promise<HttpResponse>, reason: TransportEr
  * Registers the vitest suite every {@link Transport} must pass, against real `node:http` servers on
  * 127.0.0.1: status and headers as data, raw body bytes, binary and large bodies, streamed uploads with
  * an exact `content-length` and progress, redirects returned as they are; inactivity, not size, as the
- * timeout (slow transfers that keep moving complete, a stalled upload, silent headers and a stalled
- * answer fail with `TIMEOUT`); answers capped at `maxResponseBytes` without being buffered
+ * timeout (slow transfers that keep moving complete, and so do an upload still draining through a slow
+ * link and a server slow to answer, both for longer than `timeoutMs`; a stalled upload, a stalled answer
+ * and headers missing for `headersTimeoutMs` fail with `TIMEOUT`); answers capped at `maxResponseBytes` without being buffered
  * (`RESPONSE_MALFORMED`); and failures as `TransportError` with reasons `ABORTED`, `CONNECT` and
  * `RESET`, a stream body that could not be sent being cancelled. Call it at the top level of a
  * `*.test.ts` file.
@@ -109,11 +122,11 @@ async function expectFailure(sending: Promise<HttpResponse>, reason: TransportEr
  * @example
  * ```ts
  * import { createFetchTransport } from '@zhima/transport';
- * import { describeTransportContract } from '@zhima/transport/testing';
+ * import { describeTransportContract } from '@zhima/transport/testing/node';
  *
  * describeTransportContract({
  *   name: 'fetch',
- *   makeTransport: ({ timeoutMs, maxResponseBytes }) => createFetchTransport({ timeoutMs, maxResponseBytes }),
+ *   makeTransport: ({ timeoutMs, headersTimeoutMs, maxResponseBytes }) => createFetchTransport({ timeoutMs, headersTimeoutMs, maxResponseBytes }),
  * });
  * ```
  */
@@ -122,17 +135,19 @@ export function describeTransportContract({ name, makeTransport }: TransportCont
     let server: ContractServer;
     let transport: ContractTransport;
     let impatient: ContractTransport;
+    let unanswered: ContractTransport;
     let capped: ContractTransport;
 
     beforeAll(async () => {
       server = await startContractServer();
       transport = await makeTransport({ timeoutMs: SILENCE_TIMEOUT_MS });
       impatient = await makeTransport({ timeoutMs: SHORT_TIMEOUT_MS });
+      unanswered = await makeTransport({ timeoutMs: SHORT_TIMEOUT_MS, headersTimeoutMs: SHORT_TIMEOUT_MS });
       capped = await makeTransport({ timeoutMs: SILENCE_TIMEOUT_MS, maxResponseBytes: 4096 });
     });
 
     afterAll(async () => {
-      for (const made of [transport, impatient, capped]) await made?.close?.();
+      for (const made of [transport, impatient, unanswered, capped]) await made?.close?.();
       await server?.close();
     });
 
@@ -210,7 +225,7 @@ export function describeTransportContract({ name, makeTransport }: TransportCont
       expect(new TextDecoder().decode(response.body)).toBe('moved');
     });
 
-    describe('inactivity, not size: timeoutMs', () => {
+    describe('inactivity, not size: timeoutMs and headersTimeoutMs', () => {
       it('completes an upload that keeps moving for longer than timeoutMs', async () => {
         const { body, length } = slowStream();
         const response = await impatient.send({ method: 'POST', url: `${server.url}/echo`, headers: { 'content-length': String(length) }, body });
@@ -227,8 +242,26 @@ export function describeTransportContract({ name, makeTransport }: TransportCont
         await expectFailure(impatient.send({ method: 'POST', url: `${server.url}/stall-upload`, headers: { 'content-length': String(length) }, body: patternStream({ length }) }), 'TIMEOUT');
       });
 
-      it('times out when the server sends no headers', async () => {
-        await expectFailure(impatient.send({ method: 'POST', url: `${server.url}/silent`, headers: {}, body: new Uint8Array([1]) }), 'TIMEOUT');
+      it('completes an upload handed over at once that a slow link drains for longer than timeoutMs', async () => {
+        const proxy = await startThrottleProxy({ target: { host: '127.0.0.1', port: Number(new URL(server.url).port) }, bytesPerSecond: DRAIN_BYTES_PER_SECOND });
+        try {
+          const length = DRAINED_BYTES;
+          const response = await impatient.send({ method: 'POST', url: `${proxy.url}/echo`, headers: { 'content-length': String(length) }, body: patternStream({ length }) });
+          expect(seenBy(response)).toMatchObject({ receivedBytes: length, sha256: await sha256Hex(patternBytes({ length })) });
+          expect(proxy.forwardedBytes).toBeGreaterThan(length);
+        } finally {
+          await proxy.stop();
+        }
+      });
+
+      it('waits for a server that takes longer than timeoutMs to answer the whole request', async () => {
+        const body = patternBytes({ length: 4096 });
+        const response = await impatient.send({ method: 'POST', url: `${server.url}/slow-headers?afterMs=${PROCESSING_MS}`, headers: { 'content-length': '4096' }, body });
+        expect(seenBy(response)).toMatchObject({ receivedBytes: 4096, sha256: await sha256Hex(body) });
+      });
+
+      it('times out when the server sends no headers for headersTimeoutMs', async () => {
+        await expectFailure(unanswered.send({ method: 'POST', url: `${server.url}/silent`, headers: {}, body: new Uint8Array([1]) }), 'TIMEOUT');
       });
 
       it('times out when the response body stops arriving', async () => {

@@ -1,11 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { link, readFile, unlink, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
-import { CliError } from '../cli-error.js';
-import { EXIT } from '../io.js';
 
 /**
- * Who holds a journal lock: written into the lock file, shown to a run that finds it taken.
+ * Who holds a lock: written into the lock file, shown to a process that finds it taken.
  *
  * @example
  * ```ts
@@ -19,15 +17,15 @@ export interface LockOwner {
 }
 
 /**
- * A held journal lock; `release` removes the lock file (only while it is still this run's).
+ * A held lock; `release` removes the lock file (only while it is still this process's).
  *
  * @example
  * ```ts
- * const lock = await acquireJournalLock({ journalPath, onNotice });
+ * const lock = await acquireLockFile({ lockPath, locked, takenOver });
  * try { await send(); } finally { await lock.release(); }
  * ```
  */
-export interface JournalLock {
+export interface LockFile {
   path: string;
   release(): Promise<void>;
 }
@@ -82,25 +80,6 @@ function isStale(owner: LockOwner): boolean {
   return owner.host === hostname() && !processAlive(owner.pid);
 }
 
-function lockedError({ journalPath, lockPath, owner }: { journalPath: string; lockPath: string; owner: LockOwner | undefined }): CliError {
-  if (owner === undefined) {
-    return new CliError({
-      code: 'JOURNAL_LOCKED',
-      message: `The journal lock ${lockPath} exists but was not written by zhima send.`,
-      hint: `If no zhima send is running on ${journalPath}, delete ${lockPath} and run again.`,
-      exitCode: EXIT.LOCKED,
-    });
-  }
-  return new CliError({
-    code: 'JOURNAL_LOCKED',
-    message: `Another zhima send is using the journal ${journalPath} (pid ${owner.pid} on host ${owner.host}, started ${owner.startedAt}).`,
-    hint:
-      `Two runs on one journal could upload the same files twice, so this one did nothing: run it again once that run has finished. ` +
-      `If that run is gone (its host is down or the pid is another program now), delete ${lockPath}.`,
-    exitCode: EXIT.LOCKED,
-  });
-}
-
 // Replacing a stale lock happens under a second, short-lived lock, so that of two runs finding the same
 // stale lock only one removes it, and never a fresh lock another run has just taken.
 async function removeStale({ lockPath, staleText, ownText }: { lockPath: string; staleText: string; ownText: string }): Promise<boolean> {
@@ -121,17 +100,26 @@ async function removeStale({ lockPath, staleText, ownText }: { lockPath: string;
 }
 
 /**
- * Takes the exclusive lock of a journal: the file `<journal>.lock`, holding this run's pid, host and
- * start time. A second run fails at once with `JOURNAL_LOCKED` (exit 75) naming the holder; a lock left
- * by a process of this host that no longer runs (killed, crashed) is taken over, with a notice.
+ * Takes an exclusive lock file holding this process's pid, host and start time (the journal's
+ * `journal.lock`, the sandbox keys folder's `sandbox.lock`). When another process holds it, `locked`
+ * makes the error to throw (`owner` is `undefined` for a lock file zhima did not write); a lock left by
+ * a process of this host that no longer runs (killed, crashed) is taken over, and `takenOver` says so.
  *
  * @example
  * ```ts
- * const lock = await acquireJournalLock({ journalPath: '/data/.zhima-journal.json', onNotice: (text) => io.stderr.write(`notice: ${text}\n`) });
+ * const lock = await acquireLockFile({ lockPath, locked: (owner) => new CliError({ … }), takenOver: (owner) => onNotice(`took over the lock of pid ${owner.pid}`) });
+ * try { await work(); } finally { await lock.release(); }
  * ```
  */
-export async function acquireJournalLock({ journalPath, onNotice }: { journalPath: string; onNotice: (text: string) => void }): Promise<JournalLock> {
-  const lockPath = `${journalPath}.lock`;
+export async function acquireLockFile({
+  lockPath,
+  locked,
+  takenOver,
+}: {
+  lockPath: string;
+  locked: (owner: LockOwner | undefined) => Error;
+  takenOver: (owner: LockOwner) => void;
+}): Promise<LockFile> {
   const owner: LockOwner = { pid: process.pid, host: hostname(), startedAt: new Date().toISOString() };
   const ownText = `${JSON.stringify(owner)}\n`;
   let holder: LockOwner | undefined;
@@ -148,13 +136,8 @@ export async function acquireJournalLock({ journalPath, onNotice }: { journalPat
     // Released between our attempt and the read: try again.
     if (text === undefined) continue;
     holder = parseOwner(text);
-    if (holder === undefined || !isStale(holder)) throw lockedError({ journalPath, lockPath, owner: holder });
-    if (await removeStale({ lockPath, staleText: text, ownText })) {
-      onNotice(
-        `took over the journal lock of zhima pid ${holder.pid} on this host (started ${holder.startedAt}), which is no longer running. ` +
-          'That run was interrupted: a file it was sending may be sent again, which the gateway upserts by primary key.',
-      );
-    }
+    if (holder === undefined || !isStale(holder)) throw locked(holder);
+    if (await removeStale({ lockPath, staleText: text, ownText })) takenOver(holder);
   }
-  throw lockedError({ journalPath, lockPath, owner: holder });
+  throw locked(holder);
 }

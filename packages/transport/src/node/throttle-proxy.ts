@@ -15,8 +15,8 @@ export interface ThrottleProxyOptions {
   /** Client → server rate per connection, in bytes per second. Unlimited when left out. */
   bytesPerSecond?: number;
   /**
-   * Per connection, forward this many client → server bytes, then forward no more while keeping both
-   * sockets open: a link that went silent without a reset.
+   * Per connection, forward this many client → server bytes, then forward no more and stop reading
+   * the client while keeping both sockets open: a link that went silent without a reset.
    */
   stallAfterBytes?: number;
 }
@@ -31,7 +31,7 @@ export interface ThrottleProxyOptions {
  * ```
  */
 export interface ThrottleProxy {
-  /** `http://127.0.0.1:<port>`. */
+  /** `http://127.0.0.1:<port>`, no trailing slash. */
   url: string;
   port: number;
   /** Connections accepted so far. */
@@ -45,29 +45,38 @@ export interface ThrottleProxy {
 // Forwarding happens in slices of 1/50 s of the rate, so the link is smooth rather than bursty.
 const SLICES_PER_SECOND = 50;
 
-function checkPositive(name: string, value: number | undefined): void {
-  if (value !== undefined && !(Number.isFinite(value) && value > 0)) throw new RangeError(`${name} must be a positive number, got ${value}`);
-}
-
-/**
- * A TCP proxy on 127.0.0.1 that slows (or stalls) what clients send, for testing uploads over a slow
- * link. Server → client bytes pass unchanged and at once. Each client connection gets its own upstream
- * connection and its own rate.
- *
- * @example
- * ```ts
- * const server = await sandbox.listen({ host: '127.0.0.1', port: 0 });
- * const proxy = await startThrottleProxy({ target: { host: '127.0.0.1', port: new URL(server.url).port }, bytesPerSecond: 64 * 1024 });
- * const gateway = `${proxy.url}/gateway.do`;
- * // … upload through `gateway` …
- * await proxy.stop();
- * ```
- */
-export async function startThrottleProxy({ target, bytesPerSecond, stallAfterBytes }: ThrottleProxyOptions): Promise<ThrottleProxy> {
-  checkPositive('bytesPerSecond', bytesPerSecond);
+function checkOptions({ bytesPerSecond, stallAfterBytes }: Omit<ThrottleProxyOptions, 'target'>): void {
+  if (bytesPerSecond !== undefined && !(Number.isFinite(bytesPerSecond) && bytesPerSecond > 0)) {
+    throw new RangeError(`bytesPerSecond must be a positive number, got ${bytesPerSecond}`);
+  }
   if (stallAfterBytes !== undefined && !(Number.isSafeInteger(stallAfterBytes) && stallAfterBytes >= 0)) {
     throw new RangeError(`stallAfterBytes must be a non-negative integer, got ${stallAfterBytes}`);
   }
+}
+
+/**
+ * A TCP proxy on 127.0.0.1 (a free port) in front of `target`, standing in for a slow link in upload
+ * tests: it forwards what each client sends at most `bytesPerSecond`, and after `stallAfterBytes`
+ * forwards nothing more while keeping the connection open. It reads a client chunk only once the
+ * previous one is forwarded, so the rest backs up into the client's socket as behind a real slow link
+ * (the client sees its writes slow down or stop). Server → client bytes pass unchanged and at once.
+ * Each client connection gets its own upstream connection, rate and stall count. `stop()` closes
+ * everything. Node only.
+ *
+ * @example
+ * ```ts
+ * import { startThrottleProxy } from '@zhima/transport/testing/node';
+ *
+ * const proxy = await startThrottleProxy({ target: { host: '127.0.0.1', port: 8787 }, bytesPerSecond: 64 * 1024 });
+ * try {
+ *   await transport.send({ method: 'POST', url: `${proxy.url}/gateway.do`, headers: {}, body });
+ * } finally {
+ *   await proxy.stop();
+ * }
+ * ```
+ */
+export async function startThrottleProxy({ target, bytesPerSecond, stallAfterBytes }: ThrottleProxyOptions): Promise<ThrottleProxy> {
+  checkOptions({ bytesPerSecond, stallAfterBytes });
   const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
   let connections = 0;
@@ -87,6 +96,7 @@ export async function startThrottleProxy({ target, bytesPerSecond, stallAfterByt
       }, ms);
       timers.add(timer);
     });
+  const sliceBytes = bytesPerSecond === undefined ? Number.POSITIVE_INFINITY : Math.max(1, Math.floor(bytesPerSecond / SLICES_PER_SECOND));
 
   const server = createServer((client) => {
     connections++;
@@ -102,7 +112,6 @@ export async function startThrottleProxy({ target, bytesPerSecond, stallAfterByt
     }
     upstream.pipe(client);
 
-    const sliceBytes = bytesPerSecond === undefined ? Number.POSITIVE_INFINITY : Math.max(1, Math.floor(bytesPerSecond / SLICES_PER_SECOND));
     let sent = 0;
     let nextSliceAt = 0;
     let stalled = false;

@@ -1,10 +1,11 @@
 import { once } from 'node:events';
 import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startThrottleProxy, type ThrottleProxy } from '../src/throttle-proxy.js';
-import { randomFor } from './support/random.js';
+import { startThrottleProxy, type ThrottleProxy } from '../src/node/testing.js';
+import { patternBytes } from '../src/testing/index.js';
 
-// The proxy is test equipment: these tests show it does what the slow-link tests rely on.
+// The proxy is test equipment (exported for anyone's slow-link tests): these tests show it does what
+// the slow-link tests here, in the contract suite and in tooling/scenarios rely on.
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -51,8 +52,7 @@ async function openClient(port: number): Promise<Socket> {
 }
 
 function payload(bytes: number): Buffer {
-  const random = randomFor(`proxy-payload-${bytes}`);
-  return Buffer.from(Array.from({ length: bytes }, () => random.int(0, 256)));
+  return Buffer.from(patternBytes({ offset: bytes, length: bytes }));
 }
 
 async function until(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
@@ -113,7 +113,17 @@ describe('startThrottleProxy', () => {
     expect(error.code).toBe('ECONNREFUSED');
   });
 
-  it('refuses a rate that is not a positive number', async () => {
+  it('refuses a rate that is not a positive number, and a stall point that is not a whole number of bytes', async () => {
     await expect(startThrottleProxy({ target: { host: '127.0.0.1', port: 1 }, bytesPerSecond: 0 })).rejects.toThrow(RangeError);
+    await expect(startThrottleProxy({ target: { host: '127.0.0.1', port: 1 }, stallAfterBytes: 1.5 })).rejects.toThrow(RangeError);
+  });
+
+  it('listens on 127.0.0.1 only', async () => {
+    const sink = await startSink();
+    const proxy = await startProxy({ port: sink.port });
+    expect(proxy.url).toBe(`http://127.0.0.1:${proxy.port}`);
+    const elsewhere = connect({ host: '::1', port: proxy.port });
+    const [error] = (await once(elsewhere, 'error')) as [NodeJS.ErrnoException];
+    expect(['ECONNREFUSED', 'EADDRNOTAVAIL', 'ENETUNREACH', 'EAFNOSUPPORT']).toContain(error.code);
   });
 });

@@ -1,0 +1,74 @@
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { RecordsConfig } from '../config/records-config.js';
+import type { CliIo } from '../io.js';
+import { formatReport } from '../output/format-report.js';
+import { formatBytes } from '../output/progress-bar.js';
+import type { InputSource } from '../records/input-source.js';
+import { validateSource } from '../records/validate-source.js';
+import type { ReceiptInput } from './receipt.js';
+import type { PartSource, SplitBounds } from './upload-parts.js';
+
+/**
+ * Validates every input before anything is sent, printing the report of each invalid one and of each
+ * valid one with warnings (the gateway may still refuse what they point at). `@zhima/validator` plans
+ * each input's parts within `bounds` as it validates it (no second scan). Standard input is streamed
+ * into `spool` (a folder) as it is validated, so its parts are cut from disk. `valid` is `undefined`
+ * when any input is invalid: then nothing may be sent.
+ *
+ * @example
+ * ```ts
+ * const { inputs, valid } = await validateInputs({ sources, records, bounds, spool, io, write });
+ * ```
+ */
+export async function validateInputs({
+  sources,
+  records,
+  bounds,
+  spool,
+  io,
+  write,
+}: {
+  sources: InputSource[];
+  records: RecordsConfig;
+  bounds: SplitBounds;
+  spool: string | undefined;
+  io: CliIo;
+  write: (text: string) => void;
+}): Promise<{ inputs: ReceiptInput[]; valid: PartSource[] | undefined }> {
+  const inputs: ReceiptInput[] = [];
+  const valid: PartSource[] = [];
+  for (const source of sources) {
+    const began = Date.now();
+    const path = source.kind === 'file' ? source.path : join(spool!, 'records.json');
+    // The size bound is handled by splitting (the parts are planned while validating), so only the other rules decide here.
+    const report = await validateSource({ source, records, split: bounds, spoolTo: source.kind === 'stdin' ? path : undefined, io });
+    const size = source.kind === 'file' ? source.size : (await stat(path)).size;
+    const { ok, errorCount, warningCount, issues, truncated, recordCount } = report;
+    inputs.push({ name: source.name, bytes: size, records: recordCount, ok, errorCount, warningCount, issues, truncated, validationMs: Date.now() - began, allPartsReached: false });
+    if (!ok || warningCount > 0) write(formatReport({ name: source.name, report }));
+    else write(`valid    ${source.name}: ${recordCount} records, ${formatBytes(size)}\n`);
+    // With split, a valid report always carries its plan.
+    if (ok) valid.push({ name: source.name, path, size, recordCount, parts: report.parts! });
+  }
+  return { inputs, valid: valid.length === sources.length ? valid : undefined };
+}
+
+/**
+ * Runs `work` with a private temporary folder for standard input's spool (when an input is `-`),
+ * removed afterwards whatever happens.
+ *
+ * @example
+ * ```ts
+ * await withStdinSpool({ sources, work: (spool) => validateInputs({ sources, records, spool, io, write }) });
+ * ```
+ */
+export async function withStdinSpool<T>({ sources, work }: { sources: InputSource[]; work: (spool: string | undefined) => Promise<T> }): Promise<T> {
+  const spool = sources.some((source) => source.kind === 'stdin') ? await mkdtemp(join(tmpdir(), 'zhima-stdin-')) : undefined;
+  try {
+    return await work(spool);
+  } finally {
+    if (spool !== undefined) await rm(spool, { recursive: true, force: true });
+  }
+}
