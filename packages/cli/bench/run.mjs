@@ -356,7 +356,7 @@ ${notes()}
   --journal <fresh folder> --json\` (a fresh journal per run, removed afterwards, so every run really sends every
   part; the receipt must say \`success\` with every record accepted, or the bench stops).
 - **\`validateFile\`**: \`@zhima/validator/node\`'s \`validateFile\` of the same file with what send gives it (the 10
-  columns, the primary key, UTF-8, no declared count, no size bound), in a child process of its own
+  columns, the primary key, UTF-8, no declared count, the split plan at 52428800 bytes), in a child process of its own
   (\`bench/validate-file.mjs\`).
 - Wall time: spawn to exit, seen by the parent (Node start-up included on both sides). CPU time, peak RSS and
   read counters: reported by each child itself at exit through the \`--import\` preload
