@@ -79,7 +79,7 @@ describe('onRecords at a merchant’s scale (100k loan records)', () => {
   });
 
   it('hands over records that fail record rules too (the report says which), and stops before a record whose syntax fails', async () => {
-    const defective = loans.slice(0, 20_000).map((loan, i) => (i % 997 === 5 ? { ...loan, overdue_cnt: i } : i % 1499 === 7 ? { ...loan, extra: 'x' } : loan));
+    const defective: Record<string, unknown>[] = loans.slice(0, 20_000).map((loan, i) => (i % 997 === 5 ? { ...loan, overdue_cnt: i } : i % 1499 === 7 ? { ...loan, extra: 'x' } : loan));
     const text = JSON.stringify({ records: defective });
     const report = await validateRecords({ input: encode(text), ...options, onRecords: collector().onRecords });
     expect(report.ok).toBe(false);
@@ -89,8 +89,9 @@ describe('onRecords at a merchant’s scale (100k loan records)', () => {
 
     // Record 12345 loses its closing quote: records 0 to 12344 are handed over, and nothing after.
     const broken = 12_345;
-    const marker = `"order_no":"${defective[broken]!.order_no}"`;
-    const at = text.indexOf(`{"user_name":"${defective[broken]!.user_name}","user_credentials_type":"0","user_credentials_no":"${defective[broken]!.user_credentials_no}",${marker}`);
+    const loan = loans[broken]!;
+    const marker = `"order_no":"${loan.order_no!}"`;
+    const at = text.indexOf(`{"user_name":"${loan.user_name!}","user_credentials_type":"0","user_credentials_no":"${loan.user_credentials_no!}",${marker}`);
     expect(at).toBeGreaterThan(0);
     const cut = text.indexOf(marker, at) + marker.length - 1;
     const brokenText = text.slice(0, cut) + text.slice(cut + 1);
