@@ -1,8 +1,8 @@
-// `node bench/part-cpu.mjs [before-dist/index.js]` (after `pnpm build`): the sandbox's CPU for one
+// `node --expose-gc bench/part-cpu.mjs [other-build/index.js …]` (after `pnpm build`): the sandbox's CPU for one
 // uploaded 100k-record part (the whole `zhima.data.batch.feedback` request, answered in-process) ÷
-// `validateRecords` of the same bytes, in paired rounds, median ratio. A second sandbox build given as
-// the argument runs in the same rounds (before/after). A measurement, not a test: the machine is shared,
-// so only ratios are quoted.
+// `validateRecords` of the same bytes, in paired rounds, median ratio. Other sandbox builds given as
+// arguments (say a copy of dist/ from before a change) run in the same rounds. A measurement, not a
+// test: the machine is shared, so only ratios are quoted.
 import { generateKeyPairSync } from 'node:crypto';
 import { createClient } from '@zhima/core';
 import { validateRecords } from '@zhima/validator';
@@ -13,8 +13,9 @@ const APP_ID = '2021000000000001';
 const COLUMNS = 'order_no,pay_month,user_name,user_credentials_no,create_amt,overdue_cnt';
 const KEY = 'order_no,pay_month';
 
-const builds = [{ name: 'current', module: await import(new URL('../dist/index.js', import.meta.url).href) }];
-if (process.argv[2] !== undefined) builds.unshift({ name: 'before', module: await import(new URL(process.argv[2], `file://${process.cwd()}/`).href) });
+const builds = [];
+for (const path of process.argv.slice(2)) builds.push({ name: path, module: await import(new URL(path, `file://${process.cwd()}/`).href) });
+builds.push({ name: 'current', module: await import(new URL('../dist/index.js', import.meta.url).href) });
 
 const NAMES = '王李张刘陈杨黄赵吴周';
 const records = Array.from({ length: RECORDS }, (_, i) => ({
@@ -71,7 +72,11 @@ for (let round = -1; round < ROUNDS; round++) {
   const jobs = [['validateRecords', validatorCpu], ...builds.map(({ name, module }) => [name, () => sandboxCpu(module)])];
   const order = jobs.map((_, i) => jobs[(i + Math.max(round, 0)) % jobs.length]);
   const ms = {};
-  for (const [name, run] of order) ms[name] = await run();
+  for (const [name, run] of order) {
+    // Run with --expose-gc: the last contender's garbage (a store of 100k records) is not charged to the next.
+    globalThis.gc?.();
+    ms[name] = await run();
+  }
   if (round < 0) continue;
   for (const { name } of builds) ratios[name].push(ms[name] / ms.validateRecords);
   console.log(`round ${round + 1}: ${Object.entries(ms).map(([name, value]) => `${name} ${value.toFixed(0)} ms`).join(', ')}`);
