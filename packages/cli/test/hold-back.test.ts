@@ -135,8 +135,8 @@ describe('zhima send with "holdBack": true in zhima.config.json', () => {
     const gateway = await startGateway({ dir });
     const list = Array.from({ length: 2_000 }, (_, i) => loanRecord(i));
     // Record numbers 11, 1501 and 2000 share one key; number 700 has a bad ID number.
-    list[1_500] = { ...loanRecord(1_500), order_no: list[10]!.order_no, user_name: '李四' };
-    list[1_999] = { ...loanRecord(1_999), order_no: list[10]!.order_no, user_name: '王五' };
+    list[1_500] = { ...loanRecord(1_500), order_no: list[10]!.order_no!, user_name: '李四' };
+    list[1_999] = { ...loanRecord(1_999), order_no: list[10]!.order_no!, user_name: '王五' };
     list[699]!.user_credentials_no = BAD_ID;
     const path = join(dir, 'loans.json');
     await writeFile(path, JSON.stringify({ records: list }));

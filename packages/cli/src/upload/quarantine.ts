@@ -55,15 +55,8 @@ export interface QuarantinedInput {
   sha256: string;
 }
 
-/**
- * The quarantine folder inside a journal folder.
- *
- * @example
- * ```ts
- * join(journal.dir, QUARANTINE_DIR, `${runId}.jsonl`);
- * ```
- */
-export const QUARANTINE_DIR = 'quarantine';
+// Beside receipts/ in the journal folder.
+const QUARANTINE_DIR = 'quarantine';
 
 /**
  * Writes the records each input held back to `<journalDir>/quarantine/<runId>.jsonl` (JSON Lines, one
