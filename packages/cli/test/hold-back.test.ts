@@ -1,7 +1,7 @@
-import { readFile, stat, writeFile } from 'node:fs/promises';
+import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readJson, runZhima, startGateway, tempDir } from './support.js';
+import { readJson, runZhima, startGateway, tempDir, zhima } from './support.js';
 
 // The oracle's own PRC ID check (GB 11643), written here, not taken from the validator.
 const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
@@ -167,5 +167,21 @@ describe('zhima send with "holdBack": true in zhima.config.json', () => {
     expect(lines[0]!.issues[0]!.message).toContain('11, 1501, 2000');
     // The names in the records are personal data: unmasked in the quarantine's records only, never in its reasons.
     expect(JSON.stringify(lines.map((line) => line.issues))).not.toContain('王五');
+  });
+
+  it('--dry-run --hold-back lists what would be held back, builds requests for the rest and writes nothing', { timeout: 30_000 }, async () => {
+    const dir = await tempDir();
+    const gateway = await startGateway({ dir });
+    const list = Array.from({ length: 50 }, (_, i) => loanRecord(i));
+    list[9]!.user_credentials_no = BAD_ID;
+    await writeFile(join(dir, 'loans.json'), JSON.stringify({ records: list }));
+    const run = await zhima(['send', 'loans.json', '--template', 'loan', '--hold-back', '--dry-run'], { cwd: dir, env: gateway.env });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain('held back loans.json: 1 record not sent');
+    expect(run.stdout).toContain('record 10 (order_no LN00000009, pay_month 2025-01)');
+    expect(run.stdout).toMatch(/# loans\.part-001\.json \(49 records,/);
+    expect(run.stdout).toContain('Dry run: 1 requests built, nothing sent.');
+    expect(await readdir(dir)).not.toContain('.zhima-journal');
+    expect(gateway.sandbox.uploads(gateway.appId)).toEqual([]);
   });
 });

@@ -71,7 +71,8 @@ export function formatHeldBack({ name, heldBack }: { name: string; heldBack: Hel
   if (records.length > HELD_SHOWN) lines.push(`    … and ${records.length - HELD_SHOWN} more`);
   for (const repeated of repeatedKeys.slice(0, HELD_SHOWN)) {
     const key = Object.entries(repeated.primaryKey).map(([column, value]) => `${column} ${value}`).join(', ');
-    lines.push(`    repeated key (${key}): records ${repeated.recordNumbers.join(', ')}, every copy held back`);
+    const numbers = repeated.recordNumbers.slice(0, HELD_SHOWN).join(', ') + (repeated.recordNumbers.length > HELD_SHOWN ? `, … (${repeated.recordNumbers.length} records)` : '');
+    lines.push(`    repeated key (${key}): records ${numbers}, every copy held back`);
   }
   if (repeatedKeys.length > HELD_SHOWN) lines.push(`    … and ${repeatedKeys.length - HELD_SHOWN} more repeated keys`);
   return `${lines.join('\n')}\n`;
