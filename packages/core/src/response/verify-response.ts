@@ -1,4 +1,4 @@
-import { readCertificates, type CertificateInput } from '../certificates/certificate-sn.js';
+import type { CertificateInput } from '../certificates/certificate-sn.js';
 import { importPublicKey, type PublicKeyInput, type RsaKey, type SignType } from '../crypto/keys.js';
 import { verifySignature } from '../crypto/sign.js';
 import type { Charset } from '../encoding/charset.js';
@@ -83,10 +83,18 @@ function readString(text: string, member: TopLevelMember | undefined, name: stri
 }
 
 /**
- * Finds the key that verifies a response, given its `alipay_cert_sn` (absent outside certificate mode).
- * The client builds one per configuration so keys are parsed once.
+ * Finds the key that verifies a response, given its `alipay_cert_sn` (absent outside certificate mode)
+ * and its answer node, not yet verified (the certificate download answer carries the certificate that
+ * signed it). The client builds one per configuration so keys are parsed once.
  */
-export type ResponseKeyResolver = (certSn: string | undefined) => Promise<RsaKey<'public'>>;
+export type ResponseKeyResolver = (certSn: string | undefined, answer: Record<string, unknown>) => Promise<RsaKey<'public'>>;
+
+/**
+ * @internal What certificate mode does with an `alipay_cert_sn` that no configured certificate has:
+ * the client downloads and checks that certificate (rotation); without a handler it is
+ * `CERTIFICATE_INVALID`.
+ */
+export type UnknownCertificateHandler = (sn: string, answer: Record<string, unknown>) => Promise<RsaKey<'public'>>;
 
 /**
  * @internal The Alipay keys of one configuration: `resolve` finds the one for an answer, `spkis` lists
@@ -97,36 +105,11 @@ export interface ResponseKeys {
   spkis(): Promise<(Uint8Array | undefined)[]>;
 }
 
-/** @internal Keys from Alipay public-key certificates, matching `alipay_cert_sn`; each imported once. */
-export function certificateResponseKeys({ certificates }: { certificates: CertificateInput | CertificateInput[] }): ResponseKeys {
-  const all = (Array.isArray(certificates) ? certificates : [certificates]).flatMap((input) => readCertificates({ certificates: input }));
-  const bySn = new Map(all.map((fields) => [fields.sn, fields] as const));
-  const imported = new Map<string, Promise<RsaKey<'public'>>>();
-  const resolve: ResponseKeyResolver = async (certSn) => {
-    const sn = certSn ?? (bySn.size === 1 ? [...bySn.keys()][0]! : undefined);
-    const match = sn === undefined ? undefined : bySn.get(sn);
-    if (sn === undefined || match === undefined) {
-      throw new ZhimaError({
-        code: 'CERTIFICATE_INVALID',
-        message: certSn === undefined ? 'The response has no alipay_cert_sn, and more than one Alipay certificate is configured.' : `No configured Alipay certificate has SN ${certSn}.`,
-        hint: '支付宝公钥证书可能已更新，请从开放平台下载新的 alipayCertPublicKey_RSA2.crt / Alipay may have rotated its certificate: download the new alipayCertPublicKey_RSA2.crt from the console.',
-      });
-    }
-    let key = imported.get(sn);
-    if (key === undefined) {
-      key = importPublicKey({ key: match.subjectPublicKeyInfo });
-      imported.set(sn, key);
-    }
-    return key;
-  };
-  return { resolve, spkis: async () => all.map((fields) => fields.subjectPublicKeyInfo) };
-}
-
 /** @internal One Alipay public key, parsed once. */
 export function publicKeyResponseKeys({ publicKey }: { publicKey: PublicKeyInput }): ResponseKeys {
   let key: Promise<RsaKey<'public'>> | undefined;
   const resolve: ResponseKeyResolver = () => (key ??= importPublicKey({ key: publicKey }));
-  return { resolve, spkis: async () => [(await resolve(undefined)).spki] };
+  return { resolve, spkis: async () => [(await resolve(undefined, {})).spki] };
 }
 
 /**
@@ -155,7 +138,8 @@ export async function verifyResponse(options: VerifyResponseOptions): Promise<Ve
   const keys =
     options.alipayCertificates === undefined
       ? publicKeyResponseKeys({ publicKey: options.alipayPublicKey })
-      : certificateResponseKeys({ certificates: options.alipayCertificates });
+      : // Certificate mode's parsing (X.509, SNs) is loaded only by those who use it.
+        (await import('../certificates/certificate-keys.js')).certificateResponseKeys({ certificates: options.alipayCertificates });
   // Parse the keys before reading the answer: a private key given as alipayPublicKey is an error even
   // when the answer happens to be unsigned and would never need it.
   await keys.spkis();
@@ -227,7 +211,7 @@ export async function verifyResponseWith({
       message: `The ${node} is signed, but its bytes are not valid ${charset} (the request charset), so the signed bytes are unknown and the signature cannot be checked.`,
     });
   }
-  const publicKey = await resolveKey(certSn);
+  const publicKey = await resolveKey(certSn, answer);
   const check = (content: string) => verifySignature({ content, signature: sign, publicKey, signType, charset });
   const verified = (await check(signedText)) || (signedText.includes('\\/') && (await check(signedText.replaceAll('\\/', '/'))));
   if (!verified) {
