@@ -69,7 +69,8 @@ function chainFields(certificate: ReadCertificate): ChainCertificate {
     const [tbs, algorithm, signature] = readChildren(readSingle(certificate.der));
     const fields = readChildren(tbs!);
     const at = fields[0]?.tag === 0xa0 ? 1 : 0;
-    const [issuer, validity, subject] = [fields[at + 2]!, fields[at + 4]!, fields[at + 5]!];
+    // TBSCertificate: [version], serialNumber, signature, issuer, validity, subject, subjectPublicKeyInfo, …
+    const [issuer, validity, subject] = [fields[at + 2]!, fields[at + 3]!, fields[at + 4]!];
     const [notBefore, notAfter] = readChildren(validity);
     return {
       sn: certificate.sn,
