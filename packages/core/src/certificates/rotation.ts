@@ -5,6 +5,9 @@ import type { RsaKey } from '../crypto/keys.js';
 import { base64ToBytes } from '../encoding/base64.js';
 import { ZhimaError } from '../errors/zhima-error.js';
 import type { CertificateStore } from '../client/config.js';
+import { ALIPAY_CERT_DOWNLOAD_METHOD } from '../client/methods.js';
+import type { GatewayCall } from '../request/gateway-request.js';
+import type { ResponseKeyResolver } from '../response/verify-response.js';
 import type { CertificateInput } from './certificate-sn.js';
 import { trustCertificate } from './chain.js';
 
@@ -64,4 +67,52 @@ export async function obtainAlipayCertificate({ sn, context }: { sn: string; con
   }
   await context.store?.set(sn, pem);
   return trusted;
+}
+
+/**
+ * @internal A client's rotation: `(sn) => key` downloads the certificate for an unknown SN once,
+ * however many calls meet it at the same time (a failed download is not remembered: a later answer
+ * tries again), and checks and stores it (see {@link obtainAlipayCertificate}). `call` sends the
+ * download through the client (retries, signing, tracing) with the key resolver given.
+ */
+export function createCertificateRotation({
+  roots,
+  store,
+  now,
+  ownSpki,
+  configuredKeys,
+  call,
+}: Omit<RotationContext, 'download'> & {
+  /** The client's checked key resolver for the configured certificates. */
+  configuredKeys: () => Promise<ResponseKeyResolver>;
+  call: (downloadCall: GatewayCall, verifyWith: ResponseKeyResolver) => Promise<{ response: Record<string, unknown> }>;
+}): (sn: string) => Promise<RsaKey<'public'>> {
+  const rotated = new Map<string, Promise<RsaKey<'public'>>>();
+  const trusted = new Set<string>();
+  const download: RotationContext['download'] = async (wanted, trustAnswer) => {
+    const resolveKey = await configuredKeys();
+    // The answer is signed under the certificate it delivers, or one already trusted; one whose own
+    // download is still under way would wait on this one, so it is refused.
+    const verifyDownload: ResponseKeyResolver = async (certSn, answer) => {
+      if (certSn === wanted) return trustAnswer(answer.alipay_cert_content);
+      if (certSn !== undefined && rotated.has(certSn) && !trusted.has(certSn)) {
+        throw new ZhimaError({ code: 'CERTIFICATE_INVALID', message: `The certificate download for SN ${wanted} is signed under ${certSn}, whose own download is under way.` });
+      }
+      return resolveKey(certSn, answer);
+    };
+    const downloadCall = { method: ALIPAY_CERT_DOWNLOAD_METHOD, params: { biz_content: JSON.stringify({ alipay_cert_sn: wanted }) } };
+    return (await call(downloadCall, verifyDownload)).response.alipay_cert_content;
+  };
+  return (sn) => {
+    let key = rotated.get(sn);
+    if (key === undefined) {
+      key = obtainAlipayCertificate({ sn, context: { roots, store, now, ownSpki, download } });
+      rotated.set(sn, key);
+      key.then(
+        () => trusted.add(sn),
+        () => rotated.delete(sn),
+      );
+    }
+    return key;
+  };
 }

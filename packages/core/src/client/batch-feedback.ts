@@ -2,9 +2,8 @@ import { requireOptions } from '../errors/argument-checks.js';
 import type { FileContent } from '../http/multipart.js';
 import type { FileCharset } from '../params/file-charset.js';
 import type { GatewayCall } from '../request/gateway-request.js';
-import { bizExtParamsText } from './data-upload-params.js';
 import { BATCH_FEEDBACK_METHOD } from './methods.js';
-import { recordsFileParams } from './records-file-params.js';
+import { bizExtParamsText, recordsFileParams } from './records-file-params.js';
 
 /**
  * The parameters of `zhima.data.batch.feedback` (批量数据反馈), in SDK form.

@@ -11,11 +11,11 @@ import type { RsaKey } from '../crypto/keys.js';
 import { batchFeedbackCall, type BatchFeedbackInput } from './batch-feedback.js';
 import type { CloseloopDataUploadInput } from './closeloop-data-upload.js';
 import { resolveClientConfig, type ClientConfig } from './config.js';
-import { ALIPAY_CERT_DOWNLOAD_METHOD, SINGLE_DATA_UPLOAD_METHOD } from './methods.js';
+import { SINGLE_DATA_UPLOAD_METHOD } from './methods.js';
 import { runWithRetries } from './retry.js';
 import { sendAttempt, type GatewayResult } from './send-attempt.js';
 import type { SingleDataUploadInput } from './single-data-upload.js';
-import { callLogLine, guarded, since, type ResponseEvent } from './tracing.js';
+import { guarded, since, type ResponseEvent } from './tracing.js';
 
 export type { GatewayResult } from './send-attempt.js';
 
@@ -185,7 +185,11 @@ export function createClient(config: ClientConfig): ZhimaClient {
       last = event;
       attemptContext.onResponse?.(event);
     };
-    const logCall = (error?: unknown) => log?.(callLogLine({ method, attempts: last?.attempt ?? 0, elapsedMs: since(started), last, error }));
+    const logCall = async (error?: unknown) => {
+      if (log === undefined) return;
+      const elapsedMs = since(started);
+      log((await import('./call-log-line.js')).callLogLine({ method, attempts: last?.attempt ?? 0, elapsedMs, last, error }));
+    };
     try {
       const result = await runWithRetries({
         method,
@@ -199,56 +203,29 @@ export function createClient(config: ClientConfig): ZhimaClient {
           return sendAttempt<T>({ built, buildMs, method, attempt, records, resolveKey, options, context: { ...attemptContext, onResponse } });
         },
       });
-      logCall();
+      await logCall();
       return result;
     } catch (error) {
-      logCall(error);
+      await logCall(error);
       throw error;
     }
   }
 
-  // Certificate rotation: one download per unknown SN, shared by every call that meets it; the
-  // rotation code is loaded only then.
-  const rotated = new Map<string, Promise<RsaKey<'public'>>>();
-  const trusted = new Set<string>();
-  function rotatedKey(sn: string): Promise<RsaKey<'public'>> {
-    let key = rotated.get(sn);
-    if (key === undefined) {
-      key = downloadCertificate(sn);
-      rotated.set(sn, key);
-      key.then(
-        () => trusted.add(sn),
-        // A failed download is not remembered: a later answer under that SN tries again.
-        () => rotated.delete(sn),
-      );
-    }
-    return key;
-  }
-  async function downloadCertificate(sn: string): Promise<RsaKey<'public'>> {
-    const { obtainAlipayCertificate } = await import('../certificates/rotation.js');
-    const resolveKey = await keys.checkedResponseKeys();
-    return obtainAlipayCertificate({
-      sn,
-      context: {
+  // Certificate rotation, loaded on the first answer under an unknown alipay_cert_sn: one download per
+  // SN, shared by every call that meets it.
+  let rotator: Promise<(sn: string) => Promise<RsaKey<'public'>>> | undefined;
+  async function rotatedKey(sn: string): Promise<RsaKey<'public'>> {
+    rotator ??= import('../certificates/rotation.js').then(({ createCertificateRotation }) =>
+      createCertificateRotation({
         roots: rotation!.alipayRootCertificate,
         store: rotation!.store,
         now,
         ownSpki: async () => (await keys.privateKey()).spki,
-        download: async (wanted, trustAnswer) => {
-          // The answer is signed under the certificate it delivers, or one already trusted; one whose
-          // own download is still under way would wait on this one, so it is refused.
-          const verifyDownload: ResponseKeyResolver = async (certSn, answer) => {
-            if (certSn === wanted) return trustAnswer(answer.alipay_cert_content);
-            if (certSn !== undefined && rotated.has(certSn) && !trusted.has(certSn)) {
-              throw new ZhimaError({ code: 'CERTIFICATE_INVALID', message: `The certificate download for SN ${wanted} is signed under ${certSn}, whose own download is under way.` });
-            }
-            return resolveKey(certSn, answer);
-          };
-          const downloadCall = { method: ALIPAY_CERT_DOWNLOAD_METHOD, params: { biz_content: JSON.stringify({ alipay_cert_sn: wanted }) } };
-          return (await call(downloadCall, {}, verifyDownload)).response.alipay_cert_content;
-        },
-      },
-    });
+        configuredKeys: () => keys.checkedResponseKeys(),
+        call: (downloadCall, verifyWith) => call(downloadCall, {}, verifyWith),
+      }),
+    );
+    return (await rotator)(sn);
   }
 
   // The family's builders are loaded on their first call.

@@ -1,8 +1,8 @@
 // The parameters of the data-upload successors (zhima.merchant.*: closeloop, single, initialize), with
 // the limits their API pages state: linked_merchant_id ≤ 16 characters, biz_ext_params ≤ 256.
 import { argumentError } from '../errors/argument-checks.js';
-import { isAbsentParamValue, jsonParam } from '../params/param-value.js';
-import { inputError } from './records-file-params.js';
+import { isAbsentParamValue } from '../params/param-value.js';
+import { bizExtParamsText, inputError } from './records-file-params.js';
 
 const LINKED_MERCHANT_ID_MAX = 16;
 const BIZ_EXT_PARAMS_MAX = 256;
@@ -12,26 +12,6 @@ export function requiredText({ value, option, example }: { value: unknown; optio
   if (typeof value !== 'string') throw argumentError({ name: option, expected: `text, e.g. ${example}`, value });
   if (isAbsentParamValue(value)) throw inputError({ message: `${option} is blank: the gateway needs it.`, option, hint: `Give ${option}, e.g. ${example}.` });
   return value;
-}
-
-/**
- * @internal `biz_ext_params` as the gateway takes it: a JSON object's text (an object is serialised),
- * at most `max` characters when the method states a limit.
- */
-export function bizExtParamsText({ value, max }: { value: string | Record<string, unknown> | undefined; max?: number }): string | undefined {
-  const text = jsonParam({ value, name: 'bizExtParams' });
-  if (text === undefined || isAbsentParamValue(text)) return undefined;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    parsed = undefined;
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw inputError({ message: 'bizExtParams is not the text of a JSON object.', option: 'bizExtParams', hint: 'Give an object, e.g. { extparam1: "value" }, or its JSON text.' });
-  }
-  if (max !== undefined && text.length > max) throw inputError({ message: `bizExtParams is ${text.length} characters as JSON, over the limit of ${max}.`, option: 'bizExtParams' });
-  return text;
 }
 
 /** @internal The successor methods' optional `linked_merchant_id` (服务商模式 二级商户 PID) and `biz_ext_params`. */

@@ -5,7 +5,6 @@ import { GatewayError } from '../errors/gateway-error.js';
 import { TransportError, type TransportErrorReason } from '../errors/transport-error.js';
 import { UnverifiedResponseError } from '../errors/unverified-response-error.js';
 import { ZhimaError, type ZhimaErrorCode } from '../errors/zhima-error.js';
-import { formatBytes } from '../http/transfer/transfer-progress.js';
 
 /** The request header every attempt carries, as the official Node SDK sends it. */
 export const REQUEST_ID_HEADER = 'alipay-request-id';
@@ -108,30 +107,4 @@ export function guarded<E>(hook: ((event: E) => void) | undefined, name: string,
       log?.(`zhima hook=${name} threw=${error instanceof Error ? error.name : typeof error} (ignored)`);
     }
   };
-}
-
-/**
- * @internal The default logger's line for one call, in `key=value` form: the method, the outcome, the
- * last attempt's status, code and ids, the attempts made, the total time and the bytes sent.
- */
-export function callLogLine({ method, attempts, elapsedMs, last, error }: { method: string; attempts: number; elapsedMs: number; last: ResponseEvent | undefined; error?: unknown }): string {
-  const fields: [string, string | number | undefined][] = [
-    ['method', method],
-    ['outcome', error === undefined ? 'ok' : 'failed'],
-    ['error', error === undefined ? undefined : failureCodes(error).errorCode],
-    ['reason', error === undefined ? undefined : failureCodes(error).reason],
-    ['status', last?.status],
-    ['code', last?.code],
-    ['sub_code', last?.subCode],
-    ['attempts', attempts],
-    ['ms', Math.round(elapsedMs)],
-    ['sent', last?.requestBytes === undefined ? undefined : formatBytes({ bytes: last.requestBytes }).replace(' ', '')],
-    ['records', last?.records],
-    ['request_id', last?.requestId],
-    ['trace_id', last?.traceId],
-  ];
-  return `zhima ${fields
-    .filter(([, value]) => value !== undefined)
-    .map(([key, value]) => `${key}=${value}`)
-    .join(' ')}`;
 }

@@ -7,21 +7,18 @@ export interface TopLevelMember {
   valueEnd: number;
 }
 
-function malformed(message: string): ZhimaError<'RESPONSE_MALFORMED'> {
-  return new ZhimaError({ code: 'RESPONSE_MALFORMED', message: `The gateway response is not a JSON object: ${message}.` });
-}
-
 // Space, tab, line feed, carriage return: JSON's whitespace.
 const isWhitespace = (code: number): boolean => code === 0x20 || code === 0x09 || code === 0x0a || code === 0x0d;
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
+
+// The scanners below run on text JSON.parse accepted, so every string ends and every bracket closes.
 
 // Index just past the string that opens at `start` (a `"`): jumps from quote to quote, and a quote
 // after an odd run of backslashes is escaped.
 function skipString(text: string, start: number): number {
   for (let from = start + 1; ; ) {
     const quote = text.indexOf('"', from);
-    if (quote === -1) throw malformed('unterminated string');
     let backslashes = 0;
     while (text.charCodeAt(quote - 1 - backslashes) === BACKSLASH) backslashes++;
     if (backslashes % 2 === 0) return quote + 1;
@@ -36,7 +33,7 @@ function skipValue(text: string, start: number): number {
   if (first === QUOTE) return skipString(text, start);
   if (first === 0x7b || first === 0x5b) {
     let depth = 0;
-    for (let i = start; i < text.length; i++) {
+    for (let i = start; ; i++) {
       const code = text.charCodeAt(i);
       if (code === QUOTE) i = skipString(text, i) - 1;
       else if (code === 0x7b || code === 0x5b) depth++;
@@ -45,11 +42,9 @@ function skipValue(text: string, start: number): number {
         if (depth === 0) return i + 1;
       }
     }
-    throw malformed('unbalanced brackets');
   }
   let i = start;
   for (let code = text.charCodeAt(i); i < text.length && !isWhitespace(code) && code !== 0x2c && code !== 0x7d; code = text.charCodeAt(++i));
-  if (i === start) throw malformed(`unexpected character at ${start}`);
   return i;
 }
 
@@ -72,7 +67,9 @@ export function scanTopLevelMembers(text: string): { members: TopLevelMember[]; 
   } catch (cause) {
     throw new ZhimaError({ code: 'RESPONSE_MALFORMED', message: `The gateway response is not valid JSON (${(cause as Error).message}).`, cause });
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw malformed('it does not start with "{"');
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new ZhimaError({ code: 'RESPONSE_MALFORMED', message: 'The gateway response is not a JSON object: it does not start with "{".' });
+  }
   // Valid JSON whose value is an object: from here the text is known to be well formed.
   let i = skipWhitespace(text, 0);
   const members: TopLevelMember[] = [];
