@@ -3,6 +3,7 @@ import { base64ToBytes, bytesToBase64 } from '../encoding/base64.js';
 import { argumentError, kindOf, requireOptions, requireText } from '../errors/argument-checks.js';
 import { ZhimaError } from '../errors/zhima-error.js';
 import { rsaSign, rsaVerify } from '#rsa-engine';
+import type { WebCryptoKey } from './web-crypto-types.js';
 import { importPrivateKey, importPublicKey, type PrivateKeyInput, type PublicKeyInput, type RsaKey, type SignType } from './keys.js';
 
 /**
@@ -95,6 +96,14 @@ export async function verifySignature(options: VerifySignatureOptions): Promise<
  * @internal {@link verifySignature} for a caller that already holds the parsed key, the checked sign
  * type and the decoded bytes (response verification, on every answer): no argument checks.
  */
-export async function verifyWithKey({ data, signature, publicKey, signType }: { data: Uint8Array; signature: Uint8Array; publicKey: RsaKey<'public'>; signType: SignType }): Promise<boolean> {
-  return rsaVerify(await publicKey.cryptoKey({ signType }), signature, data);
+export function verifyWithKey({ data, signature, publicKey, signType }: { data: Uint8Array; signature: Uint8Array; publicKey: RsaKey<'public'>; signType: SignType }): Promise<boolean> {
+  // The imported CryptoKey once known, so a verification costs no extra wait on the key's promise.
+  const ready = importedKeys.get(publicKey)?.[signType];
+  if (ready !== undefined) return rsaVerify(ready, signature, data);
+  return publicKey.cryptoKey({ signType }).then((cryptoKey) => {
+    importedKeys.set(publicKey, { ...importedKeys.get(publicKey), [signType]: cryptoKey });
+    return rsaVerify(cryptoKey, signature, data);
+  });
 }
+
+const importedKeys = new WeakMap<RsaKey<'public'>, Partial<Record<SignType, WebCryptoKey>>>();
