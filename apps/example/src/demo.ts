@@ -11,7 +11,7 @@ import { addDays, yesterdayInChina } from './china-time.js';
 import { openPglite } from './database/pglite.js';
 import { FEEDBACK_MIGRATIONS, migrate } from './database/migrate.js';
 import { runFeedbackJob } from './job/daily-job.js';
-import { formatReceipt } from './library-stand-ins/run-receipt.js';
+import { formatReceipt } from './job/run-receipt.js';
 import { MERCHANT_STAND_IN_MIGRATIONS, seedMerchantDay } from './merchant/seed.js';
 
 const positive = (value: string | undefined, fallback: number) => (Number.isSafeInteger(Number(value)) && Number(value) > 0 ? Number(value) : fallback);

@@ -11,7 +11,7 @@ const HOUR = 60 * 60 * 1000;
 
 describe('the job as cron runs it (src/main.ts in a subprocess)', () => {
   describe.each(DATABASE_KINDS)('two runs at once on $kind', (kind) => {
-    it.skipIf(kind.skipped !== '')(`${titleOf(kind)}: runs for one app never overlap; the one that finds the lock taken exits 3 and sends nothing`, async () => {
+    it.skipIf(kind.skipped !== '')(`${titleOf(kind)}: runs for one app never overlap; the one that finds the lock taken exits 75 (zhima send's LOCKED) and sends nothing`, async () => {
       const database = await freshDatabase(kind.kind);
       const db = await database.open();
       await seedMerchantDay({ db, day: DAY, dayIndex: 0, loans: 300 });
@@ -24,9 +24,9 @@ describe('the job as cron runs it (src/main.ts in a subprocess)', () => {
       const exits = await Promise.all(jobs.map((job) => job.exited));
       const codes = exits.map((exit) => exit.code).sort();
       expect(codes.filter((code) => code === 0).length, exits.map((exit) => exit.output).join('\n')).toBeGreaterThanOrEqual(1);
-      expect(codes.every((code) => code === 0 || code === 3)).toBe(true);
-      expect(codes).toContain(3);
-      for (const exit of exits.filter((e) => e.code === 3)) expect(exit.output).toMatch(kind.kind === 'postgres' ? /Another feedback run for app \d+ is in progress/ : /database folder is in use by pid \d+/);
+      expect(codes.every((code) => code === 0 || code === 75)).toBe(true);
+      expect(codes).toContain(75);
+      for (const exit of exits.filter((e) => e.code === 75)) expect(exit.output).toMatch(kind.kind === 'postgres' ? /Another feedback run for app \d+ is in progress/ : /database folder is in use by pid \d+/);
 
       const after = await connected(database);
       const runs = await after.query<{ started_at: Date; finished_at: Date; status: string }>(`SELECT started_at, finished_at, status FROM feedback_runs ORDER BY started_at`);
@@ -69,6 +69,7 @@ describe('the job as cron runs it (src/main.ts in a subprocess)', () => {
       [env, ['--day', todayInChina], /has not ended yet in China time/],
       [env, ['--since', 'yesterday'], /Unknown argument "--since"/],
       [database.env, [], /No gateway configured: set ZHIMA_APP_ID/],
+      [{ ...env, ZHIMA_PRIVATE_KEY_FILE: '/nonexistent/app.pem' }, ['--day', DAY], /ZHIMA_PRIVATE_KEY_FILE "\/nonexistent\/app.pem" cannot be read \(ENOENT\)/],
       // No ZHIMA_GATEWAY: the production gateway, and this database holds the generated sample loans.
       [{ ...database.env, ZHIMA_APP_ID: env.ZHIMA_APP_ID!, ZHIMA_PRIVATE_KEY_FILE: env.ZHIMA_PRIVATE_KEY_FILE!, ZHIMA_ALIPAY_PUBLIC_KEY_FILE: env.ZHIMA_ALIPAY_PUBLIC_KEY_FILE! }, ['--day', DAY], /refusing to send them to the production gateway/],
     ];

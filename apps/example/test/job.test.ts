@@ -1,4 +1,5 @@
 import { generateKeyPair } from '@zhima/core';
+import { loanTemplateRules, type FieldCheck } from '@zhima/validator';
 import { describe, expect, it } from 'vitest';
 import type { Database } from '../src/database/database.js';
 import { runFeedbackJob, type FeedbackJobOptions } from '../src/job/daily-job.js';
@@ -33,9 +34,18 @@ describe.each(DATABASE_KINDS)('the T+1 job on $kind', (kind) => {
       expect(sorted(stored.keys())).toEqual(sorted([...all].filter((key) => !badId.has(key))));
       expect(await ledgerByKey(db, gateway.appId)).toEqual(stored);
       expect(sorted((await openQuarantine(db, gateway.appId)).keys())).toEqual(sorted(badId));
-      expect(receipt).toMatchObject({ status: 'succeeded', exitCode: 0, totals: { records: all.size, unchanged: 0, sent: all.size - badId.size, accepted: all.size - badId.size, heldBack: badId.size } });
+      expect(receipt).toMatchObject({ result: 'success', exitCode: 0, stoppedBy: null, totals: { records: all.size, unchanged: 0, sent: all.size - badId.size, accepted: all.size - badId.size, heldBack: badId.size } });
       expect(receipt.parts.length).toBeGreaterThan(3);
-      expect(receipt.parts.every((part) => part.outcome === 'accepted' && part.bytes <= 40_000 && /^[0-9a-f]{64}$/.test(part.sha256))).toBe(true);
+      expect(receipt.parts.every((part) => part.outcome === 'accepted' && part.error === null && part.bytes <= 40_000 && /^[0-9a-f]{64}$/.test(part.sha256))).toBe(true);
+      // Parts in zhima send's receipt shape: 0-based part numbers, key columns → masked values, timings.
+      expect(receipt.parts.map((part) => part.part)).toEqual(receipt.parts.map((_, k) => k));
+      for (const part of receipt.parts) {
+        expect(Object.keys(part.firstPrimaryKey)).toEqual(['order_no', 'pay_month']);
+        expect(part.firstPrimaryKey.order_no).toMatch(/^LN\d\*+\d{4}$/);
+        expect(part.attempts).toBe(1);
+        expect(Number.isNaN(Date.parse(part.startedAt!))).toBe(false);
+        expect(part.durationMs).toBeGreaterThanOrEqual(0);
+      }
 
       // The mapping, read back from the sandbox against the source rows with plain SQL.
       const loans = await db.query<{ loan_id: string; id_number: string; status: string; principal: string }>(`SELECT loan_id, id_number, status, (principal_cents / 100)::text || '.' || lpad((principal_cents % 100)::text, 2, '0') AS principal FROM loans`);
@@ -152,13 +162,51 @@ describe.each(DATABASE_KINDS)('the T+1 job on $kind', (kind) => {
       expect(sorted(reverted.map((row) => row.record_key))).toEqual(sorted(victimKeys));
     });
 
-    it('an answer that cannot be verified marks nothing reported (exit 4), and the next run resends those records', async () => {
+    it('a part the gateway refuses for its data (40004) is the only one not reported; the rest go on; result refused, exit 3', async () => {
+      const db = await connected(await freshDatabase(kind.kind));
+      await seedMerchantDay({ db, day: DAY1, dayIndex: 0, loans: 300 });
+      const { all, badId } = await sourceKeys(db, DAY1);
+      const target = JSON.parse([...all].filter((key) => !badId.has(key)).sort()[Math.floor(all.size / 3)]!)[0] as string;
+      // A gateway stricter than the job's checks: it refuses any file holding the target loan.
+      const refuseTarget: FieldCheck = ({ value }) => (value === target ? { rule: 'test-refusal', message: `order ${value} refused by the test gateway` } : undefined);
+      const own = loanTemplateRules.order_no;
+      const gateway = await testGateway({ rules: { ...loanTemplateRules, order_no: [...(own === undefined ? [] : Array.isArray(own) ? own : [own]), refuseTarget] } });
+      const receipt = await run(db, gateway, DAY1);
+
+      expect(receipt).toMatchObject({ result: 'refused', exitCode: 3, stoppedBy: null });
+      const refused = receipt.parts.filter((part) => part.outcome === 'refused');
+      expect(refused.length).toBeGreaterThanOrEqual(1);
+      expect(receipt.parts.length - refused.length).toBeGreaterThan(1);
+      expect(receipt.parts.every((part) => part.outcome === 'accepted' || part.outcome === 'refused')).toBe(true);
+      for (const part of refused) expect(part.error).toMatchObject({ code: 'GATEWAY_ERROR', gatewayCode: '40004', subCode: expect.any(String) });
+      const stored = sandboxByKey(gateway.sandbox, gateway.appId);
+      expect([...stored.values()].some((record) => record.order_no === target)).toBe(false);
+      expect(await ledgerByKey(db, gateway.appId)).toEqual(stored);
+      const refusedRecords = refused.reduce((sum, part) => sum + part.records, 0);
+      expect(stored.size).toBe(all.size - badId.size - refusedRecords);
+      const [row] = await db.query<{ status: string; exit_code: number }>('SELECT status, exit_code FROM feedback_runs WHERE run_id = $1', [receipt.runId]);
+      expect(row).toEqual({ status: 'partial', exit_code: 3 });
+    });
+
+    it('a gateway that stays busy (20000) stops the run: result failed, exit 1, and a later run may succeed', async () => {
+      const db = await connected(await freshDatabase(kind.kind));
+      await seedMerchantDay({ db, day: DAY1, dayIndex: 0, loans: 150 });
+      const gateway = await testGateway({ faults: { seed: 1, unavailable: 1 } });
+      const receipt = await run(db, gateway, DAY1, { attempts: 1 });
+      expect(receipt).toMatchObject({ result: 'failed', exitCode: 1, stoppedBy: { gatewayCode: '20000', laterRunMaySucceed: true } });
+      expect(receipt.parts).toHaveLength(1);
+      expect(receipt.parts[0]).toMatchObject({ outcome: 'refused', attempts: 1, error: { gatewayCode: '20000' } });
+      expect((await ledgerByKey(db, gateway.appId)).size).toBe(0);
+      expect(gateway.sandbox.records(gateway.appId)).toHaveLength(0);
+    });
+
+    it('an answer that cannot be verified marks nothing reported (exit 5), and the next run resends those records', async () => {
       const db = await connected(await freshDatabase(kind.kind));
       const gateway = await testGateway();
       await seedMerchantDay({ db, day: DAY1, dayIndex: 0, loans: 150 });
       const stranger = await generateKeyPair();
       const forged = await run(db, gateway, DAY1, { client: { ...gateway.client, alipayPublicKey: stranger.publicKeyPem } });
-      expect(forged).toMatchObject({ exitCode: 4, status: 'failed' });
+      expect(forged).toMatchObject({ result: 'unverified', exitCode: 5, stoppedBy: { code: 'RESPONSE_UNVERIFIED', laterRunMaySucceed: false } });
       expect(forged.parts).toHaveLength(1); // the run stops at the first unverifiable answer
       expect(forged.parts[0]!.outcome).toBe('unverified');
       expect(gateway.sandbox.records(gateway.appId).length).toBe(forged.parts[0]!.records); // it did arrive

@@ -37,19 +37,21 @@ describe('the gateway URL and the size bound are checked before any work (the bu
     expect(result.stderr).not.toMatch(/attempt \d failed/);
   });
 
-  it('an HTTP 413 answer says to lower --max-file-bytes; it is not retried; --max-file-bytes above the gateway limit is refused', { timeout: 30_000 }, async () => {
+  it('an HTTP 413 answer says to lower --max-file-bytes; it is not retried; --max-file-bytes above the gateway limit is refused', { timeout: 60_000 }, async () => {
     const dir = await tempDir();
-    // Small bodies: the request fits in the socket buffers, so it is written whole before the sandbox
-    // answers 413 and closes (a larger one can meet a reset first, which is retried as a network failure).
     const gateway = await startGateway({ dir, options: { maxBodyBytes: 6_000 } });
-    await writeRecords(join(dir, 'day.json'), records(0, 120));
-    const result = await runZhima(['send', 'day.json', ...FLAGS], { cwd: dir, env: gateway.env });
+    // 20k records (~1 MB): the sandbox answers 413 long before the upload ends, and closes the socket only
+    // once the client has stopped sending, so the client reads the 413 rather than a reset. A short retry
+    // deadline: were the 413 retried, this test fails on the retries instead of timing out.
+    await writeRecords(join(dir, 'day.json'), records(0, 20_000));
+    const result = await runZhima(['send', 'day.json', ...FLAGS, '--retry-deadline', '20'], { cwd: dir, env: gateway.env });
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('HTTP 413');
     expect(result.stderr).toMatch(/hint: The server refused day\.json as too large\. The gateway takes files up to 52428800 bytes .*--max-file-bytes 52428800/);
     expect(result.stderr).not.toMatch(/attempt \d failed/);
 
-    const lowered = await runZhima(['send', 'day.json', ...FLAGS, '--max-file-bytes', '4000'], { cwd: dir, env: gateway.env });
+    await writeRecords(join(dir, 'day.json'), records(0, 120));
+    const lowered = await runZhima(['send', 'day.json', ...FLAGS, '--max-file-bytes', '4000', '--retry-deadline', '20'], { cwd: dir, env: gateway.env });
     expect(lowered.code, lowered.stderr).toBe(0);
     expect(gateway.sandbox.records(gateway.appId)).toHaveLength(120);
 

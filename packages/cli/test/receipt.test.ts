@@ -1,6 +1,7 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { maxLength } from '@zhima/validator';
+import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
 import { COLUMNS, PRIMARY_KEY, records, runZhima, startGateway, tempDir, writeRecords } from './support.js';
 
@@ -147,5 +148,41 @@ describe('the run receipt of zhima send (the built bin)', () => {
     expect(second.parts[0].previous).toEqual({ outcome: 'accepted', at: expect.any(String), runId: receipt.runId });
     expect(second.parts.at(-1).previous).toMatchObject({ outcome: 'refused', runId: receipt.runId });
     expect((await readdir(join(dir, '.zhima-journal', 'receipts'))).sort()).toEqual([`${receipt.runId}.json`, `${second.runId}.json`].sort());
+  });
+
+  it('each part names its first and last record by primary key, masked: a pretty-printed GBK file and a compact stream on stdin, checked against JSON.parse of the inputs', { timeout: 90_000 }, async () => {
+    // The oracle, written here: every value masked whole (1 character → '*'; up to 8 → the first and stars; longer → the first 3, stars, the last 4).
+    const mask = (value: string): string => {
+      const chars = [...value];
+      if (chars.length <= 1) return '*';
+      if (chars.length <= 8) return chars[0] + '*'.repeat(chars.length - 1);
+      return chars.slice(0, 3).join('') + '*'.repeat(chars.length - 7) + chars.slice(-4).join('');
+    };
+    const dir = await tempDir();
+    const gateway = await startGateway({ dir });
+    // Keys with CJK text, and an ID-number-shaped order number (masked by the validator already, and whole here).
+    const list: Record<string, string>[] = records(0, 2500).map((one, i) => ({ ...one, order_no: i % 500 === 7 ? `11010519491231${String(1000 + i).slice(-4)}` : `订单号${one.order_no}` }));
+    await writeFile(join(dir, 'day.json'), iconv.encode(JSON.stringify({ records: list }, null, 2), 'gbk'));
+    const stdinList = records(5000, 4000);
+    for (const [args, stdin, inputs] of [
+      [['day.json', '--file-charset', 'GBK'], undefined, list],
+      [['-'], new TextEncoder().encode(JSON.stringify({ records: stdinList })), stdinList],
+    ] as const) {
+      const run = await runZhima(['send', ...args, ...FLAGS, '--max-file-bytes', '60000', '--journal', 'j', '--json'], { cwd: dir, env: gateway.env, ...(stdin === undefined ? {} : { stdin }) });
+      expect(run.code, run.stderr).toBe(0);
+      const receipt = JSON.parse(run.stdout) as { parts: { records: number; sha256: string; firstPrimaryKey: Record<string, string>; lastPrimaryKey: Record<string, string> }[] };
+      expect(problems(receipt, RECEIPT)).toEqual([]);
+      expect(receipt.parts.length).toBeGreaterThan(2);
+      let first = 0;
+      for (const part of receipt.parts) {
+        const [head, tail] = [inputs[first]!, inputs[first + part.records - 1]!];
+        expect(part.firstPrimaryKey).toEqual({ order_no: mask(head.order_no!), pay_month: mask(head.pay_month!) });
+        expect(part.lastPrimaryKey).toEqual({ order_no: mask(tail.order_no!), pay_month: mask(tail.pay_month!) });
+        first += part.records;
+      }
+      expect(first).toBe(inputs.length);
+      // What landed in the sandbox is what the receipt lists.
+      expect(gateway.sandbox.uploads(gateway.appId).slice(-receipt.parts.length).map((upload) => upload.sha256)).toEqual(receipt.parts.map((part) => part.sha256));
+    }
   });
 });

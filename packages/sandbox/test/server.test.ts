@@ -1,4 +1,5 @@
 import { request as httpRequest } from 'node:http';
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSandbox, type Sandbox, type SandboxServer } from '../src/index.js';
 import { chinaTimestamp, gatewayCall, makeKeyPair, publicParams, readAnswer, type KeyPair } from './helpers/client.js';
@@ -67,6 +68,31 @@ describe('listen', () => {
     const call = urlCall(server.gatewayUrl);
     const result = await rawPost({ url: call.url, headers: { 'content-type': 'multipart/form-data; boundary=x', 'transfer-encoding': 'chunked' }, body: Buffer.alloc(3 * 1024 * 1024, 0x61) });
     expect(result.status).toBe(413);
+  });
+
+  it('lets a client that reads only after uploading everything still read its 413 (no reset)', async () => {
+    // The declared length is refused at once; this client writes 400 KB more, slowly, before it reads.
+    // A socket closed with those bytes unread answers them with a reset, and the 413 is lost (EPIPE).
+    const { hostname, port } = new URL(server.gatewayUrl);
+    const answer = await new Promise<string>((resolve) => {
+      const socket = connect({ host: hostname, port: Number(port) });
+      socket.pause();
+      let text = '';
+      socket.on('data', (chunk: Buffer) => (text += chunk.toString('latin1')));
+      socket.on('error', (error: NodeJS.ErrnoException) => resolve(`${error.code}: ${text}`));
+      socket.on('close', () => resolve(text));
+      socket.write(`POST /gateway.do HTTP/1.1\r\nhost: ${hostname}\r\ncontent-type: multipart/form-data; boundary=x\r\ncontent-length: ${4 * 1024 * 1024}\r\n\r\n`);
+      let sent = 0;
+      const more = () => {
+        if (sent >= 400_000) return void socket.resume();
+        socket.write(Buffer.alloc(20_000, 0x61));
+        sent += 20_000;
+        setTimeout(more, 20);
+      };
+      setTimeout(more, 50);
+    });
+    expect(answer).toMatch(/^HTTP\/1\.1 413 /);
+    expect(answer).toContain('isv.request-body-too-large');
   });
 
   it('keeps serving after a malformed request', async () => {

@@ -1,9 +1,13 @@
-export { validateRecords, type ValidateRecordsOptions } from './validate/validate-records.js';
-export { validateFeedbackParams, type FeedbackParams, type ParamsReport } from './params/validate-params.js';
+export { validateRecords, type ValidateRecordsOptions, type ValidationOptions } from './validate/validate-records.js';
+export { validateCloseloopParams, validateFeedbackParams, type CloseloopParams, type FeedbackParams, type ParamsReport } from './params/validate-params.js';
+export { checkRecord, checkRecordText, type CheckRecordOptions, type CheckRecordTextOptions, type RecordCheck, type RecordTextCheck } from './validate/check-record.js';
 export { createRecordsFileWriter, type RecordsFile, type RecordsFileWriter, type RecordsFileWriterOptions } from './writer/records-file-writer.js';
 export type { RecordsInput, ReadAt } from './input/chunks.js';
+export type { RecordSpan, RecordsPart, SplitOptions } from './split/part-plan.js';
+export { partContent, readPart } from './split/read-part.js';
+export type { HeldBack, HeldBackRecord, HoldBackOptions, RepeatedKey } from './validate/hold-back.js';
 export type { Issue, GatewayCode, Severity, ValidationReport } from './report/issue.js';
-export { maskPersonal, DEFAULT_SENSITIVE_FIELDS } from './report/mask.js';
+export { maskPersonal, maskValue, DEFAULT_SENSITIVE_FIELDS } from './report/mask.js';
 export type { FileCharset } from '@zhima/core';
 export type { FieldCheck, FieldCheckContext, FieldProblem, FieldRules } from './rules/field-check.js';
 export { amount, codeList, dateFormat, maxLength, nonNegativeInteger, prcIdCheckChar, prcIdNumber, required, type DateFormat } from './rules/builtin.js';

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ValidationReport } from '../src/index.js';
 import { utf8AsByteString } from '../src/node/byte-string.js';
-import { RecordChecker } from '../src/validate/record-checker.js';
+import { BatchParser } from '../src/validate/batch-parser.js';
 import { validateRecordsWith } from '../src/validate/validate-records.js';
 import { encode, inChunks, options } from './helpers.js';
 
@@ -78,7 +78,7 @@ type Case = { charset: Charset; byteString?: typeof utf8AsByteString };
 
 async function validate(bytes: Uint8Array, chunkSize: number, records: number, { charset, byteString }: Case): Promise<ValidationReport> {
   const fileOptions = { ...options, records, fileCharset: charset, maxRecordBytes: 4096 };
-  return validateRecordsWith({ input: inChunks(bytes, chunkSize), options: fileOptions, ...(byteString ? { byteString } : {}) });
+  return validateRecordsWith({ options: { ...fileOptions, input: inChunks(bytes, chunkSize) }, ...(byteString ? { byteString } : {}) });
 }
 
 afterEach(() => {
@@ -91,7 +91,7 @@ describe.each(cases)('the split-at-brace fast path ($name)', (engine) => {
     let refused = 0;
     await fc.assert(
       fc.asyncProperty(fileIn(engine.charset), fc.integer({ min: 1, max: 4000 }), async ({ bytes, records }, chunkSize) => {
-        const offers = vi.spyOn(RecordChecker.prototype, 'tryBatch');
+        const offers = vi.spyOn(BatchParser.prototype, 'tryBatch');
         const fast = await validate(bytes, chunkSize, records, engine);
         for (const { value } of offers.mock.results) {
           if (value === true) accepted++;
@@ -130,7 +130,7 @@ describe('the fast path in GBK files', () => {
   it('still samples records for a UTF-8 file declared GBK', async () => {
     // 张三 in UTF-8 (E5 BC A0 E4 B8 89) also reads as three GBK characters, so the batches are accepted.
     const records = Array.from({ length: 200 }, (_, i) => JSON.stringify({ order_no: `LN${i}`, pay_month: '2025-01', user_name: '张三' }));
-    const offers = vi.spyOn(RecordChecker.prototype, 'tryBatch');
+    const offers = vi.spyOn(BatchParser.prototype, 'tryBatch');
     const report = await validate(encode(`{"records":[${records.join(',')}]}`), 1 << 20, 200, { charset: 'GBK' });
     expect(offers.mock.results.every(({ value }) => value === true)).toBe(true);
     expect(report.issues).toMatchObject([{ rule: 'charset-mismatch', byteOffset: '{"records":[{"order_no":"LN0","pay_month":"2025-01","user_name":"'.length }]);

@@ -2,16 +2,16 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { validateRecords, type Issue } from '../src/index.js';
+import { validateRecords, type Issue, type ValidationOptions } from '../src/index.js';
 import { validateFile } from '../src/node/index.js';
 import { COLUMNS, encode, errors, fileText, inChunks, options, positionOf, record, rules } from './helpers.js';
 
-async function check(text: string, extra: Partial<Parameters<typeof validateRecords>[1]> = {}) {
-  return validateRecords(encode(text, extra.fileCharset === 'GBK' ? 'GBK' : 'UTF-8'), { ...options, ...extra });
+async function check(text: string, extra: Partial<ValidationOptions> = {}) {
+  return validateRecords({ input: encode(text, extra.fileCharset === 'GBK' ? 'GBK' : 'UTF-8'), ...options, ...extra });
 }
 
 /** The one issue a file that breaks exactly one rule must produce. */
-async function onlyIssue(text: string, extra: Partial<Parameters<typeof validateRecords>[1]> = {}): Promise<Issue> {
+async function onlyIssue(text: string, extra: Partial<ValidationOptions> = {}): Promise<Issue> {
   const report = await check(text, extra);
   expect(report.issues).toHaveLength(1);
   return report.issues[0]!;
@@ -56,7 +56,7 @@ describe('a valid file', () => {
 describe('charset', () => {
   it('catches a GBK file declared UTF-8, pointing at the first bad byte', async () => {
     const text = fileText([record(0, { user_name: '李四' })]);
-    const report = await validateRecords(encode(text, 'GBK'), options);
+    const report = await validateRecords({ input: encode(text, 'GBK'), ...options });
     const issue = errors(report)[0]!;
     expect(issue).toMatchObject({ rule: 'charset-invalid', code: 'INVALID_PARAMETER', recordIndex: 0, ...positionOf(text, text.indexOf('李'), 'GBK') });
     expect(issue.message).toContain('GBK');
@@ -64,7 +64,7 @@ describe('charset', () => {
 
   it('catches a UTF-8 file declared GBK', async () => {
     const text = fileText([record(0, { user_name: '王小明' }), record(1, { user_name: '赵六' })]);
-    const report = await validateRecords(encode(text), { ...options, fileCharset: 'GBK' });
+    const report = await validateRecords({ input: encode(text), ...options, fileCharset: 'GBK' });
     expect(errors(report).map((issue) => issue.rule)).toContain('charset-mismatch');
     expect(report.ok).toBe(false);
   });
@@ -79,7 +79,7 @@ describe('charset', () => {
   it('rejects the lone byte 0x80 in GBK, which the runtime decoder would turn into €', async () => {
     const bytes = encode(fileText([record(0, { user_name: '张X' })]), 'GBK');
     bytes[bytes.indexOf(0x58)] = 0x80;
-    const report = await validateRecords(bytes, { ...options, fileCharset: 'GBK' });
+    const report = await validateRecords({ input: bytes, ...options, fileCharset: 'GBK' });
     expect(rules(report)).toEqual(['charset-invalid']);
   });
 
@@ -158,7 +158,7 @@ describe('strict JSON syntax, first error located exactly', () => {
   it('reports an unclosed string that swallows the rest of the file without holding it all', async () => {
     const body = Array.from({ length: 2000 }, (_, i) => JSON.stringify(record(i + 1))).join(',');
     const text = `{"records":[{"order_no":"LN0,"pay_month":"2025-01","user_name":"张三"},${body}]}`;
-    const report = await validateRecords(inChunks(encode(text), 4096), { ...options, maxRecordBytes: 16 * 1024 });
+    const report = await validateRecords({ input: inChunks(encode(text), 4096), ...options, maxRecordBytes: 16 * 1024 });
     expect(report.issues.map((issue) => issue.rule)).toEqual(['json-syntax']);
     expect(report.issues[0]).toMatchObject(positionOf(text, text.indexOf('pay_month') - 1 + 1));
   });
@@ -184,7 +184,7 @@ describe('records', () => {
 
   it('treats Object.prototype names as columns like any other', async () => {
     const text = fileText([{ order_no: 'LN1', pay_month: '2025-01' }]);
-    const report = await validateRecords(encode(text), { columns: ['order_no', 'pay_month', 'constructor'], primaryKeyColumns: PRIMARY });
+    const report = await validateRecords({ input: encode(text), columns: ['order_no', 'pay_month', 'constructor'], primaryKeyColumns: PRIMARY });
     expect(rules(report)).toEqual(['record-missing-column']);
   });
 
@@ -270,30 +270,37 @@ describe('the report', () => {
   it('is the same whatever the chunking, for streams and web streams', async () => {
     const text = `{"records":[\n${[record(0), record(1, { user_name: 7 }), record(1)].map((r) => JSON.stringify(r)).join(',\n')},\n{"order_no":"LN9",}]}`;
     const bytes = encode(text);
-    const whole = await validateRecords(bytes, options);
+    const whole = await validateRecords({ input: bytes, ...options });
     expect(whole.issues.length).toBeGreaterThanOrEqual(3);
     for (const size of [1, 2, 3, 7, 64]) {
-      expect(await validateRecords(inChunks(bytes, size), options)).toEqual(whole);
+      expect(await validateRecords({ input: inChunks(bytes, size), ...options })).toEqual(whole);
     }
     const stream = new ReadableStream<Uint8Array>({ start: (controller) => (controller.enqueue(bytes.slice(0, 10)), controller.enqueue(bytes.slice(10)), controller.close()) });
-    expect(await validateRecords(stream, options)).toEqual(whole);
+    expect(await validateRecords({ input: stream, ...options })).toEqual(whole);
   });
 
   it('reports progress', async () => {
     const seen: number[] = [];
-    await validateRecords(encode(fileText([record(0)])), { ...options, onProgress: ({ records }) => seen.push(records) });
+    await validateRecords({ input: encode(fileText([record(0)])), ...options, onProgress: ({ records }) => seen.push(records) });
     expect(seen.at(-1)).toBe(1);
   });
 
   it('throws ZhimaError PARAM_INVALID for unusable options and inputs, never for file content', async () => {
-    await expect(validateRecords(encode('{}'), { ...options, fileCharset: 'latin1' })).rejects.toMatchObject({ code: 'PARAM_INVALID' });
-    await expect(validateRecords(encode('{}'), { ...options, maxIssues: -1 })).rejects.toMatchObject({ code: 'PARAM_INVALID' });
-    await expect(validateRecords('{"records":[]}' as unknown as Uint8Array, options)).rejects.toMatchObject({ code: 'PARAM_INVALID' });
-    await expect(validateRecords(encode('{}'), { columns: 5 as unknown as string, primaryKeyColumns: 'a' })).rejects.toMatchObject({ code: 'PARAM_INVALID' });
+    await expect(validateRecords({ input: encode('{}'), ...options, fileCharset: 'latin1' })).rejects.toMatchObject({ code: 'PARAM_INVALID' });
+    await expect(validateRecords({ input: encode('{}'), ...options, maxIssues: -1 })).rejects.toMatchObject({ code: 'PARAM_INVALID' });
+    await expect(validateRecords({ input: '{"records":[]}' as unknown as Uint8Array, ...options })).rejects.toMatchObject({ code: 'PARAM_INVALID' });
+    await expect(validateRecords({ input: encode('{}'), columns: 5 as unknown as string, primaryKeyColumns: 'a' })).rejects.toMatchObject({ code: 'PARAM_INVALID' });
+  });
+
+  it('takes one object, as validateFile does, and names the shape when called the old way', async () => {
+    const bytes = encode(fileText([record(0)]));
+    expect(await validateRecords({ input: bytes, ...options, records: 1 })).toMatchObject({ ok: true, recordCount: 1 });
+    const oldShape = validateRecords as unknown as (input: Uint8Array, more: unknown) => Promise<unknown>;
+    await expect(oldShape(bytes, options)).rejects.toMatchObject({ code: 'PARAM_INVALID', message: 'validateRecords takes one object: the input and the options together.' });
   });
 
   it('includes param findings such as a primary key outside columns', async () => {
-    const report = await validateRecords(encode(fileText([record(0)])), { columns: COLUMNS, primaryKeyColumns: 'order_no,bill_month' });
+    const report = await validateRecords({ input: encode(fileText([record(0)])), columns: COLUMNS, primaryKeyColumns: 'order_no,bill_month' });
     expect(rules(report)).toEqual(['primary-key-not-column']);
   });
 });

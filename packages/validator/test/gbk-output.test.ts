@@ -39,8 +39,8 @@ describe('what core writes as GBK, the validator reads as GBK', () => {
     const records = [];
     for (let at = 0, i = 0; at < text.length; at += 500, i++) records.push(record(i, { user_name: text.slice(at, at + 500) }));
     const writer = createRecordsFileWriter({ columns: COLUMNS, primaryKeyColumns: PRIMARY_KEY, fileCharset: 'GBK' });
-    for await (const file of writer.files(records)) {
-      expect(await validateRecords(file.bytes, { columns: COLUMNS, primaryKeyColumns: PRIMARY_KEY, fileCharset: 'GBK', records: file.records })).toMatchObject({ ok: true, issues: [] });
+    for await (const file of writer.files({ records })) {
+      expect(await validateRecords({ input: file.bytes, columns: COLUMNS, primaryKeyColumns: PRIMARY_KEY, fileCharset: 'GBK', records: file.records })).toMatchObject({ ok: true, issues: [] });
     }
   });
 });

@@ -1,3 +1,4 @@
+import iconv from 'iconv-lite';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -93,11 +94,11 @@ export const INPUT_KINDS = [
 export type InputKind = (typeof INPUT_KINDS)[number]['name'];
 
 /** Validates `bytes` handed over as `kind`; streams arrive in chunks of `chunkSize` bytes. */
-export async function validateAs(kind: InputKind, bytes: Uint8Array, options: ValidateRecordsOptions, chunkSize = 65_521): Promise<ValidationReport> {
+export async function validateAs(kind: InputKind, bytes: Uint8Array, options: Omit<ValidateRecordsOptions, 'input'>, chunkSize = 65_521): Promise<ValidationReport> {
   const readAt: ReadAt = async ({ offset, length }) => bytes.slice(offset, offset + length);
   switch (kind) {
     case 'Uint8Array':
-      return validateRecords(bytes, options);
+      return validateRecords({ input: bytes, ...options });
     case 'ReadableStream':
     case 'ReadableStream + readAt': {
       const chunks = chunksOf(bytes, chunkSize);
@@ -108,7 +109,7 @@ export async function validateAs(kind: InputKind, bytes: Uint8Array, options: Va
           else controller.enqueue(next);
         },
       });
-      return validateRecords(stream, kind === 'ReadableStream' ? options : { ...options, readAt });
+      return validateRecords({ input: stream, ...(kind === 'ReadableStream' ? options : { ...options, readAt }) });
     }
     case 'AsyncIterable':
     case 'AsyncIterable + readAt': {
@@ -116,17 +117,54 @@ export async function validateAs(kind: InputKind, bytes: Uint8Array, options: Va
       async function* iterate(): AsyncGenerator<Uint8Array> {
         yield* chunks;
       }
-      return validateRecords(iterate(), kind === 'AsyncIterable' ? options : { ...options, readAt });
+      return validateRecords({ input: iterate(), ...(kind === 'AsyncIterable' ? options : { ...options, readAt }) });
     }
     case 'validateFile': {
       const dir = await mkdtemp(join(tmpdir(), 'zhima-validator-scale-'));
       try {
         const path = join(dir, 'records.json');
         await writeFile(path, bytes);
-        return await validateFile({ path, ...options });
+        const { readAt: _readAt, totalBytes: _totalBytes, ...fileOptions } = options;
+        return await validateFile({ path, ...fileOptions });
       } finally {
         await rm(dir, { recursive: true, force: true });
       }
     }
   }
+}
+
+const ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+
+/** The ISO 7064 MOD 11-2 check character, written from the standard (not the validator's copy). */
+export function idCheckChar(first17: string): string {
+  const sum = [...first17].reduce((total, digit, i) => total + Number(digit) * ID_WEIGHTS[i]!, 0);
+  return '10X98765432'[sum % 11]!;
+}
+
+/** A valid PRC ID number for record `i` (birth dates in 1949–1999), or, when `bad`, one with a wrong check character. */
+export function idNumber(i: number, bad: boolean): string {
+  const first17 = `110105${1949 + (i % 50)}${String(1 + (i % 12)).padStart(2, '0')}${String(1 + (i % 28)).padStart(2, '0')}${String(i % 1000).padStart(3, '0')}`;
+  const right = idCheckChar(first17);
+  return first17 + (bad ? (right === '0' ? '1' : '0') : right);
+}
+
+/** Loan records with valid ID numbers, except the records listed in `badIds`. */
+export function loansWithBadIds({ count, seed, badIds }: { count: number; seed: number; badIds: ReadonlySet<number> }): Record<string, string>[] {
+  const random = seeded(seed);
+  return Array.from({ length: count }, (_, i) => ({ ...loanRecord(i, random), user_credentials_no: idNumber(i, badIds.has(i)) }));
+}
+
+/** The oracle for ID numbers: the indexes of records whose ID number's check character is wrong. */
+export function badIdsByOracle(records: readonly Record<string, string>[]): number[] {
+  const bad: number[] = [];
+  records.forEach((record, i) => {
+    const id = record['user_credentials_no']!;
+    if (idCheckChar(id.slice(0, 17)) !== id[17]!.toUpperCase()) bad.push(i);
+  });
+  return bad;
+}
+
+/** The file in UTF-8 or GBK (iconv-lite, independent of the validator). */
+export function encodeAs(text: string, charset: 'UTF-8' | 'GBK'): Uint8Array {
+  return charset === 'GBK' ? new Uint8Array(iconv.encode(text, 'gbk')) : new TextEncoder().encode(text);
 }

@@ -33,7 +33,7 @@ describe('@zhima/validator/node', () => {
     try {
       expect(file.size).toBe(encode(text).length);
       expect(new TextDecoder().decode(await file.readAt({ offset: 0, length: 12 }))).toBe('{"records":[');
-      expect(await validateRecords(file.chunks, { ...options, readAt: file.readAt })).toMatchObject({ ok: true });
+      expect(await validateRecords({ input: file.chunks, ...options, readAt: file.readAt })).toMatchObject({ ok: true });
     } finally {
       await file.close();
     }
@@ -45,7 +45,7 @@ describe('@zhima/validator/node', () => {
     const streamed = encode(fileText([record(0), record(0, { user_name: '李四' })]));
     const served = encode(fileText([record(9), record(0, { user_name: '李四' })]));
     const readAt = async ({ offset, length }: { offset: number; length: number }) => served.subarray(offset, offset + length);
-    expect((await validateRecords(inChunks(streamed, 16), { ...options, readAt })).issues).toEqual([]);
-    expect((await validateRecords(inChunks(streamed, 16), options)).issues).toMatchObject([{ rule: 'primary-key-duplicate' }]);
+    expect((await validateRecords({ input: inChunks(streamed, 16), ...options, readAt })).issues).toEqual([]);
+    expect((await validateRecords({ input: inChunks(streamed, 16), ...options })).issues).toMatchObject([{ rule: 'primary-key-duplicate' }]);
   });
 });

@@ -20,7 +20,7 @@ function recordsOf(value: fc.Arbitrary<string>, minLength = 0) {
 }
 
 function check(bytes: Uint8Array | AsyncIterable<Uint8Array>, fileCharset: 'UTF-8' | 'GBK' = 'UTF-8'): Promise<ValidationReport> {
-  return validateRecords(bytes, { ...options, fileCharset, maxIssues: 50, maxRecordBytes: 4096 });
+  return validateRecords({ input: bytes, ...options, fileCharset, maxIssues: 50, maxRecordBytes: 4096 });
 }
 
 // At least one record: a file with none is refused (records-empty).
@@ -43,7 +43,7 @@ describe('properties', () => {
   it('every valid generated file passes (pretty-printed ones with only the opening-whitespace warning)', async () => {
     await fc.assert(
       fc.asyncProperty(validFile, async ({ records, bytes }) => {
-        const report = await validateRecords(bytes, { ...options, records: records.length });
+        const report = await validateRecords({ input: bytes, ...options, records: records.length });
         expect(report.errorCount).toBe(0);
         expect(report.issues.every((issue) => issue.rule === 'file-prefix-whitespace')).toBe(true);
         expect(report.recordCount).toBe(records.length);
@@ -110,9 +110,9 @@ describe('properties', () => {
         async ([fileCharset, records], maxFileBytes) => {
         const writer = createRecordsFileWriter({ columns: COLUMNS, primaryKeyColumns: PRIMARY_KEY, fileCharset, maxFileBytes });
         const seen: unknown[] = [];
-        for await (const file of writer.files(records)) {
+        for await (const file of writer.files({ records })) {
           expect(file.bytes.length).toBeLessThanOrEqual(maxFileBytes);
-          const report = await validateRecords(file.bytes, { columns: COLUMNS, primaryKeyColumns: PRIMARY_KEY, fileCharset, records: file.records, maxFileBytes });
+          const report = await validateRecords({ input: file.bytes, columns: COLUMNS, primaryKeyColumns: PRIMARY_KEY, fileCharset, records: file.records, maxFileBytes });
           expect(report.issues).toEqual([]);
           const decoded = fileCharset === 'GBK' ? iconv.decode(Buffer.from(file.bytes), 'gbk') : new TextDecoder().decode(file.bytes);
           seen.push(...(JSON.parse(decoded) as { records: unknown[] }).records);
@@ -154,7 +154,7 @@ describe('issue locations', () => {
       fc.asyncProperty(layoutFile, fc.integer({ min: 1, max: 3000 }), async ([rows, separator, fileCharset], chunkSize) => {
         const text = `{"records":[${rows.map((row, i) => recordText(row, i)).join(separator)}]}`;
         const bytes = encode(text, fileCharset);
-        const report = await validateRecords(inChunks(bytes, chunkSize), { ...options, fileCharset, maxRecordBytes: 4096, maxIssues: 10_000 });
+        const report = await validateRecords({ input: inChunks(bytes, chunkSize), ...options, fileCharset, maxRecordBytes: 4096, maxIssues: 10_000 });
         // Text index of every byte offset that starts a character, from the text alone.
         const indexAt = new Map<number, number>();
         let offset = 0;

@@ -48,7 +48,7 @@ describe('built-in field checks', () => {
     for (const id of VALID_IDS) expect(run(prcIdNumber(), id)).toBeUndefined();
     for (let n = 0; n < 200; n++) {
       const first17 = `1101051980010${String(n).padStart(4, '0')}`;
-      expect(prcIdCheckChar(first17)).toBe(iso7064(first17));
+      expect(prcIdCheckChar({ first17 })).toBe(iso7064(first17));
     }
   });
 
@@ -92,11 +92,11 @@ describe('template rules in validateRecords', () => {
   };
 
   it('the loan preset passes a good record and flags each broken field as INVALID_PARAMETER', async () => {
-    const good = await validateRecords(encode(fileText([base])), { ...loanTemplate, records: 1 });
+    const good = await validateRecords({ input: encode(fileText([base])), ...loanTemplate, records: 1 });
     // The preset's 13 columns pass the documented 100-character limit of the columns param: a warning only.
     expect(good.issues.map((issue) => `${issue.severity}:${issue.field}`)).toEqual(['warning:columns']);
     const broken = { ...base, order_no: 'LN2', user_credentials_no: '110105194912310021', order_status: '05', create_amt: '19000', pay_month: '2025-13' };
-    const report = await validateRecords(encode(fileText([base, broken])), { ...loanTemplate });
+    const report = await validateRecords({ input: encode(fileText([base, broken])), ...loanTemplate });
     expect(report.issues.slice(1).map((issue) => `${issue.code}:${issue.rule}:${issue.field}:${issue.recordIndex}`)).toEqual([
       'INVALID_PARAMETER:prc-id:user_credentials_no:1',
       'INVALID_PARAMETER:code-list:order_status:1',
@@ -107,7 +107,7 @@ describe('template rules in validateRecords', () => {
 
   it('checks ID numbers only for credential type 0 (身份证)', async () => {
     const passport = { ...base, user_credentials_type: '2', user_credentials_no: 'E12345678' };
-    expect((await validateRecords(encode(fileText([passport])), loanTemplate)).errorCount).toBe(0);
+    expect((await validateRecords({ input: encode(fileText([passport])), ...loanTemplate })).errorCount).toBe(0);
   });
 
   it('runs a plain user function as a rule, named after the function', async () => {
@@ -115,7 +115,7 @@ describe('template rules in validateRecords', () => {
       return value.startsWith('LN') ? undefined : '订单号须以 LN 开头 / order_no must start with LN';
     };
     const text = fileText([{ order_no: 'X1', pay_month: '2025-01' }]);
-    const report = await validateRecords(encode(text), { columns: 'order_no,pay_month', primaryKeyColumns: 'order_no', rules: { order_no: startsWithLn } });
+    const report = await validateRecords({ input: encode(text), columns: 'order_no,pay_month', primaryKeyColumns: 'order_no', rules: { order_no: startsWithLn } });
     expect(report.issues).toMatchObject([{ rule: 'custom:startsWithLn', field: 'order_no', severity: 'error', code: 'INVALID_PARAMETER' }]);
   });
 
@@ -124,17 +124,17 @@ describe('template rules in validateRecords', () => {
     const name = '欧阳修远';
     const broken = { ...base, user_name: name, user_credentials_no: id, memo: id };
     const userRule: FieldCheck = ({ value, show: display }) => `bad ${display(value)}`;
-    const report = await validateRecords(encode(fileText([broken, broken])), { ...loanTemplate, rules: { ...loanTemplate.rules, memo: userRule, user_name: userRule } });
+    const report = await validateRecords({ input: encode(fileText([broken, broken])), ...loanTemplate, rules: { ...loanTemplate.rules, memo: userRule, user_name: userRule } });
     expect(report.issues.length).toBeGreaterThanOrEqual(3);
     for (const issue of report.issues) {
       expect(issue.message).not.toContain(id);
       expect(issue.message).not.toContain(name);
     }
-    expect(report.issues.map((issue) => issue.message).join('\n')).toContain(maskPersonal(id));
+    expect(report.issues.map((issue) => issue.message).join('\n')).toContain(maskPersonal({ value: id }));
   });
 
   it('masks names to their first character and ID numbers to 3 + 4', () => {
-    expect(maskPersonal('张三')).toBe('张*');
-    expect(maskPersonal('11010519491231002X')).toBe('110***********002X');
+    expect(maskPersonal({ value: '张三' })).toBe('张*');
+    expect(maskPersonal({ value: '11010519491231002X' })).toBe('110***********002X');
   });
 });

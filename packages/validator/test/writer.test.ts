@@ -13,20 +13,20 @@ describe('createRecordsFileWriter', () => {
   it('writes one file that JSON.parse reads back, keys in column order', async () => {
     const writer = createRecordsFileWriter({ columns: COLUMNS, primaryKeyColumns: PRIMARY_KEY });
     const input = [record(0, { user_name: '引号"反斜杠\\换行\n制表\t\u2028' }), { user_name: '李四', pay_month: '2025-02', order_no: 'LN1' }];
-    const [file, ...rest] = await collect(writer.files(input));
+    const [file, ...rest] = await collect(writer.files({ records: input }));
     expect(rest).toEqual([]);
     expect(file!.records).toBe(2);
     const parsed = JSON.parse(new TextDecoder().decode(file!.bytes)) as { records: Record<string, string>[] };
     expect(parsed.records).toEqual(input);
     expect(Object.keys(parsed.records[1]!)).toEqual(COLUMNS);
-    expect((await validateRecords(file!.bytes, { columns: COLUMNS, primaryKeyColumns: PRIMARY_KEY, records: file!.records })).issues).toEqual([]);
+    expect((await validateRecords({ input: file!.bytes, columns: COLUMNS, primaryKeyColumns: PRIMARY_KEY, records: file!.records })).issues).toEqual([]);
   });
 
   it('encodes GBK when asked (checked with iconv-lite) and the result validates as GBK', async () => {
     const writer = createRecordsFileWriter({ columns: COLUMNS, primaryKeyColumns: PRIMARY_KEY, fileCharset: 'GBK' });
-    const [file] = await collect(writer.files([record(0, { user_name: '张三乗' })]));
+    const [file] = await collect(writer.files({ records: [record(0, { user_name: '张三乗' })] }));
     expect(iconv.decode(Buffer.from(file!.bytes), 'gbk')).toBe(JSON.stringify({ records: [record(0, { user_name: '张三乗' })] }));
-    expect(await validateRecords(file!.bytes, { columns: COLUMNS, primaryKeyColumns: PRIMARY_KEY, fileCharset: 'GBK', records: 1 })).toMatchObject({ ok: true, issues: [] });
+    expect(await validateRecords({ input: file!.bytes, columns: COLUMNS, primaryKeyColumns: PRIMARY_KEY, fileCharset: 'GBK', records: 1 })).toMatchObject({ ok: true, issues: [] });
   });
 
   it('splits at maxFileBytes and maxRecordsPerFile; every part validates and counts add up', async () => {
@@ -34,23 +34,23 @@ describe('createRecordsFileWriter', () => {
       for (let i = 0; i < 500; i++) yield record(i);
     }
     const writer = createRecordsFileWriter({ columns: COLUMNS, primaryKeyColumns: PRIMARY_KEY, maxFileBytes: 4096 });
-    const files = await collect(writer.files(many()));
+    const files = await collect(writer.files({ records: many() }));
     expect(files.length).toBeGreaterThan(5);
     let next = 0;
     for (const file of files) {
       expect(file.bytes.length).toBeLessThanOrEqual(4096);
       expect(file.firstRecordIndex).toBe(next);
       next += file.records;
-      expect((await validateRecords(file.bytes, { columns: COLUMNS, primaryKeyColumns: PRIMARY_KEY, records: file.records, maxFileBytes: 4096 })).ok).toBe(true);
+      expect((await validateRecords({ input: file.bytes, columns: COLUMNS, primaryKeyColumns: PRIMARY_KEY, records: file.records, maxFileBytes: 4096 })).ok).toBe(true);
     }
     expect(next).toBe(500);
-    const byCount = await collect(createRecordsFileWriter({ columns: COLUMNS, primaryKeyColumns: PRIMARY_KEY, maxRecordsPerFile: 200 }).files(many()));
+    const byCount = await collect(createRecordsFileWriter({ columns: COLUMNS, primaryKeyColumns: PRIMARY_KEY, maxRecordsPerFile: 200 }).files({ records: many() }));
     expect(byCount.map((file) => file.records)).toEqual([200, 200, 100]);
   });
 
   it('rejects a duplicate primary key across files of the same run', async () => {
     const writer = createRecordsFileWriter({ columns: COLUMNS, primaryKeyColumns: PRIMARY_KEY, maxRecordsPerFile: 1 });
-    await expect(collect(writer.files([record(0), record(1), record(0, { user_name: '李四' })]))).rejects.toMatchObject({ code: 'PARAM_INVALID', message: expect.stringContaining('record 0') });
+    await expect(collect(writer.files({ records: [record(0), record(1), record(0, { user_name: '李四' })] }))).rejects.toMatchObject({ code: 'PARAM_INVALID', message: expect.stringContaining('record 0') });
   });
 
   it.each([
@@ -62,7 +62,7 @@ describe('createRecordsFileWriter', () => {
     ['a lone surrogate', record(0, { user_name: '\ud800' })],
   ])('throws PARAM_INVALID for %s', async (_name, input) => {
     const writer = createRecordsFileWriter({ columns: COLUMNS, primaryKeyColumns: PRIMARY_KEY });
-    await expect(collect(writer.files([input]))).rejects.toMatchObject({ code: 'PARAM_INVALID' });
+    await expect(collect(writer.files({ records: [input] }))).rejects.toMatchObject({ code: 'PARAM_INVALID' });
   });
 
   it.each([
@@ -71,21 +71,21 @@ describe('createRecordsFileWriter', () => {
     ['the euro sign', '€', 'U+20AC'],
   ])('throws PARAM_INVALID naming the record, field and character for %s, which GBK cannot hold', async (_name, char, point) => {
     const writer = createRecordsFileWriter({ columns: COLUMNS, primaryKeyColumns: PRIMARY_KEY, fileCharset: 'GBK' });
-    const rejected = collect(writer.files([record(0), record(1, { user_name: `张${char}三` })]));
+    const rejected = collect(writer.files({ records: [record(0), record(1, { user_name: `张${char}三` })] }));
     await expect(rejected).rejects.toMatchObject({ code: 'PARAM_INVALID', message: `Record 1 field user_name holds "${char}" (${point}), which cannot be encoded as GBK.` });
     // The same text in UTF-8 is fine.
-    const [file] = await collect(createRecordsFileWriter({ columns: COLUMNS, primaryKeyColumns: PRIMARY_KEY }).files([record(1, { user_name: `张${char}三` })]));
-    expect((await validateRecords(file!.bytes, { columns: COLUMNS, primaryKeyColumns: PRIMARY_KEY, records: 1 })).ok).toBe(true);
+    const [file] = await collect(createRecordsFileWriter({ columns: COLUMNS, primaryKeyColumns: PRIMARY_KEY }).files({ records: [record(1, { user_name: `张${char}三` })] }));
+    expect((await validateRecords({ input: file!.bytes, columns: COLUMNS, primaryKeyColumns: PRIMARY_KEY, records: 1 })).ok).toBe(true);
   });
 
   it('writes no file for no records: an empty records file is not an upload', async () => {
     const writer = createRecordsFileWriter({ columns: COLUMNS, primaryKeyColumns: PRIMARY_KEY });
-    expect(await collect(writer.files([]))).toEqual([]);
+    expect(await collect(writer.files({ records: [] }))).toEqual([]);
   });
 
   it('converts numbers and booleans to strings and offers the bytes as a stream', async () => {
     const writer = createRecordsFileWriter({ columns: COLUMNS, primaryKeyColumns: PRIMARY_KEY });
-    const [file] = await collect(writer.files([record(0, { user_name: 42, pay_month: true })]));
+    const [file] = await collect(writer.files({ records: [record(0, { user_name: 42, pay_month: true })] }));
     const streamed = new Uint8Array(await new Response(file!.stream()).arrayBuffer());
     expect(streamed).toEqual(file!.bytes);
     expect(JSON.parse(new TextDecoder().decode(streamed))).toEqual({ records: [{ order_no: 'LN0', pay_month: 'true', user_name: '42' }] });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { ValidateDocument } from '@zhima/cli';
 import { createClient, type HttpRequest, type Transport } from '@zhima/core';
 import { createUndiciTransport } from '@zhima/transport/undici';
-import { loanTemplate, validateRecords, type ValidateRecordsOptions, type ValidationReport } from '@zhima/validator';
+import { loanTemplate, validateRecords, type ValidationOptions, type ValidationReport } from '@zhima/validator';
 import { validateFile } from '@zhima/validator/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startThrottleProxy, type ThrottleProxy } from '@zhima/transport/testing/node';
@@ -149,7 +149,7 @@ afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-function options(charset: Charset, rules = true): ValidateRecordsOptions {
+function options(charset: Charset, rules = true): ValidationOptions {
   return rules ? { ...loanTemplate, fileCharset: charset } : { columns: LOAN_COLUMNS, primaryKeyColumns: LOAN_PRIMARY_KEY, fileCharset: charset };
 }
 
@@ -159,14 +159,14 @@ function withoutTemplateRules(verdict: OracleVerdict): OracleVerdict {
   return { ...verdict, issues, ok: issues.length === 0 };
 }
 
-async function validateAs(kind: InputKind, file: { bytes: Uint8Array; path: string }, validateOptions: ValidateRecordsOptions, label: string): Promise<ValidationReport> {
+async function validateAs(kind: InputKind, file: { bytes: Uint8Array; path: string }, validateOptions: ValidationOptions, label: string): Promise<ValidationReport> {
   switch (kind) {
     case 'bytes':
-      return validateRecords(file.bytes, validateOptions);
+      return validateRecords({ input: file.bytes, ...validateOptions });
     case 'web stream, no readAt':
-      return validateRecords(webStream(file.bytes), validateOptions);
+      return validateRecords({ input: webStream(file.bytes), ...validateOptions });
     case 'async iterable + readAt':
-      return validateRecords(ragged(file.bytes, randomFor(`chunks-${label}`)), { ...validateOptions, readAt: readAtOf(file.bytes) });
+      return validateRecords({ input: ragged(file.bytes, randomFor(`chunks-${label}`)), ...validateOptions, readAt: readAtOf(file.bytes) });
     case 'validateFile':
       return validateFile({ path: file.path, ...validateOptions });
   }

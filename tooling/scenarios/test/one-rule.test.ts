@@ -1,13 +1,13 @@
 // One rule, every way in: a file charset and a column list are accepted or refused — with the same
-// words — by the client (batchFeedbackCall), validateRecords, validateFile, the records-file writer
-// and the built `zhima validate` flags (--columns, --primary-key, --file-charset). Before,
+// words — by the client (batchFeedbackCall), validateRecords, validateFile, the records-file writer,
+// checkRecord (column lists) and the built `zhima validate` flags (--columns, --primary-key, --file-charset). Before,
 // `validateRecords(…, { fileCharset: 'utf-8' })` passed and batchFeedback refused it, the CLI refused `utf8`, and `'order_no, pay_month'` was refused by
 // core, kept with its space by the validator and trimmed by the CLI.
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { batchFeedbackCall, ZhimaError } from '@zhima/core';
-import { createRecordsFileWriter, validateRecords } from '@zhima/validator';
+import { checkRecord, createRecordsFileWriter, validateRecords } from '@zhima/validator';
 import { validateFile } from '@zhima/validator/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { zhima } from './support/cli.js';
@@ -69,10 +69,10 @@ describe('the file charset: one reading everywhere', () => {
   ] as const)('%j', async (given, expected) => {
     const verdicts = {
       batchFeedbackCall: await verdictOf(() => String(batchFeedbackCall({ ...base, file: FILE, records: 2, fileCharset: given }).params!.file_charset)),
-      validateRecords: await verdictOf(async () => ((await validateRecords(FILE, { ...base, records: 2, fileCharset: given })).ok ? expected! : 'not ok')),
+      validateRecords: await verdictOf(async () => ((await validateRecords({ input: FILE, ...base, records: 2, fileCharset: given })).ok ? expected! : 'not ok')),
       validateFile: await verdictOf(async () => ((await validateFile({ path, ...base, records: 2, fileCharset: given })).ok ? expected! : 'not ok')),
       createRecordsFileWriter: await verdictOf(async () => {
-        for await (const file of createRecordsFileWriter({ ...base, fileCharset: given }).files(RECORDS)) return file.fileCharset;
+        for await (const file of createRecordsFileWriter({ ...base, fileCharset: given }).files({ records: RECORDS })) return file.fileCharset;
         return 'no file';
       }),
       'zhima validate --file-charset': await cliVerdict(['--columns', base.columns, '--primary-key', base.primaryKeyColumns, '--file-charset', given]).then((verdict) => ('accepted' in verdict ? { accepted: expected! } : verdict)),
@@ -96,12 +96,13 @@ describe('the column list: one parser everywhere', () => {
     const options = { columns, primaryKeyColumns: 'order_no,pay_month' };
     const verdicts = {
       batchFeedbackCall: await verdictOf(() => String(batchFeedbackCall({ ...options, file: FILE, records: 2 }).params!.columns)),
-      validateRecords: await verdictOf(async () => ((await validateRecords(FILE, { ...options, records: 2 })).ok ? 'order_no,pay_month' : 'not ok')),
+      validateRecords: await verdictOf(async () => ((await validateRecords({ input: FILE, ...options, records: 2 })).ok ? 'order_no,pay_month' : 'not ok')),
       validateFile: await verdictOf(async () => ((await validateFile({ path, ...options, records: 2 })).ok ? 'order_no,pay_month' : 'not ok')),
       createRecordsFileWriter: await verdictOf(async () => {
-        for await (const file of createRecordsFileWriter(options).files(RECORDS)) return new TextDecoder().decode(file.bytes) === FILE_TEXT ? 'order_no,pay_month' : 'other bytes';
+        for await (const file of createRecordsFileWriter(options).files({ records: RECORDS })) return new TextDecoder().decode(file.bytes) === FILE_TEXT ? 'order_no,pay_month' : 'other bytes';
         return 'no file';
       }),
+      checkRecord: await verdictOf(() => (checkRecord({ record: RECORDS[0]!, ...options }).ok ? 'order_no,pay_month' : 'not ok')),
       // The CLI names its flag where the libraries name their option.
       'zhima validate --columns': await cliVerdict(['--columns', columns, '--primary-key', options.primaryKeyColumns]).then((verdict) =>
         'accepted' in verdict ? { accepted: 'order_no,pay_month' } : { refused: verdict.refused.replace(/^--columns/, 'columns') },
@@ -119,7 +120,7 @@ describe('the column list: one parser everywhere', () => {
       const options = { columns: 'order_no,pay_month', primaryKeyColumns };
       const expected: Verdict = refusal === undefined ? { accepted: 'order_no,pay_month' } : { refused: refusal };
       expect(await verdictOf(() => String(batchFeedbackCall({ ...options, file: FILE, records: 2 }).params!.primary_key_columns))).toEqual(expected);
-      expect(await verdictOf(async () => ((await validateRecords(FILE, { ...options, records: 2 })).ok ? 'order_no,pay_month' : 'not ok'))).toEqual(expected);
+      expect(await verdictOf(async () => ((await validateRecords({ input: FILE, ...options, records: 2 })).ok ? 'order_no,pay_month' : 'not ok'))).toEqual(expected);
       const cli = await cliVerdict(['--columns', options.columns, '--primary-key', primaryKeyColumns]);
       expect('accepted' in cli ? { accepted: 'order_no,pay_month' } : { refused: cli.refused.replace(/^--primary-key/, 'primaryKeyColumns') }).toEqual(expected);
     }

@@ -6,7 +6,7 @@ import { hostname } from 'node:os';
  *
  * @example
  * ```ts
- * if (error instanceof FolderLockedError) process.exitCode = 3;
+ * if (error instanceof FolderLockedError) process.exitCode = EXIT.LOCKED;
  * ```
  */
 export class FolderLockedError extends Error {

@@ -1,16 +1,17 @@
 import { createHash } from 'node:crypto';
-import { classifyFailure, type ClientConfig, createClient, GatewayError, ZhimaError } from '@zhima/core';
+import { EXIT, exitCodeOf, receiptErrorOf, runResultOf, type ReceiptPart } from '@zhima/cli';
+import { classifyFailure, type ClientConfig, createClient, ZhimaError } from '@zhima/core';
 import { createUndiciTransport } from '@zhima/transport/undici';
-import { createRecordsFileWriter } from '@zhima/validator';
+import { createRecordsFileWriter, maskPersonal } from '@zhima/validator';
 import { addDays, chinaInstant } from '../china-time.js';
 import type { Database } from '../database/database.js';
 import { callIds } from '../library-stand-ins/call-ids.js';
-import { EXIT, type ReceiptPart, type RunReceipt } from '../library-stand-ins/run-receipt.js';
 import { TEMPLATE, toTemplateRecord } from '../merchant/loan-template.js';
 import { readLoanRows } from '../merchant/source-query.js';
 import { holdBackReasons } from './hold-back.js';
 import { Ledger, type QuarantineReason } from './ledger.js';
 import { contentHash, recordKey } from './record-identity.js';
+import type { JobReceipt } from './run-receipt.js';
 
 /**
  * Another run for the same app holds the lock.
@@ -60,13 +61,20 @@ interface Outgoing {
 
 const SAMPLE_HELD = 5;
 
+/** A primary key as the receipt shows it (as `zhima send` does): column → value, each value masked. */
+function maskedPrimaryKey({ record, primaryKeyColumns }: { record: Readonly<Record<string, string>>; primaryKeyColumns: readonly string[] }): Record<string, string> {
+  return Object.fromEntries(primaryKeyColumns.map((column) => [column, maskPersonal({ value: record[column] ?? '' })]));
+}
+
 /**
  * One T+1 run for one app: under the app's run lock, closes runs a crash left open, reads the day's rows,
  * maps them to the template, compares each with the version the gateway last accepted (sha256 per primary
  * key), holds back the changed records that fail the template rules or the loan consistency checks
  * (quarantine, masked reasons), writes the rest into files split at `maxFileBytes`, uploads each, and marks
  * a file's records reported only after the verified `10000`. Returns the receipt, also stored in
- * `feedback_runs`. Throws {@link RunLockedError} when another run holds the lock.
+ * `feedback_runs`; its `result` and `exitCode` are those `zhima send` gives for the same outcomes (a
+ * `40004` refusal of one part: `refused`, exit 3; no answer: `failed`, exit 1; an unverifiable answer:
+ * `unverified`, exit 5). Throws {@link RunLockedError} when another run holds the lock.
  *
  * @example
  * ```ts
@@ -74,41 +82,48 @@ const SAMPLE_HELD = 5;
  * process.exitCode = receipt.exitCode;
  * ```
  */
-export async function runFeedbackJob(options: FeedbackJobOptions): Promise<RunReceipt> {
+export async function runFeedbackJob(options: FeedbackJobOptions): Promise<JobReceipt> {
   const { db, client: clientConfig, reportingDay } = options;
   const ledger = new Ledger({ db, appId: clientConfig.appId });
   if (!(await ledger.tryLock())) throw new RunLockedError(clientConfig.appId);
   try {
     const interruptedRuns = await ledger.closeInterruptedRuns();
     const runId = await ledger.startRun({ reportingDay });
-    const receipt: RunReceipt = {
+    const started = new Date();
+    const receipt: JobReceipt = {
       runId,
       appId: clientConfig.appId,
       reportingDay,
       gateway: options.gateway,
       database: db.description,
-      startedAt: new Date().toISOString(),
+      startedAt: started.toISOString(),
       finishedAt: '',
-      status: 'failed',
-      exitCode: EXIT.NOT_ALL_ACCEPTED,
+      durationMs: 0,
       interruptedRuns,
       totals: { records: 0, unchanged: 0, sent: 0, accepted: 0, notAccepted: 0, heldBack: 0, released: 0 },
       parts: [],
       heldBackSample: [],
-      stoppedBecause: null,
+      result: 'failed',
+      exitCode: EXIT.FAILED,
+      stoppedBy: null,
+    };
+    const finish = () => {
+      const finished = new Date();
+      receipt.finishedAt = finished.toISOString();
+      receipt.durationMs = finished.getTime() - started.getTime();
     };
     try {
       await sendChanges({ ...options, ledger, receipt });
-      const accepted = receipt.parts.filter((part) => part.outcome === 'accepted').length;
-      receipt.status = accepted === receipt.parts.length ? 'succeeded' : accepted > 0 ? 'partial' : 'failed';
-      receipt.exitCode = receipt.parts.some((part) => part.outcome === 'unverified') ? EXIT.UNVERIFIED : receipt.status === 'succeeded' ? EXIT.OK : EXIT.NOT_ALL_ACCEPTED;
+      receipt.result = runResultOf({ parts: receipt.parts, stopped: receipt.stoppedBy !== null });
     } catch (error) {
-      receipt.stoppedBecause = `error: ${(error as Error).message}`;
-      receipt.finishedAt = new Date().toISOString();
+      // Not a part's failure (the database went away, a bug): the run stops, and still leaves its receipt.
+      receipt.stoppedBy = { ...receiptErrorOf({ error }), hint: hintOf(error), laterRunMaySucceed: false };
+      finish();
       await ledger.finishRun({ runId, receipt }).catch(() => {});
       throw error;
     }
-    receipt.finishedAt = new Date().toISOString();
+    receipt.exitCode = exitCodeOf({ result: receipt.result });
+    finish();
     await ledger.finishRun({ runId, receipt });
     return receipt;
   } finally {
@@ -116,7 +131,9 @@ export async function runFeedbackJob(options: FeedbackJobOptions): Promise<RunRe
   }
 }
 
-async function sendChanges({ db, client: clientConfig, reportingDay, maxFileBytes, pageSize = 500, attempts = 5, log, ledger, receipt }: FeedbackJobOptions & { ledger: Ledger; receipt: RunReceipt }): Promise<void> {
+const hintOf = (error: unknown): string | null => (ZhimaError.isInstance(error) ? (error.hint ?? null) : null);
+
+async function sendChanges({ db, client: clientConfig, reportingDay, maxFileBytes, pageSize = 500, attempts = 5, log, ledger, receipt }: FeedbackJobOptions & { ledger: Ledger; receipt: JobReceipt }): Promise<void> {
   const { runId, totals } = receipt;
   // The end of the reporting day in China time: rows changed after it are tomorrow's.
   const cutoff = chinaInstant(addDays(reportingDay, 1));
@@ -164,60 +181,55 @@ async function sendChanges({ db, client: clientConfig, reportingDay, maxFileByte
   const client = createClient({ ...clientConfig, transport, retry: { attempts, onAttempt: () => attempt++ } } as ClientConfig);
   const writer = createRecordsFileWriter({ columns, primaryKeyColumns, maxFileBytes });
   try {
-    for await (const file of writer.files(outgoing())) {
+    for await (const file of writer.files({ records: outgoing() })) {
       if (file.records === 0) break;
       const records = pending.slice(file.firstRecordIndex - pendingFrom, file.firstRecordIndex - pendingFrom + file.records);
       pending.splice(0, file.firstRecordIndex + file.records - pendingFrom);
       pendingFrom = file.firstRecordIndex + file.records;
       const partNo = file.index + 1;
       const fileName = `loan-${reportingDay}-run${runId}-${String(partNo).padStart(3, '0')}.txt`; // the API page: INVALID_FILE_TYPE "目前只支持txt文件"
-      const part: ReceiptPart = {
-        partNo,
-        fileName,
-        sha256: createHash('sha256').update(file.bytes).digest('hex'),
-        records: file.records,
-        bytes: file.bytes.length,
-        firstKey: records[0]!.key,
-        lastKey: records.at(-1)!.key,
-        outcome: 'accepted',
-        code: null,
-        subCode: null,
-        detail: '',
-        taskId: null,
-        traceId: null,
-        requestId: null,
-        attempts: 0,
-        ms: 0,
-      };
-      await ledger.startPart({ runId, ...part });
-      const started = Date.now();
+      const sha256 = createHash('sha256').update(file.bytes).digest('hex');
+      await ledger.startPart({ runId, partNo, fileName, sha256, records: file.records, bytes: file.bytes.length, firstKey: records[0]!.key, lastKey: records.at(-1)!.key });
+      const startedAt = new Date();
       attempt = 0;
       totals.sent += file.records;
+      let ended: Pick<ReceiptPart, 'outcome' | 'error' | 'traceId' | 'requestId'>;
       try {
         const result = await client.batchFeedback({ file: file.bytes, fileName, columns, primaryKeyColumns, records: file.records, fileCharset: file.fileCharset });
         const ids = callIds(result);
-        totals.released += await ledger.markAccepted({ runId, partNo, ids, records });
-        Object.assign(part, ids, { code: result.code, detail: result.msg });
+        const taskId = typeof result.response.task_id === 'string' ? result.response.task_id : null;
+        totals.released += await ledger.markAccepted({ runId, partNo, ids, taskId, records });
+        ended = { outcome: 'accepted', error: null, ...ids };
         totals.accepted += file.records;
       } catch (error) {
         const failure = classifyFailure({ error });
         const ids = callIds(error);
-        const code = GatewayError.isInstance(error) ? error.gatewayCode : ZhimaError.isInstance(error) ? error.code : null;
-        const subCode = GatewayError.isInstance(error) ? (error.subCode ?? null) : null;
-        const hint = ZhimaError.isInstance(error) && error.hint ? ` (${error.hint})` : '';
-        const detail = `${(error as Error).message}${hint}`;
-        await ledger.markFailed({ runId, partNo, outcome: failure.outcome, code, subCode, detail, ids });
-        Object.assign(part, ids, { outcome: failure.outcome, code, subCode, detail });
+        const shown = receiptErrorOf({ error });
+        const hint = hintOf(error);
+        await ledger.markFailed({ runId, partNo, outcome: failure.outcome, code: shown.gatewayCode ?? shown.code, subCode: shown.subCode, detail: `${shown.message}${hint ? ` (${hint})` : ''}`, ids });
+        ended = { outcome: failure.outcome, error: shown, ...ids };
         totals.notAccepted += file.records;
-        if (failure.scope === 'run') {
-          receipt.stoppedBecause = `part ${partNo} ${failure.outcome}: ${detail}. ${failure.laterRunMaySucceed ? 'A later run sends the rest.' : 'Fix this before the next run.'}`;
-        }
+        if (failure.scope === 'run') receipt.stoppedBy = { ...shown, hint, laterRunMaySucceed: failure.laterRunMaySucceed };
       }
-      part.attempts = attempt;
-      part.ms = Date.now() - started;
+      const part: ReceiptPart = {
+        input: `loans ${reportingDay}`,
+        part: file.index,
+        fileName,
+        sha256,
+        records: file.records,
+        bytes: file.bytes.length,
+        firstPrimaryKey: maskedPrimaryKey({ record: records[0]!.record, primaryKeyColumns }),
+        lastPrimaryKey: maskedPrimaryKey({ record: records.at(-1)!.record, primaryKeyColumns }),
+        ...ended,
+        // The ledger compares records, not files: no earlier outcome of these bytes is looked up.
+        previous: null,
+        attempts: attempt,
+        startedAt: startedAt.toISOString(),
+        durationMs: Date.now() - startedAt.getTime(),
+      };
       receipt.parts.push(part);
-      log(`part ${partNo}: ${part.outcome}, ${part.records} records, ${part.ms} ms`);
-      if (receipt.stoppedBecause) break;
+      log(`part ${partNo}: ${part.outcome}, ${part.records} records, ${part.durationMs} ms`);
+      if (receipt.stoppedBy) break;
     }
   } finally {
     await transport.close();

@@ -1,4 +1,4 @@
-import { checkLoanConsistency, validateRecords } from '@zhima/validator';
+import { checkLoanConsistency, checkRecord } from '@zhima/validator';
 import { TEMPLATE } from '../merchant/loan-template.js';
 import type { QuarantineReason } from './ledger.js';
 
@@ -17,10 +17,9 @@ export interface Candidate {
 
 /**
  * Why each candidate must be held back (an empty list: send it). The template's field rules run through
- * `validateRecords` on the batch as one file, so the messages are the validator's own, masked the same
- * way; then `checkLoanConsistency` with the reporting day and the previous version. Warnings do not hold
- * a record back. (When @zhima/validator gains its per-record check API, call it here instead of
- * validating the batch as a file.)
+ * `checkRecord`, the validator's own record-level checks, so the messages are the ones a file report
+ * gives, masked the same way; then `checkLoanConsistency` with the reporting day and the previous
+ * version. Warnings do not hold a record back.
  *
  * @example
  * ```ts
@@ -29,19 +28,10 @@ export interface Candidate {
  * ```
  */
 export async function holdBackReasons({ candidates, reportingDay }: { candidates: readonly Candidate[]; reportingDay: string }): Promise<QuarantineReason[][]> {
-  const reasons = candidates.map((): QuarantineReason[] => []);
-  if (candidates.length > 0) {
-    const file = new TextEncoder().encode(JSON.stringify({ records: candidates.map((candidate) => candidate.record) }));
-    const report = await validateRecords(file, { ...TEMPLATE, records: candidates.length, maxFileBytes: file.length + 1, maxIssues: candidates.length * TEMPLATE.columns.length + 10 });
-    for (const issue of report.issues) {
-      if (issue.severity !== 'error') continue;
-      // The file is built here from mapped records: a file-level finding is a bug in the mapping, not bad data.
-      if (issue.recordIndex === undefined) throw new Error(`The mapped records do not form a valid file: ${issue.message}. Check src/merchant/loan-template.ts against the template's columns.`);
-      reasons[issue.recordIndex]!.push({ rule: issue.rule, message: issue.message });
-    }
-  }
-  candidates.forEach((candidate, k) => {
-    for (const { rule, message } of checkLoanConsistency({ record: candidate.record, previous: candidate.previous, reportingDay })) reasons[k]!.push({ rule, message });
+  return candidates.map((candidate, recordIndex) => {
+    const reasons: QuarantineReason[] = [];
+    for (const issue of checkRecord({ record: candidate.record, ...TEMPLATE, recordIndex }).issues) if (issue.severity === 'error') reasons.push({ rule: issue.rule, message: issue.message });
+    for (const { rule, message } of checkLoanConsistency({ record: candidate.record, previous: candidate.previous, reportingDay })) reasons.push({ rule, message });
+    return reasons;
   });
-  return reasons;
 }

@@ -1,6 +1,7 @@
+import type { PartOutcome } from '@zhima/cli';
 import type { Database } from '../database/database.js';
 import type { CallIds } from '../library-stand-ins/call-ids.js';
-import type { RunReceipt } from '../library-stand-ins/run-receipt.js';
+import type { JobReceipt } from './run-receipt.js';
 
 /**
  * The last version of a record the gateway accepted.
@@ -29,14 +30,16 @@ export interface QuarantineReason {
 }
 
 /**
- * Outcomes a part can have in `feedback_parts.outcome`.
+ * Outcomes a part can have in `feedback_parts.outcome`: the receipt's (`zhima send`'s) outcomes of an
+ * upload, and `sending` (written before the upload) / `interrupted` (the run died before the answer was
+ * recorded).
  *
  * @example
  * ```ts
- * const outcome: PartOutcome = 'accepted';
+ * const outcome: LedgerPartOutcome = 'accepted';
  * ```
  */
-export type PartOutcome = 'sending' | 'accepted' | 'refused' | 'unverified' | 'not-answered' | 'not-sent' | 'interrupted';
+export type LedgerPartOutcome = Exclude<PartOutcome, 'held-back' | 'skipped'> | 'sending' | 'interrupted';
 
 // Any two numbers the merchant's own code does not use for advisory locks (the migration lock is 0x7a68, 1).
 const RUN_LOCK_CLASS = 0x7a68;
@@ -97,8 +100,10 @@ export class Ledger {
     return Number(row!.run_id);
   }
 
-  async finishRun({ runId, receipt }: { runId: number; receipt: RunReceipt }): Promise<void> {
-    await this.#db.query(`UPDATE feedback_runs SET status = $2, finished_at = now(), exit_code = $3, receipt = $4::jsonb WHERE run_id = $1`, [runId, receipt.status, receipt.exitCode, JSON.stringify(receipt)]);
+  /** `status`: `succeeded` when the receipt's result is `success`, else `partial` if a part was accepted, else `failed`. */
+  async finishRun({ runId, receipt }: { runId: number; receipt: JobReceipt }): Promise<void> {
+    const status = receipt.result === 'success' ? 'succeeded' : receipt.parts.some((part) => part.outcome === 'accepted') ? 'partial' : 'failed';
+    await this.#db.query(`UPDATE feedback_runs SET status = $2, finished_at = now(), exit_code = $3, receipt = $4::jsonb WHERE run_id = $1`, [runId, status, receipt.exitCode, JSON.stringify(receipt)]);
   }
 
   /** The accepted versions of these keys. */
@@ -140,7 +145,7 @@ export class Ledger {
     );
   }
 
-  /** Written before the upload, so a crash leaves the part's trace (as `sending`, later `interrupted`). */
+  /** Written before the upload, so a crash leaves the part's trace (as `sending`, later `interrupted`). Keys are `recordKey` texts, unmasked (the ledger is the merchant's own). */
   async startPart(part: { runId: number; partNo: number; fileName: string; sha256: string; records: number; bytes: number; firstKey: string; lastKey: string }): Promise<void> {
     await this.#db.query(
       `INSERT INTO feedback_parts (run_id, part_no, file_name, sha256, records, bytes, first_key, last_key, outcome) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'sending')`,
@@ -151,12 +156,13 @@ export class Ledger {
   /**
    * The gateway accepted the part (verified `10000`): in one transaction, the part's outcome, every record's
    * accepted version, and the release of those keys from quarantine. Returns how many were released.
+   * `taskId`: the answer's `task_id`, where the method answers one.
    */
-  async markAccepted({ runId, partNo, ids, records }: { runId: number; partNo: number; ids: CallIds; records: readonly { key: string; contentSha256: string; record: Record<string, unknown> }[] }): Promise<number> {
+  async markAccepted({ runId, partNo, ids, taskId, records }: { runId: number; partNo: number; ids: CallIds; taskId: string | null; records: readonly { key: string; contentSha256: string; record: Record<string, unknown> }[] }): Promise<number> {
     return this.#db.transaction(async () => {
       await this.#db.query(
         `UPDATE feedback_parts SET outcome = 'accepted', code = '10000', finished_at = now(), task_id = $3, trace_id = $4, request_id = $5 WHERE run_id = $1 AND part_no = $2`,
-        [runId, partNo, ids.taskId, ids.traceId, ids.requestId],
+        [runId, partNo, taskId, ids.traceId, ids.requestId],
       );
       const keys = records.map((r) => r.key);
       await this.#db.query(
@@ -173,10 +179,10 @@ export class Ledger {
     });
   }
 
-  async markFailed({ runId, partNo, outcome, code, subCode, detail, ids }: { runId: number; partNo: number; outcome: Exclude<PartOutcome, 'sending' | 'accepted' | 'interrupted'>; code: string | null; subCode: string | null; detail: string; ids: CallIds }): Promise<void> {
+  async markFailed({ runId, partNo, outcome, code, subCode, detail, ids }: { runId: number; partNo: number; outcome: Exclude<LedgerPartOutcome, 'sending' | 'accepted' | 'interrupted'>; code: string; subCode: string | null; detail: string; ids: CallIds }): Promise<void> {
     await this.#db.query(
-      `UPDATE feedback_parts SET outcome = $3, code = $4, sub_code = $5, detail = $6, finished_at = now(), task_id = $7, trace_id = $8, request_id = $9 WHERE run_id = $1 AND part_no = $2`,
-      [runId, partNo, outcome, code, subCode, detail, ids.taskId, ids.traceId, ids.requestId],
+      `UPDATE feedback_parts SET outcome = $3, code = $4, sub_code = $5, detail = $6, finished_at = now(), trace_id = $7, request_id = $8 WHERE run_id = $1 AND part_no = $2`,
+      [runId, partNo, outcome, code, subCode, detail, ids.traceId, ids.requestId],
     );
   }
 }

@@ -59,7 +59,7 @@ const pad = (value: number, width: number) => String(value).padStart(width, '0')
 function idNumber(index: number): string {
   const birth = `${1965 + Math.floor(chance(index, 'year') * 38)}${pad(1 + Math.floor(chance(index, 'month') * 12), 2)}${pad(1 + Math.floor(chance(index, 'day') * 28), 2)}`;
   const first17 = `${pick(AREAS, chance(index, 'area'))}${birth}${pad(Math.floor(chance(index, 'seq') * 1000), 3)}`;
-  const right = prcIdCheckChar(first17);
+  const right = prcIdCheckChar({ first17 });
   return `${first17}${(index + 1) % MISTYPED_ID_EVERY === 0 ? (right === '0' ? '1' : '0') : right}`;
 }
 
@@ -211,10 +211,10 @@ export async function seedMerchantDay({ db, day, dayIndex, loans = 3000 }: { db:
     }
   }
   // A mistyped ID number corrected by the data team each day, oldest first.
-  const mistyped = book.find((loan) => prcIdCheckChar(loan.id_number) !== loan.id_number[17] && !loanUpdates.has(loan.loan_id));
+  const mistyped = book.find((loan) => prcIdCheckChar({ first17: loan.id_number.slice(0, 17) }) !== loan.id_number[17] && !loanUpdates.has(loan.loan_id));
   if (mistyped) {
     summary.idNumbersFixed++;
-    update(mistyped, { id_number: mistyped.id_number.slice(0, 17) + prcIdCheckChar(mistyped.id_number) }, 9 * 3600);
+    update(mistyped, { id_number: mistyped.id_number.slice(0, 17) + prcIdCheckChar({ first17: mistyped.id_number.slice(0, 17) }) }, 9 * 3600);
   }
   // The loan system: approvals become disbursements or withdrawals; a few rows change in fields nobody reports.
   for (const loan of book) {

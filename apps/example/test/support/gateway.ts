@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createSandbox, type FaultOptions, type Sandbox } from '@zhima/sandbox';
-import { loanTemplateRules } from '@zhima/validator';
+import { loanTemplateRules, type FieldRules } from '@zhima/validator';
 import { onTestFinished } from 'vitest';
 
 export interface TestGateway {
@@ -15,9 +15,9 @@ export interface TestGateway {
   env: Record<string, string>;
 }
 
-/** A sandbox gateway on 127.0.0.1 enforcing the loan template, closed when the test finishes. */
-export async function testGateway({ faults }: { faults?: FaultOptions } = {}): Promise<TestGateway> {
-  const sandbox = await createSandbox({ rules: loanTemplateRules, ...(faults ? { faults } : {}) });
+/** A sandbox gateway on 127.0.0.1 enforcing the loan template (or `rules`), closed when the test finishes. */
+export async function testGateway({ faults, rules = loanTemplateRules }: { faults?: FaultOptions; rules?: FieldRules } = {}): Promise<TestGateway> {
+  const sandbox = await createSandbox({ rules, ...(faults ? { faults } : {}) });
   const server = await sandbox.listen({ host: '127.0.0.1', port: 0 });
   onTestFinished(() => server.close());
   const folder = await mkdtemp(join(tmpdir(), 'zhima-example-keys-'));

@@ -13,8 +13,7 @@ import { describeRequest } from '../upload/describe-request.js';
 import { GATEWAY_MAX_FILE_BYTES } from '../upload/failure-advice.js';
 import { DEFAULT_JOURNAL_DIR, openJournal } from '../upload/journal.js';
 import { runSend, type SendSettings } from '../upload/run-send.js';
-import type { SplitBounds } from '../upload/split-records-file.js';
-import { uploadParts } from '../upload/upload-parts.js';
+import { uploadParts, type SplitBounds } from '../upload/upload-parts.js';
 import { validateInputs, withStdinSpool } from '../upload/validate-inputs.js';
 
 /**
@@ -183,7 +182,7 @@ async function dryRunCommand({ sources, records, gateway, bounds, io }: { source
   return withStdinSpool({
     sources,
     work: async (spool) => {
-      const { valid } = await validateInputs({ sources, records, spool, io, write: (text) => void io.stdout.write(text) });
+      const { valid } = await validateInputs({ sources, records, bounds, spool, io, write: (text) => void io.stdout.write(text) });
       if (valid === undefined) {
         io.stdout.write('Nothing was sent: fix the files above first.\n');
         return EXIT.NOTHING_SENT;
@@ -193,7 +192,7 @@ async function dryRunCommand({ sources, records, gateway, bounds, io }: { source
       const client = createClient({ ...identity, ...(certificates === undefined ? { alipayPublicKey: alipayPublicKey ?? '' } : { certificates }) });
       let built = 0;
       for (const source of valid) {
-        for await (const part of uploadParts({ source, records, bounds })) {
+        for await (const part of uploadParts({ source, bounds })) {
           io.stdout.write(`# ${part.fileName} (${part.records} records, ${formatBytes(part.size)}, sha256 ${part.hash})\n`);
           const call = batchFeedbackCall({ file: part.content, fileName: part.fileName, columns: records.columns, primaryKeyColumns: records.primaryKeyColumns, records: part.records, fileCharset: records.fileCharset });
           io.stdout.write(describeRequest({ built: await client.buildSignedRequest(call) }));

@@ -1,5 +1,5 @@
 import { open } from 'node:fs/promises';
-import { validateRecords, type ValidationReport } from '@zhima/validator';
+import { validateRecords, type SplitOptions, type ValidationReport } from '@zhima/validator';
 import { validateFile } from '@zhima/validator/node';
 import type { RecordsConfig } from '../config/records-config.js';
 import type { CliIo } from '../io.js';
@@ -8,8 +8,9 @@ import type { InputSource } from './input-source.js';
 
 /**
  * Validates one source with `@zhima/validator`, streaming (a file from disk with `validateFile`,
- * standard input chunk by chunk), with a progress bar on a terminal. With `spoolTo`, standard input is
- * also written to that file as it is read (backpressure included), so `send` can upload it from disk.
+ * standard input chunk by chunk), with a progress bar on a terminal. With `split`, the validator also
+ * plans the parts to upload (`report.parts`). With `spoolTo`, standard input is also written to that
+ * file as it is read (backpressure included), so `send` can upload it from disk.
  *
  * @example
  * ```ts
@@ -20,14 +21,15 @@ export async function validateSource({
   source,
   records,
   declaredRecords,
-  maxFileBytes,
+  split,
   spoolTo,
   io,
 }: {
   source: InputSource;
   records: RecordsConfig;
   declaredRecords?: number | string | undefined;
-  maxFileBytes?: number | undefined;
+  /** Plan the parts while validating (`report.parts`). */
+  split?: SplitOptions | undefined;
   /** Standard input only: the file to copy it into while validating. */
   spoolTo?: string | undefined;
   io: CliIo;
@@ -41,14 +43,14 @@ export async function validateSource({
     ...(records.maxIssues === undefined ? {} : { maxIssues: records.maxIssues }),
     ...(records.rules === undefined ? {} : { rules: records.rules }),
     ...(declaredRecords === undefined ? {} : { records: declaredRecords }),
-    ...(maxFileBytes === undefined ? {} : { maxFileBytes }),
+    ...(split === undefined ? {} : { split }),
     onProgress: ({ bytes, records: count }: { bytes: number; records: number }) => bar.update({ done: bytes, detail: `${count} records` }),
   };
   try {
     // validateFile re-reads for duplicate checks and takes Node's faster UTF-8 path.
     return source.kind === 'file'
       ? await validateFile({ path: source.path, ...options })
-      : await validateRecords(spoolTo === undefined ? source.stream : teeToFile({ chunks: source.stream, path: spoolTo }), options);
+      : await validateRecords({ input: spoolTo === undefined ? source.stream : teeToFile({ chunks: source.stream, path: spoolTo }), ...options });
   } finally {
     bar.finish();
   }

@@ -1,20 +1,20 @@
-import { classifyFailure, createClient, GatewayError, TransportError, ZhimaError, type AttemptEvent, type FailureVerdict } from '@zhima/core';
+import { classifyFailure, createClient, ZhimaError, type AttemptEvent, type FailureVerdict } from '@zhima/core';
 import { BATCH_FEEDBACK_METHOD, type UploadProgress } from '@zhima/core/internal';
 import { createUndiciTransport } from '@zhima/transport/undici';
 import packageJson from '../../package.json' with { type: 'json' };
 import type { GatewayConfig } from '../config/gateway-config.js';
 import type { RecordsConfig } from '../config/records-config.js';
 import { CliError } from '../cli-error.js';
-import { EXIT, type CliIo } from '../io.js';
+import type { CliIo } from '../io.js';
 import { toCliWording } from '../output/cli-wording.js';
 import { formatError } from '../output/format-error.js';
+import { exitCodeOf, receiptErrorOf, runResultOf } from '../output/receipt-outcome.js';
 import { createProgressBar, formatBytes } from '../output/progress-bar.js';
 import type { InputSource } from '../records/input-source.js';
 import { adviseFailure, type AdviceSettings } from './failure-advice.js';
 import type { Journal, JournalEntry, JournalOutcome } from './journal.js';
-import type { ReceiptError, ReceiptInput, ReceiptPart, RunResult, SendReceipt } from './receipt.js';
-import type { SplitBounds } from './split-records-file.js';
-import { uploadParts, type PartSource, type UploadPart } from './upload-parts.js';
+import type { ReceiptInput, ReceiptPart, RunResult, SendReceipt } from './receipt.js';
+import { uploadParts, type PartSource, type SplitBounds, type UploadPart } from './upload-parts.js';
 import { validateInputs, withStdinSpool } from './validate-inputs.js';
 
 /**
@@ -40,21 +40,8 @@ export interface SendSettings {
 type Client = ReturnType<typeof createClient>;
 type Write = (text: string) => void;
 
-const EXIT_OF: Record<RunResult, number> = { success: EXIT.OK, failed: EXIT.FAILED, refused: EXIT.REFUSED, 'nothing-sent': EXIT.NOTHING_SENT, unverified: EXIT.UNVERIFIED };
-
 function runIdOf(started: Date): string {
   return `${started.toISOString().replaceAll(':', '-').replace('.', '-')}-${process.pid}`;
-}
-
-function receiptError(error: unknown): ReceiptError {
-  return {
-    code: ZhimaError.isInstance(error) ? error.code : error instanceof CliError ? error.code : 'UNKNOWN',
-    message: error instanceof Error ? error.message : String(error),
-    gatewayCode: GatewayError.isInstance(error) ? error.gatewayCode : null,
-    subCode: GatewayError.isInstance(error) ? (error.subCode ?? null) : null,
-    subMsg: GatewayError.isInstance(error) ? (error.subMsg ?? null) : null,
-    reason: TransportError.isInstance(error) ? error.reason : null,
-  };
 }
 
 // Tracing is coming to @zhima/core (results and errors gain these ids); until then both are null.
@@ -111,20 +98,20 @@ export async function runSend({ sources, settings, journal, io, write }: { sourc
     result = await withStdinSpool({
       sources,
       work: async (spool) => {
-        const validation = await validateInputs({ sources, records: settings.records, spool, io, write });
+        const validation = await validateInputs({ sources, records: settings.records, bounds: settings.bounds, spool, io, write });
         inputs = validation.inputs;
         if (validation.valid === undefined) {
           write('Nothing was sent: fix the files above first.\n');
           return 'nothing-sent';
         }
         stoppedBy = (await uploadAll({ valid: validation.valid, settings, journal, runId, io, write, parts, inputs })) ?? null;
-        return resultOf({ parts, stoppedBy });
+        return runResultOf({ parts, stopped: stoppedBy !== null });
       },
     });
   } catch (error) {
     // Not a part's failure (a file that vanished, a full disk): the run stops, and still leaves its receipt.
     io.stderr.write(formatError(error));
-    stoppedBy = { ...receiptError(error), hint: ZhimaError.isInstance(error) || error instanceof CliError ? (error.hint ?? null) : null, laterRunMaySucceed: false };
+    stoppedBy = { ...receiptErrorOf({ error }), hint: ZhimaError.isInstance(error) || error instanceof CliError ? (error.hint ?? null) : null, laterRunMaySucceed: false };
     result = 'failed';
   }
   const finished = new Date();
@@ -155,7 +142,7 @@ export async function runSend({ sources, settings, journal, io, write }: { sourc
     parts,
     totals: totalsOf({ inputs, parts }),
     result,
-    exitCode: EXIT_OF[result],
+    exitCode: exitCodeOf({ result }),
     stoppedBy,
   };
   if (result !== 'nothing-sent') write(summaryOf(receipt));
@@ -214,7 +201,7 @@ async function uploadAll({
     for (const source of valid) {
       const splitBar = createProgressBar({ stream: io.stderr, label: `split ${source.name}`, total: source.size });
       const onSplitProgress = ({ readBytes, part }: { readBytes: number; part: number }) => splitBar.update({ done: readBytes, detail: `part ${part + 1}` });
-      for await (const part of uploadParts({ source, records: settings.records, bounds: settings.bounds, onSplitProgress })) {
+      for await (const part of uploadParts({ source, bounds: settings.bounds, onSplitProgress })) {
         splitBar.finish();
         attempts = 0;
         const { receiptPart, verdict, hint } = await sendPart({ part, client, journal, settings, io, write, advice, attemptsMade: () => attempts });
@@ -318,20 +305,13 @@ async function sendPart({
     const said = adviseFailure({ error, verdict, fileName: part.fileName, settings: advice });
     io.stderr.write(formatError(error, said ?? {}));
     const hint = said?.hint ?? (ZhimaError.isInstance(error) ? error.hint : undefined);
-    const shown = receiptError(error);
+    const shown = receiptErrorOf({ error });
     return {
       receiptPart: { ...base, outcome, error: said?.message === undefined ? shown : { ...shown, message: said.message }, ...traceIds(error), ...timing() },
       verdict,
       hint: hint === undefined ? null : toCliWording(hint),
     };
   }
-}
-
-function resultOf({ parts, stoppedBy }: { parts: ReceiptPart[]; stoppedBy: SendReceipt['stoppedBy'] }): RunResult {
-  if (parts.some((part) => part.outcome === 'unverified')) return 'unverified';
-  if (stoppedBy !== null || parts.some((part) => part.outcome === 'not-answered' || part.outcome === 'not-sent')) return 'failed';
-  if (parts.some((part) => part.outcome === 'refused')) return 'refused';
-  return 'success';
 }
 
 function totalsOf({ inputs, parts }: { inputs: ReceiptInput[]; parts: ReceiptPart[] }): SendReceipt['totals'] {

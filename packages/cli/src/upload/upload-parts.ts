@@ -1,12 +1,20 @@
 import { createHash } from 'node:crypto';
 import { openAsBlob } from 'node:fs';
 import { basename } from 'node:path';
-import { decodeText, type FileContent } from '@zhima/core/internal';
-import { maskPersonal } from '@zhima/validator';
+import type { FileContent } from '@zhima/core/internal';
+import { maskPersonal, readPart, type RecordsPart } from '@zhima/validator';
 import { openRecordsFile } from '@zhima/validator/node';
-import type { RecordsConfig } from '../config/records-config.js';
 import { STDIN_NAME } from '../records/input-source.js';
-import { recordEnds, splitRecordsFile, type SplitBounds } from './split-records-file.js';
+
+/**
+ * Split bounds for {@link uploadParts}, as `@zhima/validator`'s `split` option takes them.
+ *
+ * @example
+ * ```ts
+ * const bounds: SplitBounds = { maxFileBytes: 50 * 1024 * 1024 };
+ * ```
+ */
+export type SplitBounds = { maxFileBytes: number; maxRecordsPerFile?: number | undefined };
 
 /**
  * One file to upload: a whole input, or one piece of a split input.
@@ -34,11 +42,12 @@ export interface UploadPart {
 }
 
 /**
- * A validated file to cut into upload parts.
+ * A validated file to cut into upload parts, with the parts `@zhima/validator` planned while
+ * validating it (`report.parts`).
  *
  * @example
  * ```ts
- * const file: PartSource = { name: 'out/day.json', path: '/data/out/day.json', size: 1024, recordCount: 10 };
+ * const file: PartSource = { name: 'out/day.json', path: '/data/out/day.json', size: 1024, recordCount: 10, parts: report.parts! };
  * ```
  */
 export interface PartSource {
@@ -46,6 +55,7 @@ export interface PartSource {
   path: string;
   size: number;
   recordCount: number;
+  parts: readonly RecordsPart[];
 }
 
 function pieceName(name: string, part: number): string {
@@ -54,69 +64,55 @@ function pieceName(name: string, part: number): string {
 }
 
 /**
- * A record's primary key for receipts, each value masked (a key may be an ID number or a name).
+ * A primary key for receipts: every value masked with `maskPersonal` (a key may be an ID number or a
+ * name). The validator's keys are already masked where sensitive; `maskPersonal` over them gives what it
+ * gives over the original values.
  *
  * @example
  * ```ts
- * maskedPrimaryKey({ record: bytes, records: { primaryKeyColumns: ['order_no', 'pay_month'], fileCharset: 'UTF-8' } }); // { order_no: 'ORD****0001', pay_month: '2******' }
+ * receiptKey({ order_no: 'ORD00000001', pay_month: '2025-01' }); // { order_no: 'ORD****0001', pay_month: '2******' }
  * ```
  */
-export function maskedPrimaryKey({ record, records }: { record: Uint8Array | undefined; records: Pick<RecordsConfig, 'primaryKeyColumns' | 'fileCharset'> }): Record<string, string> {
-  if (record === undefined) return {};
-  const parsed = JSON.parse(decodeText({ bytes: record, charset: records.fileCharset === 'GBK' ? 'gbk' : 'utf-8' })) as Record<string, unknown>;
-  return Object.fromEntries(records.primaryKeyColumns.map((column) => [column, maskPersonal(String(parsed[column] ?? ''))]));
+export function receiptKey(key: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(key).map(([column, value]) => [column, maskPersonal({ value })]));
 }
 
-async function describeWholeFile({ path, records }: { path: string; records: RecordsConfig }): Promise<{ hash: string; first: Uint8Array | undefined; last: Uint8Array | undefined }> {
+async function hashOfFile(path: string): Promise<string> {
   const hash = createHash('sha256');
-  const ends = recordEnds({ fileCharset: records.fileCharset });
   const file = await openRecordsFile({ path });
   try {
-    for await (const chunk of file.chunks) {
-      hash.update(chunk);
-      ends.push(chunk);
-    }
+    for await (const chunk of file.chunks) hash.update(chunk);
   } finally {
     await file.close();
   }
-  return { hash: hash.digest('hex'), ...ends.result() };
-}
-
-async function* countRead(chunks: AsyncIterable<Uint8Array>, onRead: (bytes: number) => void): AsyncGenerator<Uint8Array> {
-  let read = 0;
-  for await (const chunk of chunks) {
-    read += chunk.length;
-    onRead(read);
-    yield chunk;
-  }
+  return hash.digest('hex');
 }
 
 /**
  * The files to upload for one validated input. An input within the bounds goes as it is (streamed
- * from disk); a larger one is split by {@link splitRecordsFile} one piece at a time, its records'
- * bytes unchanged, so the pieces and their hashes are the same on every run. `onSplitProgress` hears
- * how far the split has read the input.
+ * from disk); a larger one goes as the parts `@zhima/validator` planned while validating it, each read
+ * with `readPart` (byte spans of its records, their bytes unchanged), one at a time, so the pieces and
+ * their hashes are the same on every run. The receipt's first and last primary key come from the same
+ * plan. `onSplitProgress` hears how far the parts have read the input.
  *
  * @example
  * ```ts
- * for await (const part of uploadParts({ source, records, bounds })) await send(part);
+ * for await (const part of uploadParts({ source, bounds })) await send(part);
  * ```
  */
 export async function* uploadParts({
   source,
-  records,
   bounds,
   onSplitProgress,
 }: {
   source: PartSource;
-  records: RecordsConfig;
   bounds: SplitBounds;
   onSplitProgress?: (progress: { readBytes: number; totalBytes: number; part: number }) => void;
 }): AsyncGenerator<UploadPart> {
   const name = source.name === STDIN_NAME ? 'records.json' : basename(source.name);
+  const { parts } = source;
   const fits = source.size <= bounds.maxFileBytes && source.recordCount <= (bounds.maxRecordsPerFile ?? Number.POSITIVE_INFINITY);
   if (fits) {
-    const { hash, first, last } = await describeWholeFile({ path: source.path, records });
     yield {
       input: source.name,
       part: 0,
@@ -124,30 +120,35 @@ export async function* uploadParts({
       content: await openAsBlob(source.path),
       size: source.size,
       records: source.recordCount,
-      hash,
-      firstPrimaryKey: maskedPrimaryKey({ record: first, records }),
-      lastPrimaryKey: maskedPrimaryKey({ record: last, records }),
+      hash: await hashOfFile(source.path),
+      // A file within the bounds is planned as one part: its first and last record are the file's.
+      firstPrimaryKey: receiptKey(parts[0]!.firstPrimaryKey),
+      lastPrimaryKey: receiptKey(parts.at(-1)!.lastPrimaryKey),
     };
     return;
   }
   const file = await openRecordsFile({ path: source.path });
   try {
-    let part = 0;
-    const chunks = countRead(file.chunks, (readBytes) => onSplitProgress?.({ readBytes, totalBytes: source.size, part }));
-    for await (const piece of splitRecordsFile({ chunks, fileCharset: records.fileCharset, bounds })) {
+    for (const part of parts) {
+      const bytes = new Uint8Array(part.bytes);
+      let at = 0;
+      for await (const chunk of readPart({ part, readAt: file.readAt })) {
+        bytes.set(chunk, at);
+        at += chunk.length;
+        onSplitProgress?.({ readBytes: Math.min(part.spans[0]!.offset + at, source.size), totalBytes: source.size, part: part.index });
+      }
       yield {
         input: source.name,
-        part,
-        fileName: pieceName(name, part),
+        part: part.index,
+        fileName: pieceName(name, part.index),
         // A Blob, not the bytes: the transport streams it (upload progress) and can replay it for a retry.
-        content: new Blob([piece.bytes as Uint8Array<ArrayBuffer>]),
-        size: piece.bytes.length,
-        records: piece.records,
-        hash: createHash('sha256').update(piece.bytes).digest('hex'),
-        firstPrimaryKey: maskedPrimaryKey({ record: piece.firstRecord, records }),
-        lastPrimaryKey: maskedPrimaryKey({ record: piece.lastRecord, records }),
+        content: new Blob([bytes]),
+        size: bytes.length,
+        records: part.records,
+        hash: createHash('sha256').update(bytes).digest('hex'),
+        firstPrimaryKey: receiptKey(part.firstPrimaryKey),
+        lastPrimaryKey: receiptKey(part.lastPrimaryKey),
       };
-      part++;
     }
   } finally {
     await file.close();

@@ -8,28 +8,31 @@ import { formatBytes } from '../output/progress-bar.js';
 import type { InputSource } from '../records/input-source.js';
 import { validateSource } from '../records/validate-source.js';
 import type { ReceiptInput } from './receipt.js';
-import type { PartSource } from './upload-parts.js';
+import type { PartSource, SplitBounds } from './upload-parts.js';
 
 /**
  * Validates every input before anything is sent, printing the report of each invalid one and of each
- * valid one with warnings (the gateway may still refuse what they point at). Standard input is
- * streamed into `spool` (a folder) as it is validated, so its parts are cut from disk. `valid` is
- * `undefined` when any input is invalid: then nothing may be sent.
+ * valid one with warnings (the gateway may still refuse what they point at). `@zhima/validator` plans
+ * each input's parts within `bounds` as it validates it (no second scan). Standard input is streamed
+ * into `spool` (a folder) as it is validated, so its parts are cut from disk. `valid` is `undefined`
+ * when any input is invalid: then nothing may be sent.
  *
  * @example
  * ```ts
- * const { inputs, valid } = await validateInputs({ sources, records, spool, io, write });
+ * const { inputs, valid } = await validateInputs({ sources, records, bounds, spool, io, write });
  * ```
  */
 export async function validateInputs({
   sources,
   records,
+  bounds,
   spool,
   io,
   write,
 }: {
   sources: InputSource[];
   records: RecordsConfig;
+  bounds: SplitBounds;
   spool: string | undefined;
   io: CliIo;
   write: (text: string) => void;
@@ -39,14 +42,15 @@ export async function validateInputs({
   for (const source of sources) {
     const began = Date.now();
     const path = source.kind === 'file' ? source.path : join(spool!, 'records.json');
-    // The size bound is handled by splitting, so only the other rules decide here.
-    const report = await validateSource({ source, records, maxFileBytes: Number.MAX_SAFE_INTEGER, spoolTo: source.kind === 'stdin' ? path : undefined, io });
+    // The size bound is handled by splitting (the parts are planned while validating), so only the other rules decide here.
+    const report = await validateSource({ source, records, split: bounds, spoolTo: source.kind === 'stdin' ? path : undefined, io });
     const size = source.kind === 'file' ? source.size : (await stat(path)).size;
     const { ok, errorCount, warningCount, issues, truncated, recordCount } = report;
     inputs.push({ name: source.name, bytes: size, records: recordCount, ok, errorCount, warningCount, issues, truncated, validationMs: Date.now() - began, allPartsReached: false });
     if (!ok || warningCount > 0) write(formatReport({ name: source.name, report }));
     else write(`valid    ${source.name}: ${recordCount} records, ${formatBytes(size)}\n`);
-    if (ok) valid.push({ name: source.name, path, size, recordCount });
+    // With split, a valid report always carries its plan.
+    if (ok) valid.push({ name: source.name, path, size, recordCount, parts: report.parts! });
   }
   return { inputs, valid: valid.length === sources.length ? valid : undefined };
 }

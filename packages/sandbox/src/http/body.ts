@@ -3,10 +3,11 @@ import { invalidParam, type Rejection } from '../gateway/answers.js';
 const INITIAL_BYTES = 64 * 1024;
 
 function tooLarge(maxBytes: number): Rejection {
-  const mib = (maxBytes / 1024 / 1024).toFixed(maxBytes % (1024 * 1024) === 0 ? 0 : 1);
+  // Whole MiB read as MiB (the gateway's 50 MiB); any other bound in bytes, never as "0.0 MiB".
+  const bound = maxBytes % (1024 * 1024) === 0 ? `${maxBytes / 1024 / 1024} MiB` : `${maxBytes} 字节`;
   return invalidParam({
     subCode: 'isv.request-body-too-large',
-    subMsg: `请求体超过 ${mib} MiB 上限，请拆分文件 / The request body exceeds the ${maxBytes}-byte limit: split the file`,
+    subMsg: `请求体超过 ${bound} 上限，请拆分文件 / The request body exceeds the ${maxBytes}-byte limit: split the file`,
     status: 413,
   });
 }

@@ -81,7 +81,7 @@ export async function acceptRecordsFile({
   }
   const primaryKeyColumns = params.primary_key_columns!.split(',');
   const fileCharset = fileCharsetOf(params.file_charset);
-  const report = await validateRecords(file.body, { columns: params.columns!, primaryKeyColumns, records: params.records, fileCharset, rules, maxFileBytes: MAX_RECORDS_FILE_BYTES });
+  const report = await validateRecords({ input: file.body, columns: params.columns!, primaryKeyColumns, records: params.records, fileCharset, rules, maxFileBytes: MAX_RECORDS_FILE_BYTES });
   rejectFirstError(report.issues);
   const text = decodeText({ bytes: file.body, charset: fileCharset });
   // The validator tolerates a BOM (with a warning); JSON.parse does not.

@@ -71,7 +71,7 @@ export async function singleDataUpload({ appId, params, charset, store, scenes }
   }
   checkTemplateFields({ fields, scene });
   // The record as a one-record file: the same checks (values, primary key values, rules, masking) as an upload.
-  const report = await validateRecords(encodeText({ text: `{"records":[${data}]}`, charset: 'utf-8' }), { columns: fields, primaryKeyColumns: primaryKeys, records: 1, fileCharset: 'UTF-8', rules: scene.rules });
+  const report = await validateRecords({ input: encodeText({ text: `{"records":[${data}]}`, charset: 'utf-8' }), columns: fields, primaryKeyColumns: primaryKeys, records: 1, fileCharset: 'UTF-8', rules: scene.rules });
   rejectFirstError(report.issues);
   store.upsert({ partition: { appId, sceneCode: scene.sceneCode }, primaryKeyColumns: primaryKeys, records: [record] });
   return success({ task_id: newTaskId() });

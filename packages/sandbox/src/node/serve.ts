@@ -3,8 +3,8 @@ import type { AddressInfo } from 'node:net';
 import type { SandboxServer } from '../sandbox-server.js';
 
 // A web stream over the request that pauses the socket between reads (backpressure) and, when the
-// handler stops early (an oversized body), just stops reading: the answer still goes out, and the
-// connection is closed after it instead of draining gigabytes.
+// handler stops early (an oversized body), just stops reading: the answer goes out before the body ends
+// (see answerBeforeBodyEnds).
 function requestBody(incoming: IncomingMessage): ReadableStream<Uint8Array> {
   const iterator = incoming[Symbol.asyncIterator]();
   return new ReadableStream<Uint8Array>({
@@ -33,8 +33,53 @@ function toRequest(incoming: IncomingMessage, origin: string): Request {
   } as RequestInit);
 }
 
+const LINGER_QUIET_MS = 2_000;
+const LINGER_MAX_MS = 30_000;
+
+// Reads and drops what a client still sends, until it ends, pauses for LINGER_QUIET_MS, or
+// LINGER_MAX_MS pass: nothing is held, however much arrives.
+function discardUntilQuiet(incoming: IncomingMessage): Promise<void> {
+  return new Promise((resolve) => {
+    let quiet: NodeJS.Timeout | undefined;
+    const done = () => {
+      clearTimeout(quiet);
+      clearTimeout(cap);
+      incoming.off('readable', drain);
+      incoming.off('end', done).off('close', done).off('error', done);
+      resolve();
+    };
+    const drain = () => {
+      while (incoming.read() !== null);
+      clearTimeout(quiet);
+      quiet = setTimeout(done, LINGER_QUIET_MS);
+    };
+    const cap = setTimeout(done, LINGER_MAX_MS);
+    incoming.on('readable', drain).once('end', done).once('close', done).once('error', done);
+    drain();
+  });
+}
+
+// An answer given before the request body is read to its end (a 413 on the declared length or at the
+// bound): closing the socket at once would leave the client's bytes unread, the kernel would answer them
+// with a reset, and a client still uploading would see ECONNRESET instead of the 413 and retry it as a
+// network failure. So, like nginx's lingering close, the answer goes out whole (with its length, so the
+// client needs nothing more), the rest of the body is read and dropped, and only then is the socket closed.
+async function answerBeforeBodyEnds(incoming: IncomingMessage, outgoing: ServerResponse, response: Response): Promise<void> {
+  const body = new Uint8Array(await response.arrayBuffer());
+  response.headers.forEach((value, name) => outgoing.setHeader(name, value));
+  outgoing.setHeader('connection', 'close');
+  outgoing.setHeader('content-length', body.length);
+  outgoing.writeHead(response.status);
+  outgoing.write(body);
+  await discardUntilQuiet(incoming);
+  outgoing.end();
+}
+
 async function writeResponse(incoming: IncomingMessage, outgoing: ServerResponse, response: Response): Promise<void> {
-  if (!incoming.readableEnded) outgoing.setHeader('connection', 'close');
+  if (!incoming.readableEnded) {
+    await answerBeforeBodyEnds(incoming, outgoing, response);
+    return;
+  }
   response.headers.forEach((value, name) => outgoing.setHeader(name, value));
   outgoing.writeHead(response.status);
   if (response.body === null) {

@@ -1,7 +1,11 @@
-import { open } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { open, type FileHandle } from 'node:fs/promises';
+import { ZhimaError } from '@zhima/core';
 import type { ReadAt } from '../input/chunks.js';
 import type { ValidationReport } from '../report/issue.js';
-import { validateRecordsWith, type ValidateRecordsOptions } from '../validate/validate-records.js';
+import type { RecordsPart } from '../split/part-plan.js';
+import { readPart } from '../split/read-part.js';
+import { validateRecordsWith, type ValidationOptions } from '../validate/validate-records.js';
 import { utf8AsByteString } from './byte-string.js';
 
 /**
@@ -19,6 +23,7 @@ export interface OpenedRecordsFile {
   close(): Promise<void>;
 }
 
+// 1 MiB reads: few system calls and promise turns per file, while a chunk stays far below memory limits.
 const CHUNK_BYTES = 1024 * 1024;
 
 /**
@@ -31,14 +36,21 @@ const CHUNK_BYTES = 1024 * 1024;
  *
  * const file = await openRecordsFile({ path: 'records.json' });
  * try {
- *   const report = await validateRecords(file.chunks, { columns, primaryKeyColumns, readAt: file.readAt });
+ *   const report = await validateRecords({ input: file.chunks, readAt: file.readAt, totalBytes: file.size, columns, primaryKeyColumns });
  * } finally {
  *   await file.close();
  * }
  * ```
  */
 export async function openRecordsFile({ path }: { path: string }): Promise<OpenedRecordsFile> {
-  const handle = await open(path, 'r');
+  if (typeof path !== 'string' || path === '') throw new ZhimaError({ code: 'PARAM_INVALID', message: 'path must be the records file\'s path.', hint: '例如 validateFile({ path: "records.json", ... }) / For example validateFile({ path: "records.json", ... }).' });
+  let handle: FileHandle;
+  try {
+    handle = await open(path, 'r');
+  } catch (cause) {
+    const code = (cause as { code?: unknown }).code;
+    throw new ZhimaError({ code: 'PARAM_INVALID', message: `Cannot open the records file ${JSON.stringify(path)}${typeof code === 'string' ? ` (${code})` : ''}.`, hint: '检查路径和读取权限 / Check the path and the read permission.', cause });
+  }
   const { size } = await handle.stat();
   async function* chunks(): AsyncGenerator<Uint8Array> {
     for (let position = 0; position < size; position += CHUNK_BYTES) {
@@ -58,6 +70,18 @@ export async function openRecordsFile({ path }: { path: string }): Promise<Opene
 }
 
 /**
+ * The argument of {@link validateFile}: the file's path and the validation options.
+ *
+ * @example
+ * ```ts
+ * const options: ValidateFileOptions = { path: 'records.json', columns: 'order_no,pay_month', primaryKeyColumns: 'order_no,pay_month' };
+ * ```
+ */
+export interface ValidateFileOptions extends ValidationOptions {
+  path: string;
+}
+
+/**
  * Validates a records file on disk: streams it, confirms primary-key duplicates by re-reading, and
  * checks UTF-8 without transcoding clean records (Node's SIMD check): the fastest way on Node, about
  * 15 % faster than `validateRecords` on the same stream.
@@ -71,11 +95,34 @@ export async function openRecordsFile({ path }: { path: string }): Promise<Opene
  * if (!report.ok) console.table(report.issues);
  * ```
  */
-export async function validateFile({ path, ...options }: { path: string } & ValidateRecordsOptions): Promise<ValidationReport> {
+export async function validateFile({ path, ...options }: ValidateFileOptions): Promise<ValidationReport> {
   const file = await openRecordsFile({ path });
   try {
-    return await validateRecordsWith({ input: file.chunks, options: { readAt: file.readAt, totalBytes: file.size, ...options }, byteString: utf8AsByteString });
+    return await validateRecordsWith({ options: { ...options, input: file.chunks, readAt: file.readAt, totalBytes: file.size }, byteString: utf8AsByteString });
   } finally {
     await file.close();
   }
+}
+
+/**
+ * The SHA-256 (hex) of a planned part's exact bytes, read through `readAt` with `node:crypto`: the same
+ * input and plan give the same hash on every run, so it can key a journal of what was sent.
+ *
+ * @example
+ * ```ts
+ * import { hashPart, openRecordsFile, validateFile } from '@zhima/validator/node';
+ *
+ * const report = await validateFile({ path, columns, primaryKeyColumns, split: {} });
+ * const file = await openRecordsFile({ path });
+ * try {
+ *   for (const part of report.parts ?? []) console.log(part.index, part.records, await hashPart({ part, readAt: file.readAt }));
+ * } finally {
+ *   await file.close();
+ * }
+ * ```
+ */
+export async function hashPart({ part, readAt }: { part: RecordsPart; readAt: ReadAt }): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of readPart({ part, readAt })) hash.update(chunk);
+  return hash.digest('hex');
 }

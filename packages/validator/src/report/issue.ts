@@ -1,3 +1,6 @@
+import type { RecordsPart } from '../split/part-plan.js';
+import type { HeldBack } from '../validate/hold-back.js';
+
 /**
  * The business code the gateway would answer for a problem (`sub_code` of a `40004` answer).
  *
@@ -39,6 +42,10 @@ export interface Issue {
   message: string;
   /** 0-based index of the record in the `records` array. */
   recordIndex?: number;
+  /** 1-based number of the record (`recordIndex + 1`): the n-th record, as a person counts. */
+  recordNumber?: number;
+  /** The record's primary key values by column, masked where sensitive, when the record could be read. */
+  primaryKey?: Readonly<Record<string, string>>;
   /** For duplicates: the earlier record holding the same primary key. */
   relatedRecordIndex?: number;
   /** The field (column) or request parameter concerned. */
@@ -54,7 +61,7 @@ export interface Issue {
  *
  * @example
  * ```ts
- * const report: ValidationReport = await validateRecords(bytes, { columns, primaryKeyColumns });
+ * const report: ValidationReport = await validateRecords({ input: bytes, columns, primaryKeyColumns });
  * if (!report.ok) for (const issue of report.issues) console.error(issue.line, issue.message);
  * ```
  */
@@ -63,15 +70,25 @@ export interface ValidationReport {
   /** Elements of the `records` array seen (up to the first fatal syntax error). */
   recordCount: number;
   bytes: number;
+  /** In file order: at most `maxIssues`, plus every file-level error (one not about a single record). */
   issues: Issue[];
-  /** True when more issues were found than `maxIssues` allows to keep. */
+  /** True when more issues were found than `maxIssues` allows to keep (file-level errors are always kept). */
   truncated: boolean;
   errorCount: number;
   warningCount: number;
+  /**
+   * With `split`, when `ok`: the parts to upload, each within the bounds, holding the records that stay
+   * (read them with `readPart`). Undefined otherwise.
+   */
+  parts?: RecordsPart[];
+  /** With `holdBack`: the records taken out of the file and why, and each repeated key. */
+  heldBack?: HeldBack;
 }
 
 /**
- * Keeps at most `maxIssues` issues while counting all of them.
+ * Keeps at most `maxIssues` issues while counting all of them; file-level errors (those not about one
+ * record: syntax, charset mismatch, size, count, params) are kept beyond that bound, so a report never
+ * hides why the whole file fails. They are few: parsing stops at the first fatal one.
  *
  * @example
  * ```ts
@@ -99,13 +116,18 @@ export class IssueCollector {
     return Math.max(this.maxIssues - this.issues.length, 0);
   }
 
+  /** How many more issues of a severity would be kept: the same {@link room} for both. */
+  roomFor(_severity: Severity): number {
+    return this.room;
+  }
+
   get truncated(): boolean {
     return this.errorCount + this.warningCount > this.issues.length;
   }
 
   add(issue: Issue): void {
     this.count(issue.severity);
-    if (this.issues.length < this.maxIssues) this.issues.push(issue);
+    if (this.issues.length < this.maxIssues || (issue.severity === 'error' && issue.recordIndex === undefined)) this.issues.push(issue);
   }
 
   /** Counts an issue without building it (used once the collector is full). */

@@ -24,10 +24,10 @@ function digitsAt(value: string, at: number, count: number): number {
  *
  * @example
  * ```ts
- * prcIdCheckChar('11010519491231002'); // 'X'
+ * prcIdCheckChar({ first17: '11010519491231002' }); // 'X'
  * ```
  */
-export function prcIdCheckChar(first17: string): string {
+export function prcIdCheckChar({ first17 }: { first17: string }): string {
   let sum = 0;
   for (let i = 0; i < 17; i++) sum += (first17.charCodeAt(i) - 0x30) * ID_WEIGHTS[i]!;
   return ID_CHECK_CHARS[sum % 11]!;
@@ -54,7 +54,7 @@ export function prcIdNumber(): FieldCheck {
     if (year < 1800 || !isCalendarDate(year, digitsAt(value, 10, 2), digitsAt(value, 12, 2))) {
       return { rule, message: bilingual(`身份证号 ${show(value)} 的出生日期无效`, `ID number ${show(value)} holds an invalid birth date`) };
     }
-    const expected = prcIdCheckChar(value);
+    const expected = prcIdCheckChar({ first17: value });
     const actual = value[17]!;
     if (actual.toUpperCase() !== expected) {
       return { rule, message: bilingual(`身份证号 ${show(value)} 校验位错误`, `ID number ${show(value)} fails its MOD 11-2 check character`) };

@@ -1,6 +1,6 @@
 import { ZhimaError } from '@zhima/core';
 import { bilingual } from '../report/issue.js';
-import { DEFAULT_SENSITIVE_FIELDS, showValue } from '../report/mask.js';
+import { sensitiveFieldsWith, showValue } from '../report/mask.js';
 
 /**
  * What a record-level check sees: the whole record, the version of the same primary key that the gateway
@@ -194,19 +194,21 @@ export function checkLoanConsistency({
   record,
   previous,
   reportingDay,
-  sensitiveFields = DEFAULT_SENSITIVE_FIELDS,
+  sensitiveFields,
   rules = loanConsistencyRules,
 }: {
   record: Readonly<Record<string, unknown>>;
   previous: Readonly<Record<string, unknown>> | undefined;
   reportingDay: string;
+  /** Fields masked in messages besides `DEFAULT_SENSITIVE_FIELDS`. */
   sensitiveFields?: readonly string[];
   rules?: readonly RecordRule[];
 }): RecordProblem[] {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(reportingDay) || dayNumber(reportingDay) === undefined) {
     throw new ZhimaError({ code: 'PARAM_INVALID', message: `reportingDay must be a real date written yyyy-MM-dd, got ${JSON.stringify(reportingDay)}.`, hint: '传入报送日（北京时间）/ Pass the China-time day the run reports, e.g. 2026-11-30.' });
   }
-  const context: RecordCheckContext = { record, previous, reportingDay, show: (field, value) => showValue({ value, field, sensitiveFields }) };
+  const masked = sensitiveFieldsWith({ sensitiveFields });
+  const context: RecordCheckContext = { record, previous, reportingDay, show: (field, value) => showValue({ value, field, sensitiveFields: masked }) };
   const problems: RecordProblem[] = [];
   for (const rule of rules) {
     const found = rule.check(context);

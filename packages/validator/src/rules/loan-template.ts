@@ -13,7 +13,7 @@ const dayOrTime = dateFormat({ formats: ['yyyy-MM-dd', 'yyyy-MM-dd HH:mm:ss'] })
  *
  * @example
  * ```ts
- * await validateRecords(bytes, { columns, primaryKeyColumns, rules: loanTemplateRules });
+ * await validateRecords({ input: bytes, columns, primaryKeyColumns, rules: loanTemplateRules });
  * ```
  */
 export const loanTemplateRules: FieldRules = {
@@ -38,7 +38,7 @@ export const loanTemplateRules: FieldRules = {
  *
  * @example
  * ```ts
- * const report = await validateRecords(bytes, { ...loanTemplate, records: 1000 });
+ * const report = await validateRecords({ input: bytes, ...loanTemplate, records: 1000 });
  * ```
  */
 export const loanTemplate = {

@@ -63,11 +63,33 @@ export interface ScanListener {
  *
  * @example
  * ```ts
- * const records = new Float64Array(FAST_BATCH_RECORDS * 4);
+ * const records = new Float64Array(FAST_BATCH_RECORDS * OFFER_SLOTS);
  * ```
  */
 export const FAST_BATCH_RECORDS = 64;
+// After this many refusals in a row (doubling from one batch), the exact scan runs 65536 records
+// between offers: a file the proof never accepts (spaces inside records) then wastes at most one
+// parse in 1024 batches.
 const MAX_EXACT_RUN = 1 << 16;
+
+/**
+ * The layout of an offer: record `k` of an offer is `OFFER_SLOTS` numbers from `k * OFFER_SLOTS`: its
+ * buffer start and end, the line it starts on and that line's file offset.
+ *
+ * @example
+ * ```ts
+ * const end = records[k * OFFER_SLOTS + OFFER_END]!;
+ * ```
+ */
+export const OFFER_SLOTS = 4;
+/** @see OFFER_SLOTS @example `records[k * OFFER_SLOTS + OFFER_START]` */
+export const OFFER_START = 0;
+/** @see OFFER_SLOTS @example `records[k * OFFER_SLOTS + OFFER_END]` */
+export const OFFER_END = 1;
+/** @see OFFER_SLOTS @example `records[k * OFFER_SLOTS + OFFER_LINE]` */
+export const OFFER_LINE = 2;
+/** @see OFFER_SLOTS @example `records[k * OFFER_SLOTS + OFFER_LINE_START]` */
+export const OFFER_LINE_START = 3;
 
 const START = 0;
 const OPEN = 1;
@@ -88,6 +110,8 @@ const SINGLE_TOKENS: Record<number, { byte: number; next: number; rule: Structur
   [ARRAY_OPEN]: { byte: 0x5b, next: FIRST, rule: 'records-not-array' },
 };
 
+// Small chunks (a web stream's 16 KiB, say) are joined until this many bytes wait: a scan call per
+// chunk would cost more than the copy.
 const MIN_SCAN_BYTES = 64 * 1024;
 const EMPTY = new Uint8Array(0);
 const RECORDS_KEY = [0x72, 0x65, 0x63, 0x6f, 0x72, 0x64, 0x73]; // records
@@ -144,7 +168,7 @@ export class FileScanner {
   private lastCommaLineStart = 0;
   private warnedWhitespace = false;
   private readonly element: ScannedElement = { end: -1, colons: 0, flags: 0, lineFeeds: 0, lastLineStart: 0 };
-  private readonly offered = new Float64Array(FAST_BATCH_RECORDS * 4);
+  private readonly offered = new Float64Array(FAST_BATCH_RECORDS * OFFER_SLOTS);
   /** Records to scan exactly before the next offer, and the run after the next refusal. */
   private exactRun = 0;
   private refusalRun = FAST_BATCH_RECORDS;
@@ -166,6 +190,8 @@ export class FileScanner {
     if (this.state === FAILED || chunk.length === 0) return;
     this.pending.push(chunk);
     this.pendingBytes += chunk.length;
+    // A partial record carried over is scanned again from its start: waiting for twice its length keeps
+    // that re-scan linear even for a record longer than many chunks.
     if (this.pendingBytes >= Math.max(MIN_SCAN_BYTES, 2 * this.carry.length)) this.scanPending(false);
   }
 
@@ -428,10 +454,11 @@ export class FileScanner {
     while (count < FAST_BATCH_RECORDS && buf[at] === 0x7b) {
       const close = buf.indexOf(0x7d, at + 1);
       if (close < 0 || close + 1 - at > this.maxRecordBytes) break;
-      offered[count * 4] = at;
-      offered[count * 4 + 1] = close + 1;
-      offered[count * 4 + 2] = line;
-      offered[count * 4 + 3] = lineStart;
+      const slot = count * OFFER_SLOTS;
+      offered[slot + OFFER_START] = at;
+      offered[slot + OFFER_END] = close + 1;
+      offered[slot + OFFER_LINE] = line;
+      offered[slot + OFFER_LINE_START] = lineStart;
       count++;
       let next = close + 1;
       let comma = false;
@@ -454,10 +481,10 @@ export class FileScanner {
     }
     this.refusalRun = FAST_BATCH_RECORDS;
     // The listener proved the records free of whitespace, so the last one starts and ends on one line.
-    const last = (count - 1) * 4;
-    this.line = this.recordLine = offered[last + 2]!;
-    this.lineStart = this.recordLineStart = offered[last + 3]!;
-    return offered[last + 1]!;
+    const last = (count - 1) * OFFER_SLOTS;
+    this.line = this.recordLine = offered[last + OFFER_LINE]!;
+    this.lineStart = this.recordLineStart = offered[last + OFFER_LINE_START]!;
+    return offered[last + OFFER_END]!;
   }
 
   /**
@@ -533,6 +560,7 @@ export function scanElement({ bytes: buf, start, end: n, gbk, final, into }: { b
     for (; i < n; i++) {
       let b = buf[i]!;
       if (b === 0x22) {
+        // Two string loops, so UTF-8 files (the most) never pay for the GBK lead/trail checks per byte.
         if (gbk) {
           for (i++; i < n; i++) {
             b = buf[i]!;

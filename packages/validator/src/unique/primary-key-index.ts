@@ -1,6 +1,9 @@
 const EMPTY = 0;
+// Linear probing stays at a few probes per lookup up to 80 % load; past it, runs lengthen quickly.
 const MAX_LOAD = 0.8;
+// 4096 slots (48 KB): a small file never grows the table, a large one skips the tiny sizes.
 const MIN_CAPACITY = 1 << 12;
+// 2^30 slots × 12 bytes is 12 GiB, beyond any file the gateway takes (and typed-array limits beyond it).
 const MAX_CAPACITY = 1 << 30;
 
 function fmix(hash: number): number {
@@ -11,6 +14,7 @@ function fmix(hash: number): number {
   return (hash ^ (hash >>> 16)) >>> 0;
 }
 
+// Mixes both halves so keys differing only in h1 (which is forced odd) still spread over the table.
 function homeSlot(h1: number, h2: number, mask: number): number {
   return (h2 ^ Math.imul(h1, 0x9e3779b1)) & mask;
 }

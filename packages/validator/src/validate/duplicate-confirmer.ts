@@ -1,8 +1,9 @@
 import type { ReadAt } from '../input/chunks.js';
 import { bilingual, type IssueCollector } from '../report/issue.js';
-import { showValue } from '../report/mask.js';
+import { maskValue, showValue } from '../report/mask.js';
 import type { FileCharset } from '../scan/charset-bytes.js';
 import type { PrimaryKeyIndex } from '../unique/primary-key-index.js';
+import type { ConfirmedDuplicate } from './hold-back.js';
 import { columnByRereading, rereadRecord } from './reread.js';
 
 /**
@@ -12,13 +13,14 @@ import { columnByRereading, rereadRecord } from './reread.js';
  *
  * @example
  * ```ts
- * const candidate: DuplicateCandidate = { recordIndex: 9, values: ['LN1', '2025-01'], byteOffset: 900, line: 1, lineStart: 0, column: 901 };
+ * const candidate: DuplicateCandidate = { recordIndex: 9, values: ['LN1', '2025-01'], byteOffset: 900, byteLength: 120, line: 1, lineStart: 0, column: 901 };
  * ```
  */
 export interface DuplicateCandidate {
   recordIndex: number;
   values: string[];
   byteOffset: number;
+  byteLength: number;
   line: number;
   lineStart: number;
   column: number;
@@ -27,6 +29,26 @@ export interface DuplicateCandidate {
 // Earlier records' key values re-read so far, most recently used last: repeats of one key (a file keyed on
 // a month, say) then cost a map lookup instead of a read.
 const REREAD_CACHE_RECORDS = 1024;
+
+/**
+ * Where proven duplicates go instead of the report while hold-back is on (see `HoldBackList`).
+ *
+ * @example
+ * ```ts
+ * const holder: DuplicateHolder = { active: true, holdDuplicate: (duplicate) => (pairs.push(duplicate), true) };
+ * ```
+ */
+export interface DuplicateHolder {
+  readonly active: boolean;
+  /** Takes a proven duplicate; false when it must be reported after all. */
+  holdDuplicate(duplicate: ConfirmedDuplicate): boolean;
+}
+
+interface EarlierRecord {
+  values: readonly string[] | undefined;
+  byteOffset: number;
+  byteLength: number;
+}
 
 function sameValues(left: readonly string[] | undefined, right: readonly string[]): boolean {
   return left !== undefined && left.length === right.length && left.every((value, k) => value === right[k]);
@@ -49,7 +71,7 @@ export class DuplicateConfirmer {
   private pending: DuplicateCandidate[] = [];
   /** Pending candidates with a column: the report room they may take. */
   private located = 0;
-  private readonly reread = new Map<number, readonly string[] | undefined>();
+  private readonly reread = new Map<number, EarlierRecord | undefined>();
   private readonly index: PrimaryKeyIndex;
   private readonly collector: IssueCollector;
   private readonly readAt: ReadAt | undefined;
@@ -57,6 +79,7 @@ export class DuplicateConfirmer {
   private readonly primaryKeyColumns: readonly string[];
   private readonly sensitiveFields: readonly string[];
   private readonly sparseOffsets: () => Float64Array;
+  private readonly holder: DuplicateHolder | undefined;
 
   constructor(options: {
     index: PrimaryKeyIndex;
@@ -67,6 +90,8 @@ export class DuplicateConfirmer {
     sensitiveFields: readonly string[];
     /** Start offsets of every 32nd record (see `SPARSE_SHIFT`), for re-reading earlier records. */
     sparseOffsets: () => Float64Array;
+    /** With hold-back: every candidate is confirmed by re-reading and proven duplicates go here. */
+    holder?: DuplicateHolder;
   }) {
     this.index = options.index;
     this.collector = options.collector;
@@ -75,6 +100,7 @@ export class DuplicateConfirmer {
     this.primaryKeyColumns = options.primaryKeyColumns;
     this.sensitiveFields = options.sensitiveFields;
     this.sparseOffsets = options.sparseOffsets;
+    this.holder = options.holder;
   }
 
   /** True while candidates wait for {@link confirm}. */
@@ -96,12 +122,14 @@ export class DuplicateConfirmer {
    * already full and failing makes the exact answer irrelevant to both `ok` and what is shown.
    */
   private get decidedUnseen(): boolean {
+    if (this.holder?.active === true) return false;
     if (this.readAt === undefined) return this.collector.room <= this.pending.length;
     return this.fingerprintDecides;
   }
 
   /** No re-reading: none is possible, or the report is full and already failing (only counts remain). */
   private get fingerprintDecides(): boolean {
+    if (this.holder?.active === true) return this.readAt === undefined;
     return this.readAt === undefined || (this.collector.full && this.collector.errorCount > 0);
   }
 
@@ -123,34 +151,51 @@ export class DuplicateConfirmer {
     for (const candidate of pending) {
       const earlier = this.index.matching(candidate.values);
       let duplicateOf: number | undefined;
+      let earlierRecord: EarlierRecord | undefined;
       if (this.readAt === undefined || this.fingerprintDecides) duplicateOf = earlier[0];
       else {
         for (const recordIndex of earlier) {
-          if (sameValues(await this.valuesOf(recordIndex, this.readAt), candidate.values)) {
+          const found = await this.earlierRecord(recordIndex, this.readAt);
+          if (sameValues(found?.values, candidate.values)) {
             duplicateOf = recordIndex;
+            earlierRecord = found;
             break;
           }
         }
       }
       if (duplicateOf === undefined) this.index.add(candidate.values, candidate.recordIndex);
-      else await this.report(candidate, duplicateOf);
+      else if (earlierRecord === undefined || !this.hold(candidate, duplicateOf, earlierRecord)) await this.report(candidate, duplicateOf);
     }
   }
 
-  /** The primary key values of an earlier record, re-read through `readAt` unless recently seen. */
-  private async valuesOf(recordIndex: number, readAt: ReadAt): Promise<readonly string[] | undefined> {
+  /** Hands a proven duplicate to the holder, when there is one that takes it. */
+  private hold(candidate: DuplicateCandidate, earlier: number, earlierRecord: EarlierRecord): boolean {
+    if (this.holder === undefined) return false;
+    return this.holder.holdDuplicate({
+      recordIndex: candidate.recordIndex,
+      earlier,
+      values: candidate.values,
+      byteOffset: candidate.byteOffset,
+      byteLength: candidate.byteLength,
+      earlierOffset: earlierRecord.byteOffset,
+      earlierLength: earlierRecord.byteLength,
+    });
+  }
+
+  /** An earlier record's primary key values and place, re-read through `readAt` unless recently seen. */
+  private async earlierRecord(recordIndex: number, readAt: ReadAt): Promise<EarlierRecord | undefined> {
     const cache = this.reread;
     if (cache.has(recordIndex)) {
-      const values = cache.get(recordIndex);
+      const found = cache.get(recordIndex);
       cache.delete(recordIndex);
-      cache.set(recordIndex, values);
-      return values;
+      cache.set(recordIndex, found);
+      return found;
     }
-    const record = await rereadRecord({ readAt, sparseOffsets: this.sparseOffsets(), recordIndex, charset: this.charset });
-    const values = this.primaryKeyOf(record);
+    const again = await rereadRecord({ readAt, sparseOffsets: this.sparseOffsets(), recordIndex, charset: this.charset });
+    const found = again === undefined ? undefined : { values: this.primaryKeyOf(again.value), byteOffset: again.byteOffset, byteLength: again.byteLength };
     if (cache.size >= REREAD_CACHE_RECORDS) cache.delete(cache.keys().next().value!);
-    cache.set(recordIndex, values);
-    return values;
+    cache.set(recordIndex, found);
+    return found;
   }
 
   /** The primary key values of a parsed record, as the checker reads them. */
@@ -175,12 +220,15 @@ export class DuplicateConfirmer {
         : await columnByRereading({ readAt: this.readAt!, lineStart: candidate.lineStart, byteOffset: candidate.byteOffset, charset: this.charset });
     const key = this.primaryKeyColumns.join(',');
     const shown = candidate.values.map((value, k) => showValue({ value, field: this.primaryKeyColumns[k]!, sensitiveFields: this.sensitiveFields })).join(', ');
+    const primaryKey = Object.fromEntries(candidate.values.map((value, k) => [this.primaryKeyColumns[k]!, maskValue({ value, field: this.primaryKeyColumns[k]!, sensitiveFields: this.sensitiveFields })]));
     collector.add({
       code: 'INVALID_PRIMARY_ARGUMENTS',
       rule: 'primary-key-duplicate',
       severity: 'error',
       message: bilingual(`主键 ${key} = ${shown} 重复：记录 #${earlier} 与记录 #${candidate.recordIndex}`, `duplicate primary key ${key} = ${shown}: records #${earlier} and #${candidate.recordIndex}`),
       recordIndex: candidate.recordIndex,
+      recordNumber: candidate.recordIndex + 1,
+      primaryKey,
       relatedRecordIndex: earlier,
       field: key,
       byteOffset: candidate.byteOffset,

@@ -13,6 +13,7 @@ import { scanElement, type ScannedElement } from '../scan/file-scanner.js';
  */
 export const SPARSE_SHIFT = 5;
 
+// 32 loan records are ≈ 8 KB: one 64 KiB read almost always holds the whole group; it doubles otherwise.
 const FIRST_WINDOW = 64 * 1024;
 
 function isSeparator(byte: number): boolean {
@@ -20,9 +21,23 @@ function isSeparator(byte: number): boolean {
 }
 
 /**
+ * A record read again: its parsed value (undefined when it no longer parses) and where it lies.
+ *
+ * @example
+ * ```ts
+ * const again: RereadRecord = { value: { order_no: 'LN1' }, byteOffset: 12, byteLength: 18 };
+ * ```
+ */
+export interface RereadRecord {
+  value: unknown;
+  byteOffset: number;
+  byteLength: number;
+}
+
+/**
  * Reads record `recordIndex` again through `readAt`: from the remembered start offset of its group of
- * 32 records, skipping elements with the same byte scan the validator uses. Returns the parsed record,
- * or undefined if it cannot be read back (the bytes changed under us).
+ * 32 records, skipping elements with the same byte scan the validator uses. Returns the record and its
+ * place, or undefined if it cannot be read back (the bytes changed under us).
  *
  * @example
  * ```ts
@@ -39,7 +54,7 @@ export async function rereadRecord({
   sparseOffsets: Float64Array;
   recordIndex: number;
   charset: FileCharset;
-}): Promise<unknown> {
+}): Promise<RereadRecord | undefined> {
   const offset = sparseOffsets[recordIndex >>> SPARSE_SHIFT]!;
   const skip = recordIndex & ((1 << SPARSE_SHIFT) - 1);
   const into: ScannedElement = { end: -1, colons: 0, flags: 0, lineFeeds: 0, lastLineStart: 0 };
@@ -54,11 +69,13 @@ export async function rereadRecord({
       scanElement({ bytes, start: at, end: bytes.length, gbk, final, into });
       if (into.end < 0) break;
       if (k === skip) {
+        let value: unknown;
         try {
-          return JSON.parse(new TextDecoder(gbk ? 'gbk' : 'utf-8').decode(bytes.subarray(at, into.end)));
+          value = JSON.parse(new TextDecoder(gbk ? 'gbk' : 'utf-8').decode(bytes.subarray(at, into.end)));
         } catch {
-          return undefined;
+          value = undefined;
         }
+        return { value, byteOffset: offset + at, byteLength: into.end - at };
       }
       at = into.end;
     }
@@ -66,6 +83,7 @@ export async function rereadRecord({
   }
 }
 
+// Reads of a long line (a one-line file) go 1 MiB at a time: bounded memory, few calls.
 const COLUMN_WINDOW = 1024 * 1024;
 
 /**

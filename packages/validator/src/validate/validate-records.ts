@@ -3,19 +3,22 @@ import { normalizeFileCharset, parseColumnList } from '@zhima/core/internal';
 import { toChunks, type ReadAt, type RecordsInput } from '../input/chunks.js';
 import { validateFeedbackParams } from '../params/validate-params.js';
 import { bilingual, IssueCollector, type ValidationReport } from '../report/issue.js';
-import { DEFAULT_SENSITIVE_FIELDS } from '../report/mask.js';
+import { sensitiveFieldsWith } from '../report/mask.js';
 import type { FieldRules } from '../rules/field-check.js';
-import { RecordChecker } from './record-checker.js';
+import { MAX_PART_BYTES, type SplitOptions } from '../split/part-plan.js';
+import { BatchParser } from './batch-parser.js';
+import type { HoldBackOptions } from './hold-back.js';
 
 /**
- * Options of {@link validateRecords}.
+ * What every validation takes, whatever the input: the request params the file goes with, template
+ * rules and limits. {@link validateRecords} adds the input, `validateFile` (Node) the path.
  *
  * @example
  * ```ts
- * const options: ValidateRecordsOptions = { columns: 'order_no,pay_month,user_name', primaryKeyColumns: 'order_no,pay_month', records: 2 };
+ * const options: ValidationOptions = { columns: 'order_no,pay_month,user_name', primaryKeyColumns: 'order_no,pay_month', records: 2 };
  * ```
  */
-export interface ValidateRecordsOptions {
+export interface ValidationOptions {
   /** The `columns` param: every record's keys must be exactly these. */
   columns: string | readonly string[];
   /** The `primary_key_columns` param: values present, non-empty and unique across the file. */
@@ -30,15 +33,41 @@ export interface ValidateRecordsOptions {
   maxFileBytes?: number;
   /** Issues kept in the report (the rest are counted). Default 1000. */
   maxIssues?: number;
-  /** Fields whose values are masked in messages. Default: names, ID numbers, contact details. */
+  /** Fields whose values are masked in messages, besides `DEFAULT_SENSITIVE_FIELDS` (names, ID numbers, contact details); ID-number- and phone-shaped values are masked in every field. */
   sensitiveFields?: readonly string[];
+  /** Largest single record accepted; bounds memory on broken files. Default 1 MiB. */
+  maxRecordBytes?: number;
+  onProgress?: (progress: { bytes: number; records: number }) => void;
+  /**
+   * Plan parts while validating (`report.parts`): each at most `split.maxFileBytes` (default
+   * `maxFileBytes`, at most the gateway's 52428800) and `split.maxRecordsPerFile` records, made of byte
+   * spans of whole records of the input. The input may then be larger than `maxFileBytes`.
+   */
+  split?: SplitOptions;
+  /**
+   * Hold back records that fail template rules or record-level checks, and every copy of a repeated
+   * primary key, instead of failing the file (`report.heldBack`; the parts leave them out). File-level
+   * problems (syntax, charset, the opening, the params) still fail it. `true` or `{ maxRecords }`
+   * (default 10000 held back at most). Needs random access: `validateFile`, bytes, or `readAt`.
+   */
+  holdBack?: boolean | HoldBackOptions;
+}
+
+/**
+ * The argument of {@link validateRecords}: the input and the {@link ValidationOptions}.
+ *
+ * @example
+ * ```ts
+ * const options: ValidateRecordsOptions = { input: bytes, columns: 'order_no,pay_month', primaryKeyColumns: 'order_no,pay_month', records: 2 };
+ * ```
+ */
+export interface ValidateRecordsOptions extends ValidationOptions {
+  /** The records file: its bytes, a web stream or an async iterable of byte chunks. */
+  input: RecordsInput;
   /** Random access to the same bytes; confirms primary-key hash matches exactly on stream input. */
   readAt?: ReadAt;
   /** Size of the input when known (`validateFile` and in-memory input set it): sizes the key index early. */
   totalBytes?: number;
-  /** Largest single record accepted; bounds memory on broken files. Default 1 MiB. */
-  maxRecordBytes?: number;
-  onProgress?: (progress: { bytes: number; records: number }) => void;
 }
 
 const MIB = 1024 * 1024;
@@ -61,33 +90,39 @@ function positiveInteger(name: string, value: number, allowZero: boolean): numbe
  * ```ts
  * import { validateRecords, loanTemplate } from '@zhima/validator';
  *
- * const file = new TextEncoder().encode('{"records":[{"order_no":"LN1","pay_month":"2025-01"}]}');
- * const report = await validateRecords(file, { columns: 'order_no,pay_month', primaryKeyColumns: 'order_no,pay_month', records: 1 });
+ * const input = new TextEncoder().encode('{"records":[{"order_no":"LN1","pay_month":"2025-01"}]}');
+ * const report = await validateRecords({ input, columns: 'order_no,pay_month', primaryKeyColumns: 'order_no,pay_month', records: 1 });
  * console.log(report.ok, report.recordCount); // true 1
  * ```
  */
-export async function validateRecords(input: RecordsInput, options: ValidateRecordsOptions): Promise<ValidationReport> {
-  return validateRecordsWith({ input, options });
+export async function validateRecords(options: ValidateRecordsOptions): Promise<ValidationReport> {
+  return validateRecordsWith({ options });
 }
 
 /**
- * {@link validateRecords} with what a runtime adds: `byteString` (see `RecordChecker`). The Node subpath
+ * {@link validateRecords} with what a runtime adds: `byteString` (see `BatchParser`). The Node subpath
  * passes one; everywhere else the portable path runs.
  *
  * @example
  * ```ts
- * const report = await validateRecordsWith({ input: bytes, options, byteString: utf8AsByteString });
+ * const report = await validateRecordsWith({ options: { input: bytes, columns, primaryKeyColumns }, byteString: utf8AsByteString });
  * ```
  */
 export async function validateRecordsWith({
-  input,
   options,
   byteString,
 }: {
-  input: RecordsInput;
   options: ValidateRecordsOptions;
   byteString?: (bytes: Uint8Array) => string | undefined;
 }): Promise<ValidationReport> {
+  if (typeof options !== 'object' || options === null || options instanceof Uint8Array || !('input' in options)) {
+    throw new ZhimaError({
+      code: 'PARAM_INVALID',
+      message: 'validateRecords takes one object: the input and the options together.',
+      hint: '写作 validateRecords({ input: bytes, columns, primaryKeyColumns }) / Write validateRecords({ input: bytes, columns, primaryKeyColumns }).',
+    });
+  }
+  const input = options.input;
   const charset = normalizeFileCharset({ fileCharset: options.fileCharset ?? 'UTF-8' });
   const columns = parseColumnList({ value: options.columns, name: 'columns' });
   const primaryKeyColumns = parseColumnList({ value: options.primaryKeyColumns, name: 'primaryKeyColumns' });
@@ -109,21 +144,31 @@ export async function validateRecordsWith({
     options.records !== undefined && !params.issues.some((issue) => issue.field === 'records' && issue.severity === 'error' && issue.rule !== 'records-empty') ? Number(options.records) : undefined;
 
   const readAt: ReadAt | undefined = options.readAt ?? (input instanceof Uint8Array ? async ({ offset, length }) => input.subarray(offset, offset + length) : undefined);
-  const checker = new RecordChecker({
+  const split = options.split === undefined ? undefined : splitBoundsOf({ split: options.split, maxFileBytes: options.maxFileBytes });
+  const holdBack = holdBackOf(options.holdBack);
+  if (holdBack !== undefined && readAt === undefined) {
+    throw new ZhimaError({
+      code: 'PARAM_INVALID',
+      message: 'holdBack needs random access to the input: every copy of a repeated key is found by reading it again.',
+      hint: '用 validateFile，或传入字节，或提供 readAt / Use validateFile, pass the bytes, or give readAt.',
+    });
+  }
+  const checker = new BatchParser({
     charset,
     columns,
     primaryKeyColumns,
     rules: options.rules ?? {},
-    sensitiveFields: options.sensitiveFields ?? DEFAULT_SENSITIVE_FIELDS,
+    sensitiveFields: sensitiveFieldsWith({ sensitiveFields: options.sensitiveFields }),
     collector,
     maxRecordBytes,
     expectedRecords: declaredRecords ?? 0,
     totalBytes: options.totalBytes === undefined ? (input instanceof Uint8Array ? input.length : undefined) : positiveInteger('totalBytes', options.totalBytes, true),
     ...(readAt === undefined ? {} : { readAt }),
     ...(byteString === undefined ? {} : { byteString }),
+    ...(split === undefined ? {} : { split }),
+    ...(holdBack === undefined ? {} : { holdBack }),
   });
-  const scanner = checker.scanner;
-  const duplicates = checker.duplicates;
+  const { scanner, duplicates, planner } = checker;
   let bytes = 0;
   for await (const chunk of toChunks({ input })) {
     bytes += chunk.length;
@@ -136,12 +181,14 @@ export async function validateRecordsWith({
   checker.finishCharsetSample();
   options.onProgress?.({ bytes, records: checker.recordCount });
 
-  if (bytes > maxFileBytes) {
+  const heldBack = checker.holdBack === undefined ? undefined : await checker.holdBack.finish({ planner, readAt: readAt!, primaryKeyColumns: checker.primaryKeyColumns, sensitiveFields: checker.sensitiveFields });
+  // Split, the input may be larger than one upload: each part keeps to the bound.
+  if (bytes > maxFileBytes && planner === undefined) {
     collector.add({
       code: 'INVALID_FILE_TYPE',
       rule: 'file-too-large',
       severity: 'error',
-      message: bilingual(`文件 ${bytes} 字节，超过上限 ${maxFileBytes} 字节；请用 createRecordsFileWriter 拆分`, `the file is ${bytes} bytes, over the ${maxFileBytes}-byte limit: split it with createRecordsFileWriter`),
+      message: bilingual(`文件 ${bytes} 字节，超过上限 ${maxFileBytes} 字节；校验时传入 split 即可拆分为多个上传（或用 createRecordsFileWriter 重新生成）`, `the file is ${bytes} bytes, over the ${maxFileBytes}-byte limit: validate it with split to get parts to upload (or write it again with createRecordsFileWriter)`),
       byteOffset: maxFileBytes,
     });
   }
@@ -170,5 +217,28 @@ export async function validateRecordsWith({
     truncated: collector.truncated,
     errorCount: collector.errorCount,
     warningCount: collector.warningCount,
+    ...(planner !== undefined && collector.errorCount === 0 ? { parts: planner.finish() } : {}),
+    ...(heldBack === undefined ? {} : { heldBack }),
   };
+}
+
+function holdBackOf(holdBack: boolean | HoldBackOptions | undefined): { maxRecords?: number } | undefined {
+  if (holdBack === undefined || holdBack === false) return undefined;
+  if (holdBack === true) return {};
+  if (typeof holdBack !== 'object' || holdBack === null) throw new ZhimaError({ code: 'PARAM_INVALID', message: 'holdBack must be true or { maxRecords }.' });
+  return holdBack.maxRecords === undefined ? {} : { maxRecords: positiveInteger('holdBack.maxRecords', holdBack.maxRecords, true) };
+}
+
+function splitBoundsOf({ split, maxFileBytes }: { split: SplitOptions; maxFileBytes: number | undefined }): { maxFileBytes: number; maxRecordsPerFile: number } {
+  if (typeof split !== 'object' || split === null) throw new ZhimaError({ code: 'PARAM_INVALID', message: 'split must be { maxFileBytes?, maxRecordsPerFile? }.' });
+  const partBytes = positiveInteger('split.maxFileBytes', split.maxFileBytes ?? Math.min(maxFileBytes ?? 50 * MIB, MAX_PART_BYTES), false);
+  if (partBytes > MAX_PART_BYTES) {
+    throw new ZhimaError({
+      code: 'PARAM_INVALID',
+      message: `split.maxFileBytes is ${partBytes}, over the gateway's ${MAX_PART_BYTES}-byte limit for one file.`,
+      hint: '网关单个文件上限 52428800 字节 / The gateway takes at most 52428800 bytes per file.',
+    });
+  }
+  const maxRecordsPerFile = split.maxRecordsPerFile === undefined ? Number.POSITIVE_INFINITY : positiveInteger('split.maxRecordsPerFile', split.maxRecordsPerFile, false);
+  return { maxFileBytes: partBytes, maxRecordsPerFile };
 }

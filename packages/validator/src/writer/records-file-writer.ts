@@ -48,11 +48,12 @@ export interface RecordsFile {
  *
  * @example
  * ```ts
- * for await (const file of writer.files(records)) await upload(file);
+ * for await (const file of writer.files({ records })) await upload(file);
  * ```
  */
 export interface RecordsFileWriter {
-  files(records: Iterable<Record<string, unknown>> | AsyncIterable<Record<string, unknown>>): AsyncGenerator<RecordsFile>;
+  /** The files holding `records`, in order: each is complete and valid on its own. */
+  files(options: { records: Iterable<Record<string, unknown>> | AsyncIterable<Record<string, unknown>> }): AsyncGenerator<RecordsFile>;
 }
 
 const MIB = 1024 * 1024;
@@ -135,7 +136,7 @@ function concat(parts: Uint8Array[], total: number): Uint8Array {
  * import { createRecordsFileWriter } from '@zhima/validator';
  *
  * const writer = createRecordsFileWriter({ columns: 'order_no,pay_month,user_name', primaryKeyColumns: 'order_no,pay_month', fileCharset: 'GBK' });
- * for await (const file of writer.files([{ order_no: 'LN1', pay_month: '2025-01', user_name: '张三' }])) {
+ * for await (const file of writer.files({ records: [{ order_no: 'LN1', pay_month: '2025-01', user_name: '张三' }] })) {
  *   console.log(file.records, file.bytes.length); // 1 68
  * }
  * ```
@@ -157,7 +158,7 @@ export function createRecordsFileWriter(options: RecordsFileWriterOptions): Reco
   const closing = encode(CLOSING);
   const comma = encode(',');
 
-  async function* files(records: Iterable<Record<string, unknown>> | AsyncIterable<Record<string, unknown>>): AsyncGenerator<RecordsFile> {
+  async function* files({ records }: { records: Iterable<Record<string, unknown>> | AsyncIterable<Record<string, unknown>> }): AsyncGenerator<RecordsFile> {
     const index = new PrimaryKeyIndex();
     const keyValues = primaryKeyColumns.map(() => '');
     let parts: Uint8Array[] = [opening];

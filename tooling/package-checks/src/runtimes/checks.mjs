@@ -60,9 +60,9 @@ async function signVectors({ vectors }) {
 /** @param {{ records: CheckInput['records'] }} options */
 async function validateSmallFile({ records }) {
   const options = { columns: records.columns, primaryKeyColumns: records.primaryKeyColumns, records: records.count };
-  const valid = await validateRecords(new TextEncoder().encode(records.valid), options);
+  const valid = await validateRecords({ input: new TextEncoder().encode(records.valid), ...options });
   if (!valid.ok || valid.recordCount !== records.count) throw new Error(`valid file reported ok=${valid.ok} records=${valid.recordCount}: ${JSON.stringify(valid.issues[0])}`);
-  const duplicate = await validateRecords(new TextEncoder().encode(records.duplicate), options);
+  const duplicate = await validateRecords({ input: new TextEncoder().encode(records.duplicate), ...options });
   if (duplicate.ok || !duplicate.issues.some((issue) => issue.code === 'INVALID_PRIMARY_ARGUMENTS')) {
     throw new Error(`duplicate primary key not reported: ${JSON.stringify(duplicate.issues)}`);
   }

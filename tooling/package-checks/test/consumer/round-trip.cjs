@@ -16,7 +16,7 @@ module.exports = async function roundTrip({ core, validator, nodeCrypto }) {
   const response = await verifyResponse({ body: answer, method: 'zhima.data.batch.feedback', alipayPublicKey: pair.publicKeyPem });
 
   const file = new TextEncoder().encode(JSON.stringify({ records: [{ order_no: 'LN1', pay_month: '2025-01' }, { order_no: 'LN1', pay_month: '2025-01' }] }));
-  const report = await validator.validateRecords(file, { columns: 'order_no,pay_month', primaryKeyColumns: 'order_no,pay_month', records: 2 });
+  const report = await validator.validateRecords({ input: file, columns: 'order_no,pay_month', primaryKeyColumns: 'order_no,pay_month', records: 2 });
   return {
     verified,
     tamperedVerified,

@@ -8,7 +8,7 @@ export async function roundTrip(): Promise<{ verified: boolean; report: Validati
   const signType: SignType = 'RSA2';
   const signature: string = await signContent({ content: 'a=1', privateKey: pair.privateKeyPkcs8Pem, signType, charset: 'utf-8' });
   const verified: boolean = await verifySignature({ content: 'a=1', signature, publicKey: pair.publicKeyPem, signType });
-  const report = await validateRecords(new TextEncoder().encode('{"records":[]}'), { columns: 'order_no', primaryKeyColumns: 'order_no', records: 0 });
+  const report = await validateRecords({ input: new TextEncoder().encode('{"records":[]}'), columns: 'order_no', primaryKeyColumns: 'order_no', records: 0 });
   return { verified, report };
 }
 

@@ -17,6 +17,6 @@ const summary = (report) => ({
 
 for (const input of workerData.inputs) {
   const started = Date.now();
-  const report = input === 'validateFile' ? await validateFile({ path, ...withRules }) : await validateRecords(new Uint8Array(await readFile(path)), withRules);
+  const report = input === 'validateFile' ? await validateFile({ path, ...withRules }) : await validateRecords({ input: new Uint8Array(await readFile(path)), ...withRules });
   parentPort.postMessage({ input, seconds: (Date.now() - started) / 1000, report: summary(report) });
 }

@@ -1,0 +1,76 @@
+import { ZhimaError } from '@zhima/core';
+import type { ReadAt } from '../input/chunks.js';
+import { PART_CLOSING, PART_OPENING, type RecordsPart } from './part-plan.js';
+
+// Spans are read 1 MiB at a time: few reads per part, and memory stays at one chunk whatever the part.
+const READ_BYTES = 1024 * 1024;
+const COMMA = Uint8Array.of(0x2c);
+
+function shortRead(): ZhimaError {
+  return new ZhimaError({
+    code: 'PARAM_INVALID',
+    message: 'The records file is shorter than when it was validated: the part cannot be read.',
+    hint: '校验后不要修改文件；重新校验再发送 / Do not change the file after validating it: validate it again, then send.',
+  });
+}
+
+/**
+ * The exact bytes of a planned part, streamed from the source through `readAt` (on Node, the positioned
+ * reads of `openRecordsFile`): `{"records":[`, each span's bytes as they are in the source (GBK stays
+ * GBK), `,` between spans, `]}`. Memory stays at one 1 MiB read. Throws `ZhimaError` `PARAM_INVALID`
+ * when the source no longer holds the bytes (the file shrank).
+ *
+ * @example
+ * ```ts
+ * import { readPart } from '@zhima/validator';
+ * import { openRecordsFile, validateFile } from '@zhima/validator/node';
+ *
+ * const report = await validateFile({ path, columns, primaryKeyColumns, split: { maxFileBytes: 50 * 1024 * 1024 } });
+ * const file = await openRecordsFile({ path });
+ * for (const part of report.parts ?? []) {
+ *   for await (const chunk of readPart({ part, readAt: file.readAt })) sink.write(chunk);
+ * }
+ * await file.close();
+ * ```
+ */
+export async function* readPart({ part, readAt, chunkBytes = READ_BYTES }: { part: RecordsPart; readAt: ReadAt; chunkBytes?: number }): AsyncGenerator<Uint8Array> {
+  if (!Number.isSafeInteger(chunkBytes) || chunkBytes < 1) throw new ZhimaError({ code: 'PARAM_INVALID', message: `chunkBytes must be a positive integer, got ${String(chunkBytes)}.` });
+  yield PART_OPENING.slice();
+  for (let k = 0; k < part.spans.length; k++) {
+    if (k > 0) yield COMMA.slice();
+    const { offset, length } = part.spans[k]!;
+    for (let at = 0; at < length; ) {
+      const want = Math.min(chunkBytes, length - at);
+      const bytes = await readAt({ offset: offset + at, length: want });
+      if (bytes.length === 0) throw shortRead();
+      yield bytes.length > want ? bytes.subarray(0, want) : bytes;
+      at += Math.min(bytes.length, want);
+    }
+  }
+  yield PART_CLOSING.slice();
+}
+
+/**
+ * A planned part as upload content (`{ stream, size }`, a `FileContent` of `@zhima/core`): the
+ * {@link readPart} bytes as a web stream, its size known up front.
+ *
+ * @example
+ * ```ts
+ * await client.batchFeedback({ file: partContent({ part, readAt: file.readAt }), records: part.records, columns, primaryKeyColumns });
+ * ```
+ */
+export function partContent({ part, readAt }: { part: RecordsPart; readAt: ReadAt }): { stream: ReadableStream<Uint8Array>; size: number } {
+  let chunks: AsyncGenerator<Uint8Array> | undefined;
+  const stream = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      chunks ??= readPart({ part, readAt });
+      const next = await chunks.next();
+      if (next.done) controller.close();
+      else controller.enqueue(next.value);
+    },
+    async cancel() {
+      await chunks?.return(undefined);
+    },
+  });
+  return { stream, size: part.bytes };
+}
