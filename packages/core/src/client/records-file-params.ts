@@ -11,10 +11,22 @@ import type { GatewayFile } from '../request/gateway-request.js';
 /**
  * The default multipart file name: the API page's `INVALID_FILE_TYPE` row says 目前只支持txt文件 (only
  * txt files are supported), so the name ends in `.txt`.
+ *
+ * @example
+ * ```ts
+ * const fileName = input.fileName ?? DEFAULT_FILE_NAME; // 'records.txt'
+ * ```
  */
 export const DEFAULT_FILE_NAME = 'records.txt';
 
-/** The file part's limit on zhima.merchant.closeloop.data.upload (50 MiB). */
+/**
+ * The file part's limit on zhima.merchant.closeloop.data.upload (50 MiB).
+ *
+ * @example
+ * ```ts
+ * if (file.size > MAX_RECORDS_FILE_BYTES) console.log('split the file first');
+ * ```
+ */
 export const MAX_RECORDS_FILE_BYTES = 52_428_800;
 
 const CHECK_HINT = '上传前可用 @zhima/validator 检查参数与文件 / Check params and file with @zhima/validator before upload.';

@@ -7,7 +7,14 @@ import { dataUploadParams, requiredText } from './data-upload-params.js';
 import { SINGLE_DATA_UPLOAD_METHOD } from './methods.js';
 import { inputError } from './records-file-params.js';
 
-/** The limit of `data`. The API page gives no unit, so both characters and request-charset bytes count. */
+/**
+ * The limit of `data`. The API page gives no unit, so both characters and request-charset bytes count.
+ *
+ * @example
+ * ```ts
+ * const fits = text.length <= MAX_SINGLE_DATA_LENGTH && encodeText({ text, charset }).length <= MAX_SINGLE_DATA_LENGTH;
+ * ```
+ */
 export const MAX_SINGLE_DATA_LENGTH = 4096;
 
 /**

@@ -6,9 +6,23 @@ import { TransportError, type TransportErrorReason } from '../errors/transport-e
 import { UnverifiedResponseError } from '../errors/unverified-response-error.js';
 import { ZhimaError, type ZhimaErrorCode } from '../errors/zhima-error.js';
 
-/** The request header every attempt carries, as the official Node SDK sends it. */
+/**
+ * The request header every attempt carries, as the official Node SDK sends it.
+ *
+ * @example
+ * ```ts
+ * const requestId = request.headers[REQUEST_ID_HEADER]; // 32 hex characters
+ * ```
+ */
 export const REQUEST_ID_HEADER = 'alipay-request-id';
-/** The gateway's answer header that Alipay support looks a call up by. */
+/**
+ * The gateway's answer header that Alipay support looks a call up by.
+ *
+ * @example
+ * ```ts
+ * const traceId = response.headers[TRACE_ID_HEADER];
+ * ```
+ */
 export const TRACE_ID_HEADER = 'trace_id';
 
 /**
