@@ -6,3 +6,4 @@ export { exitCodeOf, receiptErrorOf, runResultOf } from './output/receipt-outcom
 export type { ValidateDocument } from './commands/validate.js';
 export type { PartOutcome, ReceiptError, ReceiptInput, ReceiptPart, RunResult, SendReceipt } from './upload/receipt.js';
 export type { JournalEntry, JournalOutcome } from './upload/journal.js';
+export type { QuarantineLine } from './upload/quarantine.js';

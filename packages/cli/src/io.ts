@@ -29,6 +29,8 @@ export interface CliIo {
  * - `3` `send`: the gateway refused one or more parts for their data (`40004`); every other part was accepted;
  * - `4` `send`: nothing was sent because an input is invalid or empty;
  * - `5` `send`: an answer could not be verified: the gateway may have accepted the part (check the Alipay public key);
+ * - `6` `send --hold-back`: every part was accepted, and records were held back (written to the
+ *   quarantine file, not sent): a person fixes them;
  * - `75` another `zhima send` holds the journal, or another `zhima sandbox` the keys folder
  *   (`EX_TEMPFAIL`: nothing was done; run again once it has finished).
  *
@@ -37,7 +39,7 @@ export interface CliIo {
  * process.exitCode = ok ? EXIT.OK : EXIT.FAILED;
  * ```
  */
-export const EXIT = { OK: 0, FAILED: 1, USAGE: 2, REFUSED: 3, NOTHING_SENT: 4, UNVERIFIED: 5, LOCKED: 75 } as const;
+export const EXIT = { OK: 0, FAILED: 1, USAGE: 2, REFUSED: 3, NOTHING_SENT: 4, UNVERIFIED: 5, HELD_BACK: 6, LOCKED: 75 } as const;
 
 /**
  * One of the {@link EXIT} codes.

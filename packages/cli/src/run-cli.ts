@@ -40,11 +40,12 @@ Configuration, highest first: flags, environment variables, ./zhima.config.json 
   ZHIMA_REQUEST_CHARSET         request charset: utf-8 (default), gbk (requestCharset; flag --request-charset)
   ZHIMA_APP_AUTH_TOKEN          for third-party apps (appAuthToken)
   zhima.config.json may also hold columns, primaryKeyColumns, template, fileCharset (the records
-  file's charset; flag --file-charset), maxIssues, sensitiveFields, timeoutSeconds, retryDeadlineSeconds.
+  file's charset; flag --file-charset), maxIssues, sensitiveFields, timeoutSeconds, retryDeadlineSeconds,
+  holdBack (send: flag --hold-back).
 
 Exit codes: 0 success; 1 failed (validate: a file the gateway would refuse; send: the run stopped);
   2 usage or setup error; send only: 3 some parts refused, 4 nothing sent (an input invalid or empty),
-  5 an answer could not be verified; 75 the journal (or sandbox keys folder) is held by another run.
+  5 an answer could not be verified, 6 records held back (--hold-back), the rest accepted; 75 the journal (or sandbox keys folder) is held by another run.
 `;
 
 type Command = (input: { args: string[]; io: CliIo }) => Promise<number>;

@@ -7,8 +7,8 @@ const parts = (...outcomes: PartOutcome[]) => outcomes.map((outcome) => ({ outco
 
 describe('receipt outcomes shared by zhima send and jobs that leave its receipt', () => {
   it('exit codes are the README table', () => {
-    // README "Exit codes", copied by hand: success 0, failed 1, refused 3, nothing sent 4, unverified 5.
-    const table: Record<RunResult, number> = { success: 0, failed: 1, refused: 3, 'nothing-sent': 4, unverified: 5 };
+    // README "Exit codes", copied by hand: success 0, failed 1, refused 3, nothing sent 4, unverified 5, held back 6.
+    const table: Record<RunResult, number> = { success: 0, failed: 1, refused: 3, 'nothing-sent': 4, unverified: 5, 'held-back': 6 };
     for (const [result, code] of Object.entries(table) as [RunResult, number][]) expect(exitCodeOf({ result })).toBe(code);
   });
 
@@ -19,6 +19,11 @@ describe('receipt outcomes shared by zhima send and jobs that leave its receipt'
     expect(runResultOf({ parts: parts('accepted', 'not-sent'), stopped: false })).toBe('failed');
     expect(runResultOf({ parts: parts('accepted', 'refused', 'skipped'), stopped: false })).toBe('refused');
     expect(runResultOf({ parts: parts('accepted', 'skipped'), stopped: false })).toBe('success');
+    // Held-back records need a person, but less than a refusal or a stop does.
+    expect(runResultOf({ parts: parts('held-back', 'accepted', 'refused'), stopped: false })).toBe('refused');
+    expect(runResultOf({ parts: parts('held-back', 'accepted'), stopped: true })).toBe('failed');
+    expect(runResultOf({ parts: parts('held-back', 'accepted', 'skipped'), stopped: false })).toBe('held-back');
+    expect(runResultOf({ parts: parts('held-back'), stopped: false })).toBe('held-back');
     expect(runResultOf({ parts: [], stopped: false })).toBe('success');
   });
 

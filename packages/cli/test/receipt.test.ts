@@ -36,6 +36,8 @@ const RECEIPT: Schema = {
     method: { enum: ['zhima.data.batch.feedback'] },
     journal: 'string',
     restart: 'boolean',
+    holdBack: 'boolean',
+    quarantine: { nullable: 'string' },
     settings: {
       object: {
         attempts: 'integer',
@@ -54,6 +56,8 @@ const RECEIPT: Schema = {
           name: 'string',
           bytes: 'integer',
           records: 'integer',
+          heldBack: 'integer',
+          repeatedKeys: { array: { object: { primaryKey: { map: 'string' }, recordNumbers: { array: 'integer' } } } },
           ok: 'boolean',
           errorCount: 'integer',
           warningCount: 'integer',
@@ -87,10 +91,10 @@ const RECEIPT: Schema = {
       },
     },
     totals: {
-      object: Object.fromEntries(['inputs', 'parts', 'accepted', 'skipped', 'refused', 'unverified', 'heldBack', 'notAnswered', 'notSent', 'recordsAccepted', 'bytesAccepted'].map((key) => [key, 'integer'])) as Record<string, Schema>,
+      object: Object.fromEntries(['inputs', 'parts', 'accepted', 'skipped', 'refused', 'unverified', 'heldBack', 'notAnswered', 'notSent', 'recordsAccepted', 'bytesAccepted', 'recordsHeldBack'].map((key) => [key, 'integer'])) as Record<string, Schema>,
     },
-    result: { enum: ['success', 'failed', 'refused', 'nothing-sent', 'unverified'] },
-    exitCode: { enum: [0, 1, 3, 4, 5] },
+    result: { enum: ['success', 'failed', 'refused', 'nothing-sent', 'unverified', 'held-back'] },
+    exitCode: { enum: [0, 1, 3, 4, 5, 6] },
     stoppedBy: { nullable: { object: { ...(ERROR as { object: Record<string, Schema> }).object, hint: { nullable: 'string' }, laterRunMaySucceed: 'boolean' } } },
   },
 };
@@ -184,5 +188,62 @@ describe('the run receipt of zhima send (the built bin)', () => {
       // What landed in the sandbox is what the receipt lists.
       expect(gateway.sandbox.uploads(gateway.appId).slice(-receipt.parts.length).map((upload) => upload.sha256)).toEqual(receipt.parts.map((part) => part.sha256));
     }
+  });
+
+  it('--hold-back: held-back entries and counts of the documented shape; the quarantine keeps a GBK file\'s exact bytes and reads back from a stdin spool', { timeout: 90_000 }, async () => {
+    const QUARANTINE_LINE: Schema = {
+      object: {
+        input: 'string',
+        recordNumber: 'integer',
+        recordIndex: 'integer',
+        byteOffset: 'integer',
+        byteLength: 'integer',
+        primaryKey: { nullable: { map: 'string' } },
+        issues: { array: 'any' },
+        record: 'string',
+        recordBase64: 'string',
+      },
+    };
+    const dir = await tempDir();
+    const gateway = await startGateway({ dir });
+    // GBK, pretty: record 3 has a blank key, record 40 a nested value.
+    const list: Record<string, unknown>[] = records(0, 60).map((one) => ({ ...one, user_name: `张三${one.order_no}` }));
+    list[2] = { ...list[2], order_no: ' ' };
+    list[39] = { ...list[39], user_name: { first: '李' } };
+    const gbkText = JSON.stringify({ records: list }, null, 2);
+    await writeFile(join(dir, 'day.json'), iconv.encode(gbkText, 'gbk'));
+    const run = await runZhima(['send', 'day.json', ...FLAGS, '--file-charset', 'GBK', '--hold-back', '--journal', 'j', '--json'], { cwd: dir, env: gateway.env });
+    expect(run.code, run.stderr).toBe(6);
+    const receipt = JSON.parse(run.stdout);
+    expect(problems(receipt, RECEIPT)).toEqual([]);
+    expect(receipt.parts.map((part: { outcome: string }) => part.outcome)).toEqual(['held-back', 'accepted']);
+    expect(receipt.totals).toMatchObject({ parts: 2, accepted: 1, heldBack: 1, recordsAccepted: 58, recordsHeldBack: 2 });
+    expect(gateway.sandbox.records(gateway.appId)).toHaveLength(58);
+    const lines = (await readFile(receipt.quarantine, 'utf8')).trimEnd().split('\n').map((line) => JSON.parse(line));
+    const withoutBase64 = { object: Object.fromEntries(Object.entries((QUARANTINE_LINE as { object: Record<string, Schema> }).object).filter(([key]) => key !== 'recordBase64')) } as Schema;
+    for (const line of lines) expect(problems(line, QUARANTINE_LINE)).toEqual([]);
+    expect(lines.map((line) => line.recordNumber)).toEqual([3, 40]);
+    const fileBytes = await readFile(join(dir, 'day.json'));
+    for (const line of lines) {
+      // The exact bytes of the file, and the text they decode to.
+      expect(Buffer.from(line.recordBase64, 'base64')).toEqual(fileBytes.subarray(line.byteOffset, line.byteOffset + line.byteLength));
+      expect(JSON.parse(line.record)).toEqual(list[line.recordNumber - 1]);
+    }
+
+    // Standard input, compact UTF-8: a key held twice (numbers 5 and 30) is found by reading the spool again.
+    const stdinList = records(1000, 30);
+    stdinList[29] = { ...stdinList[4]!, user_name: '王五' };
+    const stdin = new TextEncoder().encode(JSON.stringify({ records: stdinList }));
+    const piped = await runZhima(['send', '-', ...FLAGS, '--hold-back', '--journal', 'j2', '--json'], { cwd: dir, env: gateway.env, stdin });
+    expect(piped.code, piped.stderr).toBe(6);
+    const pipedReceipt = JSON.parse(piped.stdout);
+    expect(problems(pipedReceipt, RECEIPT)).toEqual([]);
+    expect(pipedReceipt.inputs[0]).toMatchObject({ name: '<stdin>', heldBack: 2, repeatedKeys: [{ recordNumbers: [5, 30] }] });
+    const pipedLines = (await readFile(pipedReceipt.quarantine, 'utf8')).trimEnd().split('\n').map((line) => JSON.parse(line));
+    for (const line of pipedLines) expect(problems(line, withoutBase64)).toEqual([]);
+    expect(pipedLines.map((line) => [line.recordNumber, line.record])).toEqual([
+      [5, JSON.stringify(stdinList[4])],
+      [30, JSON.stringify(stdinList[29])],
+    ]);
   });
 });

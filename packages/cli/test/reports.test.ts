@@ -59,4 +59,34 @@ describe('what reports show (the built bin)', () => {
     const configured = await runZhima(['validate', 'custom.json', ...flags], { cwd: dir });
     expect(configured.stdout).not.toContain('王小三明');
   });
+
+  it('each issue names the 1-based record number and the masked primary key beside line:column, in validate and send, text and --json (a compact one-line file)', { timeout: 60_000 }, async () => {
+    const dir = await tempDir();
+    const gateway = await startGateway({ dir });
+    const list: Record<string, string>[] = records(0, 20_000);
+    // Record number 12,345: an ID-number-shaped order number (masked wherever it is shown) and no user_name.
+    const bad: Record<string, string> = { order_no: '110105194912310021', pay_month: '2025-01' };
+    list[12_344] = bad;
+    const text = JSON.stringify({ records: list });
+    await writeFile(join(dir, 'day.json'), text);
+    // The oracle: where record 12,345 starts on the one line, counted in characters.
+    const recordText = JSON.stringify(bad);
+    const column = [...text.slice(0, text.indexOf(recordText))].length + 1;
+    const maskedKey = { order_no: '110***********0021', pay_month: '2025-01' };
+
+    const validated = await runZhima(['validate', 'day.json', ...FLAGS], { cwd: dir });
+    expect(validated.code).toBe(1);
+    expect(validated.stdout).toContain(`record 12345 (order_no 110***********0021, pay_month 2025-01), line 1:${column}`);
+    expect(validated.stdout).not.toContain('110105194912310021');
+    const document = JSON.parse((await runZhima(['validate', 'day.json', ...FLAGS, '--json'], { cwd: dir })).stdout);
+    expect(document.files[0].report.issues).toEqual([
+      expect.objectContaining({ rule: 'record-missing-column', recordIndex: 12_344, recordNumber: 12_345, primaryKey: maskedKey, line: 1, column }),
+    ]);
+
+    const sent = await runZhima(['send', 'day.json', ...FLAGS, '--json'], { cwd: dir, env: gateway.env });
+    expect(sent.code).toBe(4);
+    expect(sent.stderr).toContain(`record 12345 (order_no 110***********0021, pay_month 2025-01), line 1:${column}`);
+    expect(JSON.parse(sent.stdout).inputs[0].issues).toEqual([expect.objectContaining({ recordNumber: 12_345, primaryKey: maskedKey, line: 1, column })]);
+    expect(sent.stdout + sent.stderr).not.toContain('110105194912310021');
+  });
 });

@@ -41,7 +41,7 @@ describe('standard input is streamed, never read whole (the built bin)', () => {
     const duplicated = await runZhima(['validate', '-', ...FLAGS], { cwd: dir, stdin: generated(200_000, { duplicateOf: 17 }) });
     expect(duplicated.code).toBe(1);
     expect(duplicated.stdout).toMatch(/INVALID_PRIMARY_ARGUMENTS · primary-key-duplicate \(1\)/);
-    expect(duplicated.stdout).toContain('record 200000');
+    expect(duplicated.stdout).toContain('record 200001 (order_no ORD00000017, pay_month 2025-01)'); // the 1-based number of the appended copy, and its key
   });
 
   it('`zhima send -` spools stdin to a private temporary file while validating, sends every part from disk, then removes it', { timeout: 120_000 }, async () => {

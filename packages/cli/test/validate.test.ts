@@ -37,7 +37,7 @@ describe('zhima validate', () => {
     expect(result.stdout).toContain('REJECTED');
     expect(result.stdout).toMatch(/error INVALID_PRIMARY_ARGUMENTS · \S+ \(1\)/);
     expect(result.stdout).toMatch(/error INVALID_DATA_ARGUMENTS · records-count \(1\)/);
-    expect(result.stdout).toContain('record 3');
+    expect(result.stdout).toContain('record 4 (order_no ORD00000001, pay_month 2025-01)'); // 1-based, with its key
   });
 
   it('prints the validator report as JSON with --json', async () => {

@@ -29,7 +29,9 @@ export const SEND_USAGE = `Usage: zhima send <file|folder|-> [more…] --columns
 Validates every input, splits what is over the size bound, uploads each part to
 zhima.data.batch.feedback (retrying transient failures), and records how each part ended in a
 journal, so that a rerun after an interruption sends only what is left. Nothing is sent if any input
-is invalid or holds no records. The journal is a folder beside the inputs (.zhima-journal in the
+is invalid or holds no records, unless --hold-back: then records that fail template rules or
+record checks (and every copy of a repeated primary key) are held back to
+<journal>/quarantine/<runId>.jsonl and the rest is sent; file-level problems still stop the file. The journal is a folder beside the inputs (.zhima-journal in the
 folder given, or in the first file's folder); it holds journal.json, journal.lock (one run at a time)
 and receipts/, one run receipt per run (the same document --json prints).
 
@@ -40,6 +42,7 @@ Exit codes (a scheduler can alert on each):
   3  the gateway refused one or more parts for their data (40004); every other part was accepted
   4  nothing was sent: an input is invalid or empty
   5  an answer could not be verified: the gateway may have accepted the part (check the Alipay public key)
+  6  --hold-back: every part was accepted, and records were held back (fix them from the quarantine file)
   75 another zhima send holds the journal: nothing was done, run again once it has finished
 
 Options:
@@ -60,6 +63,8 @@ Options:
                               never cuts an upload in flight
   --journal <folder>          the journal folder (default .zhima-journal beside the inputs)
   --restart                   ignore what the journal says was accepted: send every part again
+  --hold-back                 hold back bad records (quarantine file, 0600: it holds them unmasked) and
+                              send the rest ("holdBack": true in zhima.config.json)
   --json                      print the run receipt (JSON, see the README) on stdout; lines go to stderr
   --dry-run                   build and print the signed requests; send nothing
   --app-id, --private-key-file, --alipay-public-key-file, --gateway, --sign-type, --request-charset
@@ -88,6 +93,7 @@ const OPTIONS = {
   'retry-deadline': { type: 'string' },
   journal: { type: 'string' },
   restart: { type: 'boolean' },
+  'hold-back': { type: 'boolean' },
   json: { type: 'boolean' },
   'dry-run': { type: 'boolean' },
 } as const;
@@ -161,7 +167,8 @@ export async function sendCommand({ args, io }: { args: string[]; io: CliIo }): 
   const attempts = positiveInteger({ value: values.attempts, flag: '--attempts' }) ?? DEFAULT_ATTEMPTS;
   const times = resolveTimes({ values, file });
   const sources = await collectSources({ inputs: positionals, io, configPath: resolve(io.cwd, values.config ?? DEFAULT_CONFIG_FILE) });
-  if (dryRun) return dryRunCommand({ sources, records, gateway, bounds, io });
+  const holdBack = values['hold-back'] ?? file.holdBack ?? false;
+  if (dryRun) return dryRunCommand({ sources, records, gateway, bounds, holdBack, io });
 
   // Locked before any work, so a second run stops at once instead of after validating everything.
   const dir = values.journal === undefined ? await defaultJournalDir({ inputs: positionals, cwd: io.cwd }) : resolve(io.cwd, values.journal);
@@ -169,7 +176,7 @@ export async function sendCommand({ args, io }: { args: string[]; io: CliIo }): 
   const write = (text: string) => void (values.json ? io.stderr : io.stdout).write(text);
   try {
     write(`journal  ${journal.dir}${values.restart ? ' (--restart: parts it lists as accepted are sent again)' : ''}\n`);
-    const settings: SendSettings = { records, gateway, bounds, attempts, ...times, restart: values.restart === true };
+    const settings: SendSettings = { records, gateway, bounds, attempts, ...times, restart: values.restart === true, holdBack };
     const receipt = await runSend({ sources, settings, journal, io, write });
     if (values.json) io.stdout.write(`${JSON.stringify(receipt, null, 2)}\n`);
     return receipt.exitCode;
@@ -178,11 +185,25 @@ export async function sendCommand({ args, io }: { args: string[]; io: CliIo }): 
   }
 }
 
-async function dryRunCommand({ sources, records, gateway, bounds, io }: { sources: InputSource[]; records: RecordsConfig; gateway: GatewayConfig; bounds: SplitBounds; io: CliIo }): Promise<number> {
+async function dryRunCommand({
+  sources,
+  records,
+  gateway,
+  bounds,
+  holdBack,
+  io,
+}: {
+  sources: InputSource[];
+  records: RecordsConfig;
+  gateway: GatewayConfig;
+  bounds: SplitBounds;
+  holdBack: boolean;
+  io: CliIo;
+}): Promise<number> {
   return withStdinSpool({
     sources,
     work: async (spool) => {
-      const { valid } = await validateInputs({ sources, records, bounds, spool, io, write: (text) => void io.stdout.write(text) });
+      const { valid } = await validateInputs({ sources, records, bounds, holdBack, spool, io, write: (text) => void io.stdout.write(text) });
       if (valid === undefined) {
         io.stdout.write('Nothing was sent: fix the files above first.\n');
         return EXIT.NOTHING_SENT;

@@ -40,11 +40,14 @@ export interface ConfigFile {
   answerTimeoutSeconds?: number;
   /** No new attempt starts later than this, in seconds (`--retry-deadline`). */
   retryDeadlineSeconds?: number;
+  /** `zhima send`: hold back bad records instead of refusing the file (`--hold-back`). */
+  holdBack?: boolean;
 }
 
 const STRING_KEYS = ['appId', 'privateKeyFile', 'alipayPublicKeyFile', 'alipayPublicKey', 'appCertFile', 'alipayRootCertFile', 'alipayCertFile', 'gateway', 'signType', 'requestCharset', 'appAuthToken', 'template', 'fileCharset'] as const;
 const LIST_KEYS = ['columns', 'primaryKeyColumns', 'sensitiveFields'] as const;
 const NUMBER_KEYS = ['maxIssues', 'timeoutSeconds', 'answerTimeoutSeconds', 'retryDeadlineSeconds'] as const;
+const BOOLEAN_KEYS = ['holdBack'] as const;
 
 /**
  * The default config file name, looked up in the working directory.
@@ -73,11 +76,12 @@ export function checkConfigFile({ value, path }: { value: unknown; path: string 
   const record = value as Record<string, unknown>;
   if ('privateKey' in record) throw shapeError(path, 'must not hold a private key; use "privateKeyFile" or the ZHIMA_PRIVATE_KEY environment variable.');
   if ('charset' in record) throw shapeError(path, '"charset" is ambiguous: write "fileCharset" for the records file (UTF-8 or GBK) or "requestCharset" for the request (utf-8 or gbk).');
-  const known = new Set<string>([...STRING_KEYS, ...LIST_KEYS, ...NUMBER_KEYS]);
+  const known = new Set<string>([...STRING_KEYS, ...LIST_KEYS, ...NUMBER_KEYS, ...BOOLEAN_KEYS]);
   const unknown = Object.keys(record).filter((key) => !known.has(key));
   if (unknown.length > 0) throw shapeError(path, `unknown keys ${unknown.join(', ')}.`);
   for (const key of STRING_KEYS) if (record[key] !== undefined && typeof record[key] !== 'string') throw shapeError(path, `"${key}" must be a string.`);
   for (const key of NUMBER_KEYS) if (record[key] !== undefined && typeof record[key] !== 'number') throw shapeError(path, `"${key}" must be a number.`);
+  for (const key of BOOLEAN_KEYS) if (record[key] !== undefined && typeof record[key] !== 'boolean') throw shapeError(path, `"${key}" must be true or false.`);
   for (const key of LIST_KEYS) {
     const item = record[key];
     if (item !== undefined && typeof item !== 'string' && !(Array.isArray(item) && item.every((entry) => typeof entry === 'string'))) {

@@ -1,12 +1,19 @@
-import type { Issue, ValidationReport } from '@zhima/validator';
+import type { HeldBack, Issue, ValidationReport } from '@zhima/validator';
 import { formatBytes } from './progress-bar.js';
 import { toCliWording } from './cli-wording.js';
 
 const EXAMPLES_PER_GROUP = 5;
 
+// A record as a person finds it: its 1-based number, and its primary key (masked) for one-line files.
+function recordOf(issue: Pick<Issue, 'recordIndex' | 'recordNumber' | 'primaryKey'>): string | undefined {
+  if (issue.recordIndex === undefined) return undefined;
+  const key = issue.primaryKey === undefined ? '' : ` (${Object.entries(issue.primaryKey).map(([column, value]) => `${column} ${value}`).join(', ')})`;
+  return `record ${issue.recordNumber ?? issue.recordIndex + 1}${key}`;
+}
+
 function where(issue: Issue): string {
   const parts = [
-    issue.recordIndex === undefined ? undefined : `record ${issue.recordIndex}`,
+    recordOf(issue),
     issue.line === undefined ? undefined : `line ${issue.line}${issue.column === undefined ? '' : `:${issue.column}`}`,
     issue.field === undefined ? undefined : `field ${issue.field}`,
   ].filter(Boolean);
@@ -40,6 +47,34 @@ export function formatReport({ name, report }: { name: string; report: Validatio
     if (issues.length > EXAMPLES_PER_GROUP) lines.push(`    … and ${issues.length - EXAMPLES_PER_GROUP} more`);
   }
   if (report.truncated) lines.push('', `  (only the first ${report.issues.length} issues are listed; the counts above include all of them; --max-issues keeps more)`);
+  return `${lines.join('\n')}\n`;
+}
+
+const HELD_SHOWN = 10;
+
+/**
+ * What `--hold-back` took out of one input: a count, the first records held (number, masked key,
+ * place and why) and each repeated key with its records' numbers.
+ *
+ * @example
+ * ```ts
+ * write(formatHeldBack({ name: 'out/day.json', heldBack: report.heldBack! }));
+ * ```
+ */
+export function formatHeldBack({ name, heldBack }: { name: string; heldBack: HeldBack }): string {
+  const { records, repeatedKeys } = heldBack;
+  const lines = [`held back ${name}: ${records.length} record${records.length === 1 ? '' : 's'} not sent (written to the quarantine file)`];
+  for (const held of records.slice(0, HELD_SHOWN)) {
+    const issue = held.issues[0]!;
+    lines.push(`    ${where(issue)}${issue.rule}: ${toCliWording(issue.message)}${held.issues.length > 1 ? ` (+${held.issues.length - 1} more)` : ''}`);
+  }
+  if (records.length > HELD_SHOWN) lines.push(`    … and ${records.length - HELD_SHOWN} more`);
+  for (const repeated of repeatedKeys.slice(0, HELD_SHOWN)) {
+    const key = Object.entries(repeated.primaryKey).map(([column, value]) => `${column} ${value}`).join(', ');
+    const numbers = repeated.recordNumbers.slice(0, HELD_SHOWN).join(', ') + (repeated.recordNumbers.length > HELD_SHOWN ? `, … (${repeated.recordNumbers.length} records)` : '');
+    lines.push(`    repeated key (${key}): records ${numbers}, every copy held back`);
+  }
+  if (repeatedKeys.length > HELD_SHOWN) lines.push(`    … and ${repeatedKeys.length - HELD_SHOWN} more repeated keys`);
   return `${lines.join('\n')}\n`;
 }
 

@@ -32,8 +32,8 @@ export function receiptErrorOf({ error }: { error: unknown }): ReceiptError {
 /**
  * How a run that reached its uploads ended: `unverified` if any answer could not be verified (it needs
  * a person); else `failed` if the run stopped early or a part got no answer or was not sent; else
- * `refused` if the gateway refused a part's data; else `success`. (`nothing-sent` is decided before any
- * upload.)
+ * `refused` if the gateway refused a part's data; else `held-back` if records were held back (a
+ * `held-back` entry); else `success`. (`nothing-sent` is decided before any upload.)
  *
  * @example
  * ```ts
@@ -44,10 +44,11 @@ export function runResultOf({ parts, stopped }: { parts: readonly Pick<ReceiptPa
   if (parts.some((part) => part.outcome === 'unverified')) return 'unverified';
   if (stopped || parts.some((part) => part.outcome === 'not-answered' || part.outcome === 'not-sent')) return 'failed';
   if (parts.some((part) => part.outcome === 'refused')) return 'refused';
+  if (parts.some((part) => part.outcome === 'held-back')) return 'held-back';
   return 'success';
 }
 
-const EXIT_OF_RESULT: Readonly<Record<RunResult, ExitCode>> = { success: EXIT.OK, failed: EXIT.FAILED, refused: EXIT.REFUSED, 'nothing-sent': EXIT.NOTHING_SENT, unverified: EXIT.UNVERIFIED };
+const EXIT_OF_RESULT: Readonly<Record<RunResult, ExitCode>> = { success: EXIT.OK, failed: EXIT.FAILED, refused: EXIT.REFUSED, 'nothing-sent': EXIT.NOTHING_SENT, unverified: EXIT.UNVERIFIED, 'held-back': EXIT.HELD_BACK };
 
 /**
  * The {@link EXIT} code of a run result: the one table a scheduler reads.

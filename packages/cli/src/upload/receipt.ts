@@ -6,7 +6,8 @@ import type { JournalOutcome } from './journal.js';
  * - `accepted`: the gateway said `10000`, verified;
  * - `refused`: the gateway said no (`error.gatewayCode` / `error.subCode`); nothing stored;
  * - `unverified`: an answer came but could not be trusted: the gateway **may have stored** it;
- * - `held-back`: kept back by the hold-back mode (reserved: that mode is not in this version);
+ * - `held-back`: with `--hold-back`, the records of an input that were held back, as one entry per
+ *   input: written to the quarantine file (`fileName`), never sent; `sha256` is that input's lines';
  * - `skipped`: accepted in an earlier run (see `previous`), not sent again;
  * - `not-answered`: sent, no usable answer (network, timeout, Ctrl-C): whether it arrived is unknown;
  * - `not-sent`: refused before sending (a parameter or key problem).
@@ -20,14 +21,15 @@ export type PartOutcome = 'accepted' | 'refused' | 'unverified' | 'held-back' | 
 
 /**
  * How a run ended, one word per exit code: `success` (0), `failed` (1: stopped early), `refused` (3),
- * `nothing-sent` (4: an input invalid or empty), `unverified` (5).
+ * `nothing-sent` (4: an input invalid or empty), `unverified` (5), `held-back` (6: every part accepted,
+ * records held back by `--hold-back`).
  *
  * @example
  * ```ts
  * const result: RunResult = 'refused';
  * ```
  */
-export type RunResult = 'success' | 'failed' | 'refused' | 'nothing-sent' | 'unverified';
+export type RunResult = 'success' | 'failed' | 'refused' | 'nothing-sent' | 'unverified' | 'held-back';
 
 /**
  * Why a part was not accepted, or what stopped a run.
@@ -61,9 +63,9 @@ export interface ReceiptError {
 export interface ReceiptPart {
   /** The input as named on the command line (`<stdin>` for standard input). */
   input: string;
-  /** 0-based piece number within its input (inputs over `--max-file-bytes` are split). */
+  /** 0-based piece number within its input (inputs over `--max-file-bytes` are split); a `held-back` entry's is its input's part count. */
   part: number;
-  /** The file name sent to the gateway. */
+  /** The file name sent to the gateway; for `held-back`, the quarantine file's name. */
   fileName: string;
   /** SHA-256 of the part's bytes (lowercase hex): the journal key. */
   sha256: string;
@@ -99,6 +101,10 @@ export interface ReceiptInput {
   name: string;
   bytes: number;
   records: number;
+  /** Records held back by `--hold-back` (in the quarantine file, not sent); 0 without it. */
+  heldBack: number;
+  /** With `--hold-back`: each primary key held by several records (all held back), masked, and those records' 1-based numbers. */
+  repeatedKeys: { primaryKey: Record<string, string>; recordNumbers: number[] }[];
   /** The validator's verdict. */
   ok: boolean;
   errorCount: number;
@@ -138,6 +144,10 @@ export interface SendReceipt {
   journal: string;
   /** `--restart`: the journal was not used to skip parts. */
   restart: boolean;
+  /** `--hold-back` (or `"holdBack": true`): bad records were held back instead of stopping their file. */
+  holdBack: boolean;
+  /** The quarantine file of this run (`<journal>/quarantine/<runId>.jsonl`), null when nothing was held back. */
+  quarantine: string | null;
   settings: {
     attempts: number;
     timeoutSeconds: number;
@@ -150,7 +160,10 @@ export interface SendReceipt {
     requestCharset: string;
   };
   inputs: ReceiptInput[];
-  /** In upload order; parts after a run-stopping failure are not listed (see `inputs[].allPartsReached`). */
+  /**
+   * `held-back` entries first (written before any upload), then the parts in upload order; parts after a
+   * run-stopping failure are not listed (see `inputs[].allPartsReached`).
+   */
   parts: ReceiptPart[];
   totals: {
     inputs: number;
@@ -159,12 +172,15 @@ export interface SendReceipt {
     skipped: number;
     refused: number;
     unverified: number;
+    /** `held-back` entries: inputs that held records back. */
     heldBack: number;
     notAnswered: number;
     notSent: number;
     /** Records and bytes of the parts accepted in this run. */
     recordsAccepted: number;
     bytesAccepted: number;
+    /** Records held back in this run (in the quarantine file), over all inputs. */
+    recordsHeldBack: number;
   };
   result: RunResult;
   exitCode: number;

@@ -1,3 +1,4 @@
+import { basename } from 'node:path';
 import { classifyFailure, createClient, ZhimaError, type AttemptEvent, type FailureVerdict } from '@zhima/core';
 import { BATCH_FEEDBACK_METHOD, type UploadProgress } from '@zhima/core/internal';
 import { createUndiciTransport } from '@zhima/transport/undici';
@@ -13,8 +14,9 @@ import { createProgressBar, formatBytes } from '../output/progress-bar.js';
 import type { InputSource } from '../records/input-source.js';
 import { adviseFailure, type AdviceSettings } from './failure-advice.js';
 import type { Journal, JournalEntry, JournalOutcome } from './journal.js';
+import { writeQuarantine } from './quarantine.js';
 import type { ReceiptInput, ReceiptPart, RunResult, SendReceipt } from './receipt.js';
-import { uploadParts, type PartSource, type SplitBounds, type UploadPart } from './upload-parts.js';
+import { receiptKey, uploadParts, type PartSource, type SplitBounds, type UploadPart } from './upload-parts.js';
 import { validateInputs, withStdinSpool } from './validate-inputs.js';
 
 /**
@@ -22,7 +24,7 @@ import { validateInputs, withStdinSpool } from './validate-inputs.js';
  *
  * @example
  * ```ts
- * const settings: SendSettings = { records, gateway, bounds: { maxFileBytes: 52_428_800 }, attempts: 5, timeoutMs: 60_000, retryDeadlineMs: 600_000, restart: false };
+ * const settings: SendSettings = { records, gateway, bounds: { maxFileBytes: 52_428_800 }, attempts: 5, timeoutMs: 60_000, retryDeadlineMs: 600_000, restart: false, holdBack: false };
  * ```
  */
 export interface SendSettings {
@@ -35,6 +37,8 @@ export interface SendSettings {
   answerTimeoutMs: number | undefined;
   retryDeadlineMs: number;
   restart: boolean;
+  /** `--hold-back`: hold back bad records (to the quarantine file) and send the rest. */
+  holdBack: boolean;
 }
 
 type Client = ReturnType<typeof createClient>;
@@ -93,17 +97,20 @@ export async function runSend({ sources, settings, journal, io, write }: { sourc
   let inputs: ReceiptInput[] = [];
   const parts: ReceiptPart[] = [];
   let stoppedBy: SendReceipt['stoppedBy'] = null;
+  let quarantine: string | null = null;
   let result: RunResult;
   try {
     result = await withStdinSpool({
       sources,
       work: async (spool) => {
-        const validation = await validateInputs({ sources, records: settings.records, bounds: settings.bounds, spool, io, write });
+        const validation = await validateInputs({ sources, records: settings.records, bounds: settings.bounds, holdBack: settings.holdBack, spool, io, write });
         inputs = validation.inputs;
         if (validation.valid === undefined) {
           write('Nothing was sent: fix the files above first.\n');
           return 'nothing-sent';
         }
+        // Before any upload: what is held back is on disk whatever happens to the uploads.
+        quarantine = (await quarantineHeldBack({ valid: validation.valid, settings, journal, runId, parts, write })) ?? null;
         stoppedBy = (await uploadAll({ valid: validation.valid, settings, journal, runId, io, write, parts, inputs })) ?? null;
         return runResultOf({ parts, stopped: stoppedBy !== null });
       },
@@ -128,6 +135,8 @@ export async function runSend({ sources, settings, journal, io, write }: { sourc
     method: BATCH_FEEDBACK_METHOD,
     journal: journal.dir,
     restart: settings.restart,
+    holdBack: settings.holdBack,
+    quarantine,
     settings: {
       attempts: settings.attempts,
       timeoutSeconds: settings.timeoutMs / 1000,
@@ -150,6 +159,52 @@ export async function runSend({ sources, settings, journal, io, write }: { sourc
   write(`Journal: ${journal.dir} (this run's receipt: ${receiptPath})\n`);
   write(adviceOf(receipt));
   return receipt;
+}
+
+// The held-back records of every input, to `<journal>/quarantine/<runId>.jsonl`, and a `held-back`
+// receipt entry per input that held any back.
+async function quarantineHeldBack({
+  valid,
+  settings,
+  journal,
+  runId,
+  parts,
+  write,
+}: {
+  valid: PartSource[];
+  settings: SendSettings;
+  journal: Journal;
+  runId: string;
+  parts: ReceiptPart[];
+  write: Write;
+}): Promise<string | undefined> {
+  const written = await writeQuarantine({ journalDir: journal.dir, runId, fileCharset: settings.records.fileCharset, inputs: valid });
+  if (written === undefined) return undefined;
+  const fileName = basename(written.path);
+  for (const entry of written.inputs) {
+    const source = valid.find((input) => input.name === entry.input)!;
+    const held = source.heldBack!.records;
+    parts.push({
+      input: entry.input,
+      part: source.parts.length,
+      fileName,
+      sha256: entry.sha256,
+      records: entry.records,
+      bytes: entry.bytes,
+      firstPrimaryKey: receiptKey(held[0]!.primaryKey ?? {}),
+      lastPrimaryKey: receiptKey(held.at(-1)!.primaryKey ?? {}),
+      outcome: 'held-back',
+      error: null,
+      previous: null,
+      traceId: null,
+      requestId: null,
+      attempts: 0,
+      startedAt: null,
+      durationMs: null,
+    });
+  }
+  write(`quarantine ${written.path}: ${written.inputs.reduce((sum, entry) => sum + entry.records, 0)} records held back (personal data: the file is readable by its owner only)\n`);
+  return written.path;
 }
 
 async function uploadAll({
@@ -317,6 +372,7 @@ async function sendPart({
 function totalsOf({ inputs, parts }: { inputs: ReceiptInput[]; parts: ReceiptPart[] }): SendReceipt['totals'] {
   const count = (outcome: ReceiptPart['outcome']) => parts.filter((part) => part.outcome === outcome).length;
   const accepted = parts.filter((part) => part.outcome === 'accepted');
+  const heldBack = parts.filter((part) => part.outcome === 'held-back');
   return {
     inputs: inputs.length,
     parts: parts.length,
@@ -329,19 +385,21 @@ function totalsOf({ inputs, parts }: { inputs: ReceiptInput[]; parts: ReceiptPar
     notSent: count('not-sent'),
     recordsAccepted: accepted.reduce((sum, part) => sum + part.records, 0),
     bytesAccepted: accepted.reduce((sum, part) => sum + part.bytes, 0),
+    recordsHeldBack: heldBack.reduce((sum, part) => sum + part.records, 0),
   };
 }
 
 function summaryOf({ totals, durationMs }: SendReceipt): string {
   const failed = totals.notAnswered + totals.notSent;
   return (
-    `Summary: ${totals.parts} parts: ${totals.accepted} sent, ${totals.skipped} already accepted (journal), ${totals.refused} refused, ` +
-    `${totals.unverified} unverified, ${failed} failed; ${totals.recordsAccepted} records (${formatBytes(totals.bytesAccepted)}) sent in ${(durationMs / 1000).toFixed(1)} s\n`
+    `Summary: ${totals.parts - totals.heldBack} parts: ${totals.accepted} sent, ${totals.skipped} already accepted (journal), ${totals.refused} refused, ` +
+    `${totals.unverified} unverified, ${failed} failed; ${totals.recordsAccepted} records (${formatBytes(totals.bytesAccepted)}) sent in ${(durationMs / 1000).toFixed(1)} s` +
+    `${totals.recordsHeldBack > 0 ? `; ${totals.recordsHeldBack} records held back` : ''}\n`
   );
 }
 
 // What to do next, said only where it helps: "run again" only when a later run may succeed unchanged.
-function adviceOf({ result, totals, stoppedBy }: SendReceipt): string {
+function adviceOf({ result, totals, stoppedBy, quarantine }: SendReceipt): string {
   const lines: string[] = [];
   if (totals.unverified > 0) {
     lines.push(
@@ -354,6 +412,12 @@ function adviceOf({ result, totals, stoppedBy }: SendReceipt): string {
     lines.push('The failure looks transient: run the same command again (now, or later) to send what is left: accepted parts are skipped.');
   } else if (stoppedBy !== null) {
     lines.push('The run stopped: fix the cause above first; a rerun with nothing changed would fail the same way. Accepted parts will be skipped.');
+  }
+  if (totals.recordsHeldBack > 0) {
+    lines.push(
+      `warning: ${totals.recordsHeldBack} record${totals.recordsHeldBack > 1 ? 's were' : ' was'} held back and NOT sent (exit 6 when all else was accepted): ` +
+        `fix them from ${quarantine} (each line: record number, key, why, the record) and send them in a later file.`,
+    );
   }
   if (totals.refused > 0) lines.push(`The gateway refused ${totals.refused} part${totals.refused > 1 ? 's' : ''} for their data: fix the records named above and send again.`);
   return result === 'success' || lines.length === 0 ? '' : `${lines.join('\n')}\n`;

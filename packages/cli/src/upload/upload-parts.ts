@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { openAsBlob } from 'node:fs';
 import { basename } from 'node:path';
 import type { FileContent } from '@zhima/core/internal';
-import { maskPersonal, readPart, type RecordsPart } from '@zhima/validator';
+import { maskPersonal, readPart, type HeldBack, type RecordsPart } from '@zhima/validator';
 import { openRecordsFile } from '@zhima/validator/node';
 import { STDIN_NAME } from '../records/input-source.js';
 
@@ -43,11 +43,11 @@ export interface UploadPart {
 
 /**
  * A validated file to cut into upload parts, with the parts `@zhima/validator` planned while
- * validating it (`report.parts`).
+ * validating it (`report.parts`), and the records it held back (`report.heldBack`, when any was).
  *
  * @example
  * ```ts
- * const file: PartSource = { name: 'out/day.json', path: '/data/out/day.json', size: 1024, recordCount: 10, parts: report.parts! };
+ * const file: PartSource = { name: 'out/day.json', path: '/data/out/day.json', size: 1024, recordCount: 10, parts: report.parts!, heldBack: undefined };
  * ```
  */
 export interface PartSource {
@@ -56,6 +56,8 @@ export interface PartSource {
   size: number;
   recordCount: number;
   parts: readonly RecordsPart[];
+  /** Records held back (`--hold-back`), left out of `parts`; undefined when none was. */
+  heldBack: HeldBack | undefined;
 }
 
 function pieceName(name: string, part: number): string {
@@ -93,7 +95,8 @@ async function hashOfFile(path: string): Promise<string> {
  * from disk); a larger one goes as the parts `@zhima/validator` planned while validating it, each read
  * with `readPart` (byte spans of its records, their bytes unchanged), one at a time, so the pieces and
  * their hashes are the same on every run. The receipt's first and last primary key come from the same
- * plan. `onSplitProgress` hears how far the parts have read the input.
+ * plan. An input that held records back always goes as its planned parts (they leave those records
+ * out). `onSplitProgress` hears how far the parts have read the input.
  *
  * @example
  * ```ts
@@ -111,7 +114,7 @@ export async function* uploadParts({
 }): AsyncGenerator<UploadPart> {
   const name = source.name === STDIN_NAME ? 'records.json' : basename(source.name);
   const { parts } = source;
-  const fits = source.size <= bounds.maxFileBytes && source.recordCount <= (bounds.maxRecordsPerFile ?? Number.POSITIVE_INFINITY);
+  const fits = source.heldBack === undefined && source.size <= bounds.maxFileBytes && source.recordCount <= (bounds.maxRecordsPerFile ?? Number.POSITIVE_INFINITY);
   if (fits) {
     yield {
       input: source.name,

@@ -3,29 +3,31 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RecordsConfig } from '../config/records-config.js';
 import type { CliIo } from '../io.js';
-import { formatReport } from '../output/format-report.js';
+import { formatHeldBack, formatReport } from '../output/format-report.js';
 import { formatBytes } from '../output/progress-bar.js';
 import type { InputSource } from '../records/input-source.js';
 import { validateSource } from '../records/validate-source.js';
 import type { ReceiptInput } from './receipt.js';
-import type { PartSource, SplitBounds } from './upload-parts.js';
+import { receiptKey, type PartSource, type SplitBounds } from './upload-parts.js';
 
 /**
  * Validates every input before anything is sent, printing the report of each invalid one and of each
  * valid one with warnings (the gateway may still refuse what they point at). `@zhima/validator` plans
  * each input's parts within `bounds` as it validates it (no second scan). Standard input is streamed
  * into `spool` (a folder) as it is validated, so its parts are cut from disk. `valid` is `undefined`
- * when any input is invalid: then nothing may be sent.
+ * when any input is invalid: then nothing may be sent. With `holdBack`, bad records are held back
+ * (`PartSource.heldBack`, left out of the parts) and listed instead of failing their input.
  *
  * @example
  * ```ts
- * const { inputs, valid } = await validateInputs({ sources, records, bounds, spool, io, write });
+ * const { inputs, valid } = await validateInputs({ sources, records, bounds, holdBack: false, spool, io, write });
  * ```
  */
 export async function validateInputs({
   sources,
   records,
   bounds,
+  holdBack,
   spool,
   io,
   write,
@@ -33,6 +35,7 @@ export async function validateInputs({
   sources: InputSource[];
   records: RecordsConfig;
   bounds: SplitBounds;
+  holdBack: boolean;
   spool: string | undefined;
   io: CliIo;
   write: (text: string) => void;
@@ -43,14 +46,28 @@ export async function validateInputs({
     const began = Date.now();
     const path = source.kind === 'file' ? source.path : join(spool!, 'records.json');
     // The size bound is handled by splitting (the parts are planned while validating), so only the other rules decide here.
-    const report = await validateSource({ source, records, split: bounds, spoolTo: source.kind === 'stdin' ? path : undefined, io });
+    const report = await validateSource({ source, records, split: bounds, spoolTo: source.kind === 'stdin' ? path : undefined, holdBack, io });
     const size = source.kind === 'file' ? source.size : (await stat(path)).size;
-    const { ok, errorCount, warningCount, issues, truncated, recordCount } = report;
-    inputs.push({ name: source.name, bytes: size, records: recordCount, ok, errorCount, warningCount, issues, truncated, validationMs: Date.now() - began, allPartsReached: false });
+    const { ok, errorCount, warningCount, issues, truncated, recordCount, heldBack } = report;
+    inputs.push({
+      name: source.name,
+      bytes: size,
+      records: recordCount,
+      heldBack: heldBack?.records.length ?? 0,
+      repeatedKeys: (heldBack?.repeatedKeys ?? []).map((repeated) => ({ primaryKey: receiptKey(repeated.primaryKey), recordNumbers: repeated.recordNumbers })),
+      ok,
+      errorCount,
+      warningCount,
+      issues,
+      truncated,
+      validationMs: Date.now() - began,
+      allPartsReached: false,
+    });
     if (!ok || warningCount > 0) write(formatReport({ name: source.name, report }));
     else write(`valid    ${source.name}: ${recordCount} records, ${formatBytes(size)}\n`);
+    if (ok && heldBack !== undefined && heldBack.records.length > 0) write(formatHeldBack({ name: source.name, heldBack }));
     // With split, a valid report always carries its plan.
-    if (ok) valid.push({ name: source.name, path, size, recordCount, parts: report.parts! });
+    if (ok) valid.push({ name: source.name, path, size, recordCount, parts: report.parts!, heldBack: heldBack?.records.length === 0 ? undefined : heldBack });
   }
   return { inputs, valid: valid.length === sources.length ? valid : undefined };
 }
