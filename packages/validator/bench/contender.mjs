@@ -1,14 +1,14 @@
 // One benchmark contender in its own process, so its peak RSS is its own.
 // Usage: node bench/contender.mjs <contender> <path> <UTF-8|GBK> <records>
 // Prints one JSON line: { ms, cpuMs, maxRssMB, records, ok, note? }.
-import { createReadStream, readFileSync } from 'node:fs';
+import { createReadStream, openAsBlob, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { JSONParser } from '@streamparser/json';
 import { COLUMNS, PRIMARY_KEY } from './generate.mjs';
 
 // run.mjs points this at a private copy of dist/, so a concurrent rebuild of the package cannot break a run.
 const dist = process.env.VALIDATOR_DIST ?? new URL('../dist/', import.meta.url).href;
-const { loanTemplateRules } = await import(`${dist}index.js`);
+const { loanTemplateRules, validateRecords } = await import(`${dist}index.js`);
 const { validateFile } = await import(`${dist}node.js`);
 
 const require = createRequire(import.meta.url);
@@ -70,6 +70,12 @@ async function run() {
       // Every record holds user_credentials_type "0": all but the first repeat the key.
       const report = await validateFile({ path, columns: COLUMNS, primaryKeyColumns: ['user_credentials_type'], records: expected, fileCharset: charset, maxFileBytes: Number.MAX_SAFE_INTEGER });
       return { records: report.recordCount, ok: report.errorCount === expected - 1, issues: `${report.errorCount} duplicates counted, ${report.issues.length} kept` };
+    }
+    case 'validator-web-stream': {
+      // The portable path as a browser or an edge runtime runs it: a web ReadableStream, no random access.
+      const blob = await openAsBlob(path);
+      const report = await validateRecords({ input: blob.stream(), totalBytes: blob.size, columns: COLUMNS, primaryKeyColumns: PRIMARY_KEY, records: expected, fileCharset: charset, maxFileBytes: Number.MAX_SAFE_INTEGER });
+      return { records: report.recordCount, ok: report.ok, issues: report.issues.map((issue) => issue.rule).join(',') };
     }
     case 'validator':
     case 'validator+rules':

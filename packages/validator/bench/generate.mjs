@@ -1,6 +1,7 @@
 // Writes realistic loan-template records files (valid PRC ID numbers, Chinese names) for the benchmark.
-// Usage: node bench/generate.mjs <records> <UTF-8|GBK> <out-path> [one-line]
-// One record per line by default; `one-line` writes compact `JSON.stringify` output (no line breaks).
+// Usage: node bench/generate.mjs <records> <UTF-8|GBK> <out-path> [one-line|pretty]
+// One record per line by default; `one-line` writes compact `JSON.stringify` output (no line breaks),
+// `pretty` the output of `JSON.stringify(document, null, 2)`.
 import { createWriteStream } from 'node:fs';
 import iconv from 'iconv-lite';
 
@@ -44,8 +45,13 @@ function record(i) {
   };
 }
 
-export function generate({ records, charset, path, oneLine = false }) {
+// `JSON.stringify(document, null, 2)` of one record at its depth in `{"records":[…]}`.
+const prettyRecord = (value) => `    ${JSON.stringify(value, null, 2).replaceAll('\n', '\n    ')}`;
+
+export function generate({ records, charset, path, oneLine = false, pretty = false }) {
   const separator = oneLine ? ',' : ',\n';
+  const [opening, closing] = oneLine ? ['{"records":[', ']}'] : pretty ? ['{\n  "records": [\n', '\n  ]\n}'] : ['{"records":[\n', '\n]}\n'];
+  const show = pretty ? prettyRecord : (value) => JSON.stringify(value);
   return new Promise((resolve, reject) => {
     const out = createWriteStream(path, { highWaterMark: 1 << 20 });
     out.on('error', reject);
@@ -53,14 +59,14 @@ export function generate({ records, charset, path, oneLine = false }) {
     let i = 0;
     const write = () => {
       let ok = true;
-      if (i === 0) ok = out.write(oneLine ? '{"records":[' : '{"records":[\n');
+      if (i === 0) ok = out.write(opening);
       while (i < records && ok) {
         let text = '';
-        for (let n = 0; n < 2000 && i < records; n++, i++) text += (i === 0 ? '' : separator) + JSON.stringify(record(i));
+        for (let n = 0; n < 2000 && i < records; n++, i++) text += (i === 0 ? '' : separator) + show(record(i));
         ok = out.write(encode(text));
       }
       if (i < records) out.once('drain', write);
-      else out.end(oneLine ? ']}' : '\n]}\n', () => resolve());
+      else out.end(closing, () => resolve());
     };
     write();
   });
@@ -68,5 +74,5 @@ export function generate({ records, charset, path, oneLine = false }) {
 
 if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop())) {
   const [records, charset, path, layout] = process.argv.slice(2);
-  await generate({ records: Number(records), charset, path, oneLine: layout === 'one-line' });
+  await generate({ records: Number(records), charset, path, oneLine: layout === 'one-line', pretty: layout === 'pretty' });
 }

@@ -20,26 +20,31 @@ const DATA = {
   '1m-gbk': { records: 1_000_000, charset: 'GBK' },
   // JSON.stringify output: the whole file on one line.
   '1m-utf8-one-line': { records: 1_000_000, charset: 'UTF-8', oneLine: true },
+  // JSON.stringify(document, null, 2) output.
+  '1m-utf8-pretty': { records: 1_000_000, charset: 'UTF-8', pretty: true },
   '10m-utf8': { records: 10_000_000, charset: 'UTF-8' },
 };
 const pathOf = (name) => `${here}data/loan-${name}.json`;
 
 const ALL = ['json-parse', 'json-parse+check', 'streamparser', 'stream-json', 'validator', 'validator+rules'];
+// Each round runs its contenders in this order, so every ratio below divides runs made back to back.
+const ONE_M = ['json-parse', 'json-parse+check', 'streamparser', 'stream-json', 'validator', 'validator+rules', 'validator-web-stream'];
 const PLAN = [
   { data: '100k-utf8', contenders: ALL, rounds: 3 },
   // The headline pair (json-parse, validator) runs back to back in every round: 5 rounds give paired ratios.
-  { data: '1m-utf8', contenders: ALL, rounds: 5, once: ['streamparser', 'stream-json'] },
+  { data: '1m-utf8', contenders: ONE_M, rounds: 5, once: ['streamparser', 'stream-json'] },
   { data: '1m-gbk', contenders: ['json-parse', 'json-parse+check', 'validator', 'validator+rules'], rounds: 3 },
   // The same file checked with unique keys and with one key shared by every record (all duplicates), back to back.
-  { data: '1m-utf8-one-line', contenders: ['json-parse', 'validator', 'validator-shared-key'], rounds: 3 },
+  { data: '1m-utf8-one-line', contenders: ['json-parse', 'validator', 'validator-shared-key'], rounds: 5 },
+  { data: '1m-utf8-pretty', contenders: ['json-parse', 'validator'], rounds: 5 },
   ...(quick ? [] : [{ data: '10m-utf8', contenders: ['json-parse', 'validator', 'validator-without-records'], rounds: 1 }]),
 ];
 
 for (const { data } of PLAN) {
-  const { records, charset, oneLine = false } = DATA[data];
+  const { records, charset, oneLine = false, pretty = false } = DATA[data];
   if (!existsSync(pathOf(data))) {
     console.log(`generating ${pathOf(data)} …`);
-    await generate({ records, charset, path: pathOf(data), oneLine });
+    await generate({ records, charset, path: pathOf(data), oneLine, pretty });
   }
 }
 
@@ -65,6 +70,8 @@ function runContender(contender, data) {
 const results = {};
 /** Wall time of every round, by "data contender", for ratios of runs done back to back. */
 const walls = {};
+/** CPU time of every round, the same way: less swayed by other jobs on the shared machine. */
+const cpuTimes = {};
 for (const { data, contenders, rounds, once = [] } of PLAN) {
   results[data] = {};
   for (let round = 0; round < rounds; round++) {
@@ -74,6 +81,7 @@ for (const { data, contenders, rounds, once = [] } of PLAN) {
       console.log(data, contender, JSON.stringify(outcome));
       const best = results[data][contender];
       (walls[`${data} ${contender}`] ??= [])[round] = outcome.note ? NaN : outcome.ms;
+      (cpuTimes[`${data} ${contender}`] ??= [])[round] = outcome.note ? NaN : outcome.cpuMs;
       // Fastest run for time (the machine is shared), highest for memory; a failed run never hides a good one.
       if (best === undefined || (best.note && !outcome.note)) results[data][contender] = { ...outcome, runs: (best?.runs ?? 0) + 1 };
       else if (outcome.note) best.runs++;
@@ -87,6 +95,7 @@ for (const { data, contenders, rounds, once = [] } of PLAN) {
   }
 }
 
+const check = (pass) => (pass ? '✅' : '❌');
 const fmt = (value, digits = 2) => (Number.isFinite(value) ? value.toFixed(digits) : '—');
 const ratio = (a, b) => (Number.isFinite(a) && Number.isFinite(b) ? `${(a / b).toFixed(2)}×` : '—');
 
@@ -110,16 +119,32 @@ function table(data) {
   return lines.join('\n');
 }
 
+const medianOf = (values) => (values.length === 0 ? NaN : values.length % 2 === 1 ? values[(values.length - 1) / 2] : (values[values.length / 2 - 1] + values[values.length / 2]) / 2);
+/** Round-by-round ratios of `contender` over `over` on `data` (runs back to back), sorted, and their median. */
+function pairedRatios(data, contender, over, times = walls) {
+  const values = (times[`${data} ${contender}`] ?? []).map((ms, round) => ms / times[`${data} ${over}`][round]).filter(Number.isFinite).sort((a, b) => a - b);
+  return { values, median: medianOf(values) };
+}
+const pairedCell = ({ values, median }) => `median ${fmt(median)}× (${values.map((value) => `${fmt(value)}×`).join(' ')})`;
+const issue15 = [
+  ['`validateFile` ÷ whole-file `JSON.parse`, one record per line', '1m-utf8', 'validator', 'json-parse', 0.5],
+  ['the same, minified on one line (`JSON.stringify` output)', '1m-utf8-one-line', 'validator', 'json-parse', 0.6],
+  ['the same, pretty-printed with indent 2', '1m-utf8-pretty', 'validator', 'json-parse', 0.7],
+  ['portable `validateRecords` on a web `ReadableStream` ÷ `validateFile`', '1m-utf8', 'validator-web-stream', 'validator', 1.2],
+  ['with `loanTemplateRules` ÷ without, on valid data', '1m-utf8', 'validator+rules', 'validator', 1.3],
+].map(([name, data, contender, over, bound]) => {
+  const paired = pairedRatios(data, contender, over);
+  const cpu = pairedRatios(data, contender, over, cpuTimes);
+  return `| ${name} ≤ ${bound}× | wall ${pairedCell(paired)} | CPU ${pairedCell(cpu)} | ${check(paired.median <= bound)} |`;
+});
 const u = results['1m-utf8'];
 const g = results['1m-gbk'];
 const tenM = results['10m-utf8'];
-const check = (pass) => (pass ? '✅' : '❌');
 // Each round's validator run divided by the json-parse run just before it: shows the spread the shared machine adds.
 const paired = walls['1m-utf8 validator']
   .map((ms, round) => ms / walls['1m-utf8 json-parse'][round])
   .filter(Number.isFinite)
   .sort((a, b) => a - b);
-const medianOf = (values) => (values.length === 0 ? NaN : values.length % 2 === 1 ? values[(values.length - 1) / 2] : (values[values.length / 2 - 1] + values[values.length / 2]) / 2);
 const median = medianOf(paired);
 const o = results['1m-utf8-one-line'];
 // Each round's shared-key run divided by the unique-key run just before it, on the same one-line file.
@@ -148,6 +173,7 @@ const tenMSection = tenM
 
 const resultsPath = `${here}RESULTS.md`;
 const previous = existsSync(resultsPath) ? readFileSync(resultsPath, 'utf8') : '';
+const notes = /<!-- notes:start -->\n([\s\S]*?)\n<!-- notes:end -->/.exec(previous)?.[1] ?? '';
 const kept = /<!-- 10m:start -->\n([\s\S]*?)\n<!-- 10m:end -->/.exec(previous)?.[1];
 const cpu = cpus()[0]?.model ?? 'unknown';
 const nproc = execFileSync('nproc', { encoding: 'utf8' }).trim();
@@ -167,14 +193,23 @@ Each contender runs in its own child process and reports \`process.resourceUsage
 - **validator**: \`validateFile\` from \`@zhima/validator/node\` (all file rules, exact primary-key uniqueness).
 - **validator+rules**: the same with \`loanTemplateRules\` (ID numbers, code lists, amounts, dates).
 - **validator-without-records** (10M only): without the \`records\` param, so the key index sizes itself from the file size.
+- **validator-web-stream**: portable \`validateRecords\` on a web \`ReadableStream\` (\`openAsBlob(path).stream()\`), no random access.
 - **validator-shared-key** (one-line file only): \`user_credentials_type\` as the primary key, \`0\` in every record, so every record
   after the first is a duplicate: 1000 issues kept, all counted (the O(n) check: no cost per issue beyond \`maxIssues\`).
 
 Files: realistic loan records (valid PRC ID numbers, Chinese names) in the API page's 10 example columns,
 written by \`bench/generate.mjs\` into \`bench/data/\` (git-ignored), one record per line, or all on one line
-(\`JSON.stringify\` output) for \`one-line\`.
+(\`JSON.stringify\` output) for \`one-line\`, or \`JSON.stringify(document, null, 2)\` output for \`pretty\`.
 
 ## Targets
+
+Issue 15's rows: each a median of the round-by-round ratios (the two contenders run back to back in every round).
+
+| target | wall, paired | CPU, paired | |
+|---|---|---|---|
+${issue15.join('\n')}
+
+Earlier targets:
 
 ${targets.join('\n')}
 ${tenMSection ? '' : '\n(10M run skipped with --quick; the section below is from the last full run.)\n'}
@@ -187,6 +222,12 @@ ${table('1m-utf8')}
 ${table('1m-gbk')}
 
 ${table('1m-utf8-one-line')}
+
+${table('1m-utf8-pretty')}
+
+<!-- notes:start -->
+${notes}
+<!-- notes:end -->
 
 <!-- 10m:start -->
 ${tenMSection ?? kept ?? '10M run not done yet: run `pnpm bench` without --quick.'}
