@@ -21,6 +21,17 @@ function forceCollisions(classes: number): void {
     this.h1 = 1;
     this.h2 = sum;
   });
+  // Keys staged from bytes collide the same way: their values decoded, then the forced hash.
+  const decoder = new TextDecoder();
+  vi.spyOn(proto as unknown as { hashBytes(bytes: Uint8Array, ranges: Float64Array, from: number, columns: number): void }, 'hashBytes').mockImplementation(function (
+    this: { hash(values: readonly string[]): void },
+    bytes: Uint8Array,
+    ranges: Float64Array,
+    from: number,
+    columns: number,
+  ) {
+    this.hash(Array.from({ length: columns }, (_, k) => decoder.decode(bytes.subarray(ranges[from + 2 * k], ranges[from + 2 * k + 1]))));
+  });
 }
 
 afterEach(() => {
@@ -177,5 +188,43 @@ describe('PrimaryKeyIndex', () => {
     expect(index.capacity * 0.8).toBeGreaterThanOrEqual(100_000);
     expect(index.capacity).toBeLessThan(4 * 100_000);
     for (let k = 0; k < i; k += 97) expect(insert(index, [`LN${k}`, String(k)], -1)).toBe(k + 1);
+  });
+});
+
+describe('keys staged from bytes', () => {
+  it('get the fingerprint of the same keys staged as strings (ASCII, CJK, astral, empty)', () => {
+    const value = fc.string({ unit: fc.constantFrom('a', '7', '-', '张', '乗', 'é', '😀', '\u0000'), maxLength: 8 });
+    fc.assert(
+      fc.property(fc.array(fc.array(value, { minLength: 1, maxLength: 3 }), { minLength: 1, maxLength: 40 }), (keys) => {
+        const columns = keys[0]!.length;
+        const rows = keys.map((row) => Array.from({ length: columns }, (_, k) => row[k % row.length]!));
+        const fromStrings = new PrimaryKeyIndex({});
+        const fromBytes = new PrimaryKeyIndex({});
+        const encoder = new TextEncoder();
+        const matchesOf = (index: PrimaryKeyIndex) => {
+          const found: number[] = [];
+          index.insertStaged((recordIndex) => found.push(recordIndex));
+          return found;
+        };
+        rows.forEach((row, recordIndex) => {
+          fromStrings.stage(row, recordIndex);
+          const encoded = row.map((text) => encoder.encode(text));
+          const bytes = new Uint8Array(1 + encoded.reduce((sum, part) => sum + part.length, 0));
+          const ranges = new Float64Array(2 + 2 * columns);
+          let at = 1;
+          encoded.forEach((part, k) => {
+            bytes.set(part, at);
+            ranges[2 + 2 * k] = at;
+            ranges[2 + 2 * k + 1] = at + part.length;
+            at += part.length;
+          });
+          fromBytes.stageBytes(bytes, ranges, 2, columns, recordIndex);
+        });
+        expect(matchesOf(fromBytes)).toEqual(matchesOf(fromStrings));
+        // The same fingerprints: every key staged from bytes is found by its strings.
+        for (const row of rows) expect(fromBytes.matching(row)).toEqual(fromStrings.matching(row));
+      }),
+      { numRuns: 300 },
+    );
   });
 });

@@ -16,8 +16,16 @@ export function isGbkTrail(byte: number): boolean {
   return byte >= 0x40 && byte <= 0xfe && byte !== 0x7f;
 }
 
-/** Length of the well-formed UTF-8 sequence at `i` (WHATWG/Unicode rules: no overlongs, no surrogates, nothing above U+10FFFF), or 0. */
-function utf8SequenceLength(bytes: Uint8Array, i: number, end: number): number {
+/**
+ * Length of the well-formed UTF-8 sequence at `i` (WHATWG/Unicode rules: no overlongs, no surrogates,
+ * nothing above U+10FFFF) ending before `end`, or 0.
+ *
+ * @example
+ * ```ts
+ * utf8SequenceLength(new TextEncoder().encode('张'), 0, 3); // 3
+ * ```
+ */
+export function utf8SequenceLength(bytes: Uint8Array, i: number, end: number): number {
   const b = bytes[i]!;
   let need: number;
   let low = 0x80;

@@ -172,6 +172,9 @@ export class FileScanner {
   /** Records to scan exactly before the next offer, and the run after the next refusal. */
   private exactRun = 0;
   private refusalRun = FAST_BATCH_RECORDS;
+  /** `buf` index of the next line feed at or after the last offer's records (`buf.length`: none), for `lineFeedBuf`. */
+  private nextLineFeed = 0;
+  private lineFeedBuf: Uint8Array = EMPTY;
 
   constructor({ charset, maxRecordBytes, listener }: { charset: FileCharset; maxRecordBytes: number; listener: ScanListener }) {
     this.charset = charset;
@@ -451,6 +454,15 @@ export class FileScanner {
     let count = 0;
     let line = this.line;
     let lineStart = this.lineStart;
+    // Line and line start after the last record offered (records may hold line feeds between tokens).
+    let endLine = line;
+    let endLineStart = lineStart;
+    // The next line feed at or after `at`, found natively and kept for the rest of the buffer: a one-line file searches it once.
+    if (this.lineFeedBuf !== buf || this.nextLineFeed < first) {
+      this.lineFeedBuf = buf;
+      this.nextLineFeed = buf.indexOf(0x0a, first);
+      if (this.nextLineFeed < 0) this.nextLineFeed = buf.length;
+    }
     while (count < FAST_BATCH_RECORDS && buf[at] === 0x7b) {
       const close = buf.indexOf(0x7d, at + 1);
       if (close < 0 || close + 1 - at > this.maxRecordBytes) break;
@@ -460,6 +472,14 @@ export class FileScanner {
       offered[slot + OFFER_LINE] = line;
       offered[slot + OFFER_LINE_START] = lineStart;
       count++;
+      while (this.nextLineFeed < close) {
+        line++;
+        lineStart = this.base + this.nextLineFeed + 1;
+        const found = buf.indexOf(0x0a, this.nextLineFeed + 1);
+        this.nextLineFeed = found < 0 ? buf.length : found;
+      }
+      endLine = line;
+      endLineStart = lineStart;
       let next = close + 1;
       let comma = false;
       for (; next < buf.length; next++) {
@@ -472,6 +492,10 @@ export class FileScanner {
       }
       if (!comma) break;
       at = next;
+      if (this.nextLineFeed < at) {
+        const found = buf.indexOf(0x0a, at);
+        this.nextLineFeed = found < 0 ? buf.length : found;
+      }
     }
     if (count === 0) return -1;
     if (!this.listener.tryBatch!(offered, count)) {
@@ -480,10 +504,11 @@ export class FileScanner {
       return -1;
     }
     this.refusalRun = FAST_BATCH_RECORDS;
-    // The listener proved the records free of whitespace, so the last one starts and ends on one line.
     const last = (count - 1) * OFFER_SLOTS;
-    this.line = this.recordLine = offered[last + OFFER_LINE]!;
-    this.lineStart = this.recordLineStart = offered[last + OFFER_LINE_START]!;
+    this.recordLine = offered[last + OFFER_LINE]!;
+    this.recordLineStart = offered[last + OFFER_LINE_START]!;
+    this.line = endLine;
+    this.lineStart = endLineStart;
     return offered[last + OFFER_END]!;
   }
 

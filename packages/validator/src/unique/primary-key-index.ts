@@ -1,4 +1,5 @@
 const EMPTY = 0;
+const UTF8 = new TextDecoder();
 // Linear probing stays at a few probes per lookup up to 80 % load; past it, runs lengthen quickly.
 const MAX_LOAD = 0.8;
 // 4096 slots (48 KB): a small file never grows the table, a large one skips the tiny sizes.
@@ -80,6 +81,45 @@ export class PrimaryKeyIndex {
    */
   stage(values: readonly string[], recordIndex: number): void {
     this.hash(values);
+    this.pushStaged(recordIndex);
+  }
+
+  /**
+   * {@link stage} for key values given as UTF-8 byte ranges (`ranges[from + 2k]` to `ranges[from + 2k + 1]`
+   * of `bytes`, one per key column): the same fingerprint as staging the decoded strings, without
+   * decoding ASCII values.
+   */
+  stageBytes(bytes: Uint8Array, ranges: Float64Array, from: number, columns: number, recordIndex: number): void {
+    this.hashBytes(bytes, ranges, from, columns);
+    this.pushStaged(recordIndex);
+  }
+
+  /** {@link hash} of the values in byte ranges (see {@link stageBytes}). */
+  private hashBytes(bytes: Uint8Array, ranges: Float64Array, from: number, columns: number): void {
+    let a = 0x811c9dc5;
+    let b = 0x9747b28c;
+    for (let k = 0; k < columns; k++) {
+      const start = ranges[from + 2 * k]!;
+      const end = ranges[from + 2 * k + 1]!;
+      let i = start;
+      while (i < end && bytes[i]! < 0x80) i++;
+      // A non-ASCII value hashes as its UTF-16 text, as `stage` sees it.
+      const text = i < end ? UTF8.decode(bytes.subarray(start, end)) : undefined;
+      const length = text === undefined ? end - start : text.length;
+      for (let j = 0; j < length; j++) {
+        const unit = text === undefined ? bytes[start + j]! : text.charCodeAt(j);
+        a = Math.imul(a ^ unit, 0x01000193);
+        b = Math.imul(b + unit, 0x5bd1e995);
+        b ^= b >>> 13;
+      }
+      a = Math.imul(a ^ (length + 0x10000), 0x01000193);
+      b = Math.imul(b + length + 0x10000, 0x5bd1e995);
+      b ^= b >>> 13;
+    }
+    this.fingerprint(a, b);
+  }
+
+  private pushStaged(recordIndex: number): void {
     const at = this.stagedCount * 3;
     if (at === this.staged.length) {
       const grown = new Uint32Array(this.staged.length * 2);
@@ -153,6 +193,10 @@ export class PrimaryKeyIndex {
       b = Math.imul(b + value.length + 0x10000, 0x5bd1e995);
       b ^= b >>> 13;
     }
+    this.fingerprint(a, b);
+  }
+
+  private fingerprint(a: number, b: number): void {
     // Stored values are never 0, which marks an empty slot.
     this.h1 = (fmix(a) | 1) >>> 0;
     this.h2 = fmix(b ^ Math.imul(a, 0x27d4eb2f));

@@ -16,6 +16,7 @@ import {
   type ScanListener,
   type StructureProblem,
 } from '../scan/file-scanner.js';
+import { FlatRecordShape } from '../scan/flat-record-shape.js';
 import { findJsonError } from '../scan/json-syntax.js';
 import { PartPlanner, type PrimaryKeyOf } from '../split/part-plan.js';
 import { bilingual } from '../report/issue.js';
@@ -111,6 +112,10 @@ export class BatchParser implements ScanListener, RecordPlace {
   private readonly onRecords: RecordsListener | undefined;
   /** See the `byteString` option; undefined where it does not apply. */
   private readonly byteString: ((bytes: Uint8Array) => string | undefined) | undefined;
+  /** The byte-level proof of offered records, where nothing needs their parsed values (see `tryBytes`). */
+  private readonly shape: FlatRecordShape | undefined;
+  /** Primary key value ranges of the records `shape` matched, per batch position. */
+  private readonly keyRanges: Float64Array;
   private flushing = false;
   /** A record's syntax error ended parsing. */
   private stopped = false;
@@ -182,6 +187,12 @@ export class BatchParser implements ScanListener, RecordPlace {
     const primaryKeyColumns = this.rules.primaryKeyColumns;
     // Template rules need the real text of every value, and a non-ASCII column name would not match its bytes.
     this.byteString = options.charset === 'UTF-8' && !this.rules.hasChecks && this.rules.asciiColumns ? options.byteString : undefined;
+    // Nothing but the key needs a record's values without template rules, a plan, hold-back or onRecords.
+    const columns = this.rules.columns;
+    const shapeFits =
+      options.charset === 'UTF-8' && !this.rules.hasChecks && this.rules.asciiColumns && columns.length > 0 && new Set(columns).size === columns.length && options.split === undefined && options.holdBack === undefined && options.onRecords === undefined;
+    this.shape = shapeFits ? new FlatRecordShape({ columns, keyPositions: primaryKeyColumns.map((key) => columns.indexOf(key)) }) : undefined;
+    this.keyRanges = new Float64Array(shapeFits ? BATCH_RECORDS * primaryKeyColumns.length * 2 : 0);
     const totalBytes = options.totalBytes;
     // The fewest bytes a record holding a primary key takes (braces, and `"k":"v",` per key column): the
     // most keys a file of `totalBytes` can hold, whatever its first records suggest.
@@ -306,6 +317,7 @@ export class BatchParser implements ScanListener, RecordPlace {
   tryBatch(records: Float64Array, count: number): boolean {
     this.flush();
     if (this.stopped) return false;
+    if (this.shape !== undefined && this.tryBytes(records, count)) return true;
     const start = records[OFFER_START]!;
     const end = records[(count - 1) * OFFER_SLOTS + OFFER_END]!;
     const byteString = this.byteString;
@@ -358,6 +370,42 @@ export class BatchParser implements ScanListener, RecordPlace {
     }
     this.keys.insertStaged(this.onKeyMatch);
     if (this.onRecords !== undefined) this.onRecords({ records: byteString === undefined ? values : values.map((value) => textRecordOf(value as Record<string, string>)), firstRecordIndex: this.batchFirstRecord });
+    return true;
+  }
+
+  /**
+   * The offer proved from its bytes alone (see `FlatRecordShape`): every record exactly the columns in
+   * order with plain string values and a non-blank key, so the record checks pass without a parse and
+   * only the key, hashed from its bytes, goes on. Any record of another shape leaves the whole offer to
+   * the parsing proof.
+   */
+  private tryBytes(records: Float64Array, count: number): boolean {
+    const shape = this.shape!;
+    const bytes = this.scanner.buf;
+    const keyRanges = this.keyRanges;
+    const keyColumns = shape.keyColumns;
+    for (let k = 0; k < count; k++) {
+      if (!shape.match(bytes, records[k * OFFER_SLOTS + OFFER_START]!, records[k * OFFER_SLOTS + OFFER_END]!, keyRanges, k * keyColumns * 2)) return false;
+    }
+    const batch = this.batch;
+    const keys = this.keys;
+    const columns = this.rules.columns.length;
+    this.beginBatch();
+    for (let k = 0; k < count; k++) {
+      const offer = k * OFFER_SLOTS;
+      const slot = k * BATCH_SLOTS;
+      const recordStart = records[offer + OFFER_START]!;
+      const recordEnd = records[offer + OFFER_END]!;
+      batch[slot + BATCH_START] = recordStart;
+      batch[slot + BATCH_END] = recordEnd;
+      batch[slot + BATCH_COLONS] = columns;
+      batch[slot + BATCH_FLAGS] = 0;
+      batch[slot + BATCH_LINE] = records[offer + OFFER_LINE]!;
+      batch[slot + BATCH_LINE_START] = records[offer + OFFER_LINE_START]!;
+      this.beginRecord(recordStart, recordEnd, batch[slot + BATCH_LINE]!, batch[slot + BATCH_LINE_START]!);
+      if (keyColumns > 0) keys.stageBytes(bytes, keyRanges, k * keyColumns * 2, this.issues.recordIndex);
+    }
+    keys.insertStaged(this.onKeyMatch);
     return true;
   }
 

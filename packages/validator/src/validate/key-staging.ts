@@ -1,6 +1,8 @@
 import { PrimaryKeyIndex } from '../unique/primary-key-index.js';
 import { SPARSE_SHIFT } from './reread.js';
 
+const UTF8 = new TextDecoder();
+
 /**
  * The primary keys of a file on their way into the key index: staged a batch at a time (hashed as each
  * record passes, inserted together so the table's cache misses overlap), with the values of the batch
@@ -23,6 +25,10 @@ export class KeyStaging {
   /** Primary key values staged in this batch, `keyColumns` per batch position. */
   private readonly stagedKeys: string[];
   private batchFirstRecord = 0;
+  /** Batch positions staged from bytes: their values are read from `stagedBytes` only for a match. */
+  private readonly stagedFromBytes: Uint8Array;
+  private readonly stagedRanges: Float64Array;
+  private stagedBytes: Uint8Array | undefined;
 
   constructor(options: {
     keyColumns: number;
@@ -34,6 +40,8 @@ export class KeyStaging {
   }) {
     this.keyColumns = options.keyColumns;
     this.stagedKeys = new Array<string>(options.batchRecords * options.keyColumns).fill('');
+    this.stagedFromBytes = new Uint8Array(options.batchRecords);
+    this.stagedRanges = new Float64Array(options.batchRecords * options.keyColumns * 2);
     this.index = new PrimaryKeyIndex({ expected: options.expectedRecords, estimate: options.estimate });
   }
 
@@ -47,17 +55,39 @@ export class KeyStaging {
     const { stagedKeys } = this;
     const first = (recordIndex - this.batchFirstRecord) * this.keyColumns;
     for (let k = 0; k < keyValues.length; k++) stagedKeys[first + k] = keyValues[k]!;
+    this.stagedFromBytes[recordIndex - this.batchFirstRecord] = 0;
     this.index.stage(keyValues, recordIndex);
+  }
+
+  /**
+   * Stages a primary key given as UTF-8 byte ranges of `bytes` (see `FlatRecordShape.match`), which must
+   * stay unchanged until {@link insertStaged}: its values are decoded only if it matches.
+   */
+  stageBytes(bytes: Uint8Array, ranges: Float64Array, from: number, recordIndex: number): void {
+    const { keyColumns } = this;
+    const position = recordIndex - this.batchFirstRecord;
+    this.stagedBytes = bytes;
+    this.stagedFromBytes[position] = 1;
+    const staged = this.stagedRanges;
+    const to = position * 2 * keyColumns;
+    for (let j = 0; j < 2 * keyColumns; j++) staged[to + j] = ranges[from + j]!;
+    this.index.stageBytes(bytes, ranges, from, keyColumns, recordIndex);
   }
 
   /** The staged values of batch position `k`, copied (candidates outlive the batch). */
   stagedValues(k: number): string[] {
-    return this.stagedKeys.slice(k * this.keyColumns, (k + 1) * this.keyColumns);
+    const { keyColumns } = this;
+    if (this.stagedFromBytes[k] === 0) return this.stagedKeys.slice(k * keyColumns, (k + 1) * keyColumns);
+    const values: string[] = [];
+    const ranges = this.stagedRanges;
+    for (let c = 0; c < keyColumns; c++) values.push(UTF8.decode(this.stagedBytes!.subarray(ranges[(k * keyColumns + c) * 2]!, ranges[(k * keyColumns + c) * 2 + 1]!)));
+    return values;
   }
 
   /** Inserts the batch's staged keys; `onMatch` gets each record whose fingerprint was already held. */
   insertStaged(onMatch: (recordIndex: number) => void): void {
     this.index.insertStaged(onMatch);
+    this.stagedBytes = undefined;
   }
 
   /** Remembers a record's start offset if it is the first of its group of 2^SPARSE_SHIFT. */
