@@ -71,3 +71,20 @@ describe('findJsonError agrees with JSON.parse', () => {
     );
   });
 });
+
+describe('countChars over long UTF-8 ranges', () => {
+  it('equals the code points of the decoded text at every alignment and length', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: fc.constantFrom('a', '张', 'é', '😀', '\u0080', '\uffff'), maxLength: 2000 }), fc.nat(7), fc.nat(7), (text, head, tail) => {
+        const encoded = new TextEncoder().encode(text);
+        const bytes = new Uint8Array(head + encoded.length + tail);
+        bytes.set(encoded, head);
+        // A view at an odd offset of its buffer, as a chunk's subarray may be.
+        const view = bytes.subarray(head);
+        expect(countChars({ bytes: view, start: 0, end: encoded.length, charset: 'UTF-8' })).toBe([...text].length);
+        expect(countChars({ bytes, start: head, end: head + encoded.length, charset: 'UTF-8' })).toBe([...text].length);
+      }),
+      { numRuns: 500 },
+    );
+  });
+});

@@ -92,6 +92,37 @@ export function firstInvalidByte({ bytes, start, end, charset }: { bytes: Uint8A
   return -1;
 }
 
+// Words summed per lane before the lanes are added up: each lane counts at most one byte per word.
+const LANE_WORDS = 255;
+
+/**
+ * UTF-8 continuation bytes (0b10xxxxxx) in a byte range, four bytes at a time: a one-line file has its
+ * columns counted over every byte, so this runs over whole files.
+ */
+function continuationBytes(bytes: Uint8Array, start: number, end: number): number {
+  let count = 0;
+  let i = start;
+  const firstWord = Math.min(bytes.byteOffset + end, (bytes.byteOffset + i + 3) & ~3) - bytes.byteOffset;
+  for (; i < firstWord; i++) if ((bytes[i]! & 0xc0) === 0x80) count++;
+  const wordCount = (end - i) >> 2;
+  if (wordCount > 0) {
+    const words = new Uint32Array(bytes.buffer, bytes.byteOffset + i, wordCount);
+    for (let w = 0; w < wordCount; ) {
+      const stop = Math.min(wordCount, w + LANE_WORDS);
+      let lanes = 0;
+      for (; w < stop; w++) {
+        const word = words[w]!;
+        // Bit 7 set and bit 6 clear in a byte, moved to bit 0 of its lane.
+        lanes += ((word & ~(word << 1)) >>> 7) & 0x01010101;
+      }
+      count += (lanes & 0xff) + ((lanes >>> 8) & 0xff) + ((lanes >>> 16) & 0xff) + (lanes >>> 24);
+    }
+    i += wordCount * 4;
+  }
+  for (; i < end; i++) if ((bytes[i]! & 0xc0) === 0x80) count++;
+  return count;
+}
+
 /**
  * Counts the characters (code points) in a byte range, for editor-style column numbers.
  *
@@ -102,10 +133,7 @@ export function firstInvalidByte({ bytes, start, end, charset }: { bytes: Uint8A
  */
 export function countChars({ bytes, start, end, charset }: { bytes: Uint8Array; start: number; end: number; charset: FileCharset }): number {
   let count = 0;
-  if (charset === 'UTF-8') {
-    for (let i = start; i < end; i++) if ((bytes[i]! & 0xc0) !== 0x80) count++;
-    return count;
-  }
+  if (charset === 'UTF-8') return end - start - continuationBytes(bytes, start, end);
   for (let i = start; i < end; i++, count++) if (bytes[i]! >= 0x81 && i + 1 < end && isGbkTrail(bytes[i + 1]!)) i++;
   return count;
 }
