@@ -33,6 +33,18 @@ export function prcIdCheckChar({ first17 }: { first17: string }): string {
   return ID_CHECK_CHARS[sum % 11]!;
 }
 
+function isDigit(code: number): boolean {
+  return code >= 0x30 && code <= 0x39;
+}
+
+// `/^\d{17}[\dXx]$/` as character checks: runs on every ID number of a file.
+function isIdShape(value: string): boolean {
+  if (value.length !== 18) return false;
+  for (let i = 0; i < 17; i++) if (!isDigit(value.charCodeAt(i))) return false;
+  const last = value.charCodeAt(17);
+  return isDigit(last) || last === 0x58 || last === 0x78;
+}
+
 /**
  * PRC resident ID number (居民身份证号): 18 characters, 17 digits and a MOD 11-2 check character
  * (`X` for 10), with a real birth date (year 1800 or later) at positions 7–14. Empty values pass
@@ -47,7 +59,7 @@ export function prcIdNumber(): FieldCheck {
   return ({ value, show }) => {
     if (value === '') return undefined;
     const rule = 'prc-id';
-    if (!/^\d{17}[\dXx]$/.test(value)) {
+    if (!isIdShape(value)) {
       return { rule, message: bilingual(`身份证号 ${show(value)} 须为 18 位（17 位数字加校验位）`, `ID number ${show(value)} must be 18 characters: 17 digits and a check character`) };
     }
     const year = digitsAt(value, 6, 4);
@@ -126,6 +138,12 @@ function matchesDate(value: string, format: DateFormat): boolean {
   return format.length < 19 || (digitsAt(value, 11, 2) <= 23 && digitsAt(value, 14, 2) <= 59 && digitsAt(value, 17, 2) <= 59);
 }
 
+// A loop rather than `formats.some(…)`: no closure per value checked.
+function matchesAnyDate(value: string, formats: readonly DateFormat[]): boolean {
+  for (let i = 0; i < formats.length; i++) if (matchesDate(value, formats[i]!)) return true;
+  return false;
+}
+
 /**
  * A real calendar date (and time) in one of the given formats. Empty values pass.
  *
@@ -137,7 +155,7 @@ function matchesDate(value: string, format: DateFormat): boolean {
 export function dateFormat({ formats }: { formats: readonly DateFormat[] }): FieldCheck {
   const listed = formats.join(' | ');
   return ({ value, field, show }) =>
-    value === '' || formats.some((format) => matchesDate(value, format))
+    value === '' || matchesAnyDate(value, formats)
       ? undefined
       : { rule: 'date', message: bilingual(`${field} 日期 ${show(value)} 无效，格式应为 ${listed}`, `${field} date ${show(value)} is not a valid ${listed}`) };
 }
@@ -173,6 +191,12 @@ export function nonNegativeInteger(): FieldCheck {
       : { rule: 'integer', message: bilingual(`${field} 的值 ${show(value)} 须为非负整数`, `${field} value ${show(value)} must be a non-negative integer`) };
 }
 
+// `value.trim() === ''` without trimming the common value: printable ASCII first is never whitespace.
+function isBlank(value: string): boolean {
+  const first = value.charCodeAt(0);
+  return !(first > 0x20 && first < 0x7f) && value.trim() === '';
+}
+
 /**
  * The value is not empty (missing columns are reported by the structure checks already).
  *
@@ -182,5 +206,5 @@ export function nonNegativeInteger(): FieldCheck {
  * ```
  */
 export function required(): FieldCheck {
-  return ({ value, field }) => (value.trim() === '' ? { rule: 'required', message: bilingual(`${field} 不能为空`, `${field} must not be empty`) } : undefined);
+  return ({ value, field }) => (isBlank(value) ? { rule: 'required', message: bilingual(`${field} 不能为空`, `${field} must not be empty`) } : undefined);
 }
