@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { ValidationReport } from '../src/index.js';
+import type { FieldRules, ValidationReport } from '../src/index.js';
 import { utf8AsByteString } from '../src/node/byte-string.js';
 import { FlatRecordShape } from '../src/scan/flat-record-shape.js';
 import { BatchParser } from '../src/validate/batch-parser.js';
@@ -73,16 +73,24 @@ const fileIn = (charset: Charset) =>
     return { bytes: encodeWithBadBytes(`{"records":[${body}]}`, charset), records: rows.length };
   });
 
+// Template rules that read the value and the whole record, and report on some of the generated values.
+const probingRules: FieldRules = {
+  user_name: [({ value }) => (value.includes('7') ? `user_name ${value} holds a 7` : undefined), ({ value }) => (value.includes('张}') ? { rule: 'brace', severity: 'warning', message: 'a brace' } : undefined)],
+  pay_month: ({ value, record }) => (String(record['order_no']).endsWith('a') ? `${value} after ${String(record['user_name'])}` : undefined),
+};
+
 // The portable path decodes with TextDecoder; the Node subpath parses clean UTF-8 records from byte strings.
 const cases = [
   { name: 'UTF-8, portable', charset: 'UTF-8' },
   { name: 'UTF-8, Node byte strings', charset: 'UTF-8', byteString: utf8AsByteString },
   { name: 'GBK', charset: 'GBK' },
+  { name: 'UTF-8, portable, template rules', charset: 'UTF-8', rules: probingRules },
+  { name: 'UTF-8, Node byte strings, template rules', charset: 'UTF-8', byteString: utf8AsByteString, rules: probingRules },
 ] as const;
-type Case = { charset: Charset; byteString?: typeof utf8AsByteString };
+type Case = { charset: Charset; byteString?: typeof utf8AsByteString; rules?: FieldRules };
 
-async function validate(bytes: Uint8Array, chunkSize: number, records: number, { charset, byteString }: Case): Promise<ValidationReport> {
-  const fileOptions = { ...options, records, fileCharset: charset, maxRecordBytes: 4096 };
+async function validate(bytes: Uint8Array, chunkSize: number, records: number, { charset, byteString, rules }: Case): Promise<ValidationReport> {
+  const fileOptions = { ...options, records, fileCharset: charset, maxRecordBytes: 4096, ...(rules ? { rules } : {}) };
   return validateRecordsWith({ options: { ...fileOptions, input: inChunks(bytes, chunkSize) }, ...(byteString ? { byteString } : {}) });
 }
 

@@ -28,6 +28,12 @@ export class FlatRecordShape {
   private readonly keyAt: Int32Array;
   /** Primary key columns: each matched record writes a `[start, end)` value range per key. */
   readonly keyColumns: number;
+  /**
+   * UTF-8 bytes beyond their UTF-16 length in the records matched since it was last set to 0: with it a
+   * value's byte range maps to its place in the same bytes decoded as one string (JSON text between
+   * records is ASCII).
+   */
+  extraBytes = 0;
 
   /** `columns`: distinct ASCII names; `keyPositions`: the primary key columns' positions in `columns`. */
   constructor({ columns, keyPositions }: { columns: readonly string[]; keyPositions: readonly number[] }) {
@@ -40,10 +46,13 @@ export class FlatRecordShape {
 
   /**
    * True when `bytes[start, end)` is exactly one record of the shape; then the value range of primary key
-   * `k` is `keys[at + 2k]` to `keys[at + 2k + 1]` (buffer indexes, quotes excluded).
+   * `k` is `keys[at + 2k]` to `keys[at + 2k + 1]` (buffer indexes, quotes excluded). With `values`,
+   * column `c`'s value is also `values[valuesAt + 4c]` to `values[valuesAt + 4c + 1]`, with
+   * {@link extraBytes} before its start and its end at `+ 2` and `+ 3`.
    */
-  match(bytes: Uint8Array, start: number, end: number, keys: Float64Array, at: number): boolean {
+  match(bytes: Uint8Array, start: number, end: number, keys: Float64Array, at: number, values?: Float64Array, valuesAt = 0): boolean {
     const { names, keyAt } = this;
+    let extra = this.extraBytes;
     if (bytes[start] !== 0x7b) return false;
     let i = start + 1;
     for (let c = 0; c < names.length; c++) {
@@ -65,6 +74,7 @@ export class FlatRecordShape {
       while (i < end && isWhitespace(bytes[i]!)) i++;
       if (bytes[i] !== QUOTE) return false;
       const valueStart = ++i;
+      if (values !== undefined) values[valuesAt + 4 * c + 2] = extra;
       for (;;) {
         if (i >= end) return false;
         const byte = bytes[i]!;
@@ -75,7 +85,15 @@ export class FlatRecordShape {
           const length = utf8SequenceLength(bytes, i, end);
           if (length === 0) return false;
           i += length;
+          // Two and three bytes make one UTF-16 unit, four make two.
+          extra += length === 4 ? 2 : length - 1;
         }
+      }
+      if (values !== undefined) {
+        const to = valuesAt + 4 * c;
+        values[to] = valueStart;
+        values[to + 1] = i;
+        values[to + 3] = extra;
       }
       const k = keyAt[c]!;
       if (k >= 0) {
@@ -88,6 +106,8 @@ export class FlatRecordShape {
       i++;
     }
     while (i < end && isWhitespace(bytes[i]!)) i++;
-    return bytes[i] === 0x7d && i + 1 === end;
+    if (bytes[i] !== 0x7d || i + 1 !== end) return false;
+    this.extraBytes = extra;
+    return true;
   }
 }

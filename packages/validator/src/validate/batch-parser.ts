@@ -116,6 +116,10 @@ export class BatchParser implements ScanListener, RecordPlace {
   private readonly shape: FlatRecordShape | undefined;
   /** Primary key value ranges of the records `shape` matched, per batch position. */
   private readonly keyRanges: Float64Array;
+  /** With template rules: every value's span of the records `shape` matched (see `FlatRecordShape.match`). */
+  private readonly valueSpans: Float64Array;
+  /** The `byteString` option, for the values template rules read on the byte path. */
+  private readonly shapeByteString: ((bytes: Uint8Array) => string | undefined) | undefined;
   private flushing = false;
   /** A record's syntax error ended parsing. */
   private stopped = false;
@@ -189,10 +193,20 @@ export class BatchParser implements ScanListener, RecordPlace {
     this.byteString = options.charset === 'UTF-8' && !this.rules.hasChecks && this.rules.asciiColumns ? options.byteString : undefined;
     // Nothing but the key needs a record's values without template rules, a plan, hold-back or onRecords.
     const columns = this.rules.columns;
+    // Template rules get the values as text and the record as an object built from them (an own `__proto__` would need more).
     const shapeFits =
-      options.charset === 'UTF-8' && !this.rules.hasChecks && this.rules.asciiColumns && columns.length > 0 && new Set(columns).size === columns.length && options.split === undefined && options.holdBack === undefined && options.onRecords === undefined;
+      options.charset === 'UTF-8' &&
+      this.rules.asciiColumns &&
+      columns.length > 0 &&
+      new Set(columns).size === columns.length &&
+      !(this.rules.hasChecks && columns.includes('__proto__')) &&
+      options.split === undefined &&
+      options.holdBack === undefined &&
+      options.onRecords === undefined;
     this.shape = shapeFits ? new FlatRecordShape({ columns, keyPositions: primaryKeyColumns.map((key) => columns.indexOf(key)) }) : undefined;
     this.keyRanges = new Float64Array(shapeFits ? BATCH_RECORDS * primaryKeyColumns.length * 2 : 0);
+    this.valueSpans = new Float64Array(shapeFits && this.rules.hasChecks ? BATCH_RECORDS * columns.length * 4 : 0);
+    this.shapeByteString = options.byteString;
     const totalBytes = options.totalBytes;
     // The fewest bytes a record holding a primary key takes (braces, and `"k":"v",` per key column): the
     // most keys a file of `totalBytes` can hold, whatever its first records suggest.
@@ -384,12 +398,19 @@ export class BatchParser implements ScanListener, RecordPlace {
     const bytes = this.scanner.buf;
     const keyRanges = this.keyRanges;
     const keyColumns = shape.keyColumns;
+    const rules = this.rules;
+    const columns = rules.columns.length;
+    const spans = rules.hasChecks ? this.valueSpans : undefined;
+    shape.extraBytes = 0;
     for (let k = 0; k < count; k++) {
-      if (!shape.match(bytes, records[k * OFFER_SLOTS + OFFER_START]!, records[k * OFFER_SLOTS + OFFER_END]!, keyRanges, k * keyColumns * 2)) return false;
+      if (!shape.match(bytes, records[k * OFFER_SLOTS + OFFER_START]!, records[k * OFFER_SLOTS + OFFER_END]!, keyRanges, k * keyColumns * 2, spans, k * columns * 4)) return false;
+    }
+    if (spans !== undefined) {
+      this.acceptWithRules(records, count, spans);
+      return true;
     }
     const batch = this.batch;
     const keys = this.keys;
-    const columns = this.rules.columns.length;
     this.beginBatch();
     for (let k = 0; k < count; k++) {
       const offer = k * OFFER_SLOTS;
@@ -407,6 +428,56 @@ export class BatchParser implements ScanListener, RecordPlace {
     }
     keys.insertStaged(this.onKeyMatch);
     return true;
+  }
+
+  /**
+   * The matched offer with template rules: each record's values as text, as an object in column order
+   * for the checks, which then stage its key.
+   */
+  private acceptWithRules(records: Float64Array, count: number, spans: Float64Array): void {
+    const bytes = this.scanner.buf;
+    const stretchStart = records[OFFER_START]!;
+    const stretch = bytes.subarray(stretchStart, records[(count - 1) * OFFER_SLOTS + OFFER_END]!);
+    // Proved UTF-8 already: the decode cannot fail. Where a byte string is cheap (Node), ASCII values
+    // are slices of it and only the others are decoded, one by one: less than decoding it all to UTF-16.
+    const byteString = this.shapeByteString;
+    const text = byteString?.(stretch) ?? this.decoder.decode(stretch);
+    const fromBytes = byteString !== undefined;
+    const rules = this.rules;
+    const names = rules.columns;
+    const batch = this.batch;
+    const issues = this.issues;
+    this.beginBatch();
+    for (let k = 0; k < count; k++) {
+      const offer = k * OFFER_SLOTS;
+      const slot = k * BATCH_SLOTS;
+      const recordStart = records[offer + OFFER_START]!;
+      const recordEnd = records[offer + OFFER_END]!;
+      batch[slot + BATCH_START] = recordStart;
+      batch[slot + BATCH_END] = recordEnd;
+      batch[slot + BATCH_COLONS] = names.length;
+      batch[slot + BATCH_FLAGS] = 0;
+      batch[slot + BATCH_LINE] = records[offer + OFFER_LINE]!;
+      batch[slot + BATCH_LINE_START] = records[offer + OFFER_LINE_START]!;
+      this.beginRecord(recordStart, recordEnd, batch[slot + BATCH_LINE]!, batch[slot + BATCH_LINE_START]!);
+      const record: Record<string, string> = {};
+      for (let c = 0; c < names.length; c++) {
+        const at = (k * names.length + c) * 4;
+        const start = spans[at]!;
+        const end = spans[at + 1]!;
+        const extraBefore = spans[at + 2]!;
+        const extraAfter = spans[at + 3]!;
+        let value: string;
+        if (!fromBytes) value = text.slice(start - stretchStart - extraBefore, end - stretchStart - extraAfter);
+        else if (extraAfter === extraBefore) value = text.slice(start - stretchStart, end - stretchStart);
+        else value = this.decoder.decode(bytes.subarray(start, end));
+        record[names[c]!] = value;
+        rules.setInOrder(k, c, value);
+      }
+      rules.acceptInOrder(record, issues.recordIndex, k, false);
+      if (issues.waiting) this.finishRecord(record, false);
+    }
+    this.keys.insertStaged(this.onKeyMatch);
   }
 
   /** A staged primary key whose fingerprint is already held: a candidate duplicate, confirmed later. */

@@ -222,6 +222,11 @@ export class RecordRules {
     return valueChars;
   }
 
+  /** Sets column `c` of row `row` of `inOrder` to a string value, for {@link acceptInOrder}. */
+  setInOrder(row: number, c: number, value: string): void {
+    this.inOrder[row * this.columns.length + c] = value;
+  }
+
   /**
    * Runs the template checks on row `row` of `inOrder` and stages the record's primary key; `fromBytes`:
    * the values were parsed from a byte string (see the `byteString` option).
