@@ -73,10 +73,12 @@ function textRecordOf(record: Readonly<Record<string, string>>): Record<string, 
 }
 
 /**
- * The batch parsing strategy of a file's records: takes each record the scanner finds (or a whole
- * batch it offers, split at each next `}` without a byte scan, when the split is proved exact), parses
- * 64 records with one `JSON.parse`, falls back to one record alone when a batch fails, and runs the
- * record rules, the charset checks and the key staging on each. Findings go to the collector.
+ * The batch parsing strategy of a file's records: takes a whole batch the scanner offers, split at each
+ * next `}` without a byte scan, when the split is proved exact — from the bytes alone for flat
+ * string-valued UTF-8 records (`FlatRecordShape`: no decode, no parse), else by one `JSON.parse` —
+ * otherwise each record the scanner finds, parsing 64 records with one `JSON.parse` and falling back to
+ * one record alone when a batch fails; it runs the record rules, the charset checks and the key staging
+ * on each. Findings go to the collector.
  *
  * @example
  * ```ts
