@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { PrimaryKeyIndex } from '../src/unique/primary-key-index.js';
-import { encode, positionOf } from './helpers.js';
+import { encode, hashByteKeysAsText, positionOf } from './helpers.js';
 import {
   duplicatesByOracle,
   fileOf,
@@ -71,17 +71,8 @@ function forceCollisions(): void {
     this.h1 = 1;
     this.h2 = sum;
   });
-  // Keys staged from bytes collide the same way: their values decoded, then the forced hash.
-  const decoder = new TextDecoder();
-  vi.spyOn(proto as unknown as { hashBytes(bytes: Uint8Array, ranges: Float64Array, from: number, columns: number): void }, 'hashBytes').mockImplementation(function (
-    this: { hash(values: readonly string[]): void },
-    bytes: Uint8Array,
-    ranges: Float64Array,
-    from: number,
-    columns: number,
-  ) {
-    this.hash(Array.from({ length: columns }, (_, k) => decoder.decode(bytes.subarray(ranges[from + 2 * k], ranges[from + 2 * k + 1]))));
-  });
+  // Keys staged from bytes collide the same way.
+  hashByteKeysAsText();
 }
 
 describe('fingerprint collisions between different keys', () => {

@@ -1,5 +1,7 @@
 import iconv from 'iconv-lite';
 import type { Issue, ValidationReport } from '../src/index.js';
+import { vi } from 'vitest';
+import { PrimaryKeyIndex } from '../src/unique/primary-key-index.js';
 
 export const COLUMNS = ['order_no', 'pay_month', 'user_name'];
 export const PRIMARY_KEY = ['order_no', 'pay_month'];
@@ -40,3 +42,15 @@ export async function* inChunks(bytes: Uint8Array, size: number): AsyncGenerator
 }
 
 export const options = { columns: COLUMNS, primaryKeyColumns: PRIMARY_KEY };
+
+/**
+ * Makes the key index hash keys staged from bytes by their decoded text through its `hash`, so a test
+ * that mocks `hash` (to force fingerprint collisions) reaches byte-staged keys too.
+ */
+export function hashByteKeysAsText(): void {
+  const decoder = new TextDecoder();
+  const proto = PrimaryKeyIndex.prototype as unknown as { hash(values: readonly string[]): void; hashBytes(bytes: Uint8Array, ranges: Float64Array, from: number, columns: number): void };
+  vi.spyOn(proto, 'hashBytes').mockImplementation(function (this: typeof proto, bytes, ranges, from, columns) {
+    this.hash(Array.from({ length: columns }, (_, k) => decoder.decode(bytes.subarray(ranges[from + 2 * k], ranges[from + 2 * k + 1]))));
+  });
+}

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { PrimaryKeyIndex } from '../src/unique/primary-key-index.js';
+import { hashByteKeysAsText } from './helpers.js';
 
 /** Inserts a key unless its fingerprint is held; returns the earlier record it matched. */
 function insert(index: PrimaryKeyIndex, values: string[], recordIndex: number): number | undefined {
@@ -21,17 +22,8 @@ function forceCollisions(classes: number): void {
     this.h1 = 1;
     this.h2 = sum;
   });
-  // Keys staged from bytes collide the same way: their values decoded, then the forced hash.
-  const decoder = new TextDecoder();
-  vi.spyOn(proto as unknown as { hashBytes(bytes: Uint8Array, ranges: Float64Array, from: number, columns: number): void }, 'hashBytes').mockImplementation(function (
-    this: { hash(values: readonly string[]): void },
-    bytes: Uint8Array,
-    ranges: Float64Array,
-    from: number,
-    columns: number,
-  ) {
-    this.hash(Array.from({ length: columns }, (_, k) => decoder.decode(bytes.subarray(ranges[from + 2 * k], ranges[from + 2 * k + 1]))));
-  });
+  // Keys staged from bytes collide the same way.
+  hashByteKeysAsText();
 }
 
 afterEach(() => {

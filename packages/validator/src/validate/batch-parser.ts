@@ -361,24 +361,13 @@ export class BatchParser implements ScanListener, RecordPlace {
 
     // Proved: the batch buffer takes the records as the exact scan would have queued them (every
     // record clean: as many pairs as columns, no flags), so a key match can locate its record.
-    const batch = this.batch;
     const charsets = this.charsets;
     const issues = this.issues;
     const planner = this.planner;
     this.beginBatch();
     for (let k = 0; k < count; k++) {
-      const offer = k * OFFER_SLOTS;
-      const slot = k * BATCH_SLOTS;
-      const recordStart = records[offer + OFFER_START]!;
-      const recordEnd = records[offer + OFFER_END]!;
-      batch[slot + BATCH_START] = recordStart;
-      batch[slot + BATCH_END] = recordEnd;
-      batch[slot + BATCH_COLONS] = rules.columns.length;
-      batch[slot + BATCH_FLAGS] = 0;
-      batch[slot + BATCH_LINE] = records[offer + OFFER_LINE]!;
-      batch[slot + BATCH_LINE_START] = records[offer + OFFER_LINE_START]!;
-      this.beginRecord(recordStart, recordEnd, batch[slot + BATCH_LINE]!, batch[slot + BATCH_LINE_START]!);
-      if (charsets.sampling) charsets.sample(this.scanner.buf, recordStart, recordEnd);
+      this.beginOffered(records, k);
+      if (charsets.sampling) charsets.sample(this.scanner.buf, issues.start, issues.end);
       const record = values[k] as Record<string, unknown>;
       rules.acceptInOrder(record, issues.recordIndex, k, byteString !== undefined);
       // Only template rules report here: without a plan, most records have nothing more to do.
@@ -411,21 +400,10 @@ export class BatchParser implements ScanListener, RecordPlace {
       this.acceptWithRules(records, count, spans);
       return true;
     }
-    const batch = this.batch;
     const keys = this.keys;
     this.beginBatch();
     for (let k = 0; k < count; k++) {
-      const offer = k * OFFER_SLOTS;
-      const slot = k * BATCH_SLOTS;
-      const recordStart = records[offer + OFFER_START]!;
-      const recordEnd = records[offer + OFFER_END]!;
-      batch[slot + BATCH_START] = recordStart;
-      batch[slot + BATCH_END] = recordEnd;
-      batch[slot + BATCH_COLONS] = columns;
-      batch[slot + BATCH_FLAGS] = 0;
-      batch[slot + BATCH_LINE] = records[offer + OFFER_LINE]!;
-      batch[slot + BATCH_LINE_START] = records[offer + OFFER_LINE_START]!;
-      this.beginRecord(recordStart, recordEnd, batch[slot + BATCH_LINE]!, batch[slot + BATCH_LINE_START]!);
+      this.beginOffered(records, k);
       if (keyColumns > 0) keys.stageBytes(bytes, keyRanges, k * keyColumns * 2, this.issues.recordIndex);
     }
     keys.insertStaged(this.onKeyMatch);
@@ -447,21 +425,10 @@ export class BatchParser implements ScanListener, RecordPlace {
     const fromBytes = byteString !== undefined;
     const rules = this.rules;
     const names = rules.columns;
-    const batch = this.batch;
     const issues = this.issues;
     this.beginBatch();
     for (let k = 0; k < count; k++) {
-      const offer = k * OFFER_SLOTS;
-      const slot = k * BATCH_SLOTS;
-      const recordStart = records[offer + OFFER_START]!;
-      const recordEnd = records[offer + OFFER_END]!;
-      batch[slot + BATCH_START] = recordStart;
-      batch[slot + BATCH_END] = recordEnd;
-      batch[slot + BATCH_COLONS] = names.length;
-      batch[slot + BATCH_FLAGS] = 0;
-      batch[slot + BATCH_LINE] = records[offer + OFFER_LINE]!;
-      batch[slot + BATCH_LINE_START] = records[offer + OFFER_LINE_START]!;
-      this.beginRecord(recordStart, recordEnd, batch[slot + BATCH_LINE]!, batch[slot + BATCH_LINE_START]!);
+      this.beginOffered(records, k);
       const record: Record<string, string> = {};
       for (let c = 0; c < names.length; c++) {
         const at = (k * names.length + c) * 4;
@@ -480,6 +447,25 @@ export class BatchParser implements ScanListener, RecordPlace {
       if (issues.waiting) this.finishRecord(record, false);
     }
     this.keys.insertStaged(this.onKeyMatch);
+  }
+
+  /**
+   * Queues record `k` of a proved offer in the batch buffer as the exact scan would have (every record
+   * clean: as many pairs as columns, no flags), so a key match can locate it, and begins it.
+   */
+  private beginOffered(records: Float64Array, k: number): void {
+    const offer = k * OFFER_SLOTS;
+    const slot = k * BATCH_SLOTS;
+    const batch = this.batch;
+    const recordStart = records[offer + OFFER_START]!;
+    const recordEnd = records[offer + OFFER_END]!;
+    batch[slot + BATCH_START] = recordStart;
+    batch[slot + BATCH_END] = recordEnd;
+    batch[slot + BATCH_COLONS] = this.rules.columns.length;
+    batch[slot + BATCH_FLAGS] = 0;
+    batch[slot + BATCH_LINE] = records[offer + OFFER_LINE]!;
+    batch[slot + BATCH_LINE_START] = records[offer + OFFER_LINE_START]!;
+    this.beginRecord(recordStart, recordEnd, records[offer + OFFER_LINE]!, records[offer + OFFER_LINE_START]!);
   }
 
   /** A staged primary key whose fingerprint is already held: a candidate duplicate, confirmed later. */
