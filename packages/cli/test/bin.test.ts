@@ -46,7 +46,7 @@ describe('the zhima bin', () => {
     expect([...counts.values()].every((count) => count === 1)).toBe(true);
   });
 
-  it('exits 2 on a usage error and 1 on an invalid file', { timeout: 60_000 }, async () => {
+  it('exits 2 on a usage error and 1 on an invalid file', { timeout: 120_000 }, async () => {
     const dir = await tempDir();
     expect(await run(['nope'], { cwd: dir }).exit).toBe(2);
     const file = await writeRecords(join(dir, 'bad.json'), [...records(0, 1), ...records(0, 1)]);

@@ -13,7 +13,7 @@ async function gbkFile(dir: string): Promise<string> {
 }
 
 describe('one flag name per meaning in every command (the built bin)', () => {
-  it('--file-charset is the records file charset in validate as in send', { timeout: 60_000 }, async () => {
+  it('--file-charset is the records file charset in validate as in send', { timeout: 120_000 }, async () => {
     const dir = await tempDir();
     const gateway = await startGateway({ dir });
     await gbkFile(dir);
@@ -24,7 +24,7 @@ describe('one flag name per meaning in every command (the built bin)', () => {
     expect(gateway.sandbox.records(gateway.appId)).toEqual(records(0, 300));
   });
 
-  it('--charset is refused everywhere with both flag names, so a merchant cannot mean one and get the other', { timeout: 60_000 }, async () => {
+  it('--charset is refused everywhere with both flag names, so a merchant cannot mean one and get the other', { timeout: 120_000 }, async () => {
     const dir = await tempDir();
     const gateway = await startGateway({ dir });
     await gbkFile(dir);
@@ -38,7 +38,7 @@ describe('one flag name per meaning in every command (the built bin)', () => {
     expect(gateway.sandbox.uploads(gateway.appId)).toEqual([]);
   });
 
-  it('a GBK file checked as UTF-8: the hint names --file-charset (the flag), never fileCharset (the library option), in validate and send', { timeout: 60_000 }, async () => {
+  it('a GBK file checked as UTF-8: the hint names --file-charset (the flag), never fileCharset (the library option), in validate and send', { timeout: 120_000 }, async () => {
     const dir = await tempDir();
     const gateway = await startGateway({ dir });
     await gbkFile(dir);
@@ -50,7 +50,7 @@ describe('one flag name per meaning in every command (the built bin)', () => {
     }
   });
 
-  it('--request-charset (ZHIMA_REQUEST_CHARSET, "requestCharset") is the request charset; the ambiguous ZHIMA_CHARSET and "charset" are refused by name', { timeout: 60_000 }, async () => {
+  it('--request-charset (ZHIMA_REQUEST_CHARSET, "requestCharset") is the request charset; the ambiguous ZHIMA_CHARSET and "charset" are refused by name', { timeout: 120_000 }, async () => {
     const dir = await tempDir();
     const gateway = await startGateway({ dir });
     await writeFile(join(dir, 'day.json'), JSON.stringify({ records: records(0, 5) }));

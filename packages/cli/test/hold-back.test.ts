@@ -130,7 +130,7 @@ describe('zhima send --hold-back (a 200k-record file with 20 bad records)', () =
 });
 
 describe('zhima send with "holdBack": true in zhima.config.json', () => {
-  it('holds back every copy of a repeated key, names the key (masked) and the record numbers', { timeout: 60_000 }, async () => {
+  it('holds back every copy of a repeated key, names the key (masked) and the record numbers', { timeout: 120_000 }, async () => {
     const dir = await tempDir();
     const gateway = await startGateway({ dir });
     const list = Array.from({ length: 2_000 }, (_, i) => loanRecord(i));
@@ -169,7 +169,7 @@ describe('zhima send with "holdBack": true in zhima.config.json', () => {
     expect(JSON.stringify(lines.map((line) => line.issues))).not.toContain('王五');
   });
 
-  it('--dry-run --hold-back lists what would be held back, builds requests for the rest and writes nothing', { timeout: 30_000 }, async () => {
+  it('--dry-run --hold-back lists what would be held back, builds requests for the rest and writes nothing', { timeout: 90_000 }, async () => {
     const dir = await tempDir();
     const gateway = await startGateway({ dir });
     const list = Array.from({ length: 50 }, (_, i) => loanRecord(i));

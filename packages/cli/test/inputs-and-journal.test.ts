@@ -6,7 +6,7 @@ import { COLUMNS, PRIMARY_KEY, keyCounts, records, runZhima, startGateway, tempD
 const FLAGS = ['--columns', COLUMNS, '--primary-key', PRIMARY_KEY];
 
 describe('inputs are records files only; the journal sits beside them (the built bin)', () => {
-  it('`zhima send .` in the folder holding zhima.config.json sends the day files, not the config; the journal is ./.zhima-journal and is named', { timeout: 60_000 }, async () => {
+  it('`zhima send .` in the folder holding zhima.config.json sends the day files, not the config; the journal is ./.zhima-journal and is named', { timeout: 120_000 }, async () => {
     const dir = await tempDir();
     const gateway = await startGateway({ dir });
     await writeFile(
@@ -38,7 +38,7 @@ describe('inputs are records files only; the journal sits beside them (the built
     expect(named.stderr).toContain('zhima.config.json is the zhima config file, not a records file');
   });
 
-  it('`zhima send out` keeps its journal in out/ (beside the inputs), not in the parent folder', { timeout: 60_000 }, async () => {
+  it('`zhima send out` keeps its journal in out/ (beside the inputs), not in the parent folder', { timeout: 120_000 }, async () => {
     const dir = await tempDir();
     const gateway = await startGateway({ dir });
     await mkdir(join(dir, 'out'));
@@ -51,7 +51,7 @@ describe('inputs are records files only; the journal sits beside them (the built
     expect((await readdir(dir)).filter((name) => name.startsWith('.zhima-journal'))).toEqual([]);
   });
 
-  it('--restart sends every part again on purpose and says so; zhima journal lists what was sent, when, and how it ended', { timeout: 60_000 }, async () => {
+  it('--restart sends every part again on purpose and says so; zhima journal lists what was sent, when, and how it ended', { timeout: 120_000 }, async () => {
     const dir = await tempDir();
     const gateway = await startGateway({ dir });
     await mkdir(join(dir, 'out'));

@@ -110,7 +110,7 @@ describe('the send journal is locked (the built bin, real concurrent runs)', () 
     expect([...counts.values()].every((count) => count === 1)).toBe(true);
   });
 
-  it('a lock of a dead process on this host is taken over; a live one, or one from another host, is not', { timeout: 60_000 }, async () => {
+  it('a lock of a dead process on this host is taken over; a live one, or one from another host, is not', { timeout: 120_000 }, async () => {
     const dir = await tempDir();
     const gateway = await startGateway({ dir });
     await writeRecords(join(dir, 'day.json'), records(0, 10));
@@ -138,7 +138,7 @@ describe('the send journal is locked (the built bin, real concurrent runs)', () 
     expect(await readdir(join(dir, JOURNAL_DIR))).not.toContain('journal.lock');
   });
 
-  it('a lock file that zhima did not write is refused with its name', { timeout: 30_000 }, async () => {
+  it('a lock file that zhima did not write is refused with its name', { timeout: 90_000 }, async () => {
     const dir = await tempDir();
     const gateway = await startGateway({ dir });
     await writeRecords(join(dir, 'day.json'), records(0, 10));
@@ -164,7 +164,7 @@ describe('a journal that cannot be read is refused with its name and what to do 
     ['an entry with the wrong fields', JSON.stringify({ version: 2, parts: { [hash]: { ...entry, records: '10' } } }), /entry aaaaaaaaaaaa… is not a journal entry: "records" must be a non-negative integer/],
     ['an entry with an unknown outcome', JSON.stringify({ version: 2, parts: { [hash]: { ...entry, outcome: 'sent' } } }), /"outcome" must be one of accepted, unverified, refused, not-answered, got "sent"/],
     ['a key that is not a SHA-256', JSON.stringify({ version: 2, parts: { 'day.json': entry } }), /key "day\.json" is not a SHA-256/],
-  ])('%s', { timeout: 30_000 }, async (_, text, message) => {
+  ])('%s', { timeout: 90_000 }, async (_, text, message) => {
     const dir = await tempDir();
     const gateway = await startGateway({ dir });
     await writeRecords(join(dir, 'day.json'), records(0, 10));
@@ -183,7 +183,7 @@ describe('a journal that cannot be read is refused with its name and what to do 
     expect(await readdir(join(dir, JOURNAL_DIR))).not.toContain('journal.lock');
   });
 
-  it('--journal naming a file (not a folder) is refused with what the journal is', { timeout: 30_000 }, async () => {
+  it('--journal naming a file (not a folder) is refused with what the journal is', { timeout: 90_000 }, async () => {
     const dir = await tempDir();
     const gateway = await startGateway({ dir });
     await writeRecords(join(dir, 'day.json'), records(0, 10));
@@ -194,7 +194,7 @@ describe('a journal that cannot be read is refused with its name and what to do 
     expect(gateway.sandbox.uploads(gateway.appId)).toEqual([]);
   });
 
-  it('a journal with valid entries still works (a rerun skips what it lists)', { timeout: 30_000 }, async () => {
+  it('a journal with valid entries still works (a rerun skips what it lists)', { timeout: 90_000 }, async () => {
     const dir = await tempDir();
     const gateway = await startGateway({ dir });
     await writeRecords(join(dir, 'day.json'), records(0, 10));

@@ -13,7 +13,7 @@ interface JournalFile {
 }
 
 describe('zhima send: how each part ended, what to do next, and the exit code (the built bin)', () => {
-  it('an answer that cannot be verified: the part is journalled "unverified", the run says the gateway may have it and to check the Alipay public key (exit 5); the rerun re-sends it and says why', { timeout: 60_000 }, async () => {
+  it('an answer that cannot be verified: the part is journalled "unverified", the run says the gateway may have it and to check the Alipay public key (exit 5); the rerun re-sends it and says why', { timeout: 120_000 }, async () => {
     const dir = await tempDir();
     const gateway = await startGateway({ dir });
     await writeRecords(join(dir, 'day.json'), records(0, 50));
@@ -43,7 +43,7 @@ describe('zhima send: how each part ended, what to do next, and the exit code (t
     expect(Object.values(after.parts)).toEqual([expect.objectContaining({ outcome: 'accepted' })]);
   });
 
-  it('a part refused for its data (40004) lets the others go on: exit 3, no "run again" advice, the refusal is journalled and in the receipt', { timeout: 60_000 }, async () => {
+  it('a part refused for its data (40004) lets the others go on: exit 3, no "run again" advice, the refusal is journalled and in the receipt', { timeout: 120_000 }, async () => {
     const dir = await tempDir();
     // The gateway's template allows user_name of 3 characters; the CLI is not told, so it passes validation.
     const gateway = await startGateway({ dir, options: { rules: { user_name: maxLength({ max: 3 }) } } });
@@ -69,7 +69,7 @@ describe('zhima send: how each part ended, what to do next, and the exit code (t
     expect(Object.values(journal.parts).map((part) => part.outcome).sort()).toEqual(['accepted', 'accepted', 'refused']);
   });
 
-  it('a transient failure stops the run with exit 1 and the advice to run again; a run-scoped refusal stops it without that advice', { timeout: 60_000 }, async () => {
+  it('a transient failure stops the run with exit 1 and the advice to run again; a run-scoped refusal stops it without that advice', { timeout: 120_000 }, async () => {
     const dir = await tempDir();
     const busy = await startGateway({ dir, faults: { seed: 1, unavailable: 1 } });
     await writeRecords(join(dir, 'day.json'), records(0, 10));
@@ -86,7 +86,7 @@ describe('zhima send: how each part ended, what to do next, and the exit code (t
     expect(refused.stdout + refused.stderr).not.toMatch(RERUN_ADVICE);
   });
 
-  it('invalid input: nothing is sent, exit 4, and the run still leaves a receipt in the journal folder', { timeout: 60_000 }, async () => {
+  it('invalid input: nothing is sent, exit 4, and the run still leaves a receipt in the journal folder', { timeout: 120_000 }, async () => {
     const dir = await tempDir();
     const gateway = await startGateway({ dir });
     await writeRecords(join(dir, 'ok.json'), records(0, 10));

@@ -21,7 +21,7 @@ async function startStall(): Promise<string> {
 }
 
 describe('zhima send time limits: --timeout (inactivity) and --retry-deadline, each named when it ends a run (the built bin)', () => {
-  it('a gateway that takes the whole part and never answers is ended by --answer-timeout, named in the hint (also set as "answerTimeoutSeconds"); --timeout alone does not cut that wait', { timeout: 60_000 }, async () => {
+  it('a gateway that takes the whole part and never answers is ended by --answer-timeout, named in the hint (also set as "answerTimeoutSeconds"); --timeout alone does not cut that wait', { timeout: 120_000 }, async () => {
     const dir = await tempDir();
     const gateway = await startGateway({ dir });
     const stall = await startStall();
@@ -78,7 +78,7 @@ describe('zhima send time limits: --timeout (inactivity) and --retry-deadline, e
     expect(gateway.sandbox.uploads(gateway.appId)).toHaveLength(1);
   });
 
-  it('--retry-deadline stops new attempts, and the message names --retry-deadline, not the library option (also set as "retryDeadlineSeconds")', { timeout: 60_000 }, async () => {
+  it('--retry-deadline stops new attempts, and the message names --retry-deadline, not the library option (also set as "retryDeadlineSeconds")', { timeout: 120_000 }, async () => {
     const dir = await tempDir();
     const busy = await startGateway({ dir, faults: { seed: 4, unavailable: 1 } });
     await writeRecords(join(dir, 'day.json'), records(0, 10));
@@ -95,7 +95,7 @@ describe('zhima send time limits: --timeout (inactivity) and --retry-deadline, e
     expect(busy.sandbox.uploads(busy.appId)).toEqual([]);
   });
 
-  it('refuses durations that are not a positive number of seconds', { timeout: 30_000 }, async () => {
+  it('refuses durations that are not a positive number of seconds', { timeout: 90_000 }, async () => {
     const dir = await tempDir();
     const gateway = await startGateway({ dir });
     await writeRecords(join(dir, 'day.json'), records(0, 10));
