@@ -35,7 +35,6 @@ const SETTINGS: Readonly<Record<string, CliSetting>> = {
   maxIssues: { flag: '--max-issues', config: 'maxIssues' },
   sensitiveFields: { flag: '--sensitive-fields', config: 'sensitiveFields' },
   maxFileBytes: { flag: '--max-file-bytes' },
-  'retry.attempts': { flag: '--attempts' },
   timeoutMs: { flag: '--timeout', config: 'timeoutSeconds' },
   bodyTimeoutMs: { flag: '--timeout', config: 'timeoutSeconds' },
   headersTimeoutMs: { flag: '--answer-timeout', config: 'answerTimeoutSeconds' },
