@@ -44,7 +44,7 @@ export type { FailureOutcome, FailureScope } from './client/classify-failure.js'
 // The family's calls as data (the client builds them; `zhima sign` and tests build them too)
 export { closeloopDataUploadCall, dataUploadInitializeCall, feedbackUrlQueryCall, singleDataUploadCall } from './client/family-calls.js';
 export { DEFAULT_FILE_NAME, MAX_RECORDS_FILE_BYTES } from './client/records-file-params.js';
-export { MAX_SINGLE_DATA_LENGTH } from './client/single-data-upload.js';
+export { DATA_UPLOAD_PARAM_MAX_LENGTHS, FEEDBACK_PARAM_MAX_LENGTHS, MAX_SINGLE_DATA_LENGTH } from './params/param-limits.js';
 export { REQUEST_ID_HEADER, TRACE_ID_HEADER } from './client/tracing.js';
 export {
   ALIPAY_CERT_DOWNLOAD_METHOD,

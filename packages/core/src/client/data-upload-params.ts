@@ -1,11 +1,11 @@
 // The parameters of the data-upload successors (zhima.merchant.*: closeloop, single, initialize), with
-// the limits their API pages state: linked_merchant_id ≤ 16 characters, biz_ext_params ≤ 256.
+// the limits their API pages state (params/param-limits.ts).
 import { argumentError } from '../errors/argument-checks.js';
+import { DATA_UPLOAD_PARAM_MAX_LENGTHS } from '../params/param-limits.js';
 import { isAbsentParamValue } from '../params/param-value.js';
 import { bizExtParamsText, inputError } from './records-file-params.js';
 
-const LINKED_MERCHANT_ID_MAX = 16;
-const BIZ_EXT_PARAMS_MAX = 256;
+const { linked_merchant_id: LINKED_MERCHANT_ID_MAX, biz_ext_params: BIZ_EXT_PARAMS_MAX } = DATA_UPLOAD_PARAM_MAX_LENGTHS;
 
 /** @internal A required text field of the input (`sceneCode`, `merchantId`): present and not blank. */
 export function requiredText({ value, option, example }: { value: unknown; option: string; example: string }): string {

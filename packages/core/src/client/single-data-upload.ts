@@ -6,16 +6,7 @@ import type { GatewayCall } from '../request/gateway-request.js';
 import { dataUploadParams, requiredText } from './data-upload-params.js';
 import { SINGLE_DATA_UPLOAD_METHOD } from './methods.js';
 import { inputError } from './records-file-params.js';
-
-/**
- * The limit of `data`. The API page gives no unit, so both characters and request-charset bytes count.
- *
- * @example
- * ```ts
- * const fits = text.length <= MAX_SINGLE_DATA_LENGTH && encodeText({ text, charset }).length <= MAX_SINGLE_DATA_LENGTH;
- * ```
- */
-export const MAX_SINGLE_DATA_LENGTH = 4096;
+import { MAX_SINGLE_DATA_LENGTH } from '../params/param-limits.js';
 
 /**
  * The parameters of `zhima.merchant.single.data.upload` (单条数据传入): one record, for a correction

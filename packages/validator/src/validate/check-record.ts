@@ -1,5 +1,5 @@
 import { ZhimaError } from '@zhima/core';
-import { encodeText, normalizeCharset, parseColumnList } from '@zhima/core/internal';
+import { encodeText, MAX_SINGLE_DATA_LENGTH, normalizeCharset, parseColumnList } from '@zhima/core/internal';
 import { validateFeedbackParams } from '../params/validate-params.js';
 import { bilingual, IssueCollector, type Issue } from '../report/issue.js';
 import { sensitiveFieldsWith, shownPrimaryKey } from '../report/mask.js';
@@ -83,8 +83,6 @@ export interface RecordTextCheck extends RecordCheck {
   record?: Record<string, unknown>;
 }
 
-/** The default and the documented limit of a single upload's `data`: one record as JSON text. */
-const MAX_SINGLE_RECORD_LENGTH = 4096;
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 /** A record given as an object has no text to point into. */
@@ -215,7 +213,7 @@ export function checkRecordText(options: CheckRecordTextOptions): RecordTextChec
   const { text } = options;
   if (typeof text !== 'string') throw new ZhimaError({ code: 'PARAM_INVALID', message: 'text must be the record as a JSON string.', hint: '例如 checkRecordText({ text: JSON.stringify(record), primaryKeyColumns }) / For example checkRecordText({ text: JSON.stringify(record), primaryKeyColumns }).' });
   const charset = normalizeCharset({ charset: options.charset ?? 'utf-8' });
-  const maxLength = options.maxLength ?? MAX_SINGLE_RECORD_LENGTH;
+  const maxLength = options.maxLength ?? MAX_SINGLE_DATA_LENGTH;
   if (!Number.isSafeInteger(maxLength) || maxLength < 2) throw new ZhimaError({ code: 'PARAM_INVALID', message: `maxLength must be an integer of at least 2, got ${String(maxLength)}.` });
   const recordIndex = recordIndexOf(options);
   const where = { recordIndex, recordNumber: recordIndex + 1 };
