@@ -1,4 +1,4 @@
-import { PART_CLOSING, PART_OPENING } from './part-plan.js';
+import { PART_CLOSING, PART_OPENING } from './part-frame.js';
 
 /**
  * An incremental hash, fed bytes in order, digested once (hex). `@zhima/validator/node` gives SHA-256

@@ -1,5 +1,6 @@
 import { ZhimaError } from '@zhima/core';
 import type { ReadAt } from '../input/chunks.js';
+import { PART_CLOSING, PART_OPENING } from './part-frame.js';
 import { PartHasher, type PartHash, type ScannedBytes } from './part-hash.js';
 
 /**
@@ -88,17 +89,7 @@ export interface SplitOptions {
   hash?: (() => PartHash) | undefined;
 }
 
-/**
- * The bytes every part opens with, `{"records":[` (the same in UTF-8 and GBK).
- *
- * @example
- * ```ts
- * sink.write(PART_OPENING);
- * ```
- */
-export const PART_OPENING = new TextEncoder().encode('{"records":[');
-/** @see PART_OPENING @example `sink.write(PART_CLOSING); // ]}` */
-export const PART_CLOSING = new TextEncoder().encode(']}');
+export { PART_CLOSING, PART_OPENING } from './part-frame.js';
 const FRAME_BYTES = PART_OPENING.length + PART_CLOSING.length;
 /**
  * The gateway's bound on one uploaded file (52428800 bytes): no part may be larger.

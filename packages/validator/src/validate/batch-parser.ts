@@ -134,13 +134,13 @@ export class BatchParser implements ScanListener, RecordPlace {
     const partKeyOf: PrimaryKeyOf = (record, fromBytes) => (record === undefined ? undefined : primaryKeyOf(record, fromBytes)) ?? {};
     const readAt = options.readAt;
     // The scanner is made below; the hasher looks at its buffer only once records come.
-    const parser = this;
+    const scanner = () => this.scanner;
     const scanned: ScannedBytes = {
       get buf() {
-        return parser.scanner.buf;
+        return scanner().buf;
       },
       get base() {
-        return parser.scanner.base;
+        return scanner().base;
       },
     };
     this.planner =
