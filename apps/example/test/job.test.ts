@@ -186,6 +186,18 @@ describe.each(DATABASE_KINDS)('the T+1 job on $kind', (kind) => {
       expect(stored.size).toBe(all.size - badId.size - refusedRecords);
       const [row] = await db.query<{ status: string; exit_code: number }>('SELECT status, exit_code FROM feedback_runs WHERE run_id = $1', [receipt.runId]);
       expect(row).toEqual({ status: 'partial', exit_code: 3 });
+
+      // Accepted and refused parts alike carry the ids Alipay support asks for: the request id the
+      // sandbox received and the trace id it answered, in the receipt and in the ledger.
+      const uploads = gateway.sandbox.calls().filter((call) => call.method === 'zhima.data.batch.feedback');
+      const idsByRequest = new Map(uploads.map((call) => [call.requestId, call.traceId]));
+      expect(uploads).toHaveLength(receipt.parts.length);
+      for (const part of receipt.parts) {
+        expect(part.requestId).toEqual(expect.any(String));
+        expect(part.traceId).toBe(idsByRequest.get(part.requestId!));
+      }
+      const ledgerIds = await db.query<{ trace_id: string; request_id: string }>('SELECT trace_id, request_id FROM feedback_parts WHERE run_id = $1 ORDER BY part_no', [receipt.runId]);
+      expect(ledgerIds).toEqual(receipt.parts.map((part) => ({ trace_id: part.traceId, request_id: part.requestId })));
     });
 
     it('a gateway that stays busy (20000) stops the run: result failed, exit 1, and a later run may succeed', async () => {

@@ -10,11 +10,14 @@
  *
  * @packageDocumentation
  */
-// The client and its failure policy
+// The client, its calls and its failure policy
 export { createClient, type CallOptions, type GatewayResult, type ZhimaClient } from './client/client.js';
-export type { ClientConfig } from './client/config.js';
+export type { CertificateStore, ClientConfig } from './client/config.js';
 export { batchFeedbackCall, type BatchFeedbackInput } from './client/batch-feedback.js';
+export type { CloseloopDataUploadInput } from './client/closeloop-data-upload.js';
+export type { SingleDataUploadInput } from './client/single-data-upload.js';
 export type { AttemptEvent, RetryOptions } from './client/retry.js';
+export type { RequestEvent, ResponseEvent } from './client/tracing.js';
 export { classifyFailure, type FailureVerdict } from './client/classify-failure.js';
 export { PRODUCTION_GATEWAY, SANDBOX_GATEWAY, type GatewayCall } from './request/gateway-request.js';
 export type { FileCharset } from './params/file-charset.js';

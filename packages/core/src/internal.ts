@@ -34,12 +34,18 @@ export type { RsaJsonWebKey, WebCryptoKey } from './crypto/web-crypto-types.js';
 export { getCertificateSn, getRootCertificateSn, type CertificateInput } from './certificates/certificate-sn.js';
 // Requests and answers
 export { buildGatewayRequest, type BuiltGatewayRequest, type GatewayContext, type GatewayFile } from './request/gateway-request.js';
+export { checkGatewayUrl, inspectGatewayUrl, type GatewayUrlProblem } from './request/gateway-url.js';
 export { responseNodeName, type VerifiedResponse, type VerifyResponseOptions } from './response/verify-response.js';
 export type { FileContent, MultipartPart } from './http/multipart.js';
-export type { AnswerExcerpt } from './errors/transport-error.js';
+export type { AnswerExcerpt, TimeoutLimit } from './errors/transport-error.js';
 export type { ExecuteParams } from './client/client.js';
 export type { CertificateConfig } from './client/config.js';
 export type { FailureOutcome, FailureScope } from './client/classify-failure.js';
+// The family's calls as data (the client builds them; `zhima sign` and tests build them too)
+export { closeloopDataUploadCall, dataUploadInitializeCall, feedbackUrlQueryCall, singleDataUploadCall } from './client/family-calls.js';
+export { DEFAULT_FILE_NAME, MAX_RECORDS_FILE_BYTES } from './client/records-file-params.js';
+export { DATA_UPLOAD_PARAM_MAX_LENGTHS, FEEDBACK_PARAM_MAX_LENGTHS, MAX_SINGLE_DATA_LENGTH } from './params/param-limits.js';
+export { REQUEST_ID_HEADER, TRACE_ID_HEADER } from './client/tracing.js';
 export {
   ALIPAY_CERT_DOWNLOAD_METHOD,
   BATCH_FEEDBACK_METHOD,

@@ -71,7 +71,7 @@ describe('an answer that fails verification', () => {
     expect(gateway.received).toHaveLength(1);
   });
 
-  it('an unknown alipay_cert_sn is unverified too (Alipay rotated its certificate; the file may be stored)', async () => {
+  it('an unknown alipay_cert_sn whose certificate cannot be downloaded is unverified (Alipay rotated its certificate; the file may be stored)', async () => {
     const certs = makeCertificateFixture();
     const nodeText = '{"code":"10000","msg":"Success"}';
     const alipayKey = createPrivateKey(certs.alipayKeyPem);
@@ -88,8 +88,10 @@ describe('an answer that fails verification', () => {
         gateway: gateway.url,
       });
       const error = await unverified(client.batchFeedback({ ...feedback, file: file() }));
-      expect(error.cause).toMatchObject({ code: 'CERTIFICATE_INVALID', message: expect.stringMatching(/No configured Alipay certificate has SN/) });
-      expect(gateway.received).toHaveLength(1);
+      // The client asked for the certificate under that SN; this gateway cannot serve it.
+      expect(error.cause).toMatchObject({ code: 'RESPONSE_UNVERIFIED', method: 'alipay.open.app.alipaycert.download' });
+      expect(gateway.received.map((request) => request.query.method)).toEqual(['zhima.data.batch.feedback', 'alipay.open.app.alipaycert.download']);
+      expect(JSON.parse(gateway.received[1]!.bodyParams.biz_content!)).toEqual({ alipay_cert_sn: '0123456789abcdef0123456789abcdef' });
     } finally {
       await gateway.close();
     }

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import iconv from 'iconv-lite';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loanTemplateRules } from '@zhima/validator';
 import { createSandbox, type Sandbox } from '../src/index.js';
@@ -132,6 +133,29 @@ describe('accepted uploads', () => {
     expect(listed).toEqual({ app_id: APP_ID, count: 2, uploads: [expected, expected] });
     await separate.fetch(new Request(`http://sandbox.test/__sandbox/records?app_id=${APP_ID}`, { method: 'DELETE' }));
     expect(separate.uploads(APP_ID)).toEqual([]);
+  });
+
+  it.each([
+    ['compact UTF-8', 'utf-8', undefined],
+    ['pretty GBK', 'gbk', 2],
+  ] as const)('holds exactly what JSON.parse reads from a 100k-record %s file (values of every kind, one decode)', async (_label, charset, indent) => {
+    const separate = await createSandbox({ apps: [{ appId: APP_ID, publicKey: app.publicKey }], now: () => NOW });
+    // Mostly plain strings (the validator's fast path), with numbers, escapes and quotes mixed in (its exact path).
+    const records = Array.from({ length: 100_000 }, (_, i) => ({ order_no: `BIG-${i}`, pay_month: '2024-01', user_name: i % 331 === 0 ? i : i % 97 === 0 ? `"欧阳"\\n\t${i}` : i % 2 ? '张三' : 'Li Si' }));
+    const content = encode(JSON.stringify({ records }, null, indent), charset);
+    const request = gatewayCall({
+      query: publicParams({ appId: APP_ID, method: METHOD, timestamp: chinaTimestamp(NOW), charset }),
+      body: { columns: COLUMNS, primary_key_columns: PRIMARY, records: String(records.length), file_type: 'json_data', file_charset: charset === 'gbk' ? 'GBK' : 'UTF-8' },
+      files: [{ name: 'file', filename: 'day.json', content }],
+      charset,
+      privateKey: app.privateKey,
+    });
+    const result = await readAnswer(await separate.fetch(request), { alipayPublicKey: separate.alipayPublicKey, charset });
+    expect(result.answer.code).toBe('10000');
+    // The oracle: the whole file decoded by iconv-lite / Buffer and parsed at once.
+    const oracle = (JSON.parse(charset === 'gbk' ? iconv.decode(content, 'gbk') : content.toString('utf8')) as { records: unknown[] }).records;
+    expect(separate.records(APP_ID)).toEqual(oracle);
+    expect(separate.uploads(APP_ID)).toMatchObject([{ records: 100_000, bytes: content.length }]);
   });
 
   it('clears records per app', async () => {

@@ -92,6 +92,7 @@ describe('zhima.merchant.single.data.upload', () => {
     ['data that is not JSON', { scene_code: '8', data: '{order_no:S-1}', primary_keys: 'order_no' }, 'JSON_PARSE_ERROR', 'data'],
     ['data that is a list', { scene_code: '8', data: JSON.stringify([record()]), primary_keys: 'order_no' }, 'JSON_PARSE_ERROR', 'data'],
     ['no primary_keys', { scene_code: '8', data: JSON.stringify(record()) }, 'INVALID_PARAMETER', 'primary_keys'],
+    ['a stray comma in primary_keys', { scene_code: '8', data: JSON.stringify(record()), primary_keys: 'order_no,,pay_month' }, 'INVALID_PRIMARY_ARGUMENTS', 'primary_keys'],
     ['a primary key that is not a field', { scene_code: '8', data: JSON.stringify(record()), primary_keys: 'order_no,bill_month' }, 'INVALID_PRIMARY_ARGUMENTS', 'bill_month'],
     ['an empty primary key value', { scene_code: '8', data: JSON.stringify(record({ order_no: '' })), primary_keys: 'order_no' }, 'INVALID_PRIMARY_ARGUMENTS', 'order_no'],
     ['a field outside the template', { scene_code: '8', data: JSON.stringify({ ...record(), ride_date: '2024-01-02' }), primary_keys: 'order_no' }, 'INVALID_PARAMETER', 'ride_date'],

@@ -1,4 +1,5 @@
 export { validateRecords, type ValidateRecordsOptions, type ValidationOptions } from './validate/validate-records.js';
+export type { RecordsListener } from './validate/batch-parser.js';
 export { validateCloseloopParams, validateFeedbackParams, type CloseloopParams, type FeedbackParams, type ParamsReport } from './params/validate-params.js';
 export { checkRecord, checkRecordText, type CheckRecordOptions, type CheckRecordTextOptions, type RecordCheck, type RecordTextCheck } from './validate/check-record.js';
 export { createRecordsFileWriter, type RecordsFile, type RecordsFileWriter, type RecordsFileWriterOptions } from './writer/records-file-writer.js';

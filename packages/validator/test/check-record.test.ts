@@ -75,7 +75,8 @@ describe('checkRecord gives the file report of that record', () => {
     expect(check).toMatchObject({ ok: false, errorCount: 2, warningCount: 0 });
     expect(check.issues).toMatchObject([
       { rule: 'prc-id', recordIndex: 41, recordNumber: 42, field: 'user_credentials_no', primaryKey: { user_credentials_no: '110***********0021', pay_month: '2025-01' } },
-      { rule: 'record-missing-column', field: 'order_no', recordNumber: 42 },
+      // Without columns, the gateway's answer to a primary key the record lacks.
+      { rule: 'primary-key-not-field', code: 'INVALID_PRIMARY_ARGUMENTS', field: 'order_no', recordNumber: 42 },
     ]);
     expect(JSON.stringify(check)).not.toContain('110105194912310021');
   });

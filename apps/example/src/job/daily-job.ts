@@ -5,13 +5,22 @@ import { createUndiciTransport } from '@zhima/transport/undici';
 import { createRecordsFileWriter, maskPersonal } from '@zhima/validator';
 import { addDays, chinaInstant } from '../china-time.js';
 import type { Database } from '../database/database.js';
-import { callIds } from '../library-stand-ins/call-ids.js';
 import { TEMPLATE, toTemplateRecord } from '../merchant/loan-template.js';
 import { readLoanRows } from '../merchant/source-query.js';
 import { holdBackReasons } from './hold-back.js';
-import { Ledger, type QuarantineReason } from './ledger.js';
+import { type CallIds, Ledger, type QuarantineReason } from './ledger.js';
 import { contentHash, recordKey } from './record-identity.js';
 import type { JobReceipt } from './run-receipt.js';
+
+// The ids Alipay support asks for: core puts them on every result and on the errors of a call that
+// reached the network (an answer, a transport failure, an unverified answer); other errors have none.
+function reachedGateway(error: unknown) {
+  return ZhimaError.isInstance(error, 'GATEWAY_ERROR') || ZhimaError.isInstance(error, 'TRANSPORT_ERROR') || ZhimaError.isInstance(error, 'RESPONSE_UNVERIFIED') ? error : undefined;
+}
+
+function callIds(source: { traceId?: string | undefined; requestId?: string | undefined } | undefined): CallIds {
+  return { traceId: source?.traceId ?? null, requestId: source?.requestId ?? null };
+}
 
 /**
  * Another run for the same app holds the lock.
@@ -203,7 +212,7 @@ async function sendChanges({ db, client: clientConfig, reportingDay, maxFileByte
         totals.accepted += file.records;
       } catch (error) {
         const failure = classifyFailure({ error });
-        const ids = callIds(error);
+        const ids = callIds(reachedGateway(error));
         const shown = receiptErrorOf({ error });
         const hint = hintOf(error);
         await ledger.markFailed({ runId, partNo, outcome: failure.outcome, code: shown.gatewayCode ?? shown.code, subCode: shown.subCode, detail: `${shown.message}${hint ? ` (${hint})` : ''}`, ids });

@@ -1,7 +1,20 @@
 import type { PartOutcome } from '@zhima/cli';
 import type { Database } from '../database/database.js';
-import type { CallIds } from '../library-stand-ins/call-ids.js';
 import type { JobReceipt } from './run-receipt.js';
+
+/**
+ * The ids of one upload that Alipay support asks for (the gateway's trace id, our request id), kept
+ * with the part's outcome.
+ *
+ * @example
+ * ```ts
+ * const ids: CallIds = { traceId: '0bd5a8e417…', requestId: 'b3f1…' };
+ * ```
+ */
+export interface CallIds {
+  traceId: string | null;
+  requestId: string | null;
+}
 
 /**
  * The last version of a record the gateway accepted.

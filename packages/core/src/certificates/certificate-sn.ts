@@ -5,7 +5,8 @@ import { ZhimaError } from '../errors/zhima-error.js';
 import { formatRfc2253 } from './distinguished-name.js';
 import { readCertificate, type CertificateFields } from './x509.js';
 
-const RSA_SIGNATURE_OID_PREFIX = '1.2.840.113549.1.1';
+/** @internal The OID arc of RSA (PKCS#1) signature algorithms: the roots the gateway counts, and can be verified here. */
+export const RSA_SIGNATURE_OID_PREFIX = '1.2.840.113549.1.1';
 
 /**
  * One certificate (PEM text or DER bytes), or a PEM bundle for the Alipay root.
@@ -26,8 +27,8 @@ function certificateError(message: string, cause?: unknown): ZhimaError<'CERTIFI
   });
 }
 
-/** @internal A parsed certificate and the SN the gateway knows it by. */
-export type ReadCertificate = CertificateFields & { sn: string };
+/** @internal A parsed certificate, its DER and the SN the gateway knows it by. */
+export type ReadCertificate = CertificateFields & { sn: string; der: Uint8Array };
 
 // The SN's text is the issuer in RFC 2253 form followed by the decimal serial number.
 function snOf(fields: CertificateFields): string {
@@ -52,7 +53,7 @@ export function readCertificates({ certificates }: { certificates: CertificateIn
   return ders.map((der, index) => {
     try {
       const fields = readCertificate(der);
-      return { ...fields, sn: snOf(fields) };
+      return { ...fields, sn: snOf(fields), der };
     } catch (cause) {
       // A DER walk over hostile bytes fails in many ways (truncation, bad strings, impossible code
       // points): each one means the same thing here.

@@ -36,16 +36,21 @@ export interface RetryOptions {
    * `attempts` allows. Default 120 000.
    */
   deadlineMs?: number;
-  /** Called after every attempt. Holds no keys, tokens or signatures. */
+  /**
+   * Called after every attempt, with codes, ids and timings: no parameter values, record data, keys or
+   * signatures. A hook that throws is ignored (it never changes the call's outcome).
+   */
   onAttempt?: (event: AttemptEvent) => void;
 }
 
 /**
- * What an `onAttempt` hook sees.
+ * What an `onAttempt` hook sees, once per attempt. Holds codes, ids and timings only: never a parameter
+ * value, record data, a key or a signature (`error.message` is a summary built from codes, never the
+ * gateway's `sub_msg`, which may quote data).
  *
  * @example
  * ```ts
- * const onAttempt = (event: AttemptEvent) => console.log(`${event.method} #${event.attempt}: ${event.outcome}`, event.error?.code);
+ * const onAttempt = (event: AttemptEvent) => console.log(`${event.method} #${event.attempt}: ${event.outcome}`, event.error?.code, event.traceId);
  * ```
  */
 export interface AttemptEvent {
@@ -53,8 +58,13 @@ export interface AttemptEvent {
   attempt: number;
   /** `retry`: another attempt follows after `delayMs`. */
   outcome: 'success' | 'retry' | 'fail';
+  /** Since the call began. */
   elapsedMs: number;
   delayMs?: number;
+  /** The `alipay-request-id` sent with this attempt; `undefined` when it failed before a request was built. */
+  requestId: string | undefined;
+  /** The gateway's `trace_id` answer header, when an answer came with one. */
+  traceId: string | undefined;
   error?: { code: string; message: string; reason?: string; subCode?: string };
 }
 
@@ -72,13 +82,32 @@ export function isRetryable(error: unknown): boolean {
   return (GatewayError.isInstance(error) || TransportError.isInstance(error)) && error.retryable;
 }
 
-function describe(error: unknown): AttemptEvent['error'] {
-  if (!ZhimaError.isInstance(error)) return { code: 'UNKNOWN', message: String(error) };
+/**
+ * @internal An error as hooks and the retry deadline's message see it: codes and a summary built from
+ * them, never the gateway's `sub_msg` (the gateway quotes data and sign content there) nor an HTTP
+ * page's body.
+ */
+export function describeFailure(error: unknown): NonNullable<AttemptEvent['error']> {
+  if (!ZhimaError.isInstance(error)) return { code: 'UNKNOWN', message: 'an error from outside the SDK' };
+  switch (error.code) {
+    case 'GATEWAY_ERROR':
+      return { code: error.code, message: [error.gatewayCode, error.msg, error.subCode].filter(Boolean).join(' '), ...(error.subCode ? { subCode: error.subCode } : {}) };
+    case 'TRANSPORT_ERROR':
+      return { code: error.code, message: error.reason === 'HTTP_STATUS' ? `HTTP ${error.status}` : error.message, reason: error.reason };
+    case 'RESPONSE_UNVERIFIED':
+      return { code: error.code, message: `the answer cannot be trusted (${ZhimaError.isInstance(error.cause) ? error.cause.code : 'UNKNOWN'})` };
+    default:
+      return { code: error.code, message: error.option === undefined ? error.code : `${error.code} (${error.option})` };
+  }
+}
+
+// The ids a traced error or result carries (the client sets them on every attempt's); the answer's
+// status and codes are on the `onResponse` event of the same request id.
+function traceOf(value: unknown): Pick<AttemptEvent, 'requestId' | 'traceId'> {
+  const { requestId, traceId } = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>;
   return {
-    code: error.code,
-    message: error.message,
-    ...(TransportError.isInstance(error) ? { reason: error.reason } : {}),
-    ...(GatewayError.isInstance(error) && error.subCode ? { subCode: error.subCode } : {}),
+    requestId: typeof requestId === 'string' ? requestId : undefined,
+    traceId: typeof traceId === 'string' ? traceId : undefined,
   };
 }
 
@@ -108,21 +137,25 @@ export async function runWithRetries<T>({
   replayable,
   signal,
   attempt,
+  onAttempt,
 }: {
   method: string;
   options: RetryOptions | false;
   replayable: boolean;
   /** The caller's signal: it ends waits here; the attempt passes it to the transport. */
   signal: AbortSignal | undefined;
-  attempt: () => Promise<T>;
+  /** Attempt `n` (from 1); its result and errors carry the attempt's `requestId` and `traceId`. */
+  attempt: (n: number) => Promise<T>;
+  /** Called after every attempt (the client passes `retry.onAttempt`, guarded so it cannot throw). */
+  onAttempt?: ((event: AttemptEvent) => void) | undefined;
 }): Promise<T> {
-  const { attempts = 3, baseDelayMs = 500, maxDelayMs = 10_000, deadlineMs = 120_000, onAttempt } = options === false ? { attempts: 1 } : options;
+  const { attempts = 3, baseDelayMs = 500, maxDelayMs = 10_000, deadlineMs = 120_000 } = options === false ? { attempts: 1 } : options;
   const maxAttempts = replayable ? Math.max(1, attempts) : 1;
   const started = Date.now();
   for (let n = 1; ; n++) {
     try {
-      const result = await attempt();
-      onAttempt?.({ method, attempt: n, outcome: 'success', elapsedMs: Date.now() - started });
+      const result = await attempt(n);
+      onAttempt?.({ method, attempt: n, outcome: 'success', elapsedMs: Date.now() - started, ...traceOf(result) });
       return result;
     } catch (caught) {
       const delayMs = Math.round(Math.random() * Math.min(maxDelayMs, baseDelayMs * 2 ** (n - 1)));
@@ -130,7 +163,7 @@ export async function runWithRetries<T>({
       const worthRetrying = n < maxAttempts && isRetryable(caught) && !signal?.aborted;
       const again = worthRetrying && elapsedMs + delayMs < deadlineMs;
       const error = worthRetrying && !again ? deadlineError({ method, attempt: n, maxAttempts, elapsedMs, deadlineMs, cause: caught }) : caught;
-      onAttempt?.({ method, attempt: n, outcome: again ? 'retry' : 'fail', elapsedMs, error: describe(error), ...(again ? { delayMs } : {}) });
+      onAttempt?.({ method, attempt: n, outcome: again ? 'retry' : 'fail', elapsedMs, ...traceOf(caught), error: describeFailure(error), ...(again ? { delayMs } : {}) });
       if (!again) throw error;
       await sleep(delayMs, signal);
     }
@@ -139,9 +172,13 @@ export async function runWithRetries<T>({
 
 // Says what to change: the failure had retries left, and only the deadline stopped them.
 function deadlineError({ method, attempt, maxAttempts, elapsedMs, deadlineMs, cause }: { method: string; attempt: number; maxAttempts: number; elapsedMs: number; deadlineMs: number; cause: unknown }): TransportError {
-  const failure = describe(cause)!;
+  const failure = describeFailure(cause);
+  const { requestId, traceId } = traceOf(cause);
   return new TransportError({
     reason: 'TIMEOUT',
+    limit: { option: 'retry.deadlineMs', ms: deadlineMs },
+    requestId,
+    traceId,
     message:
       `${method}: attempt ${attempt} of ${maxAttempts} failed after ${elapsedMs} ms (${[failure.code, failure.reason, failure.subCode].filter(Boolean).join(' ')}: ${failure.message}), ` +
       `and retry.deadlineMs (${deadlineMs} ms) leaves no time for another attempt. Raise retry.deadlineMs to let the remaining attempts run; ` +

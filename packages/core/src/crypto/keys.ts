@@ -269,7 +269,32 @@ function base64UrlInteger(text: unknown): DerElement | undefined {
   return readSingle(encodeElement(TAG.INTEGER, content));
 }
 
-async function importKey(input: unknown, expected: 'private' | 'public'): Promise<RsaKey> {
+// Keys given as text (PEM, base64, JWK) by their exact text and role, most recently used last: a
+// caller that passes the same PEM string on every call parses it once per process. Bounded, since a
+// long-running service may see many apps' keys; bytes are not cached (the caller may reuse the buffer).
+const PARSED_TEXT_KEYS_MAX = 16;
+const parsedTextKeys = new Map<string, Promise<RsaKey>>();
+
+function cachedTextKey(text: string, expected: 'private' | 'public', parse: () => Promise<RsaKey>): Promise<RsaKey> {
+  const id = `${expected}:${text}`;
+  let key = parsedTextKeys.get(id);
+  if (key !== undefined) {
+    parsedTextKeys.delete(id);
+  } else {
+    key = parse();
+    // A text that fails is not remembered: its error is thrown afresh for every call.
+    key.catch(() => parsedTextKeys.delete(id));
+    if (parsedTextKeys.size >= PARSED_TEXT_KEYS_MAX) parsedTextKeys.delete(parsedTextKeys.keys().next().value!);
+  }
+  parsedTextKeys.set(id, key);
+  return key;
+}
+
+function importKey(input: unknown, expected: 'private' | 'public'): Promise<RsaKey> {
+  return typeof input === 'string' ? cachedTextKey(input, expected, () => parseKey(input, expected)) : parseKey(input, expected);
+}
+
+async function parseKey(input: unknown, expected: 'private' | 'public'): Promise<RsaKey> {
   if (RsaKey.isInstance(input)) {
     checkRole(input.type, expected, input.format);
     return input;
@@ -286,7 +311,7 @@ async function importKey(input: unknown, expected: 'private' | 'public'): Promis
   let format: KeyFormat;
   if (typeof input === 'string') {
     const text = input.trim();
-    if (text.startsWith('{')) return importKey(parseJwkText(text), expected);
+    if (text.startsWith('{')) return parseKey(parseJwkText(text), expected);
     const found = classifyText(text);
     classified = found;
     format = `${found.encoding}-${found.wrapping}`;

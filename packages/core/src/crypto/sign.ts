@@ -3,7 +3,8 @@ import { base64ToBytes, bytesToBase64 } from '../encoding/base64.js';
 import { argumentError, kindOf, requireOptions, requireText } from '../errors/argument-checks.js';
 import { ZhimaError } from '../errors/zhima-error.js';
 import { rsaSign, rsaVerify } from '#rsa-engine';
-import { importPrivateKey, importPublicKey, type PrivateKeyInput, type PublicKeyInput, type SignType } from './keys.js';
+import type { WebCryptoKey } from './web-crypto-types.js';
+import { importPrivateKey, importPublicKey, type PrivateKeyInput, type PublicKeyInput, type RsaKey, type SignType } from './keys.js';
 
 /**
  * What {@link signContent} signs, and with what.
@@ -23,7 +24,8 @@ export interface SignContentOptions {
   charset?: Charset | string;
 }
 
-function checkSignType(signType: unknown): SignType {
+/** @internal `RSA2` or `RSA`, else `PARAM_INVALID`. */
+export function checkSignType(signType: unknown): SignType {
   if (signType !== 'RSA2' && signType !== 'RSA') {
     throw new ZhimaError({ code: 'PARAM_INVALID', message: `Unknown sign type ${typeof signType === 'string' ? JSON.stringify(signType) : kindOf(signType)}.`, hint: 'Use RSA2 (SHA256withRSA) or RSA (SHA1withRSA).' });
   }
@@ -87,5 +89,21 @@ export async function verifySignature(options: VerifySignatureOptions): Promise<
     return false;
   }
   const data = typeof content === 'string' ? encodeText({ text: content, charset }) : content;
-  return rsaVerify(await key.cryptoKey({ signType: type }), signatureBytes, data);
+  return verifyWithKey({ data, signature: signatureBytes, publicKey: key, signType: type });
 }
+
+/**
+ * @internal {@link verifySignature} for a caller that already holds the parsed key, the checked sign
+ * type and the decoded bytes (response verification, on every answer): no argument checks.
+ */
+export function verifyWithKey({ data, signature, publicKey, signType }: { data: Uint8Array; signature: Uint8Array; publicKey: RsaKey<'public'>; signType: SignType }): Promise<boolean> {
+  // The imported CryptoKey once known, so a verification costs no extra wait on the key's promise.
+  const ready = importedKeys.get(publicKey)?.[signType];
+  if (ready !== undefined) return rsaVerify(ready, signature, data);
+  return publicKey.cryptoKey({ signType }).then((cryptoKey) => {
+    importedKeys.set(publicKey, { ...importedKeys.get(publicKey), [signType]: cryptoKey });
+    return rsaVerify(cryptoKey, signature, data);
+  });
+}
+
+const importedKeys = new WeakMap<RsaKey<'public'>, Partial<Record<SignType, WebCryptoKey>>>();

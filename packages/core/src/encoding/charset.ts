@@ -30,6 +30,7 @@ export function normalizeCharset({ charset }: { charset: string }): Charset {
       code: 'PARAM_INVALID',
       message: typeof charset === 'string' ? `Unsupported charset "${charset}".` : `charset must be a string, got ${kindOf(charset)}.`,
       hint: '网关支持 utf-8、gbk、gb2312，推荐 utf-8 / The gateway accepts utf-8, gbk and gb2312; utf-8 is recommended.',
+      option: 'charset',
     });
   }
   return found;

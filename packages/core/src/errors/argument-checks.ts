@@ -28,7 +28,9 @@ export function kindOf(value: unknown): string {
  * ```
  */
 export function argumentError({ name, expected, value, hint }: { name: string; expected: string; value: unknown; hint?: string }): ZhimaError<'PARAM_INVALID'> {
-  return new ZhimaError({ code: 'PARAM_INVALID', message: `${name} must be ${expected}, got ${kindOf(value)}.`, hint: hint ?? `Pass ${expected} as ${name}.` });
+  // A name like `retry.deadlineMs` is the option to change; a description (`The content of file "x"`) is not one.
+  const option = /^[A-Za-z_$][\w$.]*$/.test(name) ? name : undefined;
+  return new ZhimaError({ code: 'PARAM_INVALID', message: `${name} must be ${expected}, got ${kindOf(value)}.`, hint: hint ?? `Pass ${expected} as ${name}.`, option });
 }
 
 /**

@@ -30,6 +30,22 @@ export interface AnswerExcerpt {
   bodyBytes: number;
 }
 
+/**
+ * Which limit ended a `TIMEOUT`, by the option that sets it and its value: the transport's inactivity
+ * timeout (`timeoutMs`, or undici's `bodyTimeoutMs` for the answer's body), its wait for the answer
+ * (`headersTimeoutMs`; `ms` is the option's value, without the time added for bytes in flight), or
+ * the client's retry deadline (`retry.deadlineMs`).
+ *
+ * @example
+ * ```ts
+ * if (TransportError.isInstance(error) && error.limit?.option === 'headersTimeoutMs') console.error(`no answer within ${error.limit.ms} ms`);
+ * ```
+ */
+export interface TimeoutLimit {
+  option: 'timeoutMs' | 'headersTimeoutMs' | 'bodyTimeoutMs' | 'retry.deadlineMs';
+  ms: number;
+}
+
 const RETRYABLE_REASONS: ReadonlySet<TransportErrorReason> = new Set(['TIMEOUT', 'CONNECT', 'RESET', 'DNS', 'UNKNOWN']);
 
 /**
@@ -49,13 +65,48 @@ export class TransportError extends ZhimaError<'TRANSPORT_ERROR'> {
   readonly answer: AnswerExcerpt | undefined;
   /** Network failures, timeouts, HTTP 5xx and 429 may succeed on another attempt; aborts and TLS failures do not. */
   readonly retryable: boolean;
+  /**
+   * For a `TIMEOUT` that one of the SDK's own limits ended: which one, and its value (`option` names it
+   * too). `undefined` for other reasons, and for a timeout the caller's signal or the OS decided.
+   */
+  readonly limit: TimeoutLimit | undefined;
+  /** The `alipay-request-id` this client sent with the attempt that failed (set by the client). */
+  readonly requestId: string | undefined;
+  /** The gateway's `trace_id` answer header, when an answer came (`HTTP_STATUS`): give it to Alipay support. */
+  readonly traceId: string | undefined;
 
-  constructor({ reason, message, status, answer, hint, cause }: { reason: TransportErrorReason; message: string; status?: number | undefined; answer?: AnswerExcerpt | undefined; hint?: string | undefined; cause?: unknown }) {
-    super({ code: 'TRANSPORT_ERROR', message, hint, cause, [SUBCLASS]: true });
+  constructor({
+    reason,
+    message,
+    status,
+    answer,
+    hint,
+    limit,
+    option,
+    requestId,
+    traceId,
+    cause,
+  }: {
+    reason: TransportErrorReason;
+    message: string;
+    status?: number | undefined;
+    answer?: AnswerExcerpt | undefined;
+    hint?: string | undefined;
+    limit?: TimeoutLimit | undefined;
+    /** Defaults to `limit.option`. */
+    option?: string | undefined;
+    requestId?: string | undefined;
+    traceId?: string | undefined;
+    cause?: unknown;
+  }) {
+    super({ code: 'TRANSPORT_ERROR', message, hint, option: option ?? limit?.option, cause, [SUBCLASS]: true });
     this.name = 'TransportError';
     this.reason = reason;
     this.status = status ?? answer?.status;
     this.answer = answer;
+    this.limit = limit;
+    this.requestId = requestId;
+    this.traceId = traceId;
     this.retryable =
       reason === 'HTTP_STATUS' ? this.status !== undefined && (this.status >= 500 || this.status === 429) : RETRYABLE_REASONS.has(reason);
   }

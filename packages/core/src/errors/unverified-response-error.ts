@@ -28,7 +28,11 @@ export class UnverifiedResponseError extends ZhimaError<'RESPONSE_UNVERIFIED'> {
   readonly method: string;
   /** `cause` is the verification or reading failure: a `ZhimaError` (`SIGNATURE_INVALID`, `RESPONSE_MALFORMED`, …). The HTTP status of the answer; `undefined` when the transport refused the answer before handing it over (e.g. too large). */
   readonly status: number | undefined;
-  constructor({ method, status, cause }: { method: string; status: number | undefined; cause: unknown }) {
+  /** The `alipay-request-id` this client sent with the attempt. */
+  readonly requestId: string | undefined;
+  /** The gateway's `trace_id` answer header, when the answer carried one: give it to Alipay support. */
+  readonly traceId: string | undefined;
+  constructor({ method, status, requestId, traceId, cause }: { method: string; status: number | undefined; requestId?: string | undefined; traceId?: string | undefined; cause: unknown }) {
     const why = ZhimaError.isInstance(cause) ? `${cause.code}: ${cause.message}` : String(cause);
     super({
       code: 'RESPONSE_UNVERIFIED',
@@ -42,6 +46,8 @@ export class UnverifiedResponseError extends ZhimaError<'RESPONSE_UNVERIFIED'> {
     this.name = 'UnverifiedResponseError';
     this.method = method;
     this.status = status;
+    this.requestId = requestId;
+    this.traceId = traceId;
   }
 
   /**

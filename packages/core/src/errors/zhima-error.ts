@@ -95,6 +95,11 @@ export type ZhimaErrorOptions<Code extends ZhimaErrorCode = ZhimaErrorCode> = {
   message: string;
   /** What to do about it, in Chinese and English. A default for the code when left out. */
   hint?: string | undefined;
+  /**
+   * The setting the hint asks to change, as the library spells it (`retry.deadlineMs`,
+   * `alipayPublicKey`, `fileCharset`, …), so a front end can name its own flag for it.
+   */
+  option?: string | undefined;
   cause?: unknown;
 } & (Code extends SubclassErrorCode ? { [SUBCLASS]: true } : unknown);
 
@@ -119,9 +124,15 @@ function isSubclassCode(code: ZhimaErrorCode): code is SubclassErrorCode {
 export class ZhimaError<Code extends ZhimaErrorCode = ZhimaErrorCode> extends Error {
   readonly code: Code;
   readonly hint: string;
+  /**
+   * The setting to change, as the library spells it (`retry.deadlineMs`, `timeoutMs`, `gateway`,
+   * `alipayPublicKey`, `fileCharset`, `records`, …), when the hint asks to change one: a command line
+   * shows its own flag for it instead of the library's name. `undefined` when no one setting is at fault.
+   */
+  readonly option: string | undefined;
 
   constructor(options: ZhimaErrorOptions<Code>) {
-    const { code, message, hint, cause } = options;
+    const { code, message, hint, option, cause } = options;
     const subclass = isSubclassCode(code);
     if (subclass && (options as { [SUBCLASS]?: true })[SUBCLASS] !== true) {
       const name = { GATEWAY_ERROR: 'GatewayError', TRANSPORT_ERROR: 'TransportError', RESPONSE_UNVERIFIED: 'UnverifiedResponseError' }[code];
@@ -135,6 +146,7 @@ export class ZhimaError<Code extends ZhimaErrorCode = ZhimaErrorCode> extends Er
     this.name = 'ZhimaError';
     this.code = code;
     this.hint = hint ?? DEFAULT_HINTS[code];
+    this.option = option;
     Object.defineProperty(this, ZHIMA_ERROR, { value: true });
     if (subclass) Object.defineProperty(this, SUBCLASS_BRANDS[code], { value: true });
   }

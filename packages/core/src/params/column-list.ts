@@ -74,6 +74,6 @@ export function inspectColumnList({ value, name }: { value: string | readonly st
 export function parseColumnList({ value, name }: { value: string | readonly string[]; name: string }): string[] {
   const { names, problems } = inspectColumnList({ value, name });
   const [first] = problems;
-  if (first !== undefined) throw new ZhimaError({ code: 'PARAM_INVALID', message: first.message, hint: HINT });
+  if (first !== undefined) throw new ZhimaError({ code: 'PARAM_INVALID', message: first.message, hint: HINT, option: name });
   return names;
 }

@@ -33,5 +33,6 @@ export function normalizeFileCharset({ fileCharset }: { fileCharset: string }): 
     code: 'PARAM_INVALID',
     message: `fileCharset must be UTF-8 or GBK, got ${typeof fileCharset === 'string' ? JSON.stringify(fileCharset) : kindOf(fileCharset)}.`,
     hint: '网关的 file_charset 只接受 UTF-8 或 GBK（utf-8、utf8、gbk 等写法均可）/ The gateway accepts file_charset UTF-8 or GBK only (utf-8, utf8, gbk and the like are read as those).',
+    option: 'fileCharset',
   });
 }

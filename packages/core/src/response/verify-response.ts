@@ -1,7 +1,8 @@
-import { readCertificates, type CertificateInput } from '../certificates/certificate-sn.js';
+import type { CertificateInput } from '../certificates/certificate-sn.js';
 import { importPublicKey, type PublicKeyInput, type RsaKey, type SignType } from '../crypto/keys.js';
-import { verifySignature } from '../crypto/sign.js';
-import type { Charset } from '../encoding/charset.js';
+import { checkSignType, verifyWithKey } from '../crypto/sign.js';
+import { base64ToBytes } from '../encoding/base64.js';
+import { encodeText, type Charset } from '../encoding/charset.js';
 import { argumentError, requireOptions, requireText } from '../errors/argument-checks.js';
 import { ZhimaError } from '../errors/zhima-error.js';
 import { decodeAnswer } from './decode-answer.js';
@@ -61,8 +62,15 @@ export interface VerifiedResponse {
  * ```
  */
 export function responseNodeName({ method }: { method: string }): string {
-  return `${method.replaceAll('.', '_')}_response`;
+  let name = nodeNames.get(method);
+  if (name === undefined) {
+    name = `${method.replaceAll('.', '_')}_response`;
+    // A client calls a handful of methods: the names are kept, up to a bound.
+    if (nodeNames.size < 64) nodeNames.set(method, name);
+  }
+  return name;
 }
+const nodeNames = new Map<string, string>();
 
 function single(members: TopLevelMember[], key: string): TopLevelMember | undefined {
   const found = members.filter((member) => member.key === key);
@@ -75,18 +83,27 @@ function single(members: TopLevelMember[], key: string): TopLevelMember | undefi
   return found[0];
 }
 
-function readString(text: string, member: TopLevelMember | undefined, name: string): string | undefined {
+// A member found once: its value in the parsed object is that member's.
+function readString(object: Record<string, unknown>, member: TopLevelMember | undefined, name: string): string | undefined {
   if (member === undefined) return undefined;
-  const value: unknown = JSON.parse(text.slice(member.valueStart, member.valueEnd));
+  const value = object[name];
   if (typeof value !== 'string') throw new ZhimaError({ code: 'RESPONSE_MALFORMED', message: `The response's "${name}" is not a string.` });
   return value;
 }
 
 /**
- * Finds the key that verifies a response, given its `alipay_cert_sn` (absent outside certificate mode).
- * The client builds one per configuration so keys are parsed once.
+ * Finds the key that verifies a response, given its `alipay_cert_sn` (absent outside certificate mode)
+ * and its answer node, not yet verified (the certificate download answer carries the certificate that
+ * signed it). The client builds one per configuration so keys are parsed once.
  */
-export type ResponseKeyResolver = (certSn: string | undefined) => Promise<RsaKey<'public'>>;
+export type ResponseKeyResolver = (certSn: string | undefined, answer: Record<string, unknown>) => Promise<RsaKey<'public'>>;
+
+/**
+ * @internal What certificate mode does with an `alipay_cert_sn` that no configured certificate has:
+ * the client downloads and checks that certificate (rotation); without a handler it is
+ * `CERTIFICATE_INVALID`.
+ */
+export type UnknownCertificateHandler = (sn: string, answer: Record<string, unknown>) => Promise<RsaKey<'public'>>;
 
 /**
  * @internal The Alipay keys of one configuration: `resolve` finds the one for an answer, `spkis` lists
@@ -97,36 +114,11 @@ export interface ResponseKeys {
   spkis(): Promise<(Uint8Array | undefined)[]>;
 }
 
-/** @internal Keys from Alipay public-key certificates, matching `alipay_cert_sn`; each imported once. */
-export function certificateResponseKeys({ certificates }: { certificates: CertificateInput | CertificateInput[] }): ResponseKeys {
-  const all = (Array.isArray(certificates) ? certificates : [certificates]).flatMap((input) => readCertificates({ certificates: input }));
-  const bySn = new Map(all.map((fields) => [fields.sn, fields] as const));
-  const imported = new Map<string, Promise<RsaKey<'public'>>>();
-  const resolve: ResponseKeyResolver = async (certSn) => {
-    const sn = certSn ?? (bySn.size === 1 ? [...bySn.keys()][0]! : undefined);
-    const match = sn === undefined ? undefined : bySn.get(sn);
-    if (sn === undefined || match === undefined) {
-      throw new ZhimaError({
-        code: 'CERTIFICATE_INVALID',
-        message: certSn === undefined ? 'The response has no alipay_cert_sn, and more than one Alipay certificate is configured.' : `No configured Alipay certificate has SN ${certSn}.`,
-        hint: '支付宝公钥证书可能已更新，请从开放平台下载新的 alipayCertPublicKey_RSA2.crt / Alipay may have rotated its certificate: download the new alipayCertPublicKey_RSA2.crt from the console.',
-      });
-    }
-    let key = imported.get(sn);
-    if (key === undefined) {
-      key = importPublicKey({ key: match.subjectPublicKeyInfo });
-      imported.set(sn, key);
-    }
-    return key;
-  };
-  return { resolve, spkis: async () => all.map((fields) => fields.subjectPublicKeyInfo) };
-}
-
 /** @internal One Alipay public key, parsed once. */
 export function publicKeyResponseKeys({ publicKey }: { publicKey: PublicKeyInput }): ResponseKeys {
   let key: Promise<RsaKey<'public'>> | undefined;
   const resolve: ResponseKeyResolver = () => (key ??= importPublicKey({ key: publicKey }));
-  return { resolve, spkis: async () => [(await resolve(undefined)).spki] };
+  return { resolve, spkis: async () => [(await resolve(undefined, {})).spki] };
 }
 
 /**
@@ -152,12 +144,15 @@ export async function verifyResponse(options: VerifyResponseOptions): Promise<Ve
   requireOptions(options, 'verifyResponse');
   if (typeof options.body !== 'string' && !(options.body instanceof Uint8Array)) throw argumentError({ name: 'body', expected: 'the answer as bytes or text', value: options.body });
   requireText(options.method, 'method');
-  const keys =
-    options.alipayCertificates === undefined
-      ? publicKeyResponseKeys({ publicKey: options.alipayPublicKey })
-      : certificateResponseKeys({ certificates: options.alipayCertificates });
-  // Parse the keys before reading the answer: a private key given as alipayPublicKey is an error even
-  // when the answer happens to be unsigned and would never need it.
+  if (options.signType !== undefined) checkSignType(options.signType);
+  if (options.alipayCertificates === undefined) {
+    // Parsed before the answer is read (a private key given as alipayPublicKey is an error even when
+    // the answer is unsigned); a PEM string is parsed once per process (keys.ts caches it).
+    const publicKey = await importPublicKey({ key: options.alipayPublicKey });
+    return verifyResponseWith({ ...options, resolveKey: async () => publicKey });
+  }
+  // Certificate mode's parsing (X.509, SNs) is loaded only by those who use it.
+  const keys = (await import('../certificates/certificate-keys.js')).certificateResponseKeys({ certificates: options.alipayCertificates });
   await keys.spkis();
   return verifyResponseWith({ ...options, resolveKey: keys.resolve });
 }
@@ -190,7 +185,7 @@ export async function verifyResponseWith({
   resolveKey: ResponseKeyResolver;
 }): Promise<VerifiedResponse> {
   const { text, exact } = typeof body === 'string' ? { text: body, exact: true } : decodeAnswer({ bytes: body, charset, contentType });
-  const members = scanTopLevelMembers(text);
+  const { members, value: top } = scanTopLevelMembers(text);
   const methodMember = single(members, responseNodeName({ method }));
   const errorMember = single(members, ERROR_NODE);
   if (methodMember !== undefined && errorMember !== undefined) {
@@ -202,13 +197,13 @@ export async function verifyResponseWith({
   }
   const node = nodeMember.key;
   const signedText = text.slice(nodeMember.valueStart, nodeMember.valueEnd);
-  const response: unknown = JSON.parse(signedText);
+  const response = top[node];
   if (typeof response !== 'object' || response === null || Array.isArray(response)) {
     throw new ZhimaError({ code: 'RESPONSE_MALFORMED', message: `The response's ${node} is not an object.` });
   }
   const answer = response as Record<string, unknown>;
-  const sign = readString(text, single(members, 'sign'), 'sign');
-  const certSn = readString(text, single(members, 'alipay_cert_sn'), 'alipay_cert_sn');
+  const sign = readString(top, single(members, 'sign'), 'sign');
+  const certSn = readString(top, single(members, 'alipay_cert_sn'), 'alipay_cert_sn');
 
   if (answerCode(answer) === undefined) {
     throw new ZhimaError({ code: 'RESPONSE_MALFORMED', message: `The response's ${node} has no code.` });
@@ -227,8 +222,14 @@ export async function verifyResponseWith({
       message: `The ${node} is signed, but its bytes are not valid ${charset} (the request charset), so the signed bytes are unknown and the signature cannot be checked.`,
     });
   }
-  const publicKey = await resolveKey(certSn);
-  const check = (content: string) => verifySignature({ content, signature: sign, publicKey, signType, charset });
+  const publicKey = await resolveKey(certSn, answer);
+  let signature: Uint8Array;
+  try {
+    signature = base64ToBytes({ text: sign });
+  } catch {
+    signature = new Uint8Array();
+  }
+  const check = (content: string) => verifyWithKey({ data: encodeText({ text: content, charset }), signature, publicKey, signType });
   const verified = (await check(signedText)) || (signedText.includes('\\/') && (await check(signedText.replaceAll('\\/', '/'))));
   if (!verified) {
     throw new ZhimaError({

@@ -1,9 +1,9 @@
 import type { GatewayAnswer } from '@zhima/core';
 import { CLOSELOOP_DATA_UPLOAD_METHOD } from '@zhima/core/internal';
-import { validateFeedbackParams } from '@zhima/validator';
+import { validateCloseloopParams } from '@zhima/validator';
 import { success } from '../gateway/answers.js';
 import { newTaskId } from '../ids.js';
-import { checkDataUploadLimits, checkTemplateFields, rejectFirstError, sceneOf } from './business-params.js';
+import { checkTemplateFields, rejectFirstError, sceneOf } from './business-params.js';
 import type { MethodRequest } from './method.js';
 import { acceptRecordsFile } from './records-file.js';
 
@@ -12,7 +12,8 @@ import { acceptRecordsFile } from './records-file.js';
  * `file_charset`, `records`, `columns` (fields of the scene's template), `primary_key_columns`, optional
  * `linked_merchant_id` (≤ 16) and `biz_ext_params` (≤ 256), and the `file` part (≤ 52428800 bytes),
  * checked as batch feedback checks them, with the scene's rules. Accepted records land in the app's
- * records of that scene. The answer carries a new `task_id` and echoes `biz_ext_params`.
+ * records of that scene. The params are `@zhima/validator`'s `validateCloseloopParams`. The answer
+ * carries a new `task_id` and echoes `biz_ext_params`.
  *
  * This method has no `file_type` or `file_description`: the file is JSON by definition. Values sent
  * under those names are covered by the signature like any param and otherwise ignored, as the gateway
@@ -25,9 +26,9 @@ import { acceptRecordsFile } from './records-file.js';
  */
 export async function closeloopDataUpload({ appId, params, files, store, scenes }: MethodRequest): Promise<GatewayAnswer> {
   const scene = sceneOf({ sceneCode: params.scene_code, scenes });
-  checkDataUploadLimits({ linkedMerchantId: params.linked_merchant_id, bizExtParams: params.biz_ext_params });
-  const { file_type: _fileType, file_description: _fileDescription, ...fileParams } = params;
-  rejectFirstError(validateFeedbackParams({ ...fileParams, file_type: 'json_data' }).issues);
+  // The validator's one home for this method's params (lengths, column lists, records, charset; a
+  // file_type or file_description is only a warning, as the gateway ignores them).
+  rejectFirstError(validateCloseloopParams(params).issues);
   checkTemplateFields({ fields: params.columns!.split(','), scene });
   const taskId = newTaskId();
   await acceptRecordsFile({ method: CLOSELOOP_DATA_UPLOAD_METHOD, partition: { appId, sceneCode: scene.sceneCode }, params, files, store, rules: scene.rules, taskId });

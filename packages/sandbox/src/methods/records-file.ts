@@ -1,4 +1,3 @@
-import { decodeText } from '@zhima/core/internal';
 import { validateRecords, type FieldRules } from '@zhima/validator';
 import { businessFailure } from '../gateway/answers.js';
 import type { UploadedFile } from '../gateway/read-request.js';
@@ -39,8 +38,8 @@ function fileCharsetOf(value: string | undefined): 'UTF-8' | 'GBK' {
  * The records file of an upload method, once its params passed: the `file` part must be there and be
  * named `*.txt` or `*.json` (or have no extension) — else `INVALID_FILE_TYPE`, "目前只支持txt文件" —,
  * then `@zhima/validator`'s `validateRecords` (columns, primary keys, count, charset, size, `rules`)
- * gives the first error as the answer. An accepted file is upserted by primary key into `partition`
- * and logged; its bytes are dropped once parsed.
+ * gives the first error as the answer. An accepted file's records, as the validator parsed them
+ * (`onRecords`: no second decode and parse), are upserted by primary key into `partition` and logged.
  *
  * @example
  * ```ts
@@ -81,11 +80,13 @@ export async function acceptRecordsFile({
   }
   const primaryKeyColumns = params.primary_key_columns!.split(',');
   const fileCharset = fileCharsetOf(params.file_charset);
-  const report = await validateRecords({ input: file.body, columns: params.columns!, primaryKeyColumns, records: params.records, fileCharset, rules, maxFileBytes: MAX_RECORDS_FILE_BYTES });
+  // The records the validator parsed: the file is decoded and parsed once.
+  const records: StoredRecord[] = [];
+  const onRecords = ({ records: batch }: { records: readonly unknown[] }) => {
+    for (const record of batch) records.push(record as StoredRecord);
+  };
+  const report = await validateRecords({ input: file.body, columns: params.columns!, primaryKeyColumns, records: params.records, fileCharset, rules, maxFileBytes: MAX_RECORDS_FILE_BYTES, onRecords });
   rejectFirstError(report.issues);
-  const text = decodeText({ bytes: file.body, charset: fileCharset });
-  // The validator tolerates a BOM (with a warning); JSON.parse does not.
-  const { records } = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text) as { records: StoredRecord[] };
   store.upsert({ partition, primaryKeyColumns, records });
   store.logUpload({
     appId: partition.appId,

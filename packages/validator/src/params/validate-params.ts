@@ -1,4 +1,4 @@
-import { inspectColumnList, isAbsentParamValue, normalizeFileCharset, parseColumnList, type ColumnListProblem } from '@zhima/core/internal';
+import { DATA_UPLOAD_PARAM_MAX_LENGTHS, FEEDBACK_PARAM_MAX_LENGTHS, inspectColumnList, isAbsentParamValue, normalizeFileCharset, parseColumnList, type ColumnListProblem } from '@zhima/core/internal';
 import { bilingual, type Issue } from '../report/issue.js';
 
 /**
@@ -37,15 +37,7 @@ export interface ParamsReport {
 }
 
 // Maximum lengths from the API page. Its own example `columns` is 128 characters, so these only warn.
-const MAX_LENGTHS: Record<string, number> = {
-  columns: 100,
-  primary_key_columns: 100,
-  records: 20,
-  file_type: 20,
-  file_charset: 10,
-  biz_ext_params: 100,
-  file_description: 100,
-};
+const MAX_LENGTHS: Readonly<Record<string, number>> = FEEDBACK_PARAM_MAX_LENGTHS;
 
 const RECORDS_ZERO_MESSAGE = bilingual('records 为 0：没有可上传的数据，一次上传至少要有 1 条记录', 'records is 0: there is nothing to send; an upload needs at least one record');
 
@@ -239,7 +231,7 @@ export interface CloseloopParams {
 }
 
 // The limits the closeloop and single upload pages state (in characters), enforced like the gateway.
-const CLOSELOOP_MAX_LENGTHS = { linked_merchant_id: 16, biz_ext_params: 256 } as const;
+const CLOSELOOP_MAX_LENGTHS = DATA_UPLOAD_PARAM_MAX_LENGTHS;
 
 /**
  * Checks the params of `zhima.merchant.closeloop.data.upload`: `scene_code` present; the column lists,

@@ -49,6 +49,30 @@ const BATCH_LINE_START = 5;
 const OUTSIDE_GBK = /[\u20ac\uf8f5]/;
 
 /**
+ * Called with each batch of records `JSON.parse` made while validating, in file order: `records[i]` is
+ * record `firstRecordIndex + i`.
+ *
+ * @example
+ * ```ts
+ * const onRecords: RecordsListener = ({ records, firstRecordIndex }) => console.log(firstRecordIndex, records.length);
+ * ```
+ */
+export type RecordsListener = (batch: { records: readonly unknown[]; firstRecordIndex: number }) => void;
+
+// A record parsed from a byte string (string values only: the fast path proved it) as real text. A
+// copy: the part planner may still hold the byte-string original.
+function textRecordOf(record: Readonly<Record<string, string>>): Record<string, string> {
+  const text: Record<string, string> = {};
+  for (const key of Object.keys(record)) {
+    const value = textOfByteString(record[key]!);
+    // An own `__proto__` key, as JSON.parse makes it, not the prototype.
+    if (key === '__proto__') Object.defineProperty(text, key, { value, enumerable: true, writable: true, configurable: true });
+    else text[key] = value;
+  }
+  return text;
+}
+
+/**
  * The batch parsing strategy of a file's records: takes each record the scanner finds (or a whole
  * batch it offers, split at each next `}` without a byte scan, when the split is proved exact), parses
  * 64 records with one `JSON.parse`, falls back to one record alone when a batch fails, and runs the
@@ -84,6 +108,8 @@ export class BatchParser implements ScanListener, RecordPlace {
   private batchSize = 0;
   /** Index of the batch's first record: a record's batch position is its index minus this. */
   private batchFirstRecord = 0;
+  /** See the `onRecords` option. */
+  private readonly onRecords: RecordsListener | undefined;
   /** See the `byteString` option; undefined where it does not apply. */
   private readonly byteString: ((bytes: Uint8Array) => string | undefined) | undefined;
   private flushing = false;
@@ -118,8 +144,11 @@ export class BatchParser implements ScanListener, RecordPlace {
     split?: { maxFileBytes: number; maxRecordsPerFile: number; hash?: (() => PartHash) | undefined };
     /** Hold back bad records instead of failing the file (needs `readAt`). */
     holdBack?: { maxRecords?: number | undefined };
+    /** Handed each batch of parsed records, in file order (see `ValidationOptions.onRecords`). */
+    onRecords?: RecordsListener;
   }) {
     this.charset = options.charset;
+    this.onRecords = options.onRecords;
     this.sensitiveFields = options.sensitiveFields;
     this.collector = options.collector;
     this.holdBack =
@@ -258,6 +287,9 @@ export class BatchParser implements ScanListener, RecordPlace {
     } catch {
       values = undefined;
     }
+    const firstRecordIndex = this.recordCount;
+    // Only the records read to the end are handed on: a record failing its syntax stops the file.
+    const parsed: unknown[] | undefined = this.onRecords === undefined ? undefined : [];
     this.beginBatch();
     for (let k = 0; k < count && !this.stopped; k++) {
       const slot = k * BATCH_SLOTS;
@@ -267,9 +299,11 @@ export class BatchParser implements ScanListener, RecordPlace {
       const value = values !== undefined && (flags & RECORD_NOT_GBK) === 0 ? values[k] : this.parseAlone(flags);
       if (this.stopped) break;
       this.checkRecord(value, batch[slot + BATCH_COLONS]!, flags);
+      if (parsed !== undefined && !this.stopped) parsed.push(value);
     }
     this.keys.insertStaged(this.onKeyMatch);
     this.flushing = false;
+    if (parsed !== undefined && parsed.length > 0) this.onRecords!({ records: parsed, firstRecordIndex });
   }
 
   /**
@@ -337,6 +371,7 @@ export class BatchParser implements ScanListener, RecordPlace {
       if (planner !== undefined || issues.waiting) this.finishRecord(record, byteString !== undefined);
     }
     this.keys.insertStaged(this.onKeyMatch);
+    if (this.onRecords !== undefined) this.onRecords({ records: byteString === undefined ? values : values.map((value) => textRecordOf(value as Record<string, string>)), firstRecordIndex: this.batchFirstRecord });
     return true;
   }
 

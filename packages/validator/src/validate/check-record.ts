@@ -1,5 +1,5 @@
 import { ZhimaError } from '@zhima/core';
-import { encodeText, normalizeCharset, parseColumnList } from '@zhima/core/internal';
+import { encodeText, MAX_SINGLE_DATA_LENGTH, normalizeCharset, parseColumnList } from '@zhima/core/internal';
 import { validateFeedbackParams } from '../params/validate-params.js';
 import { bilingual, IssueCollector, type Issue } from '../report/issue.js';
 import { sensitiveFieldsWith, shownPrimaryKey } from '../report/mask.js';
@@ -25,7 +25,8 @@ export interface CheckRecordOptions {
   primaryKeyColumns: string | readonly string[];
   /**
    * The `columns` param: the record's keys must be exactly these. Omitted: the record's own keys are its
-   * columns (a single upload declares no columns), and a primary key column it lacks is missing.
+   * columns (a single upload declares no columns), and a primary key column it lacks is an
+   * `INVALID_PRIMARY_ARGUMENTS` error (`primary-key-not-field`), as the gateway answers it.
    */
   columns?: string | readonly string[];
   /** Template rules per field, as for a file. */
@@ -82,8 +83,6 @@ export interface RecordTextCheck extends RecordCheck {
   record?: Record<string, unknown>;
 }
 
-/** The default and the documented limit of a single upload's `data`: one record as JSON text. */
-const MAX_SINGLE_RECORD_LENGTH = 4096;
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 /** A record given as an object has no text to point into. */
@@ -141,10 +140,14 @@ function runRules({
 }): void {
   const sensitiveFields = sensitiveFieldsWith({ sensitiveFields: options.sensitiveFields });
   let template: { columns: string[]; primaryKeyColumns: string[] };
+  // Without columns, a key column the record lacks is a primary key outside its fields (as the gateway
+  // answers a single upload: INVALID_PRIMARY_ARGUMENTS); a record that is no object has no fields to name.
+  let outside: string[] = [];
   if (options.columns === undefined) {
-    // The record's keys are its columns; a key column it lacks is one it is missing.
+    // The record's keys are its columns.
     const keys = parseColumnList({ value: options.primaryKeyColumns, name: 'primaryKeyColumns' });
-    template = { columns: [...new Set([...ownKeys, ...keys])], primaryKeyColumns: keys };
+    if (isRecordObject(value)) outside = [...new Set(keys.filter((key) => !ownKeys.includes(key)))];
+    template = { columns: [...new Set([...ownKeys, ...keys.filter((key) => !outside.includes(key))])], primaryKeyColumns: keys.filter((key) => !outside.includes(key)) };
   } else template = templateOf({ columns: options.columns, primaryKeyColumns: options.primaryKeyColumns });
   // Every key column is a column here (templateOf refuses others; the record's own keys took them in).
   const primaryKeyColumns = [...new Set(template.primaryKeyColumns)];
@@ -152,6 +155,9 @@ function runRules({
   const rules = new RecordRules({ ...template, rules: options.rules ?? {}, sensitiveFields, issues, stage: () => {}, rows: 1 });
   issues.beginRecord(recordIndexOf(options), 0, end);
   rules.check(value, colons);
+  for (const key of outside) {
+    issues.recordIssue('error', 'INVALID_PRIMARY_ARGUMENTS', 'primary-key-not-field', bilingual(`主键 ${key} 不是记录中的字段`, `primary key ${key} is not a field of the record`), key);
+  }
   issues.endRecord(isRecordObject(value) ? value : undefined);
 }
 
@@ -207,7 +213,7 @@ export function checkRecordText(options: CheckRecordTextOptions): RecordTextChec
   const { text } = options;
   if (typeof text !== 'string') throw new ZhimaError({ code: 'PARAM_INVALID', message: 'text must be the record as a JSON string.', hint: '例如 checkRecordText({ text: JSON.stringify(record), primaryKeyColumns }) / For example checkRecordText({ text: JSON.stringify(record), primaryKeyColumns }).' });
   const charset = normalizeCharset({ charset: options.charset ?? 'utf-8' });
-  const maxLength = options.maxLength ?? MAX_SINGLE_RECORD_LENGTH;
+  const maxLength = options.maxLength ?? MAX_SINGLE_DATA_LENGTH;
   if (!Number.isSafeInteger(maxLength) || maxLength < 2) throw new ZhimaError({ code: 'PARAM_INVALID', message: `maxLength must be an integer of at least 2, got ${String(maxLength)}.` });
   const recordIndex = recordIndexOf(options);
   const where = { recordIndex, recordNumber: recordIndex + 1 };

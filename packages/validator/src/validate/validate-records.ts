@@ -7,7 +7,7 @@ import { sensitiveFieldsWith } from '../report/mask.js';
 import type { FieldRules } from '../rules/field-check.js';
 import type { PartHash } from '../split/part-hash.js';
 import { MAX_PART_BYTES, type SplitOptions } from '../split/part-plan.js';
-import { BatchParser } from './batch-parser.js';
+import { BatchParser, type RecordsListener } from './batch-parser.js';
 import type { HoldBackOptions } from './hold-back.js';
 
 /**
@@ -52,6 +52,23 @@ export interface ValidationOptions {
    * (default 10000 held back at most). Needs random access: `validateFile`, bytes, or `readAt`.
    */
   holdBack?: boolean | HoldBackOptions;
+  /**
+   * Called with each batch of records as the validator parsed them (`JSON.parse`'s values: objects on
+   * a valid file), in file order, each record once: `records[i]` is record `firstRecordIndex + i`. Keep
+   * them to use the file without decoding and parsing it a second time — and use them only once the
+   * report is `ok` (a duplicate key is known only at the end; with `holdBack`, leave out the records
+   * `report.heldBack` names). A record whose syntax fails ends the file and is not handed on. Records
+   * of the exact path and of the fast path come alike; on `validateFile` values are text either way.
+   * Leave them unchanged until the validation settles (a split plan may still read one).
+   *
+   * @example
+   * ```ts
+   * const records: unknown[] = [];
+   * const report = await validateRecords({ input: bytes, columns, primaryKeyColumns, onRecords: (batch) => records.push(...batch.records) });
+   * if (report.ok) store(records as Record<string, string>[]);
+   * ```
+   */
+  onRecords?: RecordsListener;
 }
 
 /**
@@ -147,6 +164,7 @@ export async function validateRecordsWith({
   const readAt: ReadAt | undefined = options.readAt ?? (input instanceof Uint8Array ? async ({ offset, length }) => input.subarray(offset, offset + length) : undefined);
   const split = options.split === undefined ? undefined : splitBoundsOf({ split: options.split, maxFileBytes: options.maxFileBytes });
   const holdBack = holdBackOf(options.holdBack);
+  if (options.onRecords !== undefined && typeof options.onRecords !== 'function') throw new ZhimaError({ code: 'PARAM_INVALID', message: 'onRecords must be a function ({ records, firstRecordIndex }) => void.' });
   if (holdBack !== undefined && readAt === undefined) {
     throw new ZhimaError({
       code: 'PARAM_INVALID',
@@ -168,6 +186,7 @@ export async function validateRecordsWith({
     ...(byteString === undefined ? {} : { byteString }),
     ...(split === undefined ? {} : { split }),
     ...(holdBack === undefined ? {} : { holdBack }),
+    ...(options.onRecords === undefined ? {} : { onRecords: options.onRecords }),
   });
   const { scanner, duplicates, planner } = checker;
   // The whole input's hash, while it may still go as it is (within one part's bound).

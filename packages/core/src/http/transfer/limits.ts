@@ -39,6 +39,7 @@ export function checkedResponseLimit({ value }: { value: number }): number {
     code: 'PARAM_INVALID',
     message: `maxResponseBytes must be a positive whole number of bytes (or Infinity for no cap), got ${typeof value === 'number' ? value : kindOf(value)}.`,
     hint: `The default, ${DEFAULT_MAX_RESPONSE_BYTES} (1 MiB), is far above any gateway answer.`,
+    option: 'maxResponseBytes',
   });
 }
 
@@ -57,5 +58,6 @@ export function checkedTimeout({ option, value }: { option: string; value: numbe
     code: 'PARAM_INVALID',
     message: `${option} must be a number of milliseconds >= 0 (0 turns it off), got ${typeof value === 'number' ? value : kindOf(value)}.`,
     hint: `Give ${option} in milliseconds, e.g. 60000 for a minute of silence.`,
+    option,
   });
 }

@@ -72,6 +72,7 @@ export function responseTooLarge({ request, status, limit, declared }: { request
     code: 'RESPONSE_MALFORMED',
     message: `${request.method} ${request.url.split('?')[0]}: answer over ${limit} bytes (HTTP ${status}${length}); stopped reading it.`,
     hint: 'A gateway answer is a few KB: check that the URL is the gateway and not a proxy or file server. If larger answers are expected, raise maxResponseBytes on the transport or for the call.',
+    option: 'maxResponseBytes',
   });
 }
 

@@ -1,4 +1,4 @@
-import { TransportError, type TransportErrorReason } from '../../errors/transport-error.js';
+import { TransportError, type TimeoutLimit, type TransportErrorReason } from '../../errors/transport-error.js';
 import type { HttpRequest } from '../types.js';
 import { describeStall, type StallLimit, type TransferProgress } from './transfer-progress.js';
 
@@ -94,7 +94,8 @@ export interface FailureContext {
 /**
  * Turns whatever a fetch or undici call threw into a `TransportError` with a stable `reason`; the error
  * that explains the failure becomes its `cause`. An inactivity cut (`stall`) is `TIMEOUT` with a message
- * saying what stalled, how far it got and which option to raise. URLs lose their query: it carries the
+ * saying what stalled, how far it got and which option to raise, and that option and its value as
+ * `limit` (and `option`). URLs lose their query: it carries the
  * signed parameters.
  *
  * @example
@@ -110,7 +111,11 @@ export function toTransportError({ error, request, signal, stall }: FailureConte
   if (TransportError.isInstance(error)) return error;
   const cause = unwrapFetchFailure(error);
   const target = `${request.method} ${request.url.split('?')[0]}`;
-  if (stall !== undefined) return new TransportError({ reason: 'TIMEOUT', message: `${target}: ${describeStall(stall)}`, cause });
+  if (stall !== undefined) {
+    // The transports name their own options (timeoutMs, headersTimeoutMs, bodyTimeoutMs).
+    const limit: TimeoutLimit = { option: stall.limit.option as TimeoutLimit['option'], ms: stall.limit.ms };
+    return new TransportError({ reason: 'TIMEOUT', message: `${target}: ${describeStall(stall)}`, limit, cause });
+  }
   if (signal?.aborted) {
     const reason = reasonOf(signal.reason) === 'TIMEOUT' ? 'TIMEOUT' : 'ABORTED';
     return new TransportError({ reason, message: `${target}: aborted by the caller's signal`, cause: signal.reason ?? cause });
