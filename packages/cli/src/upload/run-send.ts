@@ -246,10 +246,7 @@ async function uploadAll({
   };
   try {
     for (const source of valid) {
-      const splitBar = createProgressBar({ stream: io.stderr, label: `split ${source.name}`, total: source.size });
-      const onSplitProgress = ({ readBytes, part }: { readBytes: number; part: number }) => splitBar.update({ done: readBytes, detail: `part ${part + 1}` });
-      for await (const part of uploadParts({ source, bounds: settings.bounds, onSplitProgress })) {
-        splitBar.finish();
+      for await (const part of uploadParts({ source, bounds: settings.bounds })) {
         attempts = 0;
         const { receiptPart, verdict, hint } = await sendPart({ part, client, journal, settings, io, write, advice, attemptsMade: () => attempts });
         parts.push(receiptPart);
@@ -273,7 +270,6 @@ async function uploadAll({
           return { ...receiptPart.error!, hint, laterRunMaySucceed: verdict.laterRunMaySucceed };
         }
       }
-      splitBar.finish();
       inputs.find((input) => input.name === source.name)!.allPartsReached = true;
     }
     return undefined;
