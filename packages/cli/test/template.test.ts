@@ -20,7 +20,7 @@ function readXlsx(path: string): { bad: string | null; names: string[]; sheet: s
 }
 
 describe('zhima template (the built bin against the sandbox)', () => {
-  it('prints the template URL and the trace id of the call; --json gives { feedbackUrl, traceId, requestId, savedTo }', { timeout: 60_000 }, async () => {
+  it('prints the template URL and the trace id of the call; --json gives { feedbackUrl, traceId, requestId, savedTo }', { timeout: 120_000 }, async () => {
     const dir = await tempDir();
     const gateway = await startGateway({ dir });
     const text = await runZhima(['template', '--merchant-id', MERCHANT], { cwd: dir, env: gateway.env });
@@ -37,7 +37,7 @@ describe('zhima template (the built bin against the sandbox)', () => {
     expect(JSON.parse(json.stdout)).toEqual({ feedbackUrl: expect.stringMatching(/\.xlsx\?app_id=/), traceId: second.traceId, requestId: second.requestId, savedTo: null });
   });
 
-  it('--download saves the .xlsx (a zip Python reads, the loan columns in its header row), refuses to overwrite without --force', { timeout: 60_000 }, async () => {
+  it('--download saves the .xlsx (a zip Python reads, the loan columns in its header row), refuses to overwrite without --force', { timeout: 120_000 }, async () => {
     const dir = await tempDir();
     const gateway = await startGateway({ dir });
     await writeFile(join(dir, 'zhima.config.json'), JSON.stringify({ merchantId: MERCHANT }));
@@ -75,7 +75,7 @@ describe('zhima template (the built bin against the sandbox)', () => {
     expect(readXlsx(join(dir, 'templates', '8.xlsx')).bad).toBeNull();
   });
 
-  it('a merchant id is required (flag, ZHIMA_MERCHANT_ID or "merchantId"): a usage error, nothing called; the help lists the command', { timeout: 60_000 }, async () => {
+  it('a merchant id is required (flag, ZHIMA_MERCHANT_ID or "merchantId"): a usage error, nothing called; the help lists the command', { timeout: 120_000 }, async () => {
     const dir = await tempDir();
     const gateway = await startGateway({ dir });
     const missing = await runZhima(['template'], { cwd: dir, env: gateway.env });
@@ -92,7 +92,7 @@ describe('zhima template (the built bin against the sandbox)', () => {
     expect((await zhima(['template', '--help'], { cwd: dir })).stdout).toContain('Usage: zhima template');
   });
 
-  it('a refused query prints the gateway code, the setting to fix (from error.option) and both ids; exit 1', { timeout: 60_000 }, async () => {
+  it('a refused query prints the gateway code, the setting to fix (from error.option) and both ids; exit 1', { timeout: 120_000 }, async () => {
     const dir = await tempDir();
     const gateway = await startGateway({ dir });
     const refused = await runZhima(['template', '--merchant-id', MERCHANT], { cwd: dir, env: { ...gateway.env, ZHIMA_APP_ID: '2021000000000009' } });

@@ -17,7 +17,7 @@ interface Part {
 }
 
 describe('trace and request ids in the receipt and the output (the built bin against the sandbox)', () => {
-  it("an accepted and a refused part carry the sandbox's trace id and request id of their call; the refusal prints both", { timeout: 60_000 }, async () => {
+  it("an accepted and a refused part carry the sandbox's trace id and request id of their call; the refusal prints both", { timeout: 120_000 }, async () => {
     const dir = await tempDir();
     // user_name of at most 3 characters at the gateway; the CLI is not told, so b.json passes validation and is refused.
     const gateway = await startGateway({ dir, options: { rules: { user_name: maxLength({ max: 3 }) } } });
@@ -43,7 +43,7 @@ describe('trace and request ids in the receipt and the output (the built bin aga
     expect(result.stderr).not.toContain(calls[0]!.traceId);
   });
 
-  it('a part whose answer cannot be verified keeps the ids of the call (the gateway may hold the file)', { timeout: 60_000 }, async () => {
+  it('a part whose answer cannot be verified keeps the ids of the call (the gateway may hold the file)', { timeout: 120_000 }, async () => {
     const dir = await tempDir();
     const gateway = await startGateway({ dir });
     await writeRecords(join(dir, 'day.json'), records(0, 10));

@@ -69,7 +69,7 @@ async function sendThrough({ args, input, stdin }: { args: string[]; input?: str
 }
 
 describe('the receipt sha256 is of the bytes the gateway received (the built bin)', () => {
-  it('a file within one part: the file as it is on disk', { timeout: 60_000 }, async () => {
+  it('a file within one part: the file as it is on disk', { timeout: 120_000 }, async () => {
     const dir = await tempDir();
     const path = join(dir, 'day.json');
     await writeFile(path, JSON.stringify({ records: Array.from({ length: 5000 }, (_, k) => record(k)) }, null, 2));
@@ -95,7 +95,7 @@ describe('the receipt sha256 is of the bytes the gateway received (the built bin
     expect(sent).toEqual(all);
   });
 
-  it('GBK, split: the GBK bytes as they are in the file', { timeout: 60_000 }, async () => {
+  it('GBK, split: the GBK bytes as they are in the file', { timeout: 120_000 }, async () => {
     const dir = await tempDir();
     const path = join(dir, 'gbk.json');
     const all = Array.from({ length: 20_000 }, (_, k) => record(k));
@@ -108,7 +108,7 @@ describe('the receipt sha256 is of the bytes the gateway received (the built bin
     expect(files.flatMap((file) => (JSON.parse(iconv.decode(file, 'gbk')) as { records: unknown[] }).records)).toEqual(all);
   });
 
-  it('standard input, whole and split: the piped bytes', { timeout: 60_000 }, async () => {
+  it('standard input, whole and split: the piped bytes', { timeout: 120_000 }, async () => {
     const bytes = new TextEncoder().encode(JSON.stringify({ records: Array.from({ length: 8000 }, (_, k) => record(k)) }));
     const whole = await sendThrough({ args: [], stdin: bytes });
     expect(whole.receipt.parts.map((part) => part.sha256)).toEqual([sha256(bytes)]);
