@@ -41,7 +41,7 @@ describe('the zhima bin', () => {
     const rerun = await zhima(['send', dir, '--columns', COLUMNS, '--primary-key', PRIMARY_KEY], { cwd: dir, env: gateway.env });
     expect(rerun.code).toBe(0);
     expect(rerun.stdout).toContain(`${8 - sentBefore} sent, ${sentBefore} already accepted (journal), 0 refused, 0 unverified, 0 failed`);
-    const counts = keyCounts(gateway.sandbox.records(gateway.appId));
+    const counts = keyCounts(gateway.sandbox.storedRecords({ appId: gateway.appId }));
     expect(counts.size).toBe(800);
     expect([...counts.values()].every((count) => count === 1)).toBe(true);
   });

@@ -38,6 +38,6 @@ describe('a file with no records', () => {
     await writeRecords(join(dir, 'day.json'), records(0, 10));
     const together = await runZhima(['send', 'day.json', 'empty.json', ...FLAGS], { cwd: dir, env: gateway.env });
     expect(together.code).toBe(4);
-    expect(gateway.sandbox.uploads(gateway.appId)).toEqual([]);
+    expect(gateway.sandbox.uploads({ appId: gateway.appId })).toEqual([]);
   });
 });

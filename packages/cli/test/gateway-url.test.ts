@@ -23,7 +23,7 @@ describe('the gateway URL and the size bound are checked before any work (the bu
     expect(result.stderr).not.toMatch(/attempt \d failed|Invalid URL/);
     expect(result.stdout).toBe('');
     expect(await readdir(dir)).not.toContain('.zhima-journal');
-    expect(gateway.sandbox.uploads(gateway.appId)).toEqual([]);
+    expect(gateway.sandbox.uploads({ appId: gateway.appId })).toEqual([]);
   });
 
   it('an HTTP 404 answer says to check the gateway URL; it is not retried', { timeout: 90_000 }, async () => {
@@ -53,7 +53,7 @@ describe('the gateway URL and the size bound are checked before any work (the bu
     await writeRecords(join(dir, 'day.json'), records(0, 120));
     const lowered = await runZhima(['send', 'day.json', ...FLAGS, '--max-file-bytes', '4000', '--retry-deadline', '20'], { cwd: dir, env: gateway.env });
     expect(lowered.code, lowered.stderr).toBe(0);
-    expect(gateway.sandbox.records(gateway.appId)).toHaveLength(120);
+    expect(gateway.sandbox.storedRecords({ appId: gateway.appId })).toHaveLength(120);
 
     const over = await runZhima(['send', 'day.json', ...FLAGS, '--max-file-bytes', '52428801'], { cwd: dir, env: gateway.env });
     expect(over.code).toBe(2);

@@ -24,14 +24,14 @@ describe('inputs are records files only; the journal sits beside them (the built
     expect(first.code, first.stdout + first.stderr).toBe(0);
     expect(first.stdout).not.toContain('zhima.config.json');
     expect(first.stdout).toContain(`journal  ${join(dir, '.zhima-journal')}`);
-    expect(gateway.sandbox.uploads(gateway.appId).map((upload) => upload.fileName).sort()).toEqual(['day-1.json', 'day-2.json']);
+    expect(gateway.sandbox.uploads({ appId: gateway.appId }).map((upload) => upload.fileName).sort()).toEqual(['day-1.json', 'day-2.json']);
     expect(await readdir(join(dir, '.zhima-journal'))).toEqual(expect.arrayContaining(['journal.json', 'receipts']));
 
     // The journal, its lock and receipts are never taken for inputs on the next run.
     const again = await runZhima(['send', '.'], { cwd: dir });
     expect(again.code, again.stdout + again.stderr).toBe(0);
     expect(again.stdout).toMatch(/0 sent, 2 already accepted/);
-    expect(gateway.sandbox.uploads(gateway.appId)).toHaveLength(2);
+    expect(gateway.sandbox.uploads({ appId: gateway.appId })).toHaveLength(2);
 
     const named = await runZhima(['send', 'zhima.config.json'], { cwd: dir });
     expect(named.code).toBe(2);
@@ -63,8 +63,8 @@ describe('inputs are records files only; the journal sits beside them (the built
     expect(restarted.stdout).toContain('--restart');
     expect(restarted.stdout).toMatch(/resend +a\.json .*--restart sends it again/);
     expect(restarted.stdout).toMatch(/2 sent, 0 already accepted/);
-    expect(gateway.sandbox.uploads(gateway.appId)).toHaveLength(4);
-    expect([...keyCounts(gateway.sandbox.records(gateway.appId)).values()].every((count) => count === 1)).toBe(true);
+    expect(gateway.sandbox.uploads({ appId: gateway.appId })).toHaveLength(4);
+    expect([...keyCounts(gateway.sandbox.storedRecords({ appId: gateway.appId })).values()].every((count) => count === 1)).toBe(true);
 
     const listed = await runZhima(['journal', 'out'], { cwd: dir });
     expect(listed.code, listed.stderr).toBe(0);

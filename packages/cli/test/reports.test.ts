@@ -15,7 +15,7 @@ describe('what reports show (the built bin)', () => {
     expect(result.stdout).toContain('pretty.json: OK, the gateway would accept it');
     expect(result.stdout).toMatch(/warning JSON_PARSE_ERROR · file-prefix-whitespace \(1\)/);
     expect(result.stdout).toContain('1 warnings');
-    expect(gateway.sandbox.records(gateway.appId)).toHaveLength(10);
+    expect(gateway.sandbox.storedRecords({ appId: gateway.appId })).toHaveLength(10);
   });
 
   it('--max-issues caps the issues kept (counts stay true), in validate and send, and as "maxIssues" in the config', { timeout: 120_000 }, async () => {

@@ -40,7 +40,7 @@ describe('zhima sandbox', () => {
     expect(result.code).toBe(1);
     expect(result.stderr.match(/attempt \d failed/g)).toHaveLength(1);
     expect(result.stderr).toContain('sub_code isp.unknow-error');
-    expect(started.records(started.env.ZHIMA_APP_ID!)).toHaveLength(0);
+    expect(started.storedRecords({ appId: started.env.ZHIMA_APP_ID! })).toHaveLength(0);
   });
 
   it('a second `zhima sandbox` on the same keys folder stops at once (exit 75) and leaves the running one\'s keys alone; sends keep working (the built bin)', { timeout: 120_000 }, async () => {

@@ -23,7 +23,7 @@ describe('zhima send: how each part ended, what to do next, and the exit code (t
     const wrongKey = { ...gateway.env, ZHIMA_ALIPAY_PUBLIC_KEY_FILE: join(dir, 'other_alipay_public_key.pem') };
 
     const first = await runZhima(['send', 'day.json', ...FLAGS], { cwd: dir, env: wrongKey });
-    expect(gateway.sandbox.uploads(gateway.appId)).toHaveLength(1);
+    expect(gateway.sandbox.uploads({ appId: gateway.appId })).toHaveLength(1);
     expect(first.code, first.stderr).toBe(5);
     expect(first.stdout).toMatch(/UNVERIFIED day\.json .*may have accepted it/);
     expect(first.stderr).toContain('error RESPONSE_UNVERIFIED');
@@ -37,8 +37,8 @@ describe('zhima send: how each part ended, what to do next, and the exit code (t
     expect(rerun.code, rerun.stderr).toBe(0);
     expect(rerun.stdout).toMatch(/resend +day\.json .*could not be verified.*safe: the gateway upserts by primary key/);
     expect(rerun.stdout).toMatch(/1 sent, 0 already accepted/);
-    expect(gateway.sandbox.uploads(gateway.appId)).toHaveLength(2);
-    expect(gateway.sandbox.records(gateway.appId)).toHaveLength(50);
+    expect(gateway.sandbox.uploads({ appId: gateway.appId })).toHaveLength(2);
+    expect(gateway.sandbox.storedRecords({ appId: gateway.appId })).toHaveLength(50);
     const after = (await readJson(join(dir, '.zhima-journal', 'journal.json'))) as JournalFile;
     expect(Object.values(after.parts)).toEqual([expect.objectContaining({ outcome: 'accepted' })]);
   });
@@ -55,7 +55,7 @@ describe('zhima send: how each part ended, what to do next, and the exit code (t
     expect(result.stderr).toMatch(/REFUSED +b\.json/);
     expect(result.stderr).toContain('sub_code INVALID_PARAMETER');
     expect(result.stderr).not.toMatch(RERUN_ADVICE);
-    expect(gateway.sandbox.records(gateway.appId)).toHaveLength(40);
+    expect(gateway.sandbox.storedRecords({ appId: gateway.appId })).toHaveLength(40);
     const receipt = JSON.parse(result.stdout);
     expect(receipt.result).toBe('refused');
     expect(receipt.exitCode).toBe(3);
@@ -94,7 +94,7 @@ describe('zhima send: how each part ended, what to do next, and the exit code (t
     const result = await runZhima(['send', '.', ...FLAGS], { cwd: dir, env: gateway.env });
     expect(result.code).toBe(4);
     expect(result.stdout).toContain('Nothing was sent');
-    expect(gateway.sandbox.uploads(gateway.appId)).toEqual([]);
+    expect(gateway.sandbox.uploads({ appId: gateway.appId })).toEqual([]);
     const receipts = await readdir(join(dir, '.zhima-journal', 'receipts'));
     expect(receipts).toHaveLength(1);
     const receipt = (await readJson(join(dir, '.zhima-journal', 'receipts', receipts[0]!))) as { result: string; exitCode: number; inputs: { name: string; ok: boolean }[] };

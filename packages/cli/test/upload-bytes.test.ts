@@ -65,7 +65,7 @@ async function sendThrough({ args, input, stdin }: { args: string[]; input?: str
   expect(result.code, result.stderr).toBe(0);
   const receipt = JSON.parse(result.stdout) as Receipt;
   expect(receipt.result).toBe('success');
-  return { receipt, files: proxy.files, stored: gateway.sandbox.uploads(gateway.appId).map((upload) => upload.sha256) };
+  return { receipt, files: proxy.files, stored: gateway.sandbox.uploads({ appId: gateway.appId }).map((upload) => upload.sha256) };
 }
 
 describe('the receipt sha256 is of the bytes the gateway received (the built bin)', () => {
