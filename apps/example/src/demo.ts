@@ -46,7 +46,7 @@ try {
       log: () => {},
     });
     for (const line of formatReceipt(receipt)) console.log(line);
-    console.log(`  the sandbox now holds ${sandbox.records(app.appId).length} records\n`);
+    console.log(`  the sandbox now holds ${sandbox.storedRecords({ appId: app.appId }).length} records\n`);
     failed ||= receipt.exitCode !== 0;
   }
   console.log(`The ledger is in the feedback_* tables (runs, parts, reported, quarantine); see apps/example/README.md.`);

@@ -64,7 +64,7 @@ describe.each(DATABASE_KINDS)('kill -9 during a multi-part run on $kind', (kind)
       const expected = sorted([...all].filter((key) => !badId.has(key)));
       const reset = async () => {
         await db.exec('TRUNCATE feedback_reported, feedback_quarantine, feedback_parts, feedback_runs');
-        gateway.sandbox.clearRecords(gateway.appId);
+        gateway.sandbox.clearRecords({ appId: gateway.appId });
       };
 
       // A whole run, uninterrupted, as a subprocess: it sets the window the kills are drawn from.
@@ -93,7 +93,7 @@ describe.each(DATABASE_KINDS)('kill -9 during a multi-part run on $kind', (kind)
           // During the uploads: once the gateway holds a random share of the records, then a little later
           // (the sandbox answers up to 60 ms after storing: kills land between the two as well).
           const target = 1 + Math.floor(random() * (expected.length - 1));
-          while (running && gateway.sandbox.records(gateway.appId).length < target) await sleep(5);
+          while (running && gateway.sandbox.storedRecords({ appId: gateway.appId }).length < target) await sleep(5);
           await sleep(Math.floor(random() * 40));
         }
         job.child.kill('SIGKILL');
@@ -102,7 +102,7 @@ describe.each(DATABASE_KINDS)('kill -9 during a multi-part run on $kind', (kind)
         await serverSessionGone(db, kind.kind);
 
         const reportedAtKill = await expectLedgerWithinSandbox(db, gateway);
-        const storedAtKill = gateway.sandbox.records(gateway.appId).length;
+        const storedAtKill = gateway.sandbox.storedRecords({ appId: gateway.appId }).length;
         if (exit.signal !== 'SIGKILL') seen.afterTheEnd++;
         else if (storedAtKill === 0) seen.beforeAnyPart++;
         else seen.midRun++;

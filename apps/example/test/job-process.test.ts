@@ -80,6 +80,6 @@ describe('the job as cron runs it (src/main.ts in a subprocess)', () => {
       expect(result.output).not.toMatch(/\n\s+at /); // no stack trace
     });
     await sleep(0);
-    expect(gateway.sandbox.records(gateway.appId)).toHaveLength(0);
+    expect(gateway.sandbox.storedRecords({ appId: gateway.appId })).toHaveLength(0);
   });
 });

@@ -300,14 +300,14 @@ function notes() {
     const wallPerCpu = median(rows.map((row) => row.sendWallMs / row.sendCpuMs));
     const split = rows[0].parts > 1;
     const passes = split
-      ? 'send validates the file (one pass), then reads it again to cut the parts, each held in memory, hashed and uploaded from there'
-      : 'the file is within the part bound, so send validates it (one pass), reads it again to hash it and find its first and last record, and a third time to stream it to the socket';
+      ? 'send validates the file and hashes its planned parts in one pass, then reads each part\'s byte ranges again only to stream them to the socket (nothing is uploaded before the file is fully validated)'
+      : 'the file is within the part bound, so send validates and hashes it in one pass, then reads it again only to stream it to the socket (nothing is uploaded before the file is fully validated)';
     const bound = wallPerCpu <= 1.1 ? 'about its own CPU time: send is CPU-bound on its main thread' : 'above its own CPU time: it also waits (on I/O, on the answer, or for a core on this shared machine)';
     lines.push(
       `- ${label(records)}: \`zhima send\` passes ${n(read)}× the file's size through read syscalls, \`validateFile\` ${n(validateRead)}×: ${passes}. ` +
         `It writes ${n(of(rows, 'sendWritten').median)}× the size (the request bodies).`,
       `- ${label(records)}: the instant sink used ${x(of(rows, 'gatewayCpu').median)} of \`validateFile\`'s CPU, so it is not what send waits for; ` +
-        `send's wall time is ${n(wallPerCpu)}× ${bound}. The ratio is the CLI's own work beyond validation (splitting, hashing, building the request); see the profile below.`,
+        `send's wall time is ${n(wallPerCpu)}× ${bound}. The ratio is the CLI's own work beyond validation (hashing, building and streaming the request); see the profile below.`,
       `- ${label(records)}: send peaks at ${n(maxOf(rows, 'sendRssMB'), 0)} MB against \`validateFile\`'s ${n(maxOf(rows, 'validateRssMB'), 0)} MB on the same file.`,
     );
   }

@@ -20,5 +20,5 @@ const server = { close: () => void listening.close() };
 serveUntilStopped({
   server,
   ready: { gatewayUrl: listening.gatewayUrl, appId: app.appId, privateKeyFile, alipayPublicKeyFile },
-  report: async () => ({ stored: sandbox.records(app.appId).length, uploads: sandbox.uploads(app.appId).length }),
+  report: async () => ({ stored: sandbox.storedRecords({ appId: app.appId }).length, uploads: sandbox.uploads({ appId: app.appId }).length }),
 });

@@ -22,6 +22,7 @@ Commands:
   validate <file|dir|->…   check records files the way the gateway does
   send <file|dir|->        validate, split, upload with retries, a resumable journal and a run receipt
   journal [<folder>]       list what send sent, when, and how each part and run ended
+  template --merchant-id … the feedback template's URL (the .xlsx of your columns); --download saves it
   sign --param k=v …       print the sign content and signature (debug isv.invalid-signature)
   verify-response <file>   check a saved gateway answer's signature
   keys generate|inspect    make an app key pair; tell a key's format, check a pair
@@ -39,6 +40,7 @@ Configuration, highest first: flags, environment variables, ./zhima.config.json 
   ZHIMA_SIGN_TYPE               RSA2 (default) or RSA (signType)
   ZHIMA_REQUEST_CHARSET         request charset: utf-8 (default), gbk (requestCharset; flag --request-charset)
   ZHIMA_APP_AUTH_TOKEN          for third-party apps (appAuthToken)
+  ZHIMA_MERCHANT_ID             the merchant's PID, 2088… (merchantId; zhima template, flag --merchant-id)
   zhima.config.json may also hold columns, primaryKeyColumns, template, fileCharset (the records
   file's charset; flag --file-charset), maxIssues, sensitiveFields, timeoutSeconds, retryDeadlineSeconds,
   holdBack (send: flag --hold-back).
@@ -56,6 +58,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   validate: async () => (await import('./commands/validate.js')).validateCommand,
   send: async () => (await import('./commands/send.js')).sendCommand,
   journal: async () => (await import('./commands/journal.js')).journalCommand,
+  template: async () => (await import('./commands/template.js')).templateCommand,
   sign: async () => (await import('./commands/sign.js')).signCommand,
   'verify-response': async () => (await import('./commands/verify-response.js')).verifyResponseCommand,
   keys: async () => (await import('./commands/keys.js')).keysCommand,

@@ -46,7 +46,7 @@ describe('certificate mode (公钥证书模式)', () => {
     const file = await writeRecords(join(dir, 'day.json'), records(0, 40));
     const result = await zhima(['send', file, '--columns', COLUMNS, '--primary-key', PRIMARY_KEY], { cwd: dir, env });
     expect(result.code, result.stderr).toBe(0);
-    expect(sandbox.records('2021000000000009')).toHaveLength(40);
+    expect(sandbox.storedRecords({ appId: '2021000000000009' })).toHaveLength(40);
 
     const dryRun = await zhima(['send', file, '--columns', COLUMNS, '--primary-key', PRIMARY_KEY, '--dry-run'], { cwd: dir, env });
     expect(dryRun.stdout).toMatch(/app_cert_sn=[0-9a-f]{32}/);

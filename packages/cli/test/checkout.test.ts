@@ -7,7 +7,7 @@ import { COLUMNS, PRIMARY_KEY, records, tempDir, writeRecords } from './support.
 const REPO_ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 
 describe('runnable from a checkout before publication', () => {
-  it('`pnpm zhima …` from the repo root runs the built command, with a clean stdout for --json', { timeout: 60_000 }, async () => {
+  it('`pnpm zhima …` from the repo root runs the built command, with a clean stdout for --json', { timeout: 120_000 }, async () => {
     const help = spawnSync('pnpm', ['zhima', '--help'], { cwd: REPO_ROOT, encoding: 'utf8' });
     expect(help.status, help.stderr).toBe(0);
     expect(help.stdout).toMatch(/^Usage: zhima <command>/);

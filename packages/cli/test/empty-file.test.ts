@@ -10,7 +10,7 @@ describe('a file with no records', () => {
   it.each([
     ['compact', '{"records":[]}'],
     ['pretty', '{\n  "records": [\n  ]\n}\n'],
-  ])('zhima validate refuses a %s 0-record file, also with --records 0', { timeout: 30_000 }, async (_, text) => {
+  ])('zhima validate refuses a %s 0-record file, also with --records 0', { timeout: 90_000 }, async (_, text) => {
     const dir = await tempDir();
     await writeFile(join(dir, 'empty.json'), text);
     for (const extra of [[], ['--records', '0']]) {
@@ -26,7 +26,7 @@ describe('a file with no records', () => {
     expect(document.files[0].report.issues).toContainEqual(expect.objectContaining({ rule: 'records-empty', severity: 'error' }));
   });
 
-  it('zhima send uploads nothing when one input holds no records', { timeout: 30_000 }, async () => {
+  it('zhima send uploads nothing when one input holds no records', { timeout: 90_000 }, async () => {
     const dir = await tempDir();
     const gateway = await startGateway({ dir });
     await writeFile(join(dir, 'empty.json'), '{"records":[]}');
@@ -38,6 +38,6 @@ describe('a file with no records', () => {
     await writeRecords(join(dir, 'day.json'), records(0, 10));
     const together = await runZhima(['send', 'day.json', 'empty.json', ...FLAGS], { cwd: dir, env: gateway.env });
     expect(together.code).toBe(4);
-    expect(gateway.sandbox.uploads(gateway.appId)).toEqual([]);
+    expect(gateway.sandbox.uploads({ appId: gateway.appId })).toEqual([]);
   });
 });

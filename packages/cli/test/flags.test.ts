@@ -13,7 +13,7 @@ async function gbkFile(dir: string): Promise<string> {
 }
 
 describe('one flag name per meaning in every command (the built bin)', () => {
-  it('--file-charset is the records file charset in validate as in send', { timeout: 60_000 }, async () => {
+  it('--file-charset is the records file charset in validate as in send', { timeout: 120_000 }, async () => {
     const dir = await tempDir();
     const gateway = await startGateway({ dir });
     await gbkFile(dir);
@@ -21,10 +21,10 @@ describe('one flag name per meaning in every command (the built bin)', () => {
     expect(validated.code, validated.stderr).toBe(0);
     const sent = await runZhima(['send', 'gbk.json', ...FLAGS, '--file-charset', 'GBK'], { cwd: dir, env: gateway.env });
     expect(sent.code, sent.stderr).toBe(0);
-    expect(gateway.sandbox.records(gateway.appId)).toEqual(records(0, 300));
+    expect(gateway.sandbox.storedRecords({ appId: gateway.appId })).toEqual(records(0, 300));
   });
 
-  it('--charset is refused everywhere with both flag names, so a merchant cannot mean one and get the other', { timeout: 60_000 }, async () => {
+  it('--charset is refused everywhere with both flag names, so a merchant cannot mean one and get the other', { timeout: 120_000 }, async () => {
     const dir = await tempDir();
     const gateway = await startGateway({ dir });
     await gbkFile(dir);
@@ -35,10 +35,10 @@ describe('one flag name per meaning in every command (the built bin)', () => {
       expect(result.stderr).toContain('--file-charset');
       expect(result.stderr).toContain('--request-charset');
     }
-    expect(gateway.sandbox.uploads(gateway.appId)).toEqual([]);
+    expect(gateway.sandbox.uploads({ appId: gateway.appId })).toEqual([]);
   });
 
-  it('a GBK file checked as UTF-8: the hint names --file-charset (the flag), never fileCharset (the library option), in validate and send', { timeout: 60_000 }, async () => {
+  it('a GBK file checked as UTF-8: the hint names --file-charset (the flag), never fileCharset (the library option), in validate and send', { timeout: 120_000 }, async () => {
     const dir = await tempDir();
     const gateway = await startGateway({ dir });
     await gbkFile(dir);
@@ -50,7 +50,7 @@ describe('one flag name per meaning in every command (the built bin)', () => {
     }
   });
 
-  it('--request-charset (ZHIMA_REQUEST_CHARSET, "requestCharset") is the request charset; the ambiguous ZHIMA_CHARSET and "charset" are refused by name', { timeout: 60_000 }, async () => {
+  it('--request-charset (ZHIMA_REQUEST_CHARSET, "requestCharset") is the request charset; the ambiguous ZHIMA_CHARSET and "charset" are refused by name', { timeout: 120_000 }, async () => {
     const dir = await tempDir();
     const gateway = await startGateway({ dir });
     await writeFile(join(dir, 'day.json'), JSON.stringify({ records: records(0, 5) }));
@@ -59,7 +59,7 @@ describe('one flag name per meaning in every command (the built bin)', () => {
     expect(flag.stdout).toMatch(/[?&]charset=gbk/);
     const sent = await runZhima(['send', 'day.json', ...FLAGS], { cwd: dir, env: { ...gateway.env, ZHIMA_REQUEST_CHARSET: 'gbk' } });
     expect(sent.code, sent.stderr).toBe(0);
-    expect(gateway.sandbox.records(gateway.appId)).toHaveLength(5);
+    expect(gateway.sandbox.storedRecords({ appId: gateway.appId })).toHaveLength(5);
 
     const env = await runZhima(['send', 'day.json', ...FLAGS], { cwd: dir, env: { ...gateway.env, ZHIMA_CHARSET: 'gbk' } });
     expect(env.code).toBe(2);
@@ -68,6 +68,6 @@ describe('one flag name per meaning in every command (the built bin)', () => {
     const config = await runZhima(['validate', 'day.json', ...FLAGS], { cwd: dir });
     expect(config.code).toBe(2);
     expect(config.stderr).toMatch(/"charset" is ambiguous: write "fileCharset" .* or "requestCharset"/);
-    expect(gateway.sandbox.uploads(gateway.appId)).toHaveLength(1);
+    expect(gateway.sandbox.uploads({ appId: gateway.appId })).toHaveLength(1);
   });
 });

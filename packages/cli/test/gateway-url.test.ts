@@ -11,7 +11,7 @@ describe('the gateway URL and the size bound are checked before any work (the bu
     ['a trailing space', (url: string) => `${url} `, /starts or ends with whitespace/],
     ['a wrong path', (url: string) => url.replace('/gateway.do', '/gateway'), /has the path \/gateway, and the gateway's path is \/gateway\.do/],
     ['a query', (url: string) => `${url}?charset=utf-8`, /has a query/],
-  ])('%s: a usage error (exit 2) naming the URL and where it came from; nothing validated, locked or sent', { timeout: 30_000 }, async (_, spoil, message) => {
+  ])('%s: a usage error (exit 2) naming the URL and where it came from; nothing validated, locked or sent', { timeout: 90_000 }, async (_, spoil, message) => {
     const dir = await tempDir();
     const gateway = await startGateway({ dir });
     await writeRecords(join(dir, 'day.json'), records(0, 10));
@@ -23,10 +23,10 @@ describe('the gateway URL and the size bound are checked before any work (the bu
     expect(result.stderr).not.toMatch(/attempt \d failed|Invalid URL/);
     expect(result.stdout).toBe('');
     expect(await readdir(dir)).not.toContain('.zhima-journal');
-    expect(gateway.sandbox.uploads(gateway.appId)).toEqual([]);
+    expect(gateway.sandbox.uploads({ appId: gateway.appId })).toEqual([]);
   });
 
-  it('an HTTP 404 answer says to check the gateway URL; it is not retried', { timeout: 30_000 }, async () => {
+  it('an HTTP 404 answer says to check the gateway URL; it is not retried', { timeout: 90_000 }, async () => {
     const dir = await tempDir();
     const gateway = await startGateway({ dir });
     await writeRecords(join(dir, 'day.json'), records(0, 10));
@@ -37,7 +37,7 @@ describe('the gateway URL and the size bound are checked before any work (the bu
     expect(result.stderr).not.toMatch(/attempt \d failed/);
   });
 
-  it('an HTTP 413 answer says to lower --max-file-bytes; it is not retried; --max-file-bytes above the gateway limit is refused', { timeout: 60_000 }, async () => {
+  it('an HTTP 413 answer says to lower --max-file-bytes; it is not retried; --max-file-bytes above the gateway limit is refused', { timeout: 120_000 }, async () => {
     const dir = await tempDir();
     const gateway = await startGateway({ dir, options: { maxBodyBytes: 6_000 } });
     // 20k records (~1 MB): the sandbox answers 413 long before the upload ends, and closes the socket only
@@ -53,7 +53,7 @@ describe('the gateway URL and the size bound are checked before any work (the bu
     await writeRecords(join(dir, 'day.json'), records(0, 120));
     const lowered = await runZhima(['send', 'day.json', ...FLAGS, '--max-file-bytes', '4000', '--retry-deadline', '20'], { cwd: dir, env: gateway.env });
     expect(lowered.code, lowered.stderr).toBe(0);
-    expect(gateway.sandbox.records(gateway.appId)).toHaveLength(120);
+    expect(gateway.sandbox.storedRecords({ appId: gateway.appId })).toHaveLength(120);
 
     const over = await runZhima(['send', 'day.json', ...FLAGS, '--max-file-bytes', '52428801'], { cwd: dir, env: gateway.env });
     expect(over.code).toBe(2);

@@ -73,7 +73,7 @@ describe('zhima send --hold-back (a 200k-record file with 20 bad records)', () =
       expect(run.stderr).toMatch(/warning: 20 records were held back and NOT sent/);
       expect(run.code).toBe(6);
 
-      const stored = gateway.sandbox.records(gateway.appId);
+      const stored = gateway.sandbox.storedRecords({ appId: gateway.appId });
       expect(stored).toHaveLength(RECORDS - BAD);
       expect(new Set(stored.map(keyOf))).toEqual(expectedKeys);
 
@@ -123,14 +123,14 @@ describe('zhima send --hold-back (a 200k-record file with 20 bad records)', () =
     const run = await runZhima(['send', path, '--template', 'loan', '--json'], { cwd: dir, env: gateway.env });
     expect(run.code).toBe(4);
     expect(run.stderr).toContain('Nothing was sent');
-    expect(gateway.sandbox.uploads(gateway.appId)).toEqual([]);
+    expect(gateway.sandbox.uploads({ appId: gateway.appId })).toEqual([]);
     const receipt = JSON.parse(run.stdout) as { quarantine: string | null; holdBack: boolean; inputs: { heldBack: number; errorCount: number }[] };
     expect(receipt).toMatchObject({ quarantine: null, holdBack: false, inputs: [{ heldBack: 0, errorCount: BAD }] });
   });
 });
 
 describe('zhima send with "holdBack": true in zhima.config.json', () => {
-  it('holds back every copy of a repeated key, names the key (masked) and the record numbers', { timeout: 60_000 }, async () => {
+  it('holds back every copy of a repeated key, names the key (masked) and the record numbers', { timeout: 120_000 }, async () => {
     const dir = await tempDir();
     const gateway = await startGateway({ dir });
     const list = Array.from({ length: 2_000 }, (_, i) => loanRecord(i));
@@ -152,7 +152,7 @@ describe('zhima send with "holdBack": true in zhima.config.json', () => {
     expect(run.code).toBe(6);
     expect(run.stderr).toContain(`held back ${path}: 4 records not sent`);
     expect(run.stderr).toContain('repeated key (order_no LN00000010, pay_month 2025-01): records 11, 1501, 2000, every copy held back');
-    const stored = gateway.sandbox.records(gateway.appId);
+    const stored = gateway.sandbox.storedRecords({ appId: gateway.appId });
     expect(stored).toHaveLength(1_996);
     expect(stored.some((record) => record.order_no === 'LN00000010')).toBe(false);
     expect(stored.some((record) => record.order_no === 'LN00000699')).toBe(false);
@@ -169,7 +169,7 @@ describe('zhima send with "holdBack": true in zhima.config.json', () => {
     expect(JSON.stringify(lines.map((line) => line.issues))).not.toContain('王五');
   });
 
-  it('--dry-run --hold-back lists what would be held back, builds requests for the rest and writes nothing', { timeout: 30_000 }, async () => {
+  it('--dry-run --hold-back lists what would be held back, builds requests for the rest and writes nothing', { timeout: 90_000 }, async () => {
     const dir = await tempDir();
     const gateway = await startGateway({ dir });
     const list = Array.from({ length: 50 }, (_, i) => loanRecord(i));
@@ -182,6 +182,6 @@ describe('zhima send with "holdBack": true in zhima.config.json', () => {
     expect(run.stdout).toMatch(/# loans\.part-001\.json \(49 records,/);
     expect(run.stdout).toContain('Dry run: 1 requests built, nothing sent.');
     expect(await readdir(dir)).not.toContain('.zhima-journal');
-    expect(gateway.sandbox.uploads(gateway.appId)).toEqual([]);
+    expect(gateway.sandbox.uploads({ appId: gateway.appId })).toEqual([]);
   });
 });

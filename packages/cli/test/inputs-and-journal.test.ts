@@ -6,7 +6,7 @@ import { COLUMNS, PRIMARY_KEY, keyCounts, records, runZhima, startGateway, tempD
 const FLAGS = ['--columns', COLUMNS, '--primary-key', PRIMARY_KEY];
 
 describe('inputs are records files only; the journal sits beside them (the built bin)', () => {
-  it('`zhima send .` in the folder holding zhima.config.json sends the day files, not the config; the journal is ./.zhima-journal and is named', { timeout: 60_000 }, async () => {
+  it('`zhima send .` in the folder holding zhima.config.json sends the day files, not the config; the journal is ./.zhima-journal and is named', { timeout: 120_000 }, async () => {
     const dir = await tempDir();
     const gateway = await startGateway({ dir });
     await writeFile(
@@ -24,21 +24,21 @@ describe('inputs are records files only; the journal sits beside them (the built
     expect(first.code, first.stdout + first.stderr).toBe(0);
     expect(first.stdout).not.toContain('zhima.config.json');
     expect(first.stdout).toContain(`journal  ${join(dir, '.zhima-journal')}`);
-    expect(gateway.sandbox.uploads(gateway.appId).map((upload) => upload.fileName).sort()).toEqual(['day-1.json', 'day-2.json']);
+    expect(gateway.sandbox.uploads({ appId: gateway.appId }).map((upload) => upload.fileName).sort()).toEqual(['day-1.json', 'day-2.json']);
     expect(await readdir(join(dir, '.zhima-journal'))).toEqual(expect.arrayContaining(['journal.json', 'receipts']));
 
     // The journal, its lock and receipts are never taken for inputs on the next run.
     const again = await runZhima(['send', '.'], { cwd: dir });
     expect(again.code, again.stdout + again.stderr).toBe(0);
     expect(again.stdout).toMatch(/0 sent, 2 already accepted/);
-    expect(gateway.sandbox.uploads(gateway.appId)).toHaveLength(2);
+    expect(gateway.sandbox.uploads({ appId: gateway.appId })).toHaveLength(2);
 
     const named = await runZhima(['send', 'zhima.config.json'], { cwd: dir });
     expect(named.code).toBe(2);
     expect(named.stderr).toContain('zhima.config.json is the zhima config file, not a records file');
   });
 
-  it('`zhima send out` keeps its journal in out/ (beside the inputs), not in the parent folder', { timeout: 60_000 }, async () => {
+  it('`zhima send out` keeps its journal in out/ (beside the inputs), not in the parent folder', { timeout: 120_000 }, async () => {
     const dir = await tempDir();
     const gateway = await startGateway({ dir });
     await mkdir(join(dir, 'out'));
@@ -51,7 +51,7 @@ describe('inputs are records files only; the journal sits beside them (the built
     expect((await readdir(dir)).filter((name) => name.startsWith('.zhima-journal'))).toEqual([]);
   });
 
-  it('--restart sends every part again on purpose and says so; zhima journal lists what was sent, when, and how it ended', { timeout: 60_000 }, async () => {
+  it('--restart sends every part again on purpose and says so; zhima journal lists what was sent, when, and how it ended', { timeout: 120_000 }, async () => {
     const dir = await tempDir();
     const gateway = await startGateway({ dir });
     await mkdir(join(dir, 'out'));
@@ -63,8 +63,8 @@ describe('inputs are records files only; the journal sits beside them (the built
     expect(restarted.stdout).toContain('--restart');
     expect(restarted.stdout).toMatch(/resend +a\.json .*--restart sends it again/);
     expect(restarted.stdout).toMatch(/2 sent, 0 already accepted/);
-    expect(gateway.sandbox.uploads(gateway.appId)).toHaveLength(4);
-    expect([...keyCounts(gateway.sandbox.records(gateway.appId)).values()].every((count) => count === 1)).toBe(true);
+    expect(gateway.sandbox.uploads({ appId: gateway.appId })).toHaveLength(4);
+    expect([...keyCounts(gateway.sandbox.storedRecords({ appId: gateway.appId })).values()].every((count) => count === 1)).toBe(true);
 
     const listed = await runZhima(['journal', 'out'], { cwd: dir });
     expect(listed.code, listed.stderr).toBe(0);

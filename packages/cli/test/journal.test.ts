@@ -76,7 +76,7 @@ describe('the send journal is locked (the built bin, real concurrent runs)', () 
     const codes = await Promise.all(runs.map((run) => run.exit));
 
     // What the gateway holds: each file accepted once.
-    const uploads = gateway.sandbox.uploads(gateway.appId);
+    const uploads = gateway.sandbox.uploads({ appId: gateway.appId });
     expect(uploads.map((upload) => upload.sha256).sort()).toEqual([...hashes].sort());
     expect([...codes].sort()).toEqual([0, LOCKED_EXIT, LOCKED_EXIT, LOCKED_EXIT]);
     for (const run of runs.filter((_, k) => codes[k] === LOCKED_EXIT)) {
@@ -105,12 +105,12 @@ describe('the send journal is locked (the built bin, real concurrent runs)', () 
     expect(rerun.code, rerun.stderr).toBe(0);
     expect(rerun.stderr).toContain(`notice: took over the journal lock of zhima pid ${first.child.pid} on this host`);
     expect(await readdir(join(dir, 'out', JOURNAL_DIR))).not.toContain('journal.lock');
-    const counts = keyCounts(gateway.sandbox.records(gateway.appId));
+    const counts = keyCounts(gateway.sandbox.storedRecords({ appId: gateway.appId }));
     expect(counts.size).toBe(600);
     expect([...counts.values()].every((count) => count === 1)).toBe(true);
   });
 
-  it('a lock of a dead process on this host is taken over; a live one, or one from another host, is not', { timeout: 60_000 }, async () => {
+  it('a lock of a dead process on this host is taken over; a live one, or one from another host, is not', { timeout: 120_000 }, async () => {
     const dir = await tempDir();
     const gateway = await startGateway({ dir });
     await writeRecords(join(dir, 'day.json'), records(0, 10));
@@ -127,18 +127,18 @@ describe('the send journal is locked (the built bin, real concurrent runs)', () 
     expect(remote.code).toBe(LOCKED_EXIT);
     expect(remote.stderr).toContain('on host another-host.example');
     expect(remote.stderr).toContain(`delete ${join(dir, LOCK)}`);
-    expect(gateway.sandbox.uploads(gateway.appId)).toEqual([]);
+    expect(gateway.sandbox.uploads({ appId: gateway.appId })).toEqual([]);
 
     const dead = deadPid();
     await lock({ pid: dead, host: hostname() });
     const taken = await runZhima(['send', 'day.json', ...FLAGS], { cwd: dir, env: gateway.env });
     expect(taken.code, taken.stderr).toBe(0);
     expect(taken.stderr).toContain(`notice: took over the journal lock of zhima pid ${dead} on this host (started 2025-01-02T01:00:00.000Z), which is no longer running`);
-    expect(gateway.sandbox.uploads(gateway.appId)).toHaveLength(1);
+    expect(gateway.sandbox.uploads({ appId: gateway.appId })).toHaveLength(1);
     expect(await readdir(join(dir, JOURNAL_DIR))).not.toContain('journal.lock');
   });
 
-  it('a lock file that zhima did not write is refused with its name', { timeout: 30_000 }, async () => {
+  it('a lock file that zhima did not write is refused with its name', { timeout: 90_000 }, async () => {
     const dir = await tempDir();
     const gateway = await startGateway({ dir });
     await writeRecords(join(dir, 'day.json'), records(0, 10));
@@ -147,7 +147,7 @@ describe('the send journal is locked (the built bin, real concurrent runs)', () 
     const result = await runZhima(['send', 'day.json', ...FLAGS], { cwd: dir, env: gateway.env });
     expect(result.code).toBe(LOCKED_EXIT);
     expect(result.stderr).toContain(join(dir, LOCK));
-    expect(gateway.sandbox.uploads(gateway.appId)).toEqual([]);
+    expect(gateway.sandbox.uploads({ appId: gateway.appId })).toEqual([]);
   });
 });
 
@@ -164,7 +164,7 @@ describe('a journal that cannot be read is refused with its name and what to do 
     ['an entry with the wrong fields', JSON.stringify({ version: 2, parts: { [hash]: { ...entry, records: '10' } } }), /entry aaaaaaaaaaaa… is not a journal entry: "records" must be a non-negative integer/],
     ['an entry with an unknown outcome', JSON.stringify({ version: 2, parts: { [hash]: { ...entry, outcome: 'sent' } } }), /"outcome" must be one of accepted, unverified, refused, not-answered, got "sent"/],
     ['a key that is not a SHA-256', JSON.stringify({ version: 2, parts: { 'day.json': entry } }), /key "day\.json" is not a SHA-256/],
-  ])('%s', { timeout: 30_000 }, async (_, text, message) => {
+  ])('%s', { timeout: 90_000 }, async (_, text, message) => {
     const dir = await tempDir();
     const gateway = await startGateway({ dir });
     await writeRecords(join(dir, 'day.json'), records(0, 10));
@@ -177,13 +177,13 @@ describe('a journal that cannot be read is refused with its name and what to do 
     expect(result.stderr).toContain('hint: ');
     expect(result.stderr).toContain('--journal');
     expect(result.stderr).not.toMatch(/\n\s+at /);
-    expect(gateway.sandbox.uploads(gateway.appId)).toEqual([]);
+    expect(gateway.sandbox.uploads({ appId: gateway.appId })).toEqual([]);
     // The file is left as it was, and no lock is left behind.
     expect(await readFile(join(dir, JOURNAL), 'utf8')).toBe(text);
     expect(await readdir(join(dir, JOURNAL_DIR))).not.toContain('journal.lock');
   });
 
-  it('--journal naming a file (not a folder) is refused with what the journal is', { timeout: 30_000 }, async () => {
+  it('--journal naming a file (not a folder) is refused with what the journal is', { timeout: 90_000 }, async () => {
     const dir = await tempDir();
     const gateway = await startGateway({ dir });
     await writeRecords(join(dir, 'day.json'), records(0, 10));
@@ -191,10 +191,10 @@ describe('a journal that cannot be read is refused with its name and what to do 
     const result = await runZhima(['send', 'day.json', ...FLAGS, '--journal', 'old-journal.json'], { cwd: dir, env: gateway.env });
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(`error JOURNAL_INVALID: The journal ${join(dir, 'old-journal.json')} is a file, and the journal is a folder`);
-    expect(gateway.sandbox.uploads(gateway.appId)).toEqual([]);
+    expect(gateway.sandbox.uploads({ appId: gateway.appId })).toEqual([]);
   });
 
-  it('a journal with valid entries still works (a rerun skips what it lists)', { timeout: 30_000 }, async () => {
+  it('a journal with valid entries still works (a rerun skips what it lists)', { timeout: 90_000 }, async () => {
     const dir = await tempDir();
     const gateway = await startGateway({ dir });
     await writeRecords(join(dir, 'day.json'), records(0, 10));
@@ -202,6 +202,6 @@ describe('a journal that cannot be read is refused with its name and what to do 
     const again = await runZhima(['send', 'day.json', ...FLAGS], { cwd: dir, env: gateway.env });
     expect(again.code).toBe(0);
     expect(again.stdout).toContain('0 sent, 1 already accepted');
-    expect(gateway.sandbox.uploads(gateway.appId)).toHaveLength(1);
+    expect(gateway.sandbox.uploads({ appId: gateway.appId })).toHaveLength(1);
   });
 });

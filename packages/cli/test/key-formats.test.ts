@@ -32,7 +32,7 @@ describe('every key source takes every documented key format (the built bin)', (
       expect(result.code, `${privateFile} + ${publicFile}: ${result.stderr}`).toBe(0);
       expect(result.stderr).not.toContain('not a file path');
     }
-    expect(gateway.sandbox.records(gateway.appId)).toHaveLength(30);
+    expect(gateway.sandbox.storedRecords({ appId: gateway.appId })).toHaveLength(30);
 
     for (const name of Object.keys(forms)) {
       const inspected = await runZhima(['keys', 'inspect', name], { cwd: dir });

@@ -39,7 +39,7 @@ describe('zhima keys', () => {
     expect(await read('app_private_key_pkcs8.pem')).toBe(pkcs8Pem);
   });
 
-  it('generate --force makes the private key files owner-only even when they existed with mode 644 (the built bin)', { timeout: 30_000 }, async () => {
+  it('generate --force makes the private key files owner-only even when they existed with mode 644 (the built bin)', { timeout: 90_000 }, async () => {
     const dir = await tempDir();
     await mkdir(join(dir, 'keys'));
     const names = ['app_private_key_pkcs8.pem', 'app_private_key_pkcs1.pem', 'app_private_key_pkcs8.txt', 'app_private_key_pkcs1.txt', 'app_public_key.pem', 'app_public_key.txt'];

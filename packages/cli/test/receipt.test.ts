@@ -134,7 +134,7 @@ describe('the run receipt of zhima send (the built bin)', () => {
     expect(parts.reduce((sum, part) => sum + part.records, 0)).toBe(3015);
     expect(receipt.totals).toMatchObject({ inputs: 3, parts: parts.length, accepted: parts.length - 1, refused: 1, skipped: 0, recordsAccepted: 3010 });
     // The gateway holds exactly the parts the receipt calls accepted (same bytes).
-    expect(gateway.sandbox.uploads(gateway.appId).map((upload) => upload.sha256)).toEqual(parts.filter((part) => part.outcome === 'accepted').map((part) => part.sha256));
+    expect(gateway.sandbox.uploads({ appId: gateway.appId }).map((upload) => upload.sha256)).toEqual(parts.filter((part) => part.outcome === 'accepted').map((part) => part.sha256));
     // First and last primary key of the first part, masked (3 + stars + last 4 for long values; first + stars for short).
     expect(parts[0]!.firstPrimaryKey).toEqual({ order_no: 'ORD****0000', pay_month: '2******' });
     expect(parts.at(-2)!.lastPrimaryKey).toEqual({ order_no: 'ORD****3009', pay_month: '2******' });
@@ -186,7 +186,7 @@ describe('the run receipt of zhima send (the built bin)', () => {
       }
       expect(first).toBe(inputs.length);
       // What landed in the sandbox is what the receipt lists.
-      expect(gateway.sandbox.uploads(gateway.appId).slice(-receipt.parts.length).map((upload) => upload.sha256)).toEqual(receipt.parts.map((part) => part.sha256));
+      expect(gateway.sandbox.uploads({ appId: gateway.appId }).slice(-receipt.parts.length).map((upload) => upload.sha256)).toEqual(receipt.parts.map((part) => part.sha256));
     }
   });
 
@@ -218,7 +218,7 @@ describe('the run receipt of zhima send (the built bin)', () => {
     expect(problems(receipt, RECEIPT)).toEqual([]);
     expect(receipt.parts.map((part: { outcome: string }) => part.outcome)).toEqual(['held-back', 'accepted']);
     expect(receipt.totals).toMatchObject({ parts: 2, accepted: 1, heldBack: 1, recordsAccepted: 58, recordsHeldBack: 2 });
-    expect(gateway.sandbox.records(gateway.appId)).toHaveLength(58);
+    expect(gateway.sandbox.storedRecords({ appId: gateway.appId })).toHaveLength(58);
     const lines = (await readFile(receipt.quarantine, 'utf8')).trimEnd().split('\n').map((line) => JSON.parse(line));
     const withoutBase64 = { object: Object.fromEntries(Object.entries((QUARANTINE_LINE as { object: Record<string, Schema> }).object).filter(([key]) => key !== 'recordBase64')) } as Schema;
     for (const line of lines) expect(problems(line, QUARANTINE_LINE)).toEqual([]);

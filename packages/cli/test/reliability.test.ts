@@ -20,7 +20,7 @@ describe('reliability', () => {
     const parts = result.stdout.split('\n').filter((line) => line.startsWith('sent ')).length;
     expect(parts).toBeGreaterThan(FILES);
 
-    const counts = keyCounts(gateway.sandbox.records(gateway.appId));
+    const counts = keyCounts(gateway.sandbox.storedRecords({ appId: gateway.appId }));
     expect(counts.size).toBe(FILES * PER_FILE);
     expect([...counts.values()].every((count) => count === 1)).toBe(true);
     for (const probe of [0, 49_999, 50_000, 199_999]) expect(counts.has(`ORD${String(probe).padStart(8, '0')}|2025-01`)).toBe(true);

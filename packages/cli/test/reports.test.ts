@@ -6,7 +6,7 @@ import { COLUMNS, PRIMARY_KEY, records, runZhima, startGateway, tempDir, writeRe
 const FLAGS = ['--columns', COLUMNS, '--primary-key', PRIMARY_KEY];
 
 describe('what reports show (the built bin)', () => {
-  it('send shows validator warnings (here file-prefix-whitespace, which the gateway may refuse) and still sends', { timeout: 30_000 }, async () => {
+  it('send shows validator warnings (here file-prefix-whitespace, which the gateway may refuse) and still sends', { timeout: 90_000 }, async () => {
     const dir = await tempDir();
     const gateway = await startGateway({ dir });
     await writeFile(join(dir, 'pretty.json'), JSON.stringify({ records: records(0, 10) }, null, 2));
@@ -15,10 +15,10 @@ describe('what reports show (the built bin)', () => {
     expect(result.stdout).toContain('pretty.json: OK, the gateway would accept it');
     expect(result.stdout).toMatch(/warning JSON_PARSE_ERROR · file-prefix-whitespace \(1\)/);
     expect(result.stdout).toContain('1 warnings');
-    expect(gateway.sandbox.records(gateway.appId)).toHaveLength(10);
+    expect(gateway.sandbox.storedRecords({ appId: gateway.appId })).toHaveLength(10);
   });
 
-  it('--max-issues caps the issues kept (counts stay true), in validate and send, and as "maxIssues" in the config', { timeout: 60_000 }, async () => {
+  it('--max-issues caps the issues kept (counts stay true), in validate and send, and as "maxIssues" in the config', { timeout: 120_000 }, async () => {
     const dir = await tempDir();
     const gateway = await startGateway({ dir });
     const list = records(0, 40);
@@ -41,7 +41,7 @@ describe('what reports show (the built bin)', () => {
     expect(text.stdout).toContain('--max-issues keeps more');
   });
 
-  it('--sensitive-fields (and "sensitiveFields") masks the values of more fields in messages', { timeout: 60_000 }, async () => {
+  it('--sensitive-fields (and "sensitiveFields") masks the values of more fields in messages', { timeout: 120_000 }, async () => {
     const dir = await tempDir();
     // A field @zhima/validator does not mask by default (customer_name now is one of its defaults).
     const list = Array.from({ length: 5 }, (_, k) => ({ guarantor_name: `王小${'二三四五六'[k]}明`, pay_month: '2025-01' }));
@@ -60,7 +60,7 @@ describe('what reports show (the built bin)', () => {
     expect(configured.stdout).not.toContain('王小三明');
   });
 
-  it('each issue names the 1-based record number and the masked primary key beside line:column, in validate and send, text and --json (a compact one-line file)', { timeout: 60_000 }, async () => {
+  it('each issue names the 1-based record number and the masked primary key beside line:column, in validate and send, text and --json (a compact one-line file)', { timeout: 120_000 }, async () => {
     const dir = await tempDir();
     const gateway = await startGateway({ dir });
     const list: Record<string, string>[] = records(0, 20_000);

@@ -17,7 +17,7 @@ describe('zhima sandbox', () => {
     expect((await stat(started.env.ZHIMA_PRIVATE_KEY_FILE!)).mode & 0o777).toBe(0o600);
   });
 
-  it('`zhima sandbox --keys-dir` makes the private key file owner-only even when it existed with mode 644 (the built bin)', { timeout: 30_000 }, async () => {
+  it('`zhima sandbox --keys-dir` makes the private key file owner-only even when it existed with mode 644 (the built bin)', { timeout: 90_000 }, async () => {
     const dir = await tempDir();
     await mkdir(join(dir, 'k'));
     await writeFile(join(dir, 'k', 'app_private_key.pem'), 'old key\n');
@@ -40,10 +40,10 @@ describe('zhima sandbox', () => {
     expect(result.code).toBe(1);
     expect(result.stderr.match(/attempt \d failed/g)).toHaveLength(1);
     expect(result.stderr).toContain('sub_code isp.unknow-error');
-    expect(started.records(started.env.ZHIMA_APP_ID!)).toHaveLength(0);
+    expect(started.storedRecords({ appId: started.env.ZHIMA_APP_ID! })).toHaveLength(0);
   });
 
-  it('a second `zhima sandbox` on the same keys folder stops at once (exit 75) and leaves the running one\'s keys alone; sends keep working (the built bin)', { timeout: 60_000 }, async () => {
+  it('a second `zhima sandbox` on the same keys folder stops at once (exit 75) and leaves the running one\'s keys alone; sends keep working (the built bin)', { timeout: 120_000 }, async () => {
     const dir = await tempDir();
     const first = spawnZhima(['sandbox', '--port', '0', '--keys-dir', 'k'], { cwd: dir });
     await until(() => first.out().includes('Ctrl-C'), 'the first sandbox banner');
@@ -69,7 +69,7 @@ describe('zhima sandbox', () => {
     expect(await third.exit).toBe(0);
   });
 
-  it('a port in use is said plainly (no raw EADDRINUSE), exit 2, and the keys folder is not written', { timeout: 60_000 }, async () => {
+  it('a port in use is said plainly (no raw EADDRINUSE), exit 2, and the keys folder is not written', { timeout: 120_000 }, async () => {
     const dir = await tempDir();
     const first = spawnZhima(['sandbox', '--port', '0', '--keys-dir', 'a'], { cwd: dir });
     await until(() => first.out().includes('Ctrl-C'), 'the first sandbox banner');

@@ -13,7 +13,7 @@ interface JournalFile {
 }
 
 describe('zhima send: how each part ended, what to do next, and the exit code (the built bin)', () => {
-  it('an answer that cannot be verified: the part is journalled "unverified", the run says the gateway may have it and to check the Alipay public key (exit 5); the rerun re-sends it and says why', { timeout: 60_000 }, async () => {
+  it('an answer that cannot be verified: the part is journalled "unverified", the run says the gateway may have it and to check the Alipay public key (exit 5); the rerun re-sends it and says why', { timeout: 120_000 }, async () => {
     const dir = await tempDir();
     const gateway = await startGateway({ dir });
     await writeRecords(join(dir, 'day.json'), records(0, 50));
@@ -23,7 +23,7 @@ describe('zhima send: how each part ended, what to do next, and the exit code (t
     const wrongKey = { ...gateway.env, ZHIMA_ALIPAY_PUBLIC_KEY_FILE: join(dir, 'other_alipay_public_key.pem') };
 
     const first = await runZhima(['send', 'day.json', ...FLAGS], { cwd: dir, env: wrongKey });
-    expect(gateway.sandbox.uploads(gateway.appId)).toHaveLength(1);
+    expect(gateway.sandbox.uploads({ appId: gateway.appId })).toHaveLength(1);
     expect(first.code, first.stderr).toBe(5);
     expect(first.stdout).toMatch(/UNVERIFIED day\.json .*may have accepted it/);
     expect(first.stderr).toContain('error RESPONSE_UNVERIFIED');
@@ -37,13 +37,13 @@ describe('zhima send: how each part ended, what to do next, and the exit code (t
     expect(rerun.code, rerun.stderr).toBe(0);
     expect(rerun.stdout).toMatch(/resend +day\.json .*could not be verified.*safe: the gateway upserts by primary key/);
     expect(rerun.stdout).toMatch(/1 sent, 0 already accepted/);
-    expect(gateway.sandbox.uploads(gateway.appId)).toHaveLength(2);
-    expect(gateway.sandbox.records(gateway.appId)).toHaveLength(50);
+    expect(gateway.sandbox.uploads({ appId: gateway.appId })).toHaveLength(2);
+    expect(gateway.sandbox.storedRecords({ appId: gateway.appId })).toHaveLength(50);
     const after = (await readJson(join(dir, '.zhima-journal', 'journal.json'))) as JournalFile;
     expect(Object.values(after.parts)).toEqual([expect.objectContaining({ outcome: 'accepted' })]);
   });
 
-  it('a part refused for its data (40004) lets the others go on: exit 3, no "run again" advice, the refusal is journalled and in the receipt', { timeout: 60_000 }, async () => {
+  it('a part refused for its data (40004) lets the others go on: exit 3, no "run again" advice, the refusal is journalled and in the receipt', { timeout: 120_000 }, async () => {
     const dir = await tempDir();
     // The gateway's template allows user_name of 3 characters; the CLI is not told, so it passes validation.
     const gateway = await startGateway({ dir, options: { rules: { user_name: maxLength({ max: 3 }) } } });
@@ -55,7 +55,7 @@ describe('zhima send: how each part ended, what to do next, and the exit code (t
     expect(result.stderr).toMatch(/REFUSED +b\.json/);
     expect(result.stderr).toContain('sub_code INVALID_PARAMETER');
     expect(result.stderr).not.toMatch(RERUN_ADVICE);
-    expect(gateway.sandbox.records(gateway.appId)).toHaveLength(40);
+    expect(gateway.sandbox.storedRecords({ appId: gateway.appId })).toHaveLength(40);
     const receipt = JSON.parse(result.stdout);
     expect(receipt.result).toBe('refused');
     expect(receipt.exitCode).toBe(3);
@@ -69,7 +69,7 @@ describe('zhima send: how each part ended, what to do next, and the exit code (t
     expect(Object.values(journal.parts).map((part) => part.outcome).sort()).toEqual(['accepted', 'accepted', 'refused']);
   });
 
-  it('a transient failure stops the run with exit 1 and the advice to run again; a run-scoped refusal stops it without that advice', { timeout: 60_000 }, async () => {
+  it('a transient failure stops the run with exit 1 and the advice to run again; a run-scoped refusal stops it without that advice', { timeout: 120_000 }, async () => {
     const dir = await tempDir();
     const busy = await startGateway({ dir, faults: { seed: 1, unavailable: 1 } });
     await writeRecords(join(dir, 'day.json'), records(0, 10));
@@ -86,7 +86,7 @@ describe('zhima send: how each part ended, what to do next, and the exit code (t
     expect(refused.stdout + refused.stderr).not.toMatch(RERUN_ADVICE);
   });
 
-  it('invalid input: nothing is sent, exit 4, and the run still leaves a receipt in the journal folder', { timeout: 60_000 }, async () => {
+  it('invalid input: nothing is sent, exit 4, and the run still leaves a receipt in the journal folder', { timeout: 120_000 }, async () => {
     const dir = await tempDir();
     const gateway = await startGateway({ dir });
     await writeRecords(join(dir, 'ok.json'), records(0, 10));
@@ -94,7 +94,7 @@ describe('zhima send: how each part ended, what to do next, and the exit code (t
     const result = await runZhima(['send', '.', ...FLAGS], { cwd: dir, env: gateway.env });
     expect(result.code).toBe(4);
     expect(result.stdout).toContain('Nothing was sent');
-    expect(gateway.sandbox.uploads(gateway.appId)).toEqual([]);
+    expect(gateway.sandbox.uploads({ appId: gateway.appId })).toEqual([]);
     const receipts = await readdir(join(dir, '.zhima-journal', 'receipts'));
     expect(receipts).toHaveLength(1);
     const receipt = (await readJson(join(dir, '.zhima-journal', 'receipts', receipts[0]!))) as { result: string; exitCode: number; inputs: { name: string; ok: boolean }[] };

@@ -63,7 +63,7 @@ describe('zhima send against the sandbox', () => {
     expect(result.stderr).not.toContain('error');
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/Summary: 1 parts: 1 sent, 0 already accepted \(journal\), 0 refused, 0 unverified, 0 failed; 500 records/);
-    const stored = gateway.sandbox.records(gateway.appId);
+    const stored = gateway.sandbox.storedRecords({ appId: gateway.appId });
     expect(stored).toHaveLength(500);
     expect(stored[7]).toEqual(records(7, 1)[0]);
     const journal = JSON.parse(await readFile(join(dir, '.zhima-journal', 'journal.json'), 'utf8'));
@@ -85,7 +85,7 @@ describe('zhima send against the sandbox', () => {
     const piped = await zhima(['send', '-', ...FLAGS, '--journal', join(dir, 'stdin-journal')], { cwd: dir, env: gateway.env, stdin });
     expect(piped.code).toBe(0);
     expect(piped.stdout).toContain('sent     records.json (30 records');
-    expect(gateway.sandbox.records(gateway.appId)).toHaveLength(20_030);
+    expect(gateway.sandbox.storedRecords({ appId: gateway.appId })).toHaveLength(20_030);
   });
 
   it('splits files over the bound into several uploads, each key stored once', async () => {
@@ -99,7 +99,7 @@ describe('zhima send against the sandbox', () => {
     expect(sentLines.length).toBeGreaterThan(3);
     expect(sentLines.some((line) => line.includes('a.part-001.json'))).toBe(true);
     expect(result.stdout).toContain('b.json');
-    const counts = keyCounts(gateway.sandbox.records(gateway.appId));
+    const counts = keyCounts(gateway.sandbox.storedRecords({ appId: gateway.appId }));
     expect(counts.size).toBe(3100);
     expect([...counts.values()].every((count) => count === 1)).toBe(true);
   });
@@ -114,7 +114,7 @@ describe('zhima send against the sandbox', () => {
     const result = await zhima(['send', join(dir, 'gbk.json'), ...FLAGS, '--file-charset', 'GBK', '--max-file-bytes', '20000'], { cwd: dir, env: gateway.env });
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout.split('\n').filter((line) => line.startsWith('sent ')).length).toBeGreaterThan(3);
-    expect(gateway.sandbox.records(gateway.appId)).toEqual(list);
+    expect(gateway.sandbox.storedRecords({ appId: gateway.appId })).toEqual(list);
   });
 
   it('resumes an interrupted run without re-sending accepted files', async () => {
@@ -130,7 +130,7 @@ describe('zhima send against the sandbox', () => {
     expect(first.code).toBe(1);
     expect(first.stdout).toMatch(/2 sent, 0 already accepted \(journal\), 0 refused, 0 unverified, 1 failed/);
     expect(first.stderr).toContain('TRANSPORT_ERROR');
-    expect(gateway.sandbox.records(gateway.appId)).toHaveLength(600);
+    expect(gateway.sandbox.storedRecords({ appId: gateway.appId })).toHaveLength(600);
 
     // Run 2: only the three unconfirmed files are sent.
     relay.set(() => 'pass');
@@ -140,7 +140,7 @@ describe('zhima send against the sandbox', () => {
     // The part whose answer was lost is sent again, and the run says why.
     expect(second.stdout).toMatch(/resend +part-2\.json .*no answer came/);
     expect(relay.forwarded()).toBe(3);
-    const counts = keyCounts(gateway.sandbox.records(gateway.appId));
+    const counts = keyCounts(gateway.sandbox.storedRecords({ appId: gateway.appId }));
     expect(counts.size).toBe(1000);
     expect([...counts.values()].every((count) => count === 1)).toBe(true);
   });
@@ -152,7 +152,7 @@ describe('zhima send against the sandbox', () => {
     const result = await zhima(['send', dir, ...FLAGS, '--attempts', '8'], { cwd: dir, env: gateway.env });
     expect(result.code).toBe(0);
     expect(result.stderr).toContain('isp.unknow-error');
-    expect(gateway.sandbox.records(gateway.appId)).toHaveLength(200);
+    expect(gateway.sandbox.storedRecords({ appId: gateway.appId })).toHaveLength(200);
   });
 
   it('--dry-run shows signed requests and sends nothing', async () => {
@@ -162,7 +162,7 @@ describe('zhima send against the sandbox', () => {
     const { ZHIMA_ALIPAY_PUBLIC_KEY_FILE: _unused, ...env } = gateway.env;
     const result = await zhima(['send', file, ...FLAGS, '--dry-run'], { cwd: dir, env });
     expect(result.code).toBe(0);
-    expect(gateway.sandbox.records(gateway.appId)).toHaveLength(0);
+    expect(gateway.sandbox.storedRecords({ appId: gateway.appId })).toHaveLength(0);
     expect(result.stdout).toContain(`POST ${gateway.server.gatewayUrl}?`);
     expect(result.stdout).toContain('content-type: multipart/form-data');
     const content = /sign content: (.*)/.exec(result.stdout)![1]!;
@@ -180,14 +180,14 @@ describe('zhima send against the sandbox', () => {
     const result = await zhima(['send', dir, ...FLAGS], { cwd: dir, env: gateway.env });
     expect(result.code).toBe(4);
     expect(result.stdout).toContain('REJECTED');
-    expect(gateway.sandbox.records(gateway.appId)).toHaveLength(0);
+    expect(gateway.sandbox.storedRecords({ appId: gateway.appId })).toHaveLength(0);
 
     // A private key in the Alipay public key slot: refused before any upload; the message says what to check.
     const keyBody = gateway.privateKeyPem.split('\n')[1]!;
     const wrong = await zhima(['send', join(dir, 'ok.json'), ...FLAGS], { cwd: dir, env: { ...gateway.env, ZHIMA_ALIPAY_PUBLIC_KEY_FILE: gateway.env.ZHIMA_PRIVATE_KEY_FILE! } });
     expect(wrong.code).toBe(1);
     expect(wrong.stderr).toContain('KEY_INVALID');
-    expect(gateway.sandbox.uploads(gateway.appId)).toEqual([]);
+    expect(gateway.sandbox.uploads({ appId: gateway.appId })).toEqual([]);
     for (const text of [wrong.stdout, wrong.stderr, result.stdout, result.stderr]) expect(text).not.toContain(keyBody);
 
     // A private key that does not match the registered app key: the gateway's answer and what to do.
@@ -216,7 +216,7 @@ describe('zhima send against the sandbox', () => {
     const file = await writeRecords(join(dir, 'day.json'), records(0, 5));
     const result = await zhima(['send', file, '--gateway', gateway.server.gatewayUrl], { cwd: dir });
     expect(result.code).toBe(0);
-    expect(gateway.sandbox.records(gateway.appId)).toHaveLength(5);
+    expect(gateway.sandbox.storedRecords({ appId: gateway.appId })).toHaveLength(5);
     await writeFile(join(dir, 'zhima.config.json'), JSON.stringify({ privateKey: 'inline' }));
     const refused = await zhima(['send', file], { cwd: dir });
     expect(refused.code).toBe(2);

@@ -55,10 +55,10 @@ describe('standard input is streamed, never read whole (the built bin)', () => {
     const sent = result.stdout.split('\n').filter((line) => line.startsWith('sent '));
     expect(sent.length).toBeGreaterThanOrEqual(4);
     expect(sent[0]).toContain('records.part-001.json');
-    const counts = keyCounts(gateway.sandbox.records(gateway.appId));
+    const counts = keyCounts(gateway.sandbox.storedRecords({ appId: gateway.appId }));
     expect(counts.size).toBe(20_000);
     expect([...counts.values()].every((count) => count === 1)).toBe(true);
-    expect(gateway.sandbox.records(gateway.appId)[12_345]).toEqual(record(12_345));
+    expect(gateway.sandbox.storedRecords({ appId: gateway.appId })[12_345]).toEqual(record(12_345));
     expect(await readdir(spoolParent)).toEqual([]);
     // The journal is in the working directory: a rerun of the same stdin skips every part.
     const again = await runZhima(['send', '-', ...FLAGS, '--max-file-bytes', '1000000'], { cwd: dir, env: { ...gateway.env, TMPDIR: spoolParent }, stdin: generated(20_000) });

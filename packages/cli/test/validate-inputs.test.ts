@@ -42,7 +42,7 @@ async function dayFolder(dir: string): Promise<string> {
 }
 
 describe('zhima validate with several inputs (the built bin)', () => {
-  it('checks every .json file of a folder, prints each report, exits 1 if any fails; verdicts match the oracle', { timeout: 60_000 }, async () => {
+  it('checks every .json file of a folder, prints each report, exits 1 if any fails; verdicts match the oracle', { timeout: 120_000 }, async () => {
     const dir = await tempDir();
     const folder = await dayFolder(dir);
     const names = (await readdir(folder)).filter((name) => name.endsWith('.json') && !name.startsWith('.')).sort();
@@ -69,7 +69,7 @@ describe('zhima validate with several inputs (the built bin)', () => {
     expect(document.files[3].report.recordCount).toBe(2000);
   });
 
-  it('takes several files, folders and - (standard input) together; exit 0 when every file passes', { timeout: 60_000 }, async () => {
+  it('takes several files, folders and - (standard input) together; exit 0 when every file passes', { timeout: 120_000 }, async () => {
     const dir = await tempDir();
     await writeRecords(join(dir, 'one.json'), records(0, 10));
     await mkdir(join(dir, 'more'));
@@ -88,7 +88,7 @@ describe('zhima validate with several inputs (the built bin)', () => {
     expect(document).toMatchObject({ ok: true, summary: { files: 4, ok: 4, rejected: 0 } });
   });
 
-  it('a single file prints its report alone, without a summary', { timeout: 30_000 }, async () => {
+  it('a single file prints its report alone, without a summary', { timeout: 90_000 }, async () => {
     const dir = await tempDir();
     await writeRecords(join(dir, 'day.json'), records(0, 10));
     const result = await runZhima(['validate', 'day.json', ...FLAGS], { cwd: dir });
@@ -96,7 +96,7 @@ describe('zhima validate with several inputs (the built bin)', () => {
     expect(result.stdout).toMatch(/^day\.json: OK, the gateway would accept it\n {2}10 records, [^\n]+\n$/);
   });
 
-  it('refuses --records with several files, and - given twice', { timeout: 30_000 }, async () => {
+  it('refuses --records with several files, and - given twice', { timeout: 90_000 }, async () => {
     const dir = await tempDir();
     await writeRecords(join(dir, 'one.json'), records(0, 10));
     await writeRecords(join(dir, 'two.json'), records(10, 10));

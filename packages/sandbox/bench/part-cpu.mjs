@@ -53,7 +53,7 @@ async function sandboxCpu(module) {
   };
   const client = createClient({ appId: APP_ID, privateKey: app.privateKey, alipayPublicKey: alipay.publicKey, transport, gateway: 'http://sandbox.test/gateway.do', retry: false });
   const result = await client.batchFeedback({ file, columns: COLUMNS, primaryKeyColumns: KEY, records: RECORDS });
-  if (result.code !== '10000' || sandbox.records(APP_ID).length !== RECORDS) throw new Error(`upload not accepted: ${JSON.stringify(result)}`);
+  if (result.code !== '10000' || sandbox.storedRecords({ appId: APP_ID }).length !== RECORDS) throw new Error(`upload not accepted: ${JSON.stringify(result)}`);
   return ms;
 }
 

@@ -64,7 +64,7 @@ export interface SandboxAppInfo {
  * const sandbox = await createSandbox();
  * const server = await sandbox.listen();
  * // … point a client at server.gatewayUrl, verifying answers with sandbox.alipayPublicKey …
- * sandbox.records('2021000000000001').length;
+ * sandbox.storedRecords({ appId: '2021000000000001' }).length;
  * sandbox.calls().at(-1); // { method: 'zhima.data.batch.feedback', traceId: '0b8c…', code: '10000', … }
  * await server.close();
  * ```
@@ -72,12 +72,16 @@ export interface SandboxAppInfo {
 export interface Sandbox {
   fetch: (request: Request) => Promise<Response>;
   listen: (options?: { port?: number; host?: string }) => Promise<SandboxServer>;
-  /** The records accepted for an app, each primary key once: batch feedback, or with `sceneCode` the closeloop and single uploads of that scene. */
-  records: (appId: string, options?: { sceneCode?: string }) => StoredRecord[];
+  /**
+   * The records accepted for an app, each primary key once: batch feedback, or with `sceneCode` the
+   * closeloop and single uploads of that scene. (`records` is a count everywhere in the protocol, so the
+   * list has its own name.)
+   */
+  storedRecords: (options: { appId: string; sceneCode?: string }) => StoredRecord[];
   /** The accepted file uploads of an app in arrival order (batch feedback and closeloop): a file accepted twice shows twice. */
-  uploads: (appId: string) => AcceptedUpload[];
-  /** Forgets accepted records (every scene) and uploads: of one app, or of all. */
-  clearRecords: (appId?: string) => void;
+  uploads: (options: { appId: string }) => AcceptedUpload[];
+  /** Forgets accepted records (every scene) and uploads: of one app, or (no `appId`) of all. */
+  clearRecords: (options?: { appId?: string }) => void;
   /** Every gateway call in arrival order: method, app, request and trace id, code, sizes; never values, records, keys or signatures. */
   calls: () => SandboxCall[];
   clearCalls: () => void;
@@ -183,9 +187,9 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
       const { serveFetchHandler } = await import('./node/serve.js');
       return serveFetchHandler({ handler: fetch, port, host });
     },
-    records: (appId, { sceneCode } = {}) => store.records({ appId, sceneCode }),
-    uploads: (appId) => store.uploads({ appId }),
-    clearRecords: (appId) => store.clear({ appId }),
+    storedRecords: ({ appId, sceneCode }) => store.records({ appId, sceneCode }),
+    uploads: ({ appId }) => store.uploads({ appId }),
+    clearRecords: ({ appId } = {}) => store.clear({ appId }),
     calls: () => calls.list(),
     clearCalls: () => calls.clear(),
     rotateAlipayCertificate: (rotation) => alipay.keyring.rotate(rotation),

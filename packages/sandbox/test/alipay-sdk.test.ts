@@ -57,7 +57,7 @@ describe('the official alipay-sdk against the sandbox', () => {
     process.env.TZ = 'Asia/Shanghai';
     const result = await officialClient().exec('zhima.data.batch.feedback', {}, { formData: feedbackForm(RECORDS), validateSign: true });
     expect(result).toMatchObject({ code: '10000', msg: 'Success' });
-    expect(sandbox.records(APP_ID)).toEqual(expect.arrayContaining(RECORDS));
+    expect(sandbox.storedRecords({ appId: APP_ID })).toEqual(expect.arrayContaining(RECORDS));
   });
 
   it('re-sending the same file upserts: each primary key is held once', async () => {
@@ -66,7 +66,7 @@ describe('the official alipay-sdk against the sandbox', () => {
     await client.exec('zhima.data.batch.feedback', {}, { formData: feedbackForm(RECORDS), validateSign: true });
     const changed = [{ ...RECORDS[0]!, user_name: '王五' }];
     await client.exec('zhima.data.batch.feedback', {}, { formData: feedbackForm(changed), validateSign: true });
-    const held = sandbox.records(APP_ID).filter((record) => String(record.order_no).startsWith('SDK-'));
+    const held = sandbox.storedRecords({ appId: APP_ID }).filter((record) => String(record.order_no).startsWith('SDK-'));
     expect(held).toHaveLength(2);
     expect(held.find((record) => record.order_no === 'SDK-1')?.user_name).toBe('王五');
   });
@@ -90,8 +90,8 @@ describe('the official alipay-sdk against the sandbox', () => {
     form.addFile('file', 'records.txt', recordsFile(records));
     const result = await officialClient().exec('zhima.merchant.closeloop.data.upload', {}, { formData: form, validateSign: true });
     expect(result).toMatchObject({ code: '10000', bizExtParams: '{"run":"nightly"}', taskId: expect.stringMatching(/^[0-9a-f]{32}$/) });
-    expect(sandbox.records(APP_ID, { sceneCode: '8' })).toEqual(expect.arrayContaining(records));
-    expect(sandbox.uploads(APP_ID).at(-1)).toMatchObject({ method: 'zhima.merchant.closeloop.data.upload', sceneCode: '8', taskId: result.taskId });
+    expect(sandbox.storedRecords({ appId: APP_ID, sceneCode: '8' })).toEqual(expect.arrayContaining(records));
+    expect(sandbox.uploads({ appId: APP_ID }).at(-1)).toMatchObject({ method: 'zhima.merchant.closeloop.data.upload', sceneCode: '8', taskId: result.taskId });
   });
 
   it('sends one record with zhima.merchant.single.data.upload (exec + bizContent) and reads task_id', async () => {
@@ -99,7 +99,7 @@ describe('the official alipay-sdk against the sandbox', () => {
     const record = { order_no: 'SDK-SG-1', pay_month: '2024-02', user_name: '李四' };
     const result = await officialClient().exec('zhima.merchant.single.data.upload', { bizContent: { sceneCode: '8', data: JSON.stringify(record), primaryKeys: 'order_no,pay_month' } }, { validateSign: true });
     expect(result).toMatchObject({ code: '10000', taskId: expect.stringMatching(/^[0-9a-f]{32}$/) });
-    expect(sandbox.records(APP_ID, { sceneCode: '8' })).toContainEqual(record);
+    expect(sandbox.storedRecords({ appId: APP_ID, sceneCode: '8' })).toContainEqual(record);
   });
 
   it('asks zhima.merchant.data.upload.initialize for template_url and downloads the .xlsx', async () => {

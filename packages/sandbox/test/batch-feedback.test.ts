@@ -63,7 +63,7 @@ async function upload({ appId = APP_ID, records = rows(2), file, params = {}, ch
 }
 
 function held(prefix: string, appId = APP_ID) {
-  return sandbox.records(appId).filter((record) => String(record.order_no).startsWith(`${prefix}-`));
+  return sandbox.storedRecords({ appId }).filter((record) => String(record.order_no).startsWith(`${prefix}-`));
 }
 
 describe('accepted uploads', () => {
@@ -127,12 +127,12 @@ describe('accepted uploads', () => {
     expect((await send(content, '4')).answer.code).toBe('40004');
     const sha256 = createHash('sha256').update(content).digest('hex');
     const expected = { method: METHOD, sceneCode: undefined, taskId: undefined, fileName: 'day.json', records: 3, bytes: content.length, sha256 };
-    expect(separate.uploads(APP_ID)).toEqual([expected, expected]);
-    expect(separate.records(APP_ID)).toHaveLength(3);
+    expect(separate.uploads({ appId: APP_ID })).toEqual([expected, expected]);
+    expect(separate.storedRecords({ appId: APP_ID })).toHaveLength(3);
     const listed = (await (await separate.fetch(new Request(`http://sandbox.test/__sandbox/uploads?app_id=${APP_ID}`))).json()) as unknown;
     expect(listed).toEqual({ app_id: APP_ID, count: 2, uploads: [expected, expected] });
     await separate.fetch(new Request(`http://sandbox.test/__sandbox/records?app_id=${APP_ID}`, { method: 'DELETE' }));
-    expect(separate.uploads(APP_ID)).toEqual([]);
+    expect(separate.uploads({ appId: APP_ID })).toEqual([]);
   });
 
   it.each([
@@ -154,13 +154,13 @@ describe('accepted uploads', () => {
     expect(result.answer.code).toBe('10000');
     // The oracle: the whole file decoded by iconv-lite / Buffer and parsed at once.
     const oracle = (JSON.parse(charset === 'gbk' ? iconv.decode(content, 'gbk') : content.toString('utf8')) as { records: unknown[] }).records;
-    expect(separate.records(APP_ID)).toEqual(oracle);
-    expect(separate.uploads(APP_ID)).toMatchObject([{ records: 100_000, bytes: content.length }]);
+    expect(separate.storedRecords({ appId: APP_ID })).toEqual(oracle);
+    expect(separate.uploads({ appId: APP_ID })).toMatchObject([{ records: 100_000, bytes: content.length }]);
   });
 
   it('clears records per app', async () => {
     const separate = await createSandbox({ apps: [{ appId: APP_ID, publicKey: app.publicKey }], alipayPrivateKey: sandbox.alipayPrivateKey, alipayPublicKey: sandbox.alipayPublicKey });
-    expect(separate.records(APP_ID)).toEqual([]);
+    expect(separate.storedRecords({ appId: APP_ID })).toEqual([]);
     const response = await separate.fetch(new Request(`http://sandbox.test/__sandbox/records?app_id=${APP_ID}`, { method: 'DELETE' }));
     expect(response.status).toBe(200);
   });
@@ -178,13 +178,13 @@ describe('business failures (40004 with the documented sub_code)', () => {
     ['the file does not start with {"records":', { file: Buffer.from('[{"order_no":"A","pay_month":"2024-01","user_name":"x"}]'), params: { records: '1' } }, 'JSON_PARSE_ERROR', 'records'],
     ['biz_ext_params is not JSON', { params: { biz_ext_params: '{extparam1:1}' } }, 'INVALID_PARAMETER', 'biz_ext_params'],
   ])('%s', async (_label, spec: UploadSpec, subCode, named) => {
-    const before = sandbox.records(APP_ID).length;
+    const before = sandbox.storedRecords({ appId: APP_ID }).length;
     const result = await upload(spec);
     expect(result.node).toBe('zhima_data_batch_feedback_response');
     expect(result.answer).toMatchObject({ code: '40004', msg: 'Business Failed', sub_code: subCode });
     expect(result.answer.sub_msg).toContain(named);
     expect(result.verified).toBe(true);
-    expect(sandbox.records(APP_ID)).toHaveLength(before);
+    expect(sandbox.storedRecords({ appId: APP_ID })).toHaveLength(before);
   });
 
   it('names the duplicated primary key and holds nothing of the file', async () => {
@@ -231,7 +231,7 @@ describe('template rules', () => {
     const result = await readAnswer(await strict.fetch(request), { alipayPublicKey: strict.alipayPublicKey });
     expect(result.answer).toMatchObject({ code: '40004', sub_code: 'INVALID_PARAMETER' });
     expect(result.answer.sub_msg).toContain('pay_month');
-    expect(strict.records(APP_ID)).toEqual([]);
+    expect(strict.storedRecords({ appId: APP_ID })).toEqual([]);
   });
 });
 
@@ -253,18 +253,18 @@ describe('the file name of the file part', () => {
       files: [{ name: 'file', filename, content: recordsFile(records) }],
       privateKey: app.privateKey,
     });
-    const before = sandbox.uploads(APP_ID).length;
+    const before = sandbox.uploads({ appId: APP_ID }).length;
     const result = await readAnswer(await sandbox.fetch(request), { alipayPublicKey: sandbox.alipayPublicKey });
     if (accepted) {
       expect(result.answer.code).toBe('10000');
-      expect(sandbox.uploads(APP_ID).at(-1)?.fileName).toBe(filename);
+      expect(sandbox.uploads({ appId: APP_ID }).at(-1)?.fileName).toBe(filename);
     } else {
       expect(result.node).toBe('zhima_data_batch_feedback_response');
       expect(result.answer).toMatchObject({ code: '40004', msg: 'Business Failed', sub_code: 'INVALID_FILE_TYPE' });
       expect(result.answer.sub_msg).toContain('目前只支持txt文件');
       expect(result.answer.sub_msg).toContain(filename);
       expect(result.verified).toBe(true);
-      expect(sandbox.uploads(APP_ID)).toHaveLength(before);
+      expect(sandbox.uploads({ appId: APP_ID })).toHaveLength(before);
     }
   });
 });
@@ -287,11 +287,11 @@ describe('faults on uploads', () => {
         () => 'cut',
       );
       // Until a call got through (even one whose answer was cut), nothing may be held.
-      if (!outcomes.includes('cut') && outcome === '20000') expect(faulty.records(APP_ID)).toEqual([]);
+      if (!outcomes.includes('cut') && outcome === '20000') expect(faulty.storedRecords({ appId: APP_ID })).toEqual([]);
       outcomes.push(outcome);
     }
     expect(outcomes.at(-1)).toBe('10000');
     expect(outcomes).toContain('cut');
-    expect(faulty.records(APP_ID)).toEqual(records);
+    expect(faulty.storedRecords({ appId: APP_ID })).toEqual(records);
   });
 });

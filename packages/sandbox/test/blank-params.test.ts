@@ -58,7 +58,7 @@ async function answer(request: Request) {
   return readAnswer(await sandbox.fetch(request), { alipayPublicKey: sandbox.alipayPublicKey });
 }
 
-const stored = (orderNo: string) => sandbox.records(APP_ID).filter((record) => record.order_no === orderNo);
+const stored = (orderNo: string) => sandbox.storedRecords({ appId: APP_ID }).filter((record) => record.order_no === orderNo);
 
 describe('whitespace-only params are absent, as the gateway reads them', () => {
   it.each(['sign_type', 'timestamp', 'version', 'method'])('a blank %s in the query is answered exactly as a missing one', async (key) => {

@@ -89,7 +89,7 @@ describe('certificate mode', () => {
       form.addFile('file', 'records.json', recordsFile([{ order_no: 'CERT-1', pay_month: '2024-02' }]));
       const result = await client.exec('zhima.data.batch.feedback', {}, { formData: form, validateSign: true });
       expect(result).toMatchObject({ code: '10000' });
-      expect(sandbox.records(APP_ID)).toContainEqual({ order_no: 'CERT-1', pay_month: '2024-02' });
+      expect(sandbox.storedRecords({ appId: APP_ID })).toContainEqual({ order_no: 'CERT-1', pay_month: '2024-02' });
     } finally {
       await server.close();
     }

@@ -55,10 +55,10 @@ describe('zhima.merchant.closeloop.data.upload', () => {
     expect(result.answer).toMatchObject({ code: '10000', msg: 'Success', biz_ext_params: '{"batch":"夜间"}' });
     expect(result.answer.task_id).toMatch(/^[0-9a-f]{32}$/);
     expect(result.verified).toBe(true);
-    expect(sandbox.records(APP_ID, { sceneCode: '8' })).toEqual(expect.arrayContaining(records));
+    expect(sandbox.storedRecords({ appId: APP_ID, sceneCode: '8' })).toEqual(expect.arrayContaining(records));
     // Per scene: neither the batch-feedback records nor another scene see them.
-    expect(sandbox.records(APP_ID)).not.toEqual(expect.arrayContaining([records[0]]));
-    expect(sandbox.records(APP_ID, { sceneCode: 'CAR_RENTING' })).not.toEqual(expect.arrayContaining([records[0]]));
+    expect(sandbox.storedRecords({ appId: APP_ID })).not.toEqual(expect.arrayContaining([records[0]]));
+    expect(sandbox.storedRecords({ appId: APP_ID, sceneCode: 'CAR_RENTING' })).not.toEqual(expect.arrayContaining([records[0]]));
   });
 
   it('gives every upload a new task_id, even the same file twice, and logs each with it', async () => {
@@ -70,11 +70,11 @@ describe('zhima.merchant.closeloop.data.upload', () => {
     const second = await upload({ target, records, files });
     expect(first.answer.task_id).not.toBe(second.answer.task_id);
     const sha256 = createHash('sha256').update(content).digest('hex');
-    expect(target.uploads(APP_ID)).toEqual([
+    expect(target.uploads({ appId: APP_ID })).toEqual([
       { method: METHOD, sceneCode: '8', taskId: first.answer.task_id, fileName: 'day.json', records: 4, bytes: content.length, sha256 },
       { method: METHOD, sceneCode: '8', taskId: second.answer.task_id, fileName: 'day.json', records: 4, bytes: content.length, sha256 },
     ]);
-    expect(target.records(APP_ID, { sceneCode: '8' })).toHaveLength(4);
+    expect(target.storedRecords({ appId: APP_ID, sceneCode: '8' })).toHaveLength(4);
     expect(target.calls().map((call) => call.taskId)).toEqual([first.answer.task_id, second.answer.task_id]);
   });
 
@@ -102,7 +102,7 @@ describe('zhima.merchant.closeloop.data.upload', () => {
     const riding = [{ order_no: 'R-1', ride_date: '2024-01-02', fee: '3.50' }];
     const accepted = await upload({ records: riding, fields: { scene_code: '32', columns: 'order_no,ride_date,fee', primary_key_columns: 'order_no' } });
     expect(accepted.answer.code).toBe('10000');
-    expect(sandbox.records(APP_ID, { sceneCode: '32' })).toEqual(riding);
+    expect(sandbox.storedRecords({ appId: APP_ID, sceneCode: '32' })).toEqual(riding);
     const outside = await upload({ fields: { scene_code: '32' } });
     expect(outside.answer).toMatchObject({ code: '40004', sub_code: 'INVALID_PARAMETER' });
     expect(outside.answer.sub_msg).toContain('pay_month');
@@ -111,7 +111,7 @@ describe('zhima.merchant.closeloop.data.upload', () => {
     const badMonth = await upload({ target: strict, records: [{ order_no: 'A', pay_month: '2024/01', user_name: '张三' }] });
     expect(badMonth.answer).toMatchObject({ code: '40004', sub_code: 'INVALID_PARAMETER' });
     expect(badMonth.answer.sub_msg).toContain('pay_month');
-    expect(strict.records(APP_ID, { sceneCode: '8' })).toEqual([]);
+    expect(strict.storedRecords({ appId: APP_ID, sceneCode: '8' })).toEqual([]);
   });
 
   it.each([
@@ -125,14 +125,14 @@ describe('zhima.merchant.closeloop.data.upload', () => {
     ['records disagreeing with the file', { records: '3' }, 'INVALID_DATA_ARGUMENTS', 'records'],
     ['file_charset not UTF-8/GBK', { file_charset: 'latin1' }, 'INVALID_PARAMETER', 'file_charset'],
   ])('answers a signed 40004 for %s', async (_label, fields, subCode, named) => {
-    const before = sandbox.uploads(APP_ID).length;
+    const before = sandbox.uploads({ appId: APP_ID }).length;
     const result = await upload({ fields });
     expect(result.node).toBe('zhima_merchant_closeloop_data_upload_response');
     expect(result.answer).toMatchObject({ code: '40004', msg: 'Business Failed', sub_code: subCode });
     expect(result.answer.sub_msg).toContain(named);
     expect(result.answer.task_id).toBeUndefined();
     expect(result.verified).toBe(true);
-    expect(sandbox.uploads(APP_ID)).toHaveLength(before);
+    expect(sandbox.uploads({ appId: APP_ID })).toHaveLength(before);
   });
 
   it('answers INVALID_DATA_ARGUMENTS without a file part and INVALID_PRIMARY_ARGUMENTS for a duplicate key', async () => {
@@ -182,7 +182,7 @@ describe('zhima.merchant.closeloop.data.upload', () => {
     const refused = await upload({ target, records: over.records, files: [{ name: 'file', filename: 'big.txt', content: over.content }] });
     expect(refused.answer.code).toBe('40004');
     expect(refused.answer.sub_msg).toMatch(/52428800|50 MiB|50MB/);
-    expect(target.uploads(APP_ID)).toHaveLength(1);
+    expect(target.uploads({ appId: APP_ID })).toHaveLength(1);
   }, 120_000);
 });
 
@@ -198,7 +198,7 @@ describe('closeloop uploads at a merchant scale', () => {
     const result = await upload({ target, records, charset, files: [{ name: 'file', filename: 'night.txt', content }] });
     expect(result.answer.code).toBe('10000');
     const oracle = new Map((JSON.parse(serialise(records)) as { records: typeof records }).records.map((record) => [`${record.order_no}|${record.pay_month}`, record]));
-    const stored = target.records(APP_ID, { sceneCode: '8' });
+    const stored = target.storedRecords({ appId: APP_ID, sceneCode: '8' });
     expect(stored).toHaveLength(oracle.size);
     for (const record of stored) expect(oracle.get(`${record.order_no}|${record.pay_month}`)).toEqual(record);
   }, 120_000);
@@ -211,6 +211,6 @@ describe('closeloop uploads at a merchant scale', () => {
     expect(new Set(records.map((record) => record.order_no)).size).toBe(99_999);
     const result = await upload({ target, records });
     expect(result.answer).toMatchObject({ code: '40004', sub_code: 'INVALID_PRIMARY_ARGUMENTS' });
-    expect(target.records(APP_ID, { sceneCode: '8' })).toEqual([]);
+    expect(target.storedRecords({ appId: APP_ID, sceneCode: '8' })).toEqual([]);
   }, 120_000);
 });

@@ -46,7 +46,7 @@ describe('createClient from @zhima/core', () => {
       bizExtParams: { extparam1: '中文值' },
     });
     expect(result.code).toBe('10000');
-    expect(sandbox.records(APP_ID)).toEqual(expect.arrayContaining(records));
+    expect(sandbox.storedRecords({ appId: APP_ID })).toEqual(expect.arrayContaining(records));
   });
 
   it('surfaces a business failure as a verified GatewayError with the sub_code', async () => {
@@ -69,7 +69,7 @@ describe('createClient from @zhima/core', () => {
     const record = { order_no: 'CORE-SINGLE-1', pay_month: '2024-03', user_name: '张三' };
     const single = await client.execute<{ task_id: string }>(SINGLE_DATA_UPLOAD_METHOD, { bizContent: { scene_code: '8', data: JSON.stringify(record), primary_keys: 'order_no,pay_month' } });
     expect(single.response.task_id).toMatch(/^[0-9a-f]{32}$/);
-    expect(sandbox.records(APP_ID, { sceneCode: '8' })).toContainEqual(record);
+    expect(sandbox.storedRecords({ appId: APP_ID, sceneCode: '8' })).toContainEqual(record);
     const initialized = await client.execute<{ template_url: string }>(DATA_UPLOAD_INITIALIZE_METHOD, { bizContent: { scene_code: '8' } });
     expect(initialized.response.template_url).toBe(`http://sandbox.test/__sandbox/templates/8.xlsx?app_id=${APP_ID}`);
   });
@@ -104,6 +104,6 @@ describe('createClient from @zhima/core', () => {
     });
     const records = rows('CORE-CERT', 2);
     await client.batchFeedback({ file: new Uint8Array(recordsFile(records)), columns: 'order_no,pay_month,user_name', primaryKeyColumns: 'order_no,pay_month', records: 2 });
-    expect(certSandbox.records(APP_ID)).toEqual(records);
+    expect(certSandbox.storedRecords({ appId: APP_ID })).toEqual(records);
   });
 });

@@ -40,7 +40,7 @@ it('holds all 200k primary keys exactly once after retries through faults', asyn
   for (let index = 0; index < FILES; index++) {
     await client.batchFeedback({ file: file(index), columns: 'order_no,pay_month,user_name,create_amt', primaryKeyColumns: 'order_no,pay_month', records: PER_FILE });
   }
-  const held = sandbox.records(APP_ID);
+  const held = sandbox.storedRecords({ appId: APP_ID });
   expect(held).toHaveLength(FILES * PER_FILE);
   expect(new Set(held.map((record) => `${record.order_no}|${record.pay_month}`)).size).toBe(FILES * PER_FILE);
   // Both kinds happened: answers refused before storing, and answers lost after storing.

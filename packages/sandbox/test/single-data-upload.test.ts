@@ -41,9 +41,9 @@ describe('zhima.merchant.single.data.upload', () => {
     expect(corrected.answer.code).toBe('10000');
     expect(corrected.answer.task_id).not.toBe(first.answer.task_id);
     // A correction between T+1 runs replaces the record with the same key.
-    expect(target.records(APP_ID, { sceneCode: '8' })).toEqual([record({ user_name: '李四' })]);
-    expect(target.records(APP_ID)).toEqual([]);
-    expect(target.uploads(APP_ID)).toEqual([]);
+    expect(target.storedRecords({ appId: APP_ID, sceneCode: '8' })).toEqual([record({ user_name: '李四' })]);
+    expect(target.storedRecords({ appId: APP_ID })).toEqual([]);
+    expect(target.uploads({ appId: APP_ID })).toEqual([]);
     expect(target.calls().map((call) => call.taskId)).toEqual([first.answer.task_id, corrected.answer.task_id]);
   });
 
@@ -55,7 +55,7 @@ describe('zhima.merchant.single.data.upload', () => {
     expect(bad.answer).toMatchObject({ code: '40004', sub_code: 'INVALID_PARAMETER' });
     expect(bad.answer.sub_msg).toContain('user_credentials_no');
     expect(bad.answer.sub_msg).not.toContain('110105194912310021');
-    expect(sandbox.records(APP_ID, { sceneCode: 'LOAN' }).map((stored) => stored.order_no)).toEqual(['L-1']);
+    expect(sandbox.storedRecords({ appId: APP_ID, sceneCode: 'LOAN' }).map((stored) => stored.order_no)).toEqual(['L-1']);
   });
 
   it('measures data in characters and in bytes of the request charset: 1500 Chinese characters pass in GBK, not in UTF-8', async () => {
@@ -106,6 +106,6 @@ describe('zhima.merchant.single.data.upload', () => {
     expect(result.answer).toMatchObject({ code: '40004', msg: 'Business Failed', sub_code: subCode });
     expect(result.answer.sub_msg).toContain(named);
     expect(result.verified).toBe(true);
-    expect(target.records(APP_ID, { sceneCode: '8' })).toEqual([]);
+    expect(target.storedRecords({ appId: APP_ID, sceneCode: '8' })).toEqual([]);
   });
 });

@@ -5,7 +5,8 @@ export { checkRecord, checkRecordText, type CheckRecordOptions, type CheckRecord
 export { createRecordsFileWriter, type RecordsFile, type RecordsFileWriter, type RecordsFileWriterOptions } from './writer/records-file-writer.js';
 export type { RecordsInput, ReadAt } from './input/chunks.js';
 export type { RecordSpan, RecordsPart, SplitOptions } from './split/part-plan.js';
-export { partContent, readPart } from './split/read-part.js';
+export type { PartHash } from './split/part-hash.js';
+export { partBlob, partContent, readPart } from './split/read-part.js';
 export type { HeldBack, HeldBackRecord, HoldBackOptions, RepeatedKey } from './validate/hold-back.js';
 export type { Issue, GatewayCode, Severity, ValidationReport } from './report/issue.js';
 export { maskPersonal, maskValue, DEFAULT_SENSITIVE_FIELDS } from './report/mask.js';

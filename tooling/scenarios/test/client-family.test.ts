@@ -40,7 +40,7 @@ describe('the feedback family in public-key mode', () => {
     // The documented successor takes no file_type or file_description.
     expect(call!.paramNames).not.toContain('file_type');
     expect(call!.paramNames).not.toContain('file_description');
-    const stored = sandbox.records(appId, { sceneCode: '8' }).filter((record) => String(record.order_no).startsWith('CL'));
+    const stored = sandbox.storedRecords({ appId, sceneCode: '8' }).filter((record) => String(record.order_no).startsWith('CL'));
     expect(stored.map((record) => record.order_no).sort()).toEqual(['CL1', 'CL2']);
   });
 
@@ -49,7 +49,7 @@ describe('the feedback family in public-key mode', () => {
     await client.closeloopDataUpload({ ...upload, file: fileOf(records(['SG1'])), records: 1 });
     const result = await client.singleDataUpload({ sceneCode: '8', data: { user_name: '李四', order_no: 'SG1', pay_month: '2024-01' }, primaryKeys: 'order_no,pay_month' });
     expect(result.taskId).toBe(sandbox.calls().at(-1)!.taskId);
-    const stored = sandbox.records(appId, { sceneCode: '8' }).filter((record) => record.order_no === 'SG1');
+    const stored = sandbox.storedRecords({ appId, sceneCode: '8' }).filter((record) => record.order_no === 'SG1');
     expect(stored).toEqual([expect.objectContaining({ user_name: '李四', pay_month: '2024-01' })]);
   });
 
@@ -80,7 +80,7 @@ describe('the feedback family in public-key mode', () => {
     record.user_name = '张'.repeat((4096 - overhead) / 2);
     expect(Buffer.byteLength(JSON.stringify(record), 'utf8')).toBeGreaterThan(4096);
     await expect(gbk.singleDataUpload({ sceneCode: '8', data: record, primaryKeys: 'order_no,pay_month' })).resolves.toMatchObject({ code: '10000' });
-    expect(sandbox.records(appId, { sceneCode: '8' }).find((stored) => stored.order_no === 'GB1')?.user_name).toBe(record.user_name);
+    expect(sandbox.storedRecords({ appId, sceneCode: '8' }).find((stored) => stored.order_no === 'GB1')?.user_name).toBe(record.user_name);
     record.user_name += '张';
     await expect(gbk.singleDataUpload({ sceneCode: '8', data: record, primaryKeys: 'order_no,pay_month' })).rejects.toMatchObject({ code: 'PARAM_INVALID', option: 'data' });
   });
@@ -110,7 +110,7 @@ describe('the feedback family in public-key mode', () => {
       files: [{ name: 'file', fileName: 'records.txt', content: fileOf(records(['SD1'])) }],
     });
     expect(result).toMatchObject({ code: '10000', requestId: sandbox.calls().at(-1)!.requestId });
-    expect(sandbox.records(appId).some((record) => record.order_no === 'SD1')).toBe(true);
+    expect(sandbox.storedRecords({ appId }).some((record) => record.order_no === 'SD1')).toBe(true);
   });
 
   it('a file name the sandbox refuses (INVALID_FILE_TYPE) is refused by the client first, and the default name is accepted', async () => {

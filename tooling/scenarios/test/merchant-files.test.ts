@@ -230,7 +230,7 @@ for (const scenario of SCENARIOS) describe(scenario.name, () => {
 
   if (scenario.send) {
     it('zhima send: the sandbox holds exactly the file, or nothing was sent', async () => {
-      gateway.sandbox.clearRecords(gateway.appId);
+      gateway.sandbox.clearRecords({ appId: gateway.appId });
       const connectionsBefore = counter.connections;
       const journal = join(dir, `journal-${scenario.name.replace(/\W+/g, '-')}.json`);
       const run = await zhima(['send', file.path, '--template', 'loan', '--file-charset', scenario.charset, '--journal', journal], {
@@ -238,7 +238,7 @@ for (const scenario of SCENARIOS) describe(scenario.name, () => {
         env: { ...gateway.env, ZHIMA_GATEWAY: `${counter.url}/gateway.do` },
       });
       const context = `${file.context}; zhima send\n${run.stdout}\n${run.stderr}`;
-      const stored = gateway.sandbox.records(gateway.appId);
+      const stored = gateway.sandbox.storedRecords({ appId: gateway.appId });
       if (file.verdict.ok) {
         expect(run.code, context).toBe(0);
         expectStoreHolds(stored, file.verdict.records, LOAN_PRIMARY_KEY, context);
@@ -253,7 +253,7 @@ for (const scenario of SCENARIOS) describe(scenario.name, () => {
 
   if (scenario.name === 'clean, one line, UTF-8') {
     it('a whitespace-only file_description is neither sent nor signed, and the upload is accepted', async () => {
-      gateway.sandbox.clearRecords(gateway.appId);
+      gateway.sandbox.clearRecords({ appId: gateway.appId });
       // A parameter test: the first 5000 records are enough (the whole file went through zhima send above).
       const records = file.verdict.records.slice(0, 5000);
       const bytes = new TextEncoder().encode(JSON.stringify({ records }));
@@ -284,7 +284,7 @@ for (const scenario of SCENARIOS) describe(scenario.name, () => {
       const [request] = seen as [HttpRequest];
       expect(request.url).not.toContain('file_description');
       expect(Buffer.from(request.body as Uint8Array).indexOf('file_description'), 'file_description in the body').toBe(-1);
-      expectStoreHolds(gateway.sandbox.records(gateway.appId), records, LOAN_PRIMARY_KEY, file.context);
+      expectStoreHolds(gateway.sandbox.storedRecords({ appId: gateway.appId }), records, LOAN_PRIMARY_KEY, file.context);
     });
   }
 });

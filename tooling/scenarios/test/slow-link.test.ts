@@ -85,7 +85,7 @@ function clientThrough({ gatewayUrl, transport, retry }: { gatewayUrl: string; t
 
 for (const { name, make } of TRANSPORTS) describe(`${name} behind a throttling proxy`, () => {
   it(`completes a progressing ~1 MB upload at 256 KiB/s that outlasts the ${DEADLINE_MS} ms retry deadline (timeoutMs ${TIMEOUT_MS})`, async () => {
-    gateway.sandbox.clearRecords(gateway.appId);
+    gateway.sandbox.clearRecords({ appId: gateway.appId });
     const proxy = await behindProxy({ bytesPerSecond: RATE });
     const { transport, close } = make(TIMEOUT_MS);
     onTestFinished(close);
@@ -97,11 +97,11 @@ for (const { name, make } of TRANSPORTS) describe(`${name} behind a throttling p
     // The premise, not a timing assertion: the throttle made the upload longer than the deadline.
     expect(Date.now() - started, context).toBeGreaterThan(DEADLINE_MS);
     expect(proxy.forwardedBytes, context).toBeGreaterThan(slow.size);
-    expectStoreHolds(gateway.sandbox.records(gateway.appId), slow.verdict.records, LOAN_PRIMARY_KEY, context);
+    expectStoreHolds(gateway.sandbox.storedRecords({ appId: gateway.appId }), slow.verdict.records, LOAN_PRIMARY_KEY, context);
   });
 
   it(`fails a stalled upload by inactivity: TIMEOUT naming timeoutMs, well within ${HANG_BOUND_MS / 1000} s`, async () => {
-    gateway.sandbox.clearRecords(gateway.appId);
+    gateway.sandbox.clearRecords({ appId: gateway.appId });
     const proxy = await behindProxy({ stallAfterBytes: STALL_AFTER_BYTES });
     const { transport, close } = make(TIMEOUT_MS);
     onTestFinished(close);
@@ -130,6 +130,6 @@ for (const { name, make } of TRANSPORTS) describe(`${name} behind a throttling p
     expect((error as TransportError).reason, context).toBe('TIMEOUT');
     expect((error as TransportError).message, context).toContain('timeoutMs');
     expect(proxy.forwardedBytes, context).toBe(STALL_AFTER_BYTES);
-    expect(gateway.sandbox.records(gateway.appId).length, context).toBe(0);
+    expect(gateway.sandbox.storedRecords({ appId: gateway.appId }).length, context).toBe(0);
   });
 });

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { EXIT, exitCodeOf, receiptErrorOf, runResultOf, type ReceiptPart } from '@zhima/cli';
+import { callIdsOf, EXIT, exitCodeOf, receiptErrorOf, runResultOf, type ReceiptPart } from '@zhima/cli';
 import { classifyFailure, type ClientConfig, createClient, ZhimaError } from '@zhima/core';
 import { createUndiciTransport } from '@zhima/transport/undici';
 import { createRecordsFileWriter, maskPersonal } from '@zhima/validator';
@@ -12,14 +12,9 @@ import { type CallIds, Ledger, type QuarantineReason } from './ledger.js';
 import { contentHash, recordKey } from './record-identity.js';
 import type { JobReceipt } from './run-receipt.js';
 
-// The ids Alipay support asks for: core puts them on every result and on the errors of a call that
-// reached the network (an answer, a transport failure, an unverified answer); other errors have none.
-function reachedGateway(error: unknown) {
-  return ZhimaError.isInstance(error, 'GATEWAY_ERROR') || ZhimaError.isInstance(error, 'TRANSPORT_ERROR') || ZhimaError.isInstance(error, 'RESPONSE_UNVERIFIED') ? error : undefined;
-}
-
-function callIds(source: { traceId?: string | undefined; requestId?: string | undefined } | undefined): CallIds {
-  return { traceId: source?.traceId ?? null, requestId: source?.requestId ?? null };
+// The ids Alipay support asks for, kept with the part's outcome (null where a failure made no call).
+function callIds(source: { traceId?: string | undefined; requestId?: string | undefined }): CallIds {
+  return { traceId: source.traceId ?? null, requestId: source.requestId ?? null };
 }
 
 /**
@@ -212,7 +207,7 @@ async function sendChanges({ db, client: clientConfig, reportingDay, maxFileByte
         totals.accepted += file.records;
       } catch (error) {
         const failure = classifyFailure({ error });
-        const ids = callIds(reachedGateway(error));
+        const ids = callIds(callIdsOf({ error }));
         const shown = receiptErrorOf({ error });
         const hint = hintOf(error);
         await ledger.markFailed({ runId, partNo, outcome: failure.outcome, code: shown.gatewayCode ?? shown.code, subCode: shown.subCode, detail: `${shown.message}${hint ? ` (${hint})` : ''}`, ids });

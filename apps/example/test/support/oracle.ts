@@ -31,7 +31,7 @@ export async function sourceKeys(db: Database, day: string): Promise<{ all: Set<
 }
 
 export function sandboxByKey(sandbox: Sandbox, appId: string): Map<string, Record<string, unknown>> {
-  return new Map(sandbox.records(appId).map((record) => [key(record.order_no, record.pay_month), record]));
+  return new Map(sandbox.storedRecords({ appId }).map((record) => [key(record.order_no, record.pay_month), record]));
 }
 
 export async function ledgerByKey(db: Database, appId: string): Promise<Map<string, Record<string, unknown>>> {

@@ -62,7 +62,7 @@ const OPTIONS = {
 export interface StartedSandbox {
   server: SandboxServer;
   env: Record<string, string>;
-  records: (appId: string) => Record<string, unknown>[];
+  storedRecords: (options: { appId: string }) => Record<string, unknown>[];
   /** Stops the server and releases the keys folder. */
   close(): Promise<void>;
 }
@@ -143,7 +143,7 @@ export async function startSandbox({ args, io }: { args: string[]; io: CliIo }):
     await writeKeyFile({ path: alipayPublicKeyFile, text: sandbox.alipayPublicKey, mode: 0o644, overwrite: true });
     return {
       server,
-      records: sandbox.records,
+      storedRecords: sandbox.storedRecords,
       env: { ZHIMA_GATEWAY: server.gatewayUrl, ZHIMA_APP_ID: app.appId, ZHIMA_PRIVATE_KEY_FILE: privateKeyFile, ZHIMA_ALIPAY_PUBLIC_KEY_FILE: alipayPublicKeyFile },
       async close() {
         try {

@@ -40,11 +40,13 @@ export interface ConfigFile {
   answerTimeoutSeconds?: number;
   /** No new attempt starts later than this, in seconds (`--retry-deadline`). */
   retryDeadlineSeconds?: number;
+  /** `zhima template`: the merchant's PID, 2088… (`--merchant-id`, `ZHIMA_MERCHANT_ID`). */
+  merchantId?: string;
   /** `zhima send`: hold back bad records instead of refusing the file (`--hold-back`). */
   holdBack?: boolean;
 }
 
-const STRING_KEYS = ['appId', 'privateKeyFile', 'alipayPublicKeyFile', 'alipayPublicKey', 'appCertFile', 'alipayRootCertFile', 'alipayCertFile', 'gateway', 'signType', 'requestCharset', 'appAuthToken', 'template', 'fileCharset'] as const;
+const STRING_KEYS = ['appId', 'privateKeyFile', 'alipayPublicKeyFile', 'alipayPublicKey', 'appCertFile', 'alipayRootCertFile', 'alipayCertFile', 'gateway', 'signType', 'requestCharset', 'appAuthToken', 'template', 'fileCharset', 'merchantId'] as const;
 const LIST_KEYS = ['columns', 'primaryKeyColumns', 'sensitiveFields'] as const;
 const NUMBER_KEYS = ['maxIssues', 'timeoutSeconds', 'answerTimeoutSeconds', 'retryDeadlineSeconds'] as const;
 const BOOLEAN_KEYS = ['holdBack'] as const;

@@ -1,6 +1,6 @@
 import type { HeldBack, Issue, ValidationReport } from '@zhima/validator';
 import { formatBytes } from './progress-bar.js';
-import { toCliWording } from './cli-wording.js';
+import { optionOfIssue, toCliWording } from '../config/library-options.js';
 
 const EXAMPLES_PER_GROUP = 5;
 
@@ -43,7 +43,7 @@ export function formatReport({ name, report }: { name: string; report: Validatio
   const ordered = [...groups].sort(([a, x], [b, y]) => Number(a.startsWith('warning')) - Number(b.startsWith('warning')) || y.length - x.length);
   for (const [key, issues] of ordered) {
     lines.push('', `  ${key} (${issues.length})`);
-    for (const issue of issues.slice(0, EXAMPLES_PER_GROUP)) lines.push(`    ${where(issue)}${toCliWording(issue.message)}`);
+    for (const issue of issues.slice(0, EXAMPLES_PER_GROUP)) lines.push(`    ${where(issue)}${toCliWording({ text: issue.message, option: optionOfIssue({ issue }) })}`);
     if (issues.length > EXAMPLES_PER_GROUP) lines.push(`    … and ${issues.length - EXAMPLES_PER_GROUP} more`);
   }
   if (report.truncated) lines.push('', `  (only the first ${report.issues.length} issues are listed; the counts above include all of them; --max-issues keeps more)`);
@@ -66,7 +66,7 @@ export function formatHeldBack({ name, heldBack }: { name: string; heldBack: Hel
   const lines = [`held back ${name}: ${records.length} record${records.length === 1 ? '' : 's'} not sent (written to the quarantine file)`];
   for (const held of records.slice(0, HELD_SHOWN)) {
     const issue = held.issues[0]!;
-    lines.push(`    ${where(issue)}${issue.rule}: ${toCliWording(issue.message)}${held.issues.length > 1 ? ` (+${held.issues.length - 1} more)` : ''}`);
+    lines.push(`    ${where(issue)}${issue.rule}: ${toCliWording({ text: issue.message, option: optionOfIssue({ issue }) })}${held.issues.length > 1 ? ` (+${held.issues.length - 1} more)` : ''}`);
   }
   if (records.length > HELD_SHOWN) lines.push(`    … and ${records.length - HELD_SHOWN} more`);
   for (const repeated of repeatedKeys.slice(0, HELD_SHOWN)) {

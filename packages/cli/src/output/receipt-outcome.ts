@@ -1,6 +1,6 @@
 // How a run's failures and outcomes read in a receipt, in one place, so that `zhima send` and any job
 // that leaves the same receipt (the example app's nightly job) agree on codes a scheduler alerts on.
-import { GatewayError, TransportError, ZhimaError } from '@zhima/core';
+import { GatewayError, TransportError, UnverifiedResponseError, ZhimaError } from '@zhima/core';
 import { CliError } from '../cli-error.js';
 import { EXIT, type ExitCode } from '../io.js';
 import type { ReceiptError, ReceiptPart, RunResult } from '../upload/receipt.js';
@@ -27,6 +27,21 @@ export function receiptErrorOf({ error }: { error: unknown }): ReceiptError {
     subMsg: GatewayError.isInstance(error) ? (error.subMsg ?? null) : null,
     reason: TransportError.isInstance(error) ? error.reason : null,
   };
+}
+
+/**
+ * The ids of the call a failure came from, read from `@zhima/core`'s typed fields: the gateway's
+ * trace id (its `trace_id` answer header, when an answer came) and the `alipay-request-id` the failed
+ * attempt was sent with. Both `undefined` for a failure that is not a call's (a bad key, a parameter).
+ *
+ * @example
+ * ```ts
+ * const { traceId, requestId } = callIdsOf({ error }); // what Alipay support asks for
+ * ```
+ */
+export function callIdsOf({ error }: { error: unknown }): { traceId: string | undefined; requestId: string | undefined } {
+  if (GatewayError.isInstance(error) || TransportError.isInstance(error) || UnverifiedResponseError.isInstance(error)) return { traceId: error.traceId, requestId: error.requestId };
+  return { traceId: undefined, requestId: undefined };
 }
 
 /**

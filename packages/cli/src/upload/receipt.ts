@@ -79,7 +79,11 @@ export interface ReceiptPart {
   error: ReceiptError | null;
   /** What the journal held for these bytes before this run (why a part was skipped or sent again). */
   previous: { outcome: JournalOutcome; at: string; runId: string } | null;
-  /** The gateway's trace id and this call's request id: null until `@zhima/core` reports them. */
+  /**
+   * The gateway's trace id (its `trace_id` answer header; give it to Alipay support) of the part's last
+   * attempt, null when no answer came or it had none; and the `alipay-request-id` that attempt was sent
+   * with, null when nothing was sent (`held-back`, `skipped`, a part refused before sending).
+   */
   traceId: string | null;
   requestId: string | null;
   /** Attempts made in this run (0 for `skipped`). */

@@ -7,9 +7,9 @@ import type { GatewayConfig } from '../config/gateway-config.js';
 import type { RecordsConfig } from '../config/records-config.js';
 import { CliError } from '../cli-error.js';
 import type { CliIo } from '../io.js';
-import { toCliWording } from '../output/cli-wording.js';
+import { toCliWording } from '../config/library-options.js';
 import { formatError } from '../output/format-error.js';
-import { exitCodeOf, receiptErrorOf, runResultOf } from '../output/receipt-outcome.js';
+import { callIdsOf, exitCodeOf, receiptErrorOf, runResultOf } from '../output/receipt-outcome.js';
 import { createProgressBar, formatBytes } from '../output/progress-bar.js';
 import type { InputSource } from '../records/input-source.js';
 import { adviseFailure, type AdviceSettings } from './failure-advice.js';
@@ -46,12 +46,6 @@ type Write = (text: string) => void;
 
 function runIdOf(started: Date): string {
   return `${started.toISOString().replaceAll(':', '-').replace('.', '-')}-${process.pid}`;
-}
-
-// Tracing is coming to @zhima/core (results and errors gain these ids); until then both are null.
-function traceIds(value: unknown): { traceId: string | null; requestId: string | null } {
-  const ids = (typeof value === 'object' && value !== null ? value : {}) as { traceId?: unknown; requestId?: unknown };
-  return { traceId: typeof ids.traceId === 'string' ? ids.traceId : null, requestId: typeof ids.requestId === 'string' ? ids.requestId : null };
 }
 
 function describeAttempt(event: AttemptEvent): string | undefined {
@@ -246,18 +240,13 @@ async function uploadAll({
   });
   const advice: AdviceSettings = {
     gateway: settings.gateway.gateway,
-    timeoutMs: settings.timeoutMs,
     answerTimeoutMs: settings.answerTimeoutMs,
-    retryDeadlineMs: settings.retryDeadlineMs,
     maxFileBytes: settings.bounds.maxFileBytes,
     certificateMode: certificates !== undefined,
   };
   try {
     for (const source of valid) {
-      const splitBar = createProgressBar({ stream: io.stderr, label: `split ${source.name}`, total: source.size });
-      const onSplitProgress = ({ readBytes, part }: { readBytes: number; part: number }) => splitBar.update({ done: readBytes, detail: `part ${part + 1}` });
-      for await (const part of uploadParts({ source, bounds: settings.bounds, onSplitProgress })) {
-        splitBar.finish();
+      for await (const part of uploadParts({ source, bounds: settings.bounds })) {
         attempts = 0;
         const { receiptPart, verdict, hint } = await sendPart({ part, client, journal, settings, io, write, advice, attemptsMade: () => attempts });
         parts.push(receiptPart);
@@ -281,7 +270,6 @@ async function uploadAll({
           return { ...receiptPart.error!, hint, laterRunMaySucceed: verdict.laterRunMaySucceed };
         }
       }
-      splitBar.finish();
       inputs.find((input) => input.name === source.name)!.allPartsReached = true;
     }
     return undefined;
@@ -345,7 +333,7 @@ async function sendPart({
     );
     bar.finish();
     write(`sent     ${label}: ${result.code} ${result.msg}\n`);
-    return { receiptPart: { ...base, outcome: 'accepted', error: null, ...traceIds(result), ...timing() }, hint: null };
+    return { receiptPart: { ...base, outcome: 'accepted', error: null, traceId: result.traceId ?? null, requestId: result.requestId, ...timing() }, hint: null };
   } catch (error) {
     bar.finish();
     const verdict = classifyFailure({ error });
@@ -359,12 +347,13 @@ async function sendPart({
     write(`${headline}\n`);
     const said = adviseFailure({ error, verdict, fileName: part.fileName, settings: advice });
     io.stderr.write(formatError(error, said ?? {}));
-    const hint = said?.hint ?? (ZhimaError.isInstance(error) ? error.hint : undefined);
+    const hint = said?.hint ?? (ZhimaError.isInstance(error) ? toCliWording({ text: error.hint, option: error.option }) : undefined);
     const shown = receiptErrorOf({ error });
+    const { traceId, requestId } = callIdsOf({ error });
     return {
-      receiptPart: { ...base, outcome, error: said?.message === undefined ? shown : { ...shown, message: said.message }, ...traceIds(error), ...timing() },
+      receiptPart: { ...base, outcome, error: said?.message === undefined ? shown : { ...shown, message: said.message }, traceId: traceId ?? null, requestId: requestId ?? null, ...timing() },
       verdict,
-      hint: hint === undefined ? null : toCliWording(hint),
+      hint: hint ?? null,
     };
   }
 }

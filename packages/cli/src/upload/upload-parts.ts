@@ -1,9 +1,7 @@
 import { createHash } from 'node:crypto';
-import { openAsBlob } from 'node:fs';
 import { basename } from 'node:path';
 import type { FileContent } from '@zhima/core/internal';
-import { maskPersonal, readPart, type HeldBack, type RecordsPart } from '@zhima/validator';
-import { openRecordsFile } from '@zhima/validator/node';
+import { maskPersonal, partBlob, type HeldBack, type RecordsPart } from '@zhima/validator';
 import { STDIN_NAME } from '../records/input-source.js';
 
 /**
@@ -30,7 +28,7 @@ export interface UploadPart {
   /** 0-based piece number within its input. */
   part: number;
   fileName: string;
-  /** A `Blob` (a file on disk, or a piece in memory): replayable for retries, streamed with upload progress. */
+  /** A lazy `Blob` over the file on disk (the whole file, or a part's spans): replayable for retries, streamed with upload progress. */
   content: FileContent;
   size: number;
   records: number;
@@ -42,19 +40,25 @@ export interface UploadPart {
 }
 
 /**
- * A validated file to cut into upload parts, with the parts `@zhima/validator` planned while
- * validating it (`report.parts`), and the records it held back (`report.heldBack`, when any was).
+ * A validated file to upload, with the parts `@zhima/validator` planned (and hashed) while validating
+ * it (`report.parts`), the hash of the whole file when it is within one part's bound (`report.sha256`),
+ * and the records it held back (`report.heldBack`, when any was). `file` is the file as a lazy `Blob`
+ * opened before it was validated: Node refuses to read it once the file is modified, so what is sent
+ * is what was validated and hashed.
  *
  * @example
  * ```ts
- * const file: PartSource = { name: 'out/day.json', path: '/data/out/day.json', size: 1024, recordCount: 10, parts: report.parts!, heldBack: undefined };
+ * const source: PartSource = { name: 'day.json', path, file: await openAsBlob(path), size, recordCount, sha256: report.sha256, parts: report.parts!, heldBack: undefined };
  * ```
  */
 export interface PartSource {
   name: string;
   path: string;
+  file: Blob;
   size: number;
   recordCount: number;
+  /** SHA-256 (hex) of the whole file, when it is within one part's bound. */
+  sha256: string | undefined;
   parts: readonly RecordsPart[];
   /** Records held back (`--hold-back`), left out of `parts`; undefined when none was. */
   heldBack: HeldBack | undefined;
@@ -79,39 +83,28 @@ export function receiptKey(key: Readonly<Record<string, string>>): Record<string
   return Object.fromEntries(Object.entries(key).map(([column, value]) => [column, maskPersonal({ value })]));
 }
 
-async function hashOfFile(path: string): Promise<string> {
+// Only for a part the validator could not hash as it read it (one a repeated key was taken out of).
+async function hashOfBlob(blob: Blob): Promise<string> {
   const hash = createHash('sha256');
-  const file = await openRecordsFile({ path });
-  try {
-    for await (const chunk of file.chunks) hash.update(chunk);
-  } finally {
-    await file.close();
-  }
+  const reader = blob.stream().getReader();
+  for (let next = await reader.read(); !next.done; next = await reader.read()) hash.update(next.value);
   return hash.digest('hex');
 }
 
 /**
- * The files to upload for one validated input. An input within the bounds goes as it is (streamed
- * from disk); a larger one goes as the parts `@zhima/validator` planned while validating it, each read
- * with `readPart` (byte spans of its records, their bytes unchanged), one at a time, so the pieces and
- * their hashes are the same on every run. The receipt's first and last primary key come from the same
- * plan. An input that held records back always goes as its planned parts (they leave those records
- * out). `onSplitProgress` hears how far the parts have read the input.
+ * The files to upload for one validated input, each with the SHA-256 the validator computed as it
+ * read the input (the journal key), streamed from the file when sent: nothing is read here. An input
+ * within the bounds goes as it is; a larger one goes as the parts `@zhima/validator` planned (byte
+ * spans of its records, their bytes unchanged), so the pieces and their hashes are the same on every
+ * run. The receipt's first and last primary key come from the same plan. An input that held records
+ * back always goes as its planned parts (they leave those records out).
  *
  * @example
  * ```ts
  * for await (const part of uploadParts({ source, bounds })) await send(part);
  * ```
  */
-export async function* uploadParts({
-  source,
-  bounds,
-  onSplitProgress,
-}: {
-  source: PartSource;
-  bounds: SplitBounds;
-  onSplitProgress?: (progress: { readBytes: number; totalBytes: number; part: number }) => void;
-}): AsyncGenerator<UploadPart> {
+export async function* uploadParts({ source, bounds }: { source: PartSource; bounds: SplitBounds }): AsyncGenerator<UploadPart> {
   const name = source.name === STDIN_NAME ? 'records.json' : basename(source.name);
   const { parts } = source;
   const fits = source.heldBack === undefined && source.size <= bounds.maxFileBytes && source.recordCount <= (bounds.maxRecordsPerFile ?? Number.POSITIVE_INFINITY);
@@ -120,40 +113,28 @@ export async function* uploadParts({
       input: source.name,
       part: 0,
       fileName: name,
-      content: await openAsBlob(source.path),
+      content: source.file,
       size: source.size,
       records: source.recordCount,
-      hash: await hashOfFile(source.path),
+      hash: source.sha256 ?? (await hashOfBlob(source.file)),
       // A file within the bounds is planned as one part: its first and last record are the file's.
       firstPrimaryKey: receiptKey(parts[0]!.firstPrimaryKey),
       lastPrimaryKey: receiptKey(parts.at(-1)!.lastPrimaryKey),
     };
     return;
   }
-  const file = await openRecordsFile({ path: source.path });
-  try {
-    for (const part of parts) {
-      const bytes = new Uint8Array(part.bytes);
-      let at = 0;
-      for await (const chunk of readPart({ part, readAt: file.readAt })) {
-        bytes.set(chunk, at);
-        at += chunk.length;
-        onSplitProgress?.({ readBytes: Math.min(part.spans[0]!.offset + at, source.size), totalBytes: source.size, part: part.index });
-      }
-      yield {
-        input: source.name,
-        part: part.index,
-        fileName: pieceName(name, part.index),
-        // A Blob, not the bytes: the transport streams it (upload progress) and can replay it for a retry.
-        content: new Blob([bytes]),
-        size: bytes.length,
-        records: part.records,
-        hash: createHash('sha256').update(bytes).digest('hex'),
-        firstPrimaryKey: receiptKey(part.firstPrimaryKey),
-        lastPrimaryKey: receiptKey(part.lastPrimaryKey),
-      };
-    }
-  } finally {
-    await file.close();
+  for (const part of parts) {
+    const content = partBlob({ file: source.file, part });
+    yield {
+      input: source.name,
+      part: part.index,
+      fileName: pieceName(name, part.index),
+      content,
+      size: part.bytes,
+      records: part.records,
+      hash: part.sha256 ?? (await hashOfBlob(content)),
+      firstPrimaryKey: receiptKey(part.firstPrimaryKey),
+      lastPrimaryKey: receiptKey(part.lastPrimaryKey),
+    };
   }
 }

@@ -1,8 +1,10 @@
+import { openAsBlob } from 'node:fs';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RecordsConfig } from '../config/records-config.js';
 import type { CliIo } from '../io.js';
+import { createSha256 } from '@zhima/validator/node';
 import { formatHeldBack, formatReport } from '../output/format-report.js';
 import { formatBytes } from '../output/progress-bar.js';
 import type { InputSource } from '../records/input-source.js';
@@ -13,7 +15,7 @@ import { receiptKey, type PartSource, type SplitBounds } from './upload-parts.js
 /**
  * Validates every input before anything is sent, printing the report of each invalid one and of each
  * valid one with warnings (the gateway may still refuse what they point at). `@zhima/validator` plans
- * each input's parts within `bounds` as it validates it (no second scan). Standard input is streamed
+ * each input's parts within `bounds` and hashes them as it validates it (no second read before upload). Standard input is streamed
  * into `spool` (a folder) as it is validated, so its parts are cut from disk. `valid` is `undefined`
  * when any input is invalid: then nothing may be sent. With `holdBack`, bad records are held back
  * (`PartSource.heldBack`, left out of the parts) and listed instead of failing their input.
@@ -45,8 +47,10 @@ export async function validateInputs({
   for (const source of sources) {
     const began = Date.now();
     const path = source.kind === 'file' ? source.path : join(spool!, 'records.json');
-    // The size bound is handled by splitting (the parts are planned while validating), so only the other rules decide here.
-    const report = await validateSource({ source, records, split: bounds, spoolTo: source.kind === 'stdin' ? path : undefined, holdBack, io });
+    // Opened before it is read: Node refuses to read the blob once the file changes, so what is sent is what is validated here.
+    const file = source.kind === 'file' ? await openAsBlob(path) : undefined;
+    // The size bound is handled by splitting (the parts are planned, and hashed, while validating), so only the other rules decide here.
+    const report = await validateSource({ source, records, split: { ...bounds, hash: createSha256 }, spoolTo: source.kind === 'stdin' ? path : undefined, holdBack, io });
     const size = source.kind === 'file' ? source.size : (await stat(path)).size;
     const { ok, errorCount, warningCount, issues, truncated, recordCount, heldBack } = report;
     inputs.push({
@@ -67,7 +71,18 @@ export async function validateInputs({
     else write(`valid    ${source.name}: ${recordCount} records, ${formatBytes(size)}\n`);
     if (ok && heldBack !== undefined && heldBack.records.length > 0) write(formatHeldBack({ name: source.name, heldBack }));
     // With split, a valid report always carries its plan.
-    if (ok) valid.push({ name: source.name, path, size, recordCount, parts: report.parts!, heldBack: heldBack?.records.length === 0 ? undefined : heldBack });
+    if (ok) {
+      valid.push({
+        name: source.name,
+        path,
+        file: file ?? (await openAsBlob(path)),
+        size,
+        recordCount,
+        sha256: report.sha256,
+        parts: report.parts!,
+        heldBack: heldBack?.records.length === 0 ? undefined : heldBack,
+      });
+    }
   }
   return { inputs, valid: valid.length === sources.length ? valid : undefined };
 }

@@ -3,6 +3,7 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { ZhimaError } from '@zhima/core';
 import type { ReadAt } from '../input/chunks.js';
 import type { ValidationReport } from '../report/issue.js';
+import type { PartHash } from '../split/part-hash.js';
 import type { RecordsPart } from '../split/part-plan.js';
 import { readPart } from '../split/read-part.js';
 import { validateRecordsWith, type ValidationOptions } from '../validate/validate-records.js';
@@ -102,6 +103,26 @@ export async function validateFile({ path, ...options }: ValidateFileOptions): P
   } finally {
     await file.close();
   }
+}
+
+/**
+ * An incremental SHA-256 through `node:crypto`, for `split.hash`: each part (`part.sha256`) and the
+ * input within one part's bound (`report.sha256`) hashed as they are validated, with no second read.
+ *
+ * @example
+ * ```ts
+ * import { createSha256, validateFile } from '@zhima/validator/node';
+ *
+ * const report = await validateFile({ path, columns, primaryKeyColumns, split: { hash: createSha256 } });
+ * for (const part of report.parts ?? []) console.log(part.index, part.sha256);
+ * ```
+ */
+export function createSha256(): PartHash {
+  const hash = createHash('sha256');
+  return {
+    update: (bytes) => void hash.update(bytes),
+    digest: () => hash.digest('hex'),
+  };
 }
 
 /**

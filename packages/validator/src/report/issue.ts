@@ -81,6 +81,11 @@ export interface ValidationReport {
    * (read them with `readPart`). Undefined otherwise.
    */
   parts?: RecordsPart[];
+  /**
+   * With `split.hash`, when `ok` and the input is within `split.maxFileBytes`: the hash (hex) of the
+   * whole input's bytes as validated (what goes when the input is sent as it is).
+   */
+  sha256?: string;
   /** With `holdBack`: the records taken out of the file and why, and each repeated key. */
   heldBack?: HeldBack;
 }

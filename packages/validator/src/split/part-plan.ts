@@ -1,5 +1,7 @@
 import { ZhimaError } from '@zhima/core';
 import type { ReadAt } from '../input/chunks.js';
+import { PART_CLOSING, PART_OPENING } from './part-frame.js';
+import { PartHasher, type PartHash, type ScannedBytes } from './part-hash.js';
 
 /**
  * A run of whole, consecutive records of the source, copied as they are: `length` bytes from `offset`,
@@ -48,6 +50,12 @@ export interface RecordsPart {
   /** The primary key values of the part's last record, masked the same way. */
   lastPrimaryKey: Readonly<Record<string, string>>;
   spans: readonly RecordSpan[];
+  /**
+   * With `split.hash`: the hash (hex) of the part's exact bytes, computed as the validator read them.
+   * Undefined when the part changed after the scan (a repeated key taken out) or its bytes were not
+   * all seen at once (a separator of kilobytes of whitespace): hash `readPart` then.
+   */
+  sha256?: string;
 }
 
 /**
@@ -73,19 +81,15 @@ export type PrimaryKeyOf = (record: Readonly<Record<string, unknown>> | undefine
 export interface SplitOptions {
   maxFileBytes?: number | undefined;
   maxRecordsPerFile?: number | undefined;
+  /**
+   * Hash each part while validating (`part.sha256`), and the whole input while it is within
+   * `maxFileBytes` (`report.sha256`): no second read to key a journal. On Node: `createSha256` from
+   * `@zhima/validator/node`.
+   */
+  hash?: (() => PartHash) | undefined;
 }
 
-/**
- * The bytes every part opens with, `{"records":[` (the same in UTF-8 and GBK).
- *
- * @example
- * ```ts
- * sink.write(PART_OPENING);
- * ```
- */
-export const PART_OPENING = new TextEncoder().encode('{"records":[');
-/** @see PART_OPENING @example `sink.write(PART_CLOSING); // ]}` */
-export const PART_CLOSING = new TextEncoder().encode(']}');
+export { PART_CLOSING, PART_OPENING } from './part-frame.js';
 const FRAME_BYTES = PART_OPENING.length + PART_CLOSING.length;
 /**
  * The gateway's bound on one uploaded file (52428800 bytes): no part may be larger.
@@ -117,12 +121,13 @@ interface OpenPart {
   /** While the part is open: its last record, whose key is taken only when the part closes. */
   lastRecord: Readonly<Record<string, unknown>> | undefined;
   lastFromBytes: boolean;
+  sha256: string | undefined;
 }
 
 const NO_KEY: Readonly<Record<string, string>> = Object.freeze({});
 
 function emptyPart(): OpenPart {
-  return { bytes: FRAME_BYTES, records: 0, spans: [], first: 0, last: -1, firstKey: NO_KEY, lastKey: NO_KEY, lastRecord: undefined, lastFromBytes: false };
+  return { bytes: FRAME_BYTES, records: 0, spans: [], first: 0, last: -1, firstKey: NO_KEY, lastKey: NO_KEY, lastRecord: undefined, lastFromBytes: false, sha256: undefined };
 }
 
 /** Index of the part's last record as it stands. */
@@ -161,6 +166,7 @@ export class PartPlanner {
   private readonly maxRecordsPerFile: number;
   private readonly primaryKeyOf: PrimaryKeyOf;
   private readonly recordAt: (recordIndex: number) => Promise<unknown>;
+  private readonly hasher: PartHasher | undefined;
   private readonly parts: OpenPart[] = [];
   private current: OpenPart = emptyPart();
   private lastRecord = -2;
@@ -171,11 +177,19 @@ export class PartPlanner {
     primaryKeyOf: PrimaryKeyOf;
     /** Record `recordIndex` parsed again from the source (for a boundary record taken out), undefined if it cannot be. */
     recordAt: (recordIndex: number) => Promise<unknown>;
+    /** Hash each part from the bytes the scanner holds (`source`) as records are placed. */
+    hash?: { create: () => PartHash; source: ScannedBytes } | undefined;
   }) {
     this.maxFileBytes = options.maxFileBytes;
     this.maxRecordsPerFile = options.maxRecordsPerFile;
     this.primaryKeyOf = options.primaryKeyOf;
     this.recordAt = options.recordAt;
+    this.hasher = options.hash === undefined ? undefined : new PartHasher(options.hash);
+  }
+
+  /** The scanner is about to let go of its buffer (see {@link PartHasher.pause}). */
+  pause(): void {
+    this.hasher?.pause();
   }
 
   /** True when a record of `length` bytes fits in a part of its own. */
@@ -201,6 +215,7 @@ export class PartPlanner {
       added = end - start;
       part.first = recordIndex;
       part.firstKey = this.primaryKeyOf(record, fromBytes);
+      this.hasher?.open(start, end);
     }
     part.last = recordIndex;
     part.lastRecord = record;
@@ -209,7 +224,11 @@ export class PartPlanner {
       last.end = end;
       last.length = end - last.offset;
       last.records++;
-    } else part.spans.push({ offset: start, length: end - start, end, firstRecordIndex: recordIndex, records: 1 });
+      this.hasher?.extend(end);
+    } else {
+      if (part.records > 0) this.hasher?.span(start, end);
+      part.spans.push({ offset: start, length: end - start, end, firstRecordIndex: recordIndex, records: 1 });
+    }
     part.bytes += added;
     part.records++;
     this.lastRecord = recordIndex;
@@ -240,6 +259,7 @@ export class PartPlanner {
     }
     part.spans.splice(k, 1, ...kept);
     part.records--;
+    part.sha256 = undefined;
     part.bytes = FRAME_BYTES + part.spans.reduce((sum, one) => sum + one.length, 0) + Math.max(part.spans.length - 1, 0);
     if (part.records === 0) return;
     if (wasFirst) part.firstKey = await this.keyOfRecord(part.spans[0]!.firstRecordIndex);
@@ -260,6 +280,7 @@ export class PartPlanner {
         firstPrimaryKey: part.firstKey,
         lastPrimaryKey: part.lastKey,
         spans: part.spans.map(({ offset, length, firstRecordIndex, records }) => ({ offset, length, firstRecordIndex, records })),
+        ...(part.sha256 === undefined ? {} : { sha256: part.sha256 }),
       }));
   }
 
@@ -274,6 +295,7 @@ export class PartPlanner {
   private seal(part: OpenPart): void {
     part.lastKey = this.primaryKeyOf(part.lastRecord, part.lastFromBytes);
     part.lastRecord = undefined;
+    part.sha256 = this.hasher?.seal();
     this.parts.push(part);
   }
 

@@ -74,3 +74,27 @@ export function partContent({ part, readAt }: { part: RecordsPart; readAt: ReadA
   });
   return { stream, size: part.bytes };
 }
+
+/**
+ * A planned part as a `Blob` over `file`, the source as a `Blob` (on Node, `fs.openAsBlob(path)`):
+ * `{"records":[`, each span sliced from `file`, `,` between spans, `]}`, the {@link readPart} bytes.
+ * Nothing is read until the blob is, and it reads again for a retry; a file-backed blob refuses to
+ * read once the file is modified (Node), so a part is never sent from a file changed after validation.
+ *
+ * @example
+ * ```ts
+ * import { openAsBlob } from 'node:fs';
+ * const file = await openAsBlob(path);
+ * const report = await validateFile({ path, columns, primaryKeyColumns, split: {} });
+ * for (const part of report.parts!) await client.batchFeedback({ file: partBlob({ file, part }), records: part.records, columns, primaryKeyColumns });
+ * ```
+ */
+export function partBlob({ file, part }: { file: Blob; part: RecordsPart }): Blob {
+  const pieces: BlobPart[] = [PART_OPENING.slice()];
+  part.spans.forEach(({ offset, length }, k) => {
+    if (k > 0) pieces.push(COMMA.slice());
+    pieces.push(file.slice(offset, offset + length));
+  });
+  pieces.push(PART_CLOSING.slice());
+  return new Blob(pieces);
+}

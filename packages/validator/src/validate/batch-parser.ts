@@ -18,6 +18,7 @@ import {
 } from '../scan/file-scanner.js';
 import { FlatRecordShape } from '../scan/flat-record-shape.js';
 import { findJsonError } from '../scan/json-syntax.js';
+import type { PartHash, ScannedBytes } from '../split/part-hash.js';
 import { PartPlanner, type PrimaryKeyOf } from '../split/part-plan.js';
 import { bilingual } from '../report/issue.js';
 import { CharsetChecks } from './charset-checks.js';
@@ -151,7 +152,7 @@ export class BatchParser implements ScanListener, RecordPlace {
      */
     byteString?: (bytes: Uint8Array) => string | undefined;
     /** Plan parts of at most these bounds from the records that stay. */
-    split?: { maxFileBytes: number; maxRecordsPerFile: number };
+    split?: { maxFileBytes: number; maxRecordsPerFile: number; hash?: (() => PartHash) | undefined };
     /** Hold back bad records instead of failing the file (needs `readAt`). */
     holdBack?: { maxRecords?: number | undefined };
     /** Handed each batch of parsed records, in file order (see `ValidationOptions.onRecords`). */
@@ -172,12 +173,24 @@ export class BatchParser implements ScanListener, RecordPlace {
     this.issues = new RecordIssues({ place: this, sink: this.holdBack ?? options.collector, primaryKeyOf });
     const partKeyOf: PrimaryKeyOf = (record, fromBytes) => (record === undefined ? undefined : primaryKeyOf(record, fromBytes)) ?? {};
     const readAt = options.readAt;
+    // The scanner is made below; the hasher looks at its buffer only once records come.
+    const scanner = () => this.scanner;
+    const scanned: ScannedBytes = {
+      get buf() {
+        return scanner().buf;
+      },
+      get base() {
+        return scanner().base;
+      },
+    };
     this.planner =
       options.split === undefined
         ? undefined
         : new PartPlanner({
-            ...options.split,
+            maxFileBytes: options.split.maxFileBytes,
+            maxRecordsPerFile: options.split.maxRecordsPerFile,
             primaryKeyOf: partKeyOf,
+            hash: options.split.hash === undefined ? undefined : { create: options.split.hash, source: scanned },
             // Only hold-back takes records out of a plan, and it needs readAt.
             recordAt: async (recordIndex) => (readAt === undefined ? undefined : (await rereadRecord({ readAt, sparseOffsets: this.keys.sparseOffsets, recordIndex, charset: options.charset }))?.value),
           });
@@ -280,6 +293,7 @@ export class BatchParser implements ScanListener, RecordPlace {
 
   onPause(): void {
     this.flush();
+    this.planner?.pause();
   }
 
   /**

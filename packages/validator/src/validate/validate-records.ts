@@ -5,6 +5,7 @@ import { validateFeedbackParams } from '../params/validate-params.js';
 import { bilingual, IssueCollector, type ValidationReport } from '../report/issue.js';
 import { sensitiveFieldsWith } from '../report/mask.js';
 import type { FieldRules } from '../rules/field-check.js';
+import type { PartHash } from '../split/part-hash.js';
 import { MAX_PART_BYTES, type SplitOptions } from '../split/part-plan.js';
 import { BatchParser, type RecordsListener } from './batch-parser.js';
 import type { HoldBackOptions } from './hold-back.js';
@@ -188,9 +189,13 @@ export async function validateRecordsWith({
     ...(options.onRecords === undefined ? {} : { onRecords: options.onRecords }),
   });
   const { scanner, duplicates, planner } = checker;
+  // The whole input's hash, while it may still go as it is (within one part's bound).
+  let inputHash = split?.hash === undefined || (options.totalBytes ?? 0) > split.maxFileBytes ? undefined : split.hash();
   let bytes = 0;
   for await (const chunk of toChunks({ input })) {
     bytes += chunk.length;
+    if (inputHash !== undefined && bytes > split!.maxFileBytes) inputHash = undefined;
+    inputHash?.update(chunk);
     scanner.push(chunk);
     if (duplicates.waiting) await duplicates.confirm();
     options.onProgress?.({ bytes, records: checker.recordCount });
@@ -237,6 +242,7 @@ export async function validateRecordsWith({
     errorCount: collector.errorCount,
     warningCount: collector.warningCount,
     ...(planner !== undefined && collector.errorCount === 0 ? { parts: planner.finish() } : {}),
+    ...(inputHash !== undefined && collector.errorCount === 0 ? { sha256: inputHash.digest() } : {}),
     ...(heldBack === undefined ? {} : { heldBack }),
   };
 }
@@ -248,7 +254,7 @@ function holdBackOf(holdBack: boolean | HoldBackOptions | undefined): { maxRecor
   return holdBack.maxRecords === undefined ? {} : { maxRecords: positiveInteger('holdBack.maxRecords', holdBack.maxRecords, true) };
 }
 
-function splitBoundsOf({ split, maxFileBytes }: { split: SplitOptions; maxFileBytes: number | undefined }): { maxFileBytes: number; maxRecordsPerFile: number } {
+function splitBoundsOf({ split, maxFileBytes }: { split: SplitOptions; maxFileBytes: number | undefined }): { maxFileBytes: number; maxRecordsPerFile: number; hash: (() => PartHash) | undefined } {
   if (typeof split !== 'object' || split === null) throw new ZhimaError({ code: 'PARAM_INVALID', message: 'split must be { maxFileBytes?, maxRecordsPerFile? }.' });
   const partBytes = positiveInteger('split.maxFileBytes', split.maxFileBytes ?? Math.min(maxFileBytes ?? 50 * MIB, MAX_PART_BYTES), false);
   if (partBytes > MAX_PART_BYTES) {
@@ -259,5 +265,6 @@ function splitBoundsOf({ split, maxFileBytes }: { split: SplitOptions; maxFileBy
     });
   }
   const maxRecordsPerFile = split.maxRecordsPerFile === undefined ? Number.POSITIVE_INFINITY : positiveInteger('split.maxRecordsPerFile', split.maxRecordsPerFile, false);
-  return { maxFileBytes: partBytes, maxRecordsPerFile };
+  if (split.hash !== undefined && typeof split.hash !== 'function') throw new ZhimaError({ code: 'PARAM_INVALID', message: 'split.hash must be a function returning { update(bytes), digest() }, e.g. createSha256 from @zhima/validator/node.' });
+  return { maxFileBytes: partBytes, maxRecordsPerFile, hash: split.hash };
 }

@@ -1,0 +1,122 @@
+import { createHash } from 'node:crypto';
+import { once } from 'node:events';
+import { readFile, writeFile } from 'node:fs/promises';
+import { createServer, request as httpRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import iconv from 'iconv-lite';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { runZhima, startGateway, tempDir, type TestGateway } from './support.js';
+
+// The sha256 in a receipt is of the exact bytes the gateway received: checked with node:crypto over
+// the file part cut here from the request bodies a proxy in front of the sandbox saw, against the
+// sandbox's own record of each upload, and against the input on disk (or piped in) where it goes whole.
+
+const COLUMNS = 'order_no,pay_month,user_name,memo';
+const FLAGS = ['--columns', COLUMNS, '--primary-key', 'order_no,pay_month', '--json'];
+const record = (k: number) => ({ order_no: `ORD${String(k).padStart(8, '0')}`, pay_month: '2025-01', user_name: `用户${k}`, memo: `备注 ${k % 97}` });
+const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+
+/** A proxy on 127.0.0.1 to the sandbox that keeps each request's file part (cut at the multipart boundary). */
+async function capturingProxy(gateway: TestGateway): Promise<{ url: string; files: Buffer[] }> {
+  const target = new URL(gateway.server.gatewayUrl);
+  const files: Buffer[] = [];
+  const server = createServer((incoming, outgoing) => {
+    const chunks: Buffer[] = [];
+    incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
+    incoming.on('end', () => {
+      const body = Buffer.concat(chunks);
+      const boundary = /boundary=([^;]+)/.exec(String(incoming.headers['content-type']))?.[1];
+      if (boundary !== undefined) {
+        const header = body.indexOf('filename="');
+        if (header >= 0) {
+          const start = body.indexOf('\r\n\r\n', header) + 4;
+          files.push(body.subarray(start, body.indexOf(`\r\n--${boundary}`, start)));
+        }
+      }
+      const forward = httpRequest({ host: target.hostname, port: target.port, method: incoming.method, path: incoming.url, headers: incoming.headers }, (answer) => {
+        outgoing.writeHead(answer.statusCode!, answer.headers);
+        answer.pipe(outgoing);
+      });
+      forward.end(body);
+    });
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  onTestFinished(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}${target.pathname}${target.search}`, files };
+}
+
+interface Receipt {
+  result: string;
+  parts: { sha256: string; bytes: number; records: number; outcome: string }[];
+}
+
+async function sendThrough({ args, input, stdin }: { args: string[]; input?: string; stdin?: Uint8Array }): Promise<{ receipt: Receipt; files: Buffer[]; stored: string[] }> {
+  const dir = await tempDir();
+  const gateway = await startGateway({ dir });
+  const proxy = await capturingProxy(gateway);
+  const result = await runZhima(['send', input ?? '-', ...FLAGS, ...args, '--journal', join(dir, 'journal')], {
+    cwd: dir,
+    env: { ...gateway.env, ZHIMA_GATEWAY: proxy.url },
+    ...(stdin === undefined ? {} : { stdin }),
+  });
+  expect(result.code, result.stderr).toBe(0);
+  const receipt = JSON.parse(result.stdout) as Receipt;
+  expect(receipt.result).toBe('success');
+  return { receipt, files: proxy.files, stored: gateway.sandbox.uploads({ appId: gateway.appId }).map((upload) => upload.sha256) };
+}
+
+describe('the receipt sha256 is of the bytes the gateway received (the built bin)', () => {
+  it('a file within one part: the file as it is on disk', { timeout: 120_000 }, async () => {
+    const dir = await tempDir();
+    const path = join(dir, 'day.json');
+    await writeFile(path, JSON.stringify({ records: Array.from({ length: 5000 }, (_, k) => record(k)) }, null, 2));
+    const { receipt, files, stored } = await sendThrough({ args: [], input: path });
+    expect(files).toHaveLength(1);
+    expect(receipt.parts.map((part) => part.sha256)).toEqual([sha256(await readFile(path))]);
+    expect(files.map(sha256)).toEqual(receipt.parts.map((part) => part.sha256));
+    expect(stored).toEqual(receipt.parts.map((part) => part.sha256));
+  });
+
+  it('a compact one-line 100k-record file split with a small --max-file-bytes: every part, its records the file\'s in order', { timeout: 120_000 }, async () => {
+    const dir = await tempDir();
+    const path = join(dir, 'big.json');
+    const all = Array.from({ length: 100_000 }, (_, k) => record(k));
+    await writeFile(path, JSON.stringify({ records: all }));
+    const { receipt, files, stored } = await sendThrough({ args: ['--max-file-bytes', '1000000'], input: path });
+    expect(files.length).toBeGreaterThan(5);
+    expect(files.map(sha256)).toEqual(receipt.parts.map((part) => part.sha256));
+    expect(stored).toEqual(receipt.parts.map((part) => part.sha256));
+    expect(receipt.parts.map((part) => part.bytes)).toEqual(files.map((file) => file.length));
+    // The parts, parsed on their own and joined, are the file's records in order.
+    const sent = files.flatMap((file) => (JSON.parse(file.toString('utf8')) as { records: unknown[] }).records);
+    expect(sent).toEqual(all);
+  });
+
+  it('GBK, split: the GBK bytes as they are in the file', { timeout: 120_000 }, async () => {
+    const dir = await tempDir();
+    const path = join(dir, 'gbk.json');
+    const all = Array.from({ length: 20_000 }, (_, k) => record(k));
+    const bytes = iconv.encode(JSON.stringify({ records: all }, null, 2), 'gbk');
+    await writeFile(path, bytes);
+    const { receipt, files, stored } = await sendThrough({ args: ['--file-charset', 'GBK', '--max-file-bytes', '400000'], input: path });
+    expect(files.length).toBeGreaterThan(2);
+    expect(files.map(sha256)).toEqual(receipt.parts.map((part) => part.sha256));
+    expect(stored).toEqual(receipt.parts.map((part) => part.sha256));
+    expect(files.flatMap((file) => (JSON.parse(iconv.decode(file, 'gbk')) as { records: unknown[] }).records)).toEqual(all);
+  });
+
+  it('standard input, whole and split: the piped bytes', { timeout: 120_000 }, async () => {
+    const bytes = new TextEncoder().encode(JSON.stringify({ records: Array.from({ length: 8000 }, (_, k) => record(k)) }));
+    const whole = await sendThrough({ args: [], stdin: bytes });
+    expect(whole.receipt.parts.map((part) => part.sha256)).toEqual([sha256(bytes)]);
+    expect(whole.files.map(sha256)).toEqual([sha256(bytes)]);
+    expect(whole.stored).toEqual([sha256(bytes)]);
+    const split = await sendThrough({ args: ['--max-file-bytes', '200000'], stdin: bytes });
+    expect(split.files.length).toBeGreaterThan(2);
+    expect(split.files.map(sha256)).toEqual(split.receipt.parts.map((part) => part.sha256));
+    expect(split.stored).toEqual(split.receipt.parts.map((part) => part.sha256));
+  });
+});
