@@ -18,7 +18,7 @@
 // Parameters: the file charset, the column list, absent values, timestamps, the sign content
 export { normalizeFileCharset } from './params/file-charset.js';
 export { inspectColumnList, parseColumnList, type ColumnListProblem } from './params/column-list.js';
-export { isAbsentParamValue, type ParamValue } from './params/param-value.js';
+export { isAbsentParamValue, isJsonObjectText, type ParamValue } from './params/param-value.js';
 export { parseTimestamp } from './params/timestamp.js';
 export { buildSignContent, type SignParams } from './params/sign-content.js';
 // Text encodings

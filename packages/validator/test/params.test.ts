@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { validateFeedbackParams, type FeedbackParams } from '../src/index.js';
+import { validateCloseloopParams, validateFeedbackParams, type FeedbackParams } from '../src/index.js';
 
 const valid: FeedbackParams = {
   columns: 'order_no,pay_month,user_name',
@@ -17,6 +17,11 @@ describe('validateFeedbackParams', () => {
   it('accepts well-formed params, with columns as a string or an array', () => {
     expect(validateFeedbackParams(valid)).toEqual({ ok: true, issues: [] });
     expect(validateFeedbackParams({ ...valid, columns: ['order_no', 'pay_month'], records: 1, biz_ext_params: '{"extparam1":"value1"}' }).ok).toBe(true);
+  });
+
+  it('takes a whitespace-only biz_ext_params as absent, as the gateway does (neither sent nor signed), like core', () => {
+    expect(validateFeedbackParams({ ...valid, biz_ext_params: ' \t\u3000' })).toEqual({ ok: true, issues: [] });
+    expect(validateCloseloopParams({ ...valid, scene_code: '8', file_type: undefined, biz_ext_params: '  ' }).issues.filter((issue) => issue.field === 'biz_ext_params')).toEqual([]);
   });
 
   it.each([

@@ -5,7 +5,7 @@ import { ZhimaError } from '../errors/zhima-error.js';
 import type { FileContent } from '../http/multipart.js';
 import { parseColumnList } from '../params/column-list.js';
 import { normalizeFileCharset, type FileCharset } from '../params/file-charset.js';
-import { isAbsentParamValue, jsonParam } from '../params/param-value.js';
+import { isAbsentParamValue, isJsonObjectText, jsonParam } from '../params/param-value.js';
 import type { GatewayFile } from '../request/gateway-request.js';
 
 /**
@@ -108,13 +108,7 @@ export function recordsFileParams(input: RecordsFileInput, { maxFileBytes }: { m
 export function bizExtParamsText({ value, max }: { value: string | Record<string, unknown> | undefined; max?: number }): string | undefined {
   const text = jsonParam({ value, name: 'bizExtParams' });
   if (text === undefined || isAbsentParamValue(text)) return undefined;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    parsed = undefined;
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+  if (!isJsonObjectText({ text })) {
     throw inputError({ message: 'bizExtParams is not the text of a JSON object.', option: 'bizExtParams', hint: 'Give an object, e.g. { extparam1: "value" }, or its JSON text.' });
   }
   if (max !== undefined && text.length > max) throw inputError({ message: `bizExtParams is ${text.length} characters as JSON, over the limit of ${max}.`, option: 'bizExtParams' });

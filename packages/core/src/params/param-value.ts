@@ -74,3 +74,23 @@ export function jsonParam({ value, name }: { value: string | Record<string, unkn
     throw new ZhimaError({ code: 'PARAM_INVALID', message: `${name} cannot be written as JSON (${(cause as Error).message}).`, hint: 'Give plain data: strings, numbers, booleans, arrays and objects, no BigInt or cycles.', cause });
   }
 }
+
+/**
+ * Whether a param's text is a JSON object (`biz_ext_params` must be one: `{"extparam1":"value1"}`; an
+ * array, a string or broken JSON is refused by the gateway).
+ *
+ * @example
+ * ```ts
+ * isJsonObjectText({ text: '{"extparam1":"value1"}' }); // true
+ * isJsonObjectText({ text: '[1]' }); // false
+ * ```
+ */
+export function isJsonObjectText({ text }: { text: string }): boolean {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return false;
+  }
+  return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed);
+}

@@ -1,4 +1,4 @@
-import { DATA_UPLOAD_PARAM_MAX_LENGTHS, FEEDBACK_PARAM_MAX_LENGTHS, inspectColumnList, isAbsentParamValue, normalizeFileCharset, parseColumnList, type ColumnListProblem } from '@zhima/core/internal';
+import { DATA_UPLOAD_PARAM_MAX_LENGTHS, FEEDBACK_PARAM_MAX_LENGTHS, inspectColumnList, isAbsentParamValue, isJsonObjectText, normalizeFileCharset, parseColumnList, type ColumnListProblem } from '@zhima/core/internal';
 import { bilingual, type Issue } from '../report/issue.js';
 
 /**
@@ -136,14 +136,8 @@ function checkFileCharset(fileCharset: string | undefined, issues: Issue[]): voi
 
 /** `biz_ext_params`, when given: a JSON object string. */
 function checkBizExtParams(bizExtParams: string | undefined, issues: Issue[]): void {
-  if (bizExtParams === undefined || bizExtParams === '') return;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(bizExtParams);
-  } catch {
-    parsed = undefined;
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+  if (bizExtParams === undefined || isAbsentParamValue(bizExtParams)) return;
+  if (!isJsonObjectText({ text: bizExtParams })) {
     issues.push({
       code: 'INVALID_PARAMETER',
       rule: 'biz-ext-params-json',
