@@ -60,7 +60,7 @@ describe('the embedded database folder is one process at a time', () => {
     // A live process on this host holds it (a sleeping child): refused, and the message names it.
     const sleeper = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60_000)'], { stdio: 'ignore' });
     onTestFinished(() => void sleeper.kill('SIGKILL'));
-    await writeFile(lockFile, JSON.stringify({ pid: sleeper.pid, host: hostname(), since: new Date().toISOString() }));
+    await writeFile(lockFile, JSON.stringify({ pid: sleeper.pid, host: hostname(), startedAt: new Date().toISOString() })); // the lock file zhima send writes
     await expect(database.open()).rejects.toThrow(new RegExp(`in use by pid ${sleeper.pid} on `));
 
     // The holder dies without cleaning up (kill -9): the next opening takes the folder over.

@@ -8,3 +8,4 @@ export type { TemplateDocument } from './commands/template.js';
 export type { PartOutcome, ReceiptError, ReceiptInput, ReceiptPart, RunResult, SendReceipt } from './upload/receipt.js';
 export type { JournalEntry, JournalOutcome } from './upload/journal.js';
 export type { QuarantineLine } from './upload/quarantine.js';
+export { acquireLockFile, type LockFile, type LockOwner } from './fs/lock-file.js';
