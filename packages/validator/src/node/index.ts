@@ -4,8 +4,6 @@ import { ZhimaError } from '@zhima/core';
 import type { ReadAt } from '../input/chunks.js';
 import type { ValidationReport } from '../report/issue.js';
 import type { PartHash } from '../split/part-hash.js';
-import type { RecordsPart } from '../split/part-plan.js';
-import { readPart } from '../split/read-part.js';
 import { validateRecordsWith, type ValidationOptions } from '../validate/validate-records.js';
 import { utf8AsByteString } from './byte-string.js';
 
@@ -124,27 +122,4 @@ export function createSha256(): PartHash {
     update: (bytes) => void hash.update(bytes),
     digest: () => hash.digest('hex'),
   };
-}
-
-/**
- * The SHA-256 (hex) of a planned part's exact bytes, read through `readAt` with `node:crypto`: the same
- * input and plan give the same hash on every run, so it can key a journal of what was sent.
- *
- * @example
- * ```ts
- * import { hashPart, openRecordsFile, validateFile } from '@zhima/validator/node';
- *
- * const report = await validateFile({ path, columns, primaryKeyColumns, split: {} });
- * const file = await openRecordsFile({ path });
- * try {
- *   for (const part of report.parts ?? []) console.log(part.index, part.records, await hashPart({ part, readAt: file.readAt }));
- * } finally {
- *   await file.close();
- * }
- * ```
- */
-export async function hashPart({ part, readAt }: { part: RecordsPart; readAt: ReadAt }): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of readPart({ part, readAt })) hash.update(chunk);
-  return hash.digest('hex');
 }
