@@ -3,6 +3,7 @@ export { EXIT, type CliIo, type ExitCode } from './io.js';
 export { CliError } from './cli-error.js';
 export { UsageError } from './usage-error.js';
 export { callIdsOf, exitCodeOf, receiptErrorOf, runResultOf } from './output/receipt-outcome.js';
+export { receiptKey } from './upload/upload-parts.js';
 export type { ValidateDocument } from './commands/validate.js';
 export type { TemplateDocument } from './commands/template.js';
 export type { PartOutcome, ReceiptError, ReceiptInput, ReceiptPart, RunResult, SendReceipt } from './upload/receipt.js';

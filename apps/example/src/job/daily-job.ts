@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import { callIdsOf, EXIT, exitCodeOf, receiptErrorOf, runResultOf, type ReceiptPart } from '@zhima/cli';
+import { callIdsOf, EXIT, exitCodeOf, receiptErrorOf, receiptKey, runResultOf, type ReceiptPart } from '@zhima/cli';
 import { classifyFailure, type ClientConfig, createClient, ZhimaError } from '@zhima/core';
 import { createUndiciTransport } from '@zhima/transport/undici';
-import { createRecordsFileWriter, maskPersonal } from '@zhima/validator';
+import { createRecordsFileWriter } from '@zhima/validator';
 import { addDays, chinaInstant } from '../china-time.js';
 import type { Database } from '../database/database.js';
 import { TEMPLATE, toTemplateRecord } from '../merchant/loan-template.js';
@@ -65,9 +65,9 @@ interface Outgoing {
 
 const SAMPLE_HELD = 5;
 
-/** A primary key as the receipt shows it (as `zhima send` does): column → value, each value masked. */
+/** A primary key as the receipt shows it, masked by `zhima send`'s own rule. */
 function maskedPrimaryKey({ record, primaryKeyColumns }: { record: Readonly<Record<string, string>>; primaryKeyColumns: readonly string[] }): Record<string, string> {
-  return Object.fromEntries(primaryKeyColumns.map((column) => [column, maskPersonal({ value: record[column] ?? '' })]));
+  return receiptKey(Object.fromEntries(primaryKeyColumns.map((column) => [column, record[column] ?? ''])));
 }
 
 /**
