@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, utimes, writeFile } from 'node:fs/promises';
 import { createServer, request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -17,14 +17,19 @@ const FLAGS = ['--columns', COLUMNS, '--primary-key', 'order_no,pay_month', '--j
 const record = (k: number) => ({ order_no: `ORD${String(k).padStart(8, '0')}`, pay_month: '2025-01', user_name: `用户${k}`, memo: `备注 ${k % 97}` });
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
-/** A proxy on 127.0.0.1 to the sandbox that keeps each request's file part (cut at the multipart boundary). */
-async function capturingProxy(gateway: TestGateway): Promise<{ url: string; files: Buffer[] }> {
+/**
+ * A proxy on 127.0.0.1 to the sandbox that keeps each request's file part (cut at the multipart
+ * boundary); `onRequest` runs when a request has arrived whole, before it is forwarded.
+ */
+async function capturingProxy(gateway: TestGateway, onRequest?: (count: number) => Promise<void>): Promise<{ url: string; files: Buffer[] }> {
   const target = new URL(gateway.server.gatewayUrl);
   const files: Buffer[] = [];
+  let requests = 0;
   const server = createServer((incoming, outgoing) => {
     const chunks: Buffer[] = [];
     incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
-    incoming.on('end', () => {
+    incoming.on('end', async () => {
+      await onRequest?.(++requests);
       const body = Buffer.concat(chunks);
       const boundary = /boundary=([^;]+)/.exec(String(incoming.headers['content-type']))?.[1];
       if (boundary !== undefined) {
@@ -118,5 +123,32 @@ describe('the receipt sha256 is of the bytes the gateway received (the built bin
     expect(split.files.length).toBeGreaterThan(2);
     expect(split.files.map(sha256)).toEqual(split.receipt.parts.map((part) => part.sha256));
     expect(split.stored).toEqual(split.receipt.parts.map((part) => part.sha256));
+  });
+
+  it('a file changed after validation: the parts still to send are not read from it, each refused before a byte of it goes out', { timeout: 120_000 }, async () => {
+    const dir = await tempDir();
+    const path = join(dir, 'day.json');
+    const all = Array.from({ length: 20_000 }, (_, k) => record(k));
+    await writeFile(path, JSON.stringify({ records: all }));
+    const gateway = await startGateway({ dir });
+    // While the first part is on its way, the file is written again (other names, the same length).
+    const proxy = await capturingProxy(gateway, async (count) => {
+      if (count !== 1) return;
+      await writeFile(path, JSON.stringify({ records: all.map((one) => ({ ...one, user_name: one.user_name.replace('用户', '客户') })) }));
+      const later = new Date(Date.now() + 60_000);
+      await utimes(path, later, later);
+    });
+    const result = await runZhima(['send', path, ...FLAGS, '--max-file-bytes', '300000', '--journal', join(dir, 'journal')], { cwd: dir, env: { ...gateway.env, ZHIMA_GATEWAY: proxy.url } });
+    expect(result.code, result.stderr).not.toBe(0);
+    const receipt = JSON.parse(result.stdout) as Receipt & { parts: { error: { code: string; message: string } | null }[] };
+    expect(receipt.parts.length).toBeGreaterThan(3);
+    expect(receipt.parts[0]).toMatchObject({ outcome: 'accepted' });
+    // Every later part is refused here, before a byte of the changed file goes out.
+    for (const part of receipt.parts.slice(1)) expect(part).toMatchObject({ outcome: 'not-sent', error: { code: 'PARAM_INVALID', message: expect.stringMatching(/changed after it was opened \(modified\)/) } });
+    // The gateway holds the first part, as validated, and nothing of the rewritten file.
+    expect(proxy.files).toHaveLength(1);
+    const stored = gateway.sandbox.storedRecords({ appId: gateway.appId });
+    expect(stored.length).toBe(receipt.parts[0]!.records);
+    expect(stored.every((one) => String(one.user_name).startsWith('用户'))).toBe(true);
   });
 });

@@ -201,6 +201,27 @@ describe('retries', () => {
     expect(gateway.received[0]!.files.file!.bytes.toString()).toBe(fileText);
   });
 
+  it('an { open, size } body is opened afresh for every attempt, each sending the whole file', async () => {
+    const { gateway, client } = await setup(() => ({ status: 502, raw: '' }));
+    const bytes = new TextEncoder().encode(fileText);
+    let opened = 0;
+    // Three small chunks per opening, so an attempt that reused a drained stream would send less.
+    const open = () => {
+      opened++;
+      let at = 0;
+      return new ReadableStream<Uint8Array>({
+        pull(controller) {
+          if (at >= bytes.length) return controller.close();
+          controller.enqueue(bytes.slice(at, (at += Math.ceil(bytes.length / 3))));
+        },
+      });
+    };
+    await expect(client.batchFeedback({ ...feedback, file: { open, size: bytes.length } })).rejects.toMatchObject({ reason: 'HTTP_STATUS' });
+    expect(opened).toBe(3);
+    expect(gateway.received).toHaveLength(3);
+    for (const received of gateway.received) expect(received.files.file!.bytes.toString()).toBe(fileText);
+  });
+
   it('rejects a success answer that is not signed, without retrying: the answer is unverified', async () => {
     const { gateway, client } = await setup(() => ({ unsigned: true }));
     const error = await rejectionOf(client.batchFeedback({ ...feedback, file: new TextEncoder().encode(fileText) }));

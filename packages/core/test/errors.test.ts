@@ -163,6 +163,13 @@ describe('multipart streams', () => {
     await expect(new Response(body as BodyInit).arrayBuffer()).rejects.toThrow(/delivered 3 bytes/);
   });
 
+  it("fail with PARAM_INVALID, not the caller's error, when an { open, size } file cannot be opened", async () => {
+    const throwing = buildMultipartBody({ parts: [{ name: 'file', fileName: 'a', content: { open: () => { throw new Error('disk gone'); }, size: 3 } }], charset: 'utf-8' });
+    await expect(new Response(throwing.body as BodyInit).arrayBuffer()).rejects.toMatchObject({ code: 'PARAM_INVALID', message: expect.stringMatching(/open\(\) threw/), cause: { message: 'disk gone' } });
+    const notStream = buildMultipartBody({ parts: [{ name: 'file', fileName: 'a', content: { open: () => 'abc' as unknown as ReadableStream<Uint8Array>, size: 3 } }], charset: 'utf-8' });
+    await expect(new Response(notStream.body as BodyInit).arrayBuffer()).rejects.toMatchObject({ code: 'PARAM_INVALID', message: expect.stringMatching(/must return a ReadableStream/) });
+  });
+
   it('declare a Content-Length equal to the bytes they produce', async () => {
     const parts = [{ name: 'columns', value: '用户,order_no' }, { name: 'file', fileName: '文件.json', content: new Blob(['{"records":[]}']) }];
     const { body, contentLength } = buildMultipartBody({ parts, charset: 'gbk' });

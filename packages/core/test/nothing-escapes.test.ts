@@ -145,7 +145,7 @@ describe('nothing escapes the error tree', () => {
     const client = (response: fc.Arbitrary<{ status: number; body: Uint8Array; headers: Record<string, string> }>) => response.map((canned) => createClient({ appId: '2021000000000001', privateKey: keys.privateKeys['pkcs8-pem'], alipayPublicKey: alipay.publicKeys['spki-pem'], transport: cannedTransport(canned), retry: false }));
     const feedbackInput = fc.record(
       {
-        file: orGarbage<unknown>(fc.uint8Array({ maxLength: 16 }), fc.constant(new Blob(['{"records":[]}'])), fc.record({ stream: garbage, size: garbage })),
+        file: orGarbage<unknown>(fc.uint8Array({ maxLength: 16 }), fc.constant(new Blob(['{"records":[]}'])), fc.record({ stream: garbage, size: garbage }), fc.record({ open: garbage, size: garbage })),
         fileName: optional(garbage),
         columns: orGarbage<unknown>(fc.string(), fc.array(orGarbage(fc.string()), { maxLength: 3 })),
         primaryKeyColumns: orGarbage<unknown>(fc.string(), fc.array(fc.string(), { maxLength: 2 })),

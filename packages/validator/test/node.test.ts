@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { appendFile, mkdtemp, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -36,6 +36,63 @@ describe('@zhima/validator/node', () => {
       expect(await validateRecords({ input: file.chunks, ...options, readAt: file.readAt })).toMatchObject({ ok: true });
     } finally {
       await file.close();
+    }
+  });
+
+  it('openRecordsFile gives the file and its planned parts as upload content, read anew on every open(), at most 1 MiB a chunk', async () => {
+    const records = Array.from({ length: 30_000 }, (_, i) => record(i));
+    const path = join(dir, 'content.json');
+    await writeFile(path, JSON.stringify({ records }, null, 1));
+    const onDisk = await readFile(path);
+    const report = await validateFile({ path, ...options, split: { maxFileBytes: 1_000_000 } });
+    expect(report.ok).toBe(true);
+    const file = await openRecordsFile({ path });
+    try {
+      const content = file.content();
+      expect(content.size).toBe(onDisk.length);
+      for (let attempt = 0; attempt < 2; attempt++) {
+        const chunks: Uint8Array[] = [];
+        for await (const chunk of content.open()) chunks.push(chunk);
+        expect(Math.max(...chunks.map((chunk) => chunk.length))).toBeLessThanOrEqual(1024 * 1024);
+        expect(Buffer.concat(chunks).equals(onDisk)).toBe(true);
+      }
+      // Each part, read twice: the framed records of the file it names, parsed here on their own.
+      expect(report.parts!.length).toBeGreaterThan(2);
+      let next = 0;
+      for (const part of report.parts!) {
+        const content = file.partContent({ part });
+        const first = new Uint8Array(await new Response(content.open()).arrayBuffer());
+        const second = new Uint8Array(await new Response(content.open()).arrayBuffer());
+        expect(first.length).toBe(part.bytes);
+        expect(content.size).toBe(part.bytes);
+        expect(Buffer.from(second).equals(Buffer.from(first))).toBe(true);
+        const held = (JSON.parse(new TextDecoder().decode(first)) as { records: unknown[] }).records;
+        expect(held).toEqual(records.slice(next, next + part.records));
+        next += part.records;
+      }
+      expect(next).toBe(records.length);
+    } finally {
+      await file.close();
+    }
+  });
+
+  it("openRecordsFile's upload content refuses to read once the file has changed, as a Node file Blob does", async () => {
+    const path = join(dir, 'changing.json');
+    await writeFile(path, fileText([record(0), record(1)]));
+    const grown = await openRecordsFile({ path });
+    const touched = await openRecordsFile({ path });
+    try {
+      expect(new Uint8Array(await new Response(grown.content().open()).arrayBuffer()).length).toBe(grown.size);
+      await appendFile(path, ' ');
+      await expect(new Response(grown.content().open()).arrayBuffer()).rejects.toMatchObject({ code: 'PARAM_INVALID', message: expect.stringMatching(/changed after it was opened \(\d+ → \d+ bytes\)/) });
+      // The same size, another modification time: the bytes may differ.
+      await writeFile(path, fileText([record(0), record(1)]));
+      const later = new Date(Date.now() + 60_000);
+      await utimes(path, later, later);
+      await expect(new Response(touched.content().open()).arrayBuffer()).rejects.toMatchObject({ code: 'PARAM_INVALID', message: expect.stringMatching(/changed after it was opened \(modified\)/) });
+    } finally {
+      await grown.close();
+      await touched.close();
     }
   });
 

@@ -207,7 +207,7 @@ describe.each([
         const read = createHash('sha256');
         for await (const chunk of readPart({ part, readAt: file.readAt })) read.update(chunk);
         expect(read.digest('hex')).toBe(expected);
-        const streamed = new Uint8Array(await new Response(partContent({ part, readAt: file.readAt }).stream).arrayBuffer());
+        const streamed = new Uint8Array(await new Response(partContent({ part, readAt: file.readAt }).open()).arrayBuffer());
         expect(streamed.length).toBe(part.bytes);
       }
     } finally {

@@ -17,7 +17,7 @@ import type { Journal, JournalEntry, JournalOutcome } from './journal.js';
 import { writeQuarantine } from './quarantine.js';
 import type { ReceiptInput, ReceiptPart, RunResult, SendReceipt } from './receipt.js';
 import { receiptKey, uploadParts, type PartSource, type SplitBounds, type UploadPart } from './upload-parts.js';
-import { validateInputs, withStdinSpool } from './validate-inputs.js';
+import { closeAll, validateInputs, withStdinSpool } from './validate-inputs.js';
 
 /**
  * Everything a send run needs, resolved from flags, environment and config.
@@ -103,9 +103,13 @@ export async function runSend({ sources, settings, journal, io, write }: { sourc
           write('Nothing was sent: fix the files above first.\n');
           return 'nothing-sent';
         }
-        // Before any upload: what is held back is on disk whatever happens to the uploads.
-        quarantine = (await quarantineHeldBack({ valid: validation.valid, settings, journal, runId, parts, write })) ?? null;
-        stoppedBy = (await uploadAll({ valid: validation.valid, settings, journal, runId, io, write, parts, inputs })) ?? null;
+        try {
+          // Before any upload: what is held back is on disk whatever happens to the uploads.
+          quarantine = (await quarantineHeldBack({ valid: validation.valid, settings, journal, runId, parts, write })) ?? null;
+          stoppedBy = (await uploadAll({ valid: validation.valid, settings, journal, runId, io, write, parts, inputs })) ?? null;
+        } finally {
+          await closeAll(validation.valid.map((source) => source.file));
+        }
         return runResultOf({ parts, stopped: stoppedBy !== null });
       },
     });

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { basename } from 'node:path';
 import type { FileContent } from '@zhima/core/internal';
-import { maskPersonal, partBlob, type HeldBack, type RecordsPart } from '@zhima/validator';
+import { maskPersonal, type HeldBack, type RecordsPart } from '@zhima/validator';
+import type { OpenedRecordsFile } from '@zhima/validator/node';
 import { STDIN_NAME } from '../records/input-source.js';
 
 /**
@@ -28,7 +29,7 @@ export interface UploadPart {
   /** 0-based piece number within its input. */
   part: number;
   fileName: string;
-  /** A lazy `Blob` over the file on disk (the whole file, or a part's spans): replayable for retries, streamed with upload progress. */
+  /** The file on disk (the whole file, or a part's spans) as `{ open, size }`: read again for a retry, 1 MiB at a time, never from a file changed since validation. */
   content: FileContent;
   size: number;
   records: number;
@@ -42,19 +43,19 @@ export interface UploadPart {
 /**
  * A validated file to upload, with the parts `@zhima/validator` planned (and hashed) while validating
  * it (`report.parts`), the hash of the whole file when it is within one part's bound (`report.sha256`),
- * and the records it held back (`report.heldBack`, when any was). `file` is the file as a lazy `Blob`
- * opened before it was validated: Node refuses to read it once the file is modified, so what is sent
- * is what was validated and hashed.
+ * and the records it held back (`report.heldBack`, when any was). `file` is the file opened (by
+ * `openRecordsFile`) before it was validated: its upload content refuses to read once the file is
+ * modified, so what is sent is what was validated and hashed.
  *
  * @example
  * ```ts
- * const source: PartSource = { name: 'day.json', path, file: await openAsBlob(path), size, recordCount, sha256: report.sha256, parts: report.parts!, heldBack: undefined };
+ * const source: PartSource = { name: 'day.json', path, file: await openRecordsFile({ path }), size, recordCount, sha256: report.sha256, parts: report.parts!, heldBack: undefined };
  * ```
  */
 export interface PartSource {
   name: string;
   path: string;
-  file: Blob;
+  file: OpenedRecordsFile;
   size: number;
   recordCount: number;
   /** SHA-256 (hex) of the whole file, when it is within one part's bound. */
@@ -84,9 +85,9 @@ export function receiptKey(key: Readonly<Record<string, string>>): Record<string
 }
 
 // Only for a part the validator could not hash as it read it (one a repeated key was taken out of).
-async function hashOfBlob(blob: Blob): Promise<string> {
+async function hashOf(content: { open: () => ReadableStream<Uint8Array> }): Promise<string> {
   const hash = createHash('sha256');
-  const reader = blob.stream().getReader();
+  const reader = content.open().getReader();
   for (let next = await reader.read(); !next.done; next = await reader.read()) hash.update(next.value);
   return hash.digest('hex');
 }
@@ -109,14 +110,15 @@ export async function* uploadParts({ source, bounds }: { source: PartSource; bou
   const { parts } = source;
   const fits = source.heldBack === undefined && source.size <= bounds.maxFileBytes && source.recordCount <= (bounds.maxRecordsPerFile ?? Number.POSITIVE_INFINITY);
   if (fits) {
+    const content = source.file.content();
     yield {
       input: source.name,
       part: 0,
       fileName: name,
-      content: source.file,
+      content,
       size: source.size,
       records: source.recordCount,
-      hash: source.sha256 ?? (await hashOfBlob(source.file)),
+      hash: source.sha256 ?? (await hashOf(content)),
       // A file within the bounds is planned as one part: its first and last record are the file's.
       firstPrimaryKey: receiptKey(parts[0]!.firstPrimaryKey),
       lastPrimaryKey: receiptKey(parts.at(-1)!.lastPrimaryKey),
@@ -124,7 +126,7 @@ export async function* uploadParts({ source, bounds }: { source: PartSource; bou
     return;
   }
   for (const part of parts) {
-    const content = partBlob({ file: source.file, part });
+    const content = source.file.partContent({ part });
     yield {
       input: source.name,
       part: part.index,
@@ -132,7 +134,7 @@ export async function* uploadParts({ source, bounds }: { source: PartSource; bou
       content,
       size: part.bytes,
       records: part.records,
-      hash: part.sha256 ?? (await hashOfBlob(content)),
+      hash: part.sha256 ?? (await hashOf(content)),
       firstPrimaryKey: receiptKey(part.firstPrimaryKey),
       lastPrimaryKey: receiptKey(part.lastPrimaryKey),
     };

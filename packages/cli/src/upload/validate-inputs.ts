@@ -1,10 +1,9 @@
-import { openAsBlob } from 'node:fs';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RecordsConfig } from '../config/records-config.js';
 import type { CliIo } from '../io.js';
-import { createSha256 } from '@zhima/validator/node';
+import { createSha256, openRecordsFile, type OpenedRecordsFile } from '@zhima/validator/node';
 import { formatHeldBack, formatReport } from '../output/format-report.js';
 import { formatBytes } from '../output/progress-bar.js';
 import type { InputSource } from '../records/input-source.js';
@@ -18,7 +17,8 @@ import { receiptKey, type PartSource, type SplitBounds } from './upload-parts.js
  * each input's parts within `bounds` and hashes them as it validates it (no second read before upload). Standard input is streamed
  * into `spool` (a folder) as it is validated, so its parts are cut from disk. `valid` is `undefined`
  * when any input is invalid: then nothing may be sent. With `holdBack`, bad records are held back
- * (`PartSource.heldBack`, left out of the parts) and listed instead of failing their input.
+ * (`PartSource.heldBack`, left out of the parts) and listed instead of failing their input. The valid
+ * inputs' files stay open for their upload: close them with {@link closeAll}.
  *
  * @example
  * ```ts
@@ -44,47 +44,70 @@ export async function validateInputs({
 }): Promise<{ inputs: ReceiptInput[]; valid: PartSource[] | undefined }> {
   const inputs: ReceiptInput[] = [];
   const valid: PartSource[] = [];
-  for (const source of sources) {
-    const began = Date.now();
-    const path = source.kind === 'file' ? source.path : join(spool!, 'records.json');
-    // Opened before it is read: Node refuses to read the blob once the file changes, so what is sent is what is validated here.
-    const file = source.kind === 'file' ? await openAsBlob(path) : undefined;
-    // The size bound is handled by splitting (the parts are planned, and hashed, while validating), so only the other rules decide here.
-    const report = await validateSource({ source, records, split: { ...bounds, hash: createSha256 }, spoolTo: source.kind === 'stdin' ? path : undefined, holdBack, io });
-    const size = source.kind === 'file' ? source.size : (await stat(path)).size;
-    const { ok, errorCount, warningCount, issues, truncated, recordCount, heldBack } = report;
-    inputs.push({
-      name: source.name,
-      bytes: size,
-      records: recordCount,
-      heldBack: heldBack?.records.length ?? 0,
-      repeatedKeys: (heldBack?.repeatedKeys ?? []).map((repeated) => ({ primaryKey: receiptKey(repeated.primaryKey), recordNumbers: repeated.recordNumbers })),
-      ok,
-      errorCount,
-      warningCount,
-      issues,
-      truncated,
-      validationMs: Date.now() - began,
-      allPartsReached: false,
-    });
-    if (!ok || warningCount > 0) write(formatReport({ name: source.name, report }));
-    else write(`valid    ${source.name}: ${recordCount} records, ${formatBytes(size)}\n`);
-    if (ok && heldBack !== undefined && heldBack.records.length > 0) write(formatHeldBack({ name: source.name, heldBack }));
-    // With split, a valid report always carries its plan.
-    if (ok) {
-      valid.push({
+  const opened: OpenedRecordsFile[] = [];
+  try {
+    for (const source of sources) {
+      const began = Date.now();
+      const path = source.kind === 'file' ? source.path : join(spool!, 'records.json');
+      // Opened before it is read: its upload content refuses to read once the file changes, so what is sent is what is validated here.
+      const file = source.kind === 'file' ? await openRecordsFile({ path }) : undefined;
+      if (file !== undefined) opened.push(file);
+      // The size bound is handled by splitting (the parts are planned, and hashed, while validating), so only the other rules decide here.
+      const report = await validateSource({ source, records, split: { ...bounds, hash: createSha256 }, spoolTo: source.kind === 'stdin' ? path : undefined, holdBack, io });
+      const size = source.kind === 'file' ? source.size : (await stat(path)).size;
+      const { ok, errorCount, warningCount, issues, truncated, recordCount, heldBack } = report;
+      inputs.push({
         name: source.name,
-        path,
-        file: file ?? (await openAsBlob(path)),
-        size,
-        recordCount,
-        sha256: report.sha256,
-        parts: report.parts!,
-        heldBack: heldBack?.records.length === 0 ? undefined : heldBack,
+        bytes: size,
+        records: recordCount,
+        heldBack: heldBack?.records.length ?? 0,
+        repeatedKeys: (heldBack?.repeatedKeys ?? []).map((repeated) => ({ primaryKey: receiptKey(repeated.primaryKey), recordNumbers: repeated.recordNumbers })),
+        ok,
+        errorCount,
+        warningCount,
+        issues,
+        truncated,
+        validationMs: Date.now() - began,
+        allPartsReached: false,
       });
+      if (!ok || warningCount > 0) write(formatReport({ name: source.name, report }));
+      else write(`valid    ${source.name}: ${recordCount} records, ${formatBytes(size)}\n`);
+      if (ok && heldBack !== undefined && heldBack.records.length > 0) write(formatHeldBack({ name: source.name, heldBack }));
+      // With split, a valid report always carries its plan.
+      if (ok) {
+        const openedFile = file ?? (await openRecordsFile({ path }));
+        if (file === undefined) opened.push(openedFile);
+        valid.push({
+          name: source.name,
+          path,
+          file: openedFile,
+          size,
+          recordCount,
+          sha256: report.sha256,
+          parts: report.parts!,
+          heldBack: heldBack?.records.length === 0 ? undefined : heldBack,
+        });
+      }
     }
+  } catch (error) {
+    await closeAll(opened);
+    throw error;
   }
-  return { inputs, valid: valid.length === sources.length ? valid : undefined };
+  if (valid.length === sources.length) return { inputs, valid };
+  await closeAll(opened);
+  return { inputs, valid: undefined };
+}
+
+/**
+ * Closes the files of validated inputs (`PartSource.file`) once their parts are sent.
+ *
+ * @example
+ * ```ts
+ * try { await uploadAll({ valid }); } finally { await closeAll(valid.map((source) => source.file)); }
+ * ```
+ */
+export async function closeAll(files: readonly OpenedRecordsFile[]): Promise<void> {
+  await Promise.all(files.map((file) => file.close()));
 }
 
 /**

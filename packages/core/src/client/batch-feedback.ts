@@ -19,7 +19,7 @@ import { bizExtParamsText, recordsFileParams } from './records-file-params.js';
  * ```
  */
 export interface BatchFeedbackInput {
-  /** The `{"records":[…]}` file: bytes, a `Blob` (e.g. `fs.openAsBlob(path)`), or `{ stream, size }`. */
+  /** The `{"records":[…]}` file: bytes, a `Blob` (e.g. `fs.openAsBlob(path)`), `{ open, size }` (read again for a retry), or a one-shot `{ stream, size }`. */
   file: FileContent;
   /** The multipart file name. Default `records.txt` (the gateway: 目前只支持txt文件); a name ending in another extension than `.txt` or `.json` is refused. */
   fileName?: string;

@@ -23,7 +23,7 @@ import { MAX_RECORDS_FILE_BYTES, recordsFileParams } from './records-file-params
  * ```
  */
 export interface CloseloopDataUploadInput {
-  /** The `{"records":[…]}` file, at most 52 428 800 bytes: bytes, a `Blob` (e.g. `fs.openAsBlob(path)`), or `{ stream, size }`. */
+  /** The `{"records":[…]}` file, at most 52 428 800 bytes: bytes, a `Blob` (e.g. `fs.openAsBlob(path)`), `{ open, size }` (read again for a retry), or a one-shot `{ stream, size }`. */
   file: FileContent;
   /** The multipart file name. Default `records.txt`; a name ending in another extension than `.txt` or `.json` is refused. */
   fileName?: string;

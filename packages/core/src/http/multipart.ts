@@ -3,16 +3,19 @@ import { argumentError, requireText } from '../errors/argument-checks.js';
 import { ZhimaError } from '../errors/zhima-error.js';
 
 /**
- * File content for an upload. Bytes and `Blob`s (Node's `fs.openAsBlob(path)` gives a lazy one) can be
- * read again for a retry; a bare stream can be read once, so its request is never retried.
+ * File content for an upload. Bytes, `Blob`s (Node's `fs.openAsBlob(path)` gives a lazy one) and
+ * `{ open, size }` (a fresh stream of the same bytes from each `open()`, e.g. `openRecordsFile` of
+ * `@zhima/validator/node`, which reads 1 MiB at a time where a file `Blob` streams 64 KiB) can be read
+ * again for a retry; a bare `{ stream, size }` can be read once, so its request is never retried.
  *
  * @example
  * ```ts
  * const fromDisk: FileContent = await fs.openAsBlob('records.json');
  * const fromStream: FileContent = { stream: response.body!, size: Number(response.headers.get('content-length')) };
+ * const reopenable: FileContent = { open: () => new Blob([bytes]).stream(), size: bytes.length };
  * ```
  */
-export type FileContent = Uint8Array | Blob | { stream: ReadableStream<Uint8Array>; size: number };
+export type FileContent = Uint8Array | Blob | { stream: ReadableStream<Uint8Array>; size: number } | { open: () => ReadableStream<Uint8Array>; size: number };
 
 /**
  * One part of a multipart body: text (encoded in the request charset) or a file.
@@ -60,14 +63,19 @@ export function createBoundary(): string {
 
 function isFileContent(content: unknown): content is FileContent {
   if (content instanceof Uint8Array || content instanceof Blob) return true;
-  const { stream, size } = (content ?? {}) as { stream?: unknown; size?: unknown };
-  return stream instanceof ReadableStream && typeof size === 'number' && Number.isSafeInteger(size) && size >= 0;
+  const { stream, open, size } = (content ?? {}) as { stream?: unknown; open?: unknown; size?: unknown };
+  return (stream instanceof ReadableStream || typeof open === 'function') && typeof size === 'number' && Number.isSafeInteger(size) && size >= 0;
+}
+
+// Read again for a retry: everything but a bare stream.
+function isReplayable(content: FileContent): boolean {
+  return content instanceof Uint8Array || content instanceof Blob || 'open' in content;
 }
 
 // A file part as a JavaScript caller may give it: checked here, where its size is first needed.
 function checkFilePart(part: { name: string; fileName: string; content: FileContent; contentType?: string }): void {
   if (!isFileContent(part.content)) {
-    throw argumentError({ name: `The content of file ${JSON.stringify(String(part.name))}`, expected: 'bytes, a Blob, or { stream, size } with the exact size', value: part.content, hint: 'Pass the file as a Uint8Array, a Blob (e.g. fs.openAsBlob(path)), or { stream, size }.' });
+    throw argumentError({ name: `The content of file ${JSON.stringify(String(part.name))}`, expected: 'bytes, a Blob, { open, size } or { stream, size } with the exact size', value: part.content, hint: 'Pass the file as a Uint8Array, a Blob (e.g. fs.openAsBlob(path)), { open, size } (open() returns a fresh stream of the bytes), or { stream, size }.' });
   }
   requireText(part.fileName, 'fileName');
   if (part.contentType !== undefined) requireText(part.contentType, 'contentType');
@@ -83,7 +91,17 @@ function contentSize(content: FileContent): number {
 
 function openContent(content: FileContent): ReadableStream<Uint8Array> {
   if (content instanceof Uint8Array) return new Blob([content as Uint8Array<ArrayBuffer>]).stream();
-  return content instanceof Blob ? content.stream() : content.stream;
+  if (content instanceof Blob) return content.stream();
+  if (!('open' in content)) return content.stream;
+  // A caller's function: whatever it throws or returns, only a ZhimaError leaves the upload.
+  let stream: unknown;
+  try {
+    stream = content.open();
+  } catch (cause) {
+    throw new ZhimaError({ code: 'PARAM_INVALID', message: 'The file\'s open() threw: its bytes cannot be read.', cause });
+  }
+  if (!(stream instanceof ReadableStream)) throw new ZhimaError({ code: 'PARAM_INVALID', message: 'The file\'s open() must return a ReadableStream of its bytes.' });
+  return stream;
 }
 
 /**
@@ -120,7 +138,7 @@ function assemble(pieces: Piece[], contentType: string): MultipartBody {
   const sizes = pieces.map((piece) => (piece instanceof Uint8Array ? piece.length : contentSize(piece.file)));
   const contentLength = sizes.reduce((sum, size) => sum + size, 0);
   const files = pieces.filter((piece): piece is { file: FileContent } => !(piece instanceof Uint8Array));
-  const replayable = files.every(({ file }) => file instanceof Uint8Array || file instanceof Blob);
+  const replayable = files.every(({ file }) => isReplayable(file));
   if (files.every(({ file }) => file instanceof Uint8Array)) {
     const body = new Uint8Array(contentLength);
     let offset = 0;

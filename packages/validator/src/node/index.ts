@@ -4,11 +4,14 @@ import { ZhimaError } from '@zhima/core';
 import type { ReadAt } from '../input/chunks.js';
 import type { ValidationReport } from '../report/issue.js';
 import type { PartHash } from '../split/part-hash.js';
+import type { RecordsPart } from '../split/part-plan.js';
+import { readPart, readRange, reopenable } from '../split/read-part.js';
 import { validateRecordsWith, type ValidationOptions } from '../validate/validate-records.js';
 import { utf8AsByteString } from './byte-string.js';
 
 /**
- * An opened records file: its chunks for streaming, random access for confirming duplicates, its size.
+ * An opened records file: its chunks for streaming, random access for confirming duplicates, its size,
+ * and the file or a planned part as upload content that refuses to read once the file has changed.
  *
  * @example
  * ```ts
@@ -19,6 +22,14 @@ export interface OpenedRecordsFile {
   chunks: AsyncIterable<Uint8Array>;
   readAt: ReadAt;
   size: number;
+  /**
+   * The whole file as upload content (`{ open, size }`, a `FileContent` of `@zhima/core`): read again,
+   * 1 MiB at a time, on every `open()` (a retry); a read fails with `PARAM_INVALID` once the file's size
+   * or modification time differs from when it was opened, so what is sent is what was validated.
+   */
+  content(): { open: () => ReadableStream<Uint8Array>; size: number };
+  /** A planned part as upload content (see `partContent`), refusing a changed file like {@link content}. */
+  partContent(options: { part: RecordsPart }): { open: () => ReadableStream<Uint8Array>; size: number };
   close(): Promise<void>;
 }
 
@@ -50,7 +61,8 @@ export async function openRecordsFile({ path }: { path: string }): Promise<Opene
     const code = (cause as { code?: unknown }).code;
     throw new ZhimaError({ code: 'PARAM_INVALID', message: `Cannot open the records file ${JSON.stringify(path)}${typeof code === 'string' ? ` (${code})` : ''}.`, hint: '检查路径和读取权限 / Check the path and the read permission.', cause });
   }
-  const { size } = await handle.stat();
+  const opened = await handle.stat();
+  const size = opened.size;
   async function* chunks(): AsyncGenerator<Uint8Array> {
     for (let position = 0; position < size; position += CHUNK_BYTES) {
       // A fresh buffer per chunk: the scanner may keep a reference to the tail of the previous one.
@@ -65,7 +77,26 @@ export async function openRecordsFile({ path }: { path: string }): Promise<Opene
     const { bytesRead } = await handle.read(buffer, 0, buffer.length, offset);
     return buffer.subarray(0, bytesRead);
   };
-  return { chunks: chunks(), readAt, size, close: () => handle.close() };
+  // What a file Blob of Node checks before it reads: the same size and modification time as at opening.
+  const readUnchanged: ReadAt = async (range) => {
+    const now = await handle.stat();
+    if (now.size !== opened.size || now.mtimeMs !== opened.mtimeMs) {
+      throw new ZhimaError({
+        code: 'PARAM_INVALID',
+        message: `The records file ${JSON.stringify(path)} changed after it was opened (${now.size !== opened.size ? `${opened.size} → ${now.size} bytes` : 'modified'}): what was validated can no longer be read.`,
+        hint: '校验后不要修改文件；重新校验再发送 / Do not change the file after validating it: validate it again, then send.',
+      });
+    }
+    return readAt(range);
+  };
+  return {
+    chunks: chunks(),
+    readAt,
+    size,
+    content: () => reopenable({ chunks: () => readRange({ readAt: readUnchanged, offset: 0, length: size }), size }),
+    partContent: ({ part }) => reopenable({ chunks: () => readPart({ part, readAt: readUnchanged }), size: part.bytes }),
+    close: () => handle.close(),
+  };
 }
 
 /**

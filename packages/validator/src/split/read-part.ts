@@ -38,41 +38,69 @@ export async function* readPart({ part, readAt, chunkBytes = READ_BYTES }: { par
   yield PART_OPENING.slice();
   for (let k = 0; k < part.spans.length; k++) {
     if (k > 0) yield COMMA.slice();
-    const { offset, length } = part.spans[k]!;
-    for (let at = 0; at < length; ) {
-      const want = Math.min(chunkBytes, length - at);
-      const bytes = await readAt({ offset: offset + at, length: want });
-      if (bytes.length === 0) throw shortRead();
-      yield bytes.length > want ? bytes.subarray(0, want) : bytes;
-      at += Math.min(bytes.length, want);
-    }
+    yield* readRange({ readAt, offset: part.spans[k]!.offset, length: part.spans[k]!.length, chunkBytes });
   }
   yield PART_CLOSING.slice();
 }
 
 /**
- * A planned part as upload content (`{ stream, size }`, a `FileContent` of `@zhima/core`): the
- * {@link readPart} bytes as a web stream, its size known up front.
+ * `length` bytes of the source from `offset`, through `readAt`, `chunkBytes` at a time. Throws
+ * `ZhimaError` `PARAM_INVALID` when the source ends before them (the file shrank).
+ *
+ * @example
+ * ```ts
+ * for await (const chunk of readRange({ readAt, offset: 0, length: size })) hash.update(chunk);
+ * ```
+ */
+export async function* readRange({ readAt, offset, length, chunkBytes = READ_BYTES }: { readAt: ReadAt; offset: number; length: number; chunkBytes?: number }): AsyncGenerator<Uint8Array> {
+  for (let at = 0; at < length; ) {
+    const want = Math.min(chunkBytes, length - at);
+    const bytes = await readAt({ offset: offset + at, length: want });
+    if (bytes.length === 0) throw shortRead();
+    yield bytes.length > want ? bytes.subarray(0, want) : bytes;
+    at += Math.min(bytes.length, want);
+  }
+}
+
+/**
+ * Upload content read again for each attempt (`{ open, size }`, a `FileContent` of `@zhima/core`):
+ * every `open()` streams `chunks()` anew.
+ *
+ * @example
+ * ```ts
+ * const content = reopenable({ chunks: () => readRange({ readAt, offset: 0, length: size }), size });
+ * ```
+ */
+export function reopenable({ chunks, size }: { chunks: () => AsyncGenerator<Uint8Array>; size: number }): { open: () => ReadableStream<Uint8Array>; size: number } {
+  const open = () => {
+    let reading: AsyncGenerator<Uint8Array> | undefined;
+    return new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        reading ??= chunks();
+        const next = await reading.next();
+        if (next.done) controller.close();
+        else controller.enqueue(next.value);
+      },
+      async cancel() {
+        await reading?.return(undefined);
+      },
+    });
+  };
+  return { open, size };
+}
+
+/**
+ * A planned part as upload content (`{ open, size }`, a `FileContent` of `@zhima/core`): each `open()`
+ * streams the {@link readPart} bytes anew, so a retry reads the part again; its size known up front.
+ * On Node, `openRecordsFile(…).partContent({ part })` is the same over a file that must not change.
  *
  * @example
  * ```ts
  * await client.batchFeedback({ file: partContent({ part, readAt: file.readAt }), records: part.records, columns, primaryKeyColumns });
  * ```
  */
-export function partContent({ part, readAt }: { part: RecordsPart; readAt: ReadAt }): { stream: ReadableStream<Uint8Array>; size: number } {
-  let chunks: AsyncGenerator<Uint8Array> | undefined;
-  const stream = new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      chunks ??= readPart({ part, readAt });
-      const next = await chunks.next();
-      if (next.done) controller.close();
-      else controller.enqueue(next.value);
-    },
-    async cancel() {
-      await chunks?.return(undefined);
-    },
-  });
-  return { stream, size: part.bytes };
+export function partContent({ part, readAt }: { part: RecordsPart; readAt: ReadAt }): { open: () => ReadableStream<Uint8Array>; size: number } {
+  return reopenable({ chunks: () => readPart({ part, readAt }), size: part.bytes });
 }
 
 /**
