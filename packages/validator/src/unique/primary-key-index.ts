@@ -15,15 +15,21 @@ function fmix(hash: number): number {
   return (hash ^ (hash >>> 16)) >>> 0;
 }
 
-// Mixes both halves so keys differing only in h1 (which is forced odd) still spread over the table.
-function homeSlot(h1: number, h2: number, mask: number): number {
-  return (h2 ^ Math.imul(h1, 0x9e3779b1)) & mask;
+// 2^-32: a 32-bit hash times `capacity * TO_UNIT` is a slot in [0, capacity), any capacity.
+const TO_UNIT = 1 / 4294967296;
+
+// Mixes both halves so keys differing only in h1 (which is forced odd) still spread over the table,
+// then maps the 32-bit mix onto the slots by multiplying (Lemire's range reduction): the table can be
+// sized to its keys, not rounded up to a power of two (up to half of it empty for nothing).
+function homeSlot(h1: number, h2: number, scale: number): number {
+  return Math.floor(((h2 ^ Math.imul(h1, 0x9e3779b1)) >>> 0) * scale);
 }
 
 /**
  * A set of primary keys in 12 bytes per slot: a 64-bit fingerprint (two independent 32-bit hashes of
  * the key values) and the record index, in one open-addressing `Uint32Array`. A JS `Set` of joined keys
- * costs about 150 B per record and stops at 16.7M entries; this holds 10M keys in about 200 MB.
+ * costs about 150 B per record and stops at 16.7M entries; this holds 10M keys in about 160 MB (the
+ * table sized to the keys at 80 % load at most, not to a power of two).
  * A fingerprint match is only a candidate: callers confirm it against the earlier record's real values
  * (see `validateRecords`) and {@link add} the key when it was another key after all. Slots never leave
  * the class: the table may grow (and every slot move) between a match and its confirmation.
@@ -38,7 +44,9 @@ function homeSlot(h1: number, h2: number, mask: number): number {
  */
 export class PrimaryKeyIndex {
   private table: Uint32Array;
-  private mask: number;
+  /** Number of slots, and `slots * TO_UNIT` for {@link homeSlot}. */
+  private slots: number;
+  private scale: number;
   private size = 0;
   private h1 = 0;
   private h2 = 0;
@@ -56,18 +64,18 @@ export class PrimaryKeyIndex {
     this.estimate = estimate;
     const capacity = PrimaryKeyIndex.capacityFor(MIN_CAPACITY, expected);
     this.table = new Uint32Array(capacity * 3);
-    this.mask = capacity - 1;
+    this.slots = capacity;
+    this.scale = capacity * TO_UNIT;
   }
 
+  /** At least `start` slots, and enough for `keys` at the load bound (at most MAX_CAPACITY). */
   private static capacityFor(start: number, keys: number): number {
-    let capacity = start;
-    while (capacity < MAX_CAPACITY && capacity * MAX_LOAD < keys) capacity *= 2;
-    return capacity;
+    return Math.min(MAX_CAPACITY, Math.max(start, Math.ceil(keys / MAX_LOAD)));
   }
 
   /** Slots in the table (keys it can hold is 80% of that). */
   get capacity(): number {
-    return this.mask + 1;
+    return this.slots;
   }
 
   /** Number of keys held. */
@@ -142,11 +150,11 @@ export class PrimaryKeyIndex {
    * record at a time: a measured 8 % of the whole validation time on a 1M-record file.
    */
   insertStaged(onMatch: (recordIndex: number) => void): void {
-    const { staged, table, mask } = this;
+    const { staged, table, scale } = this;
     const end = this.stagedCount * 3;
     this.stagedCount = 0;
     let touched = 0;
-    for (let at = 0; at < end; at += 3) touched ^= table[homeSlot(staged[at]!, staged[at + 1]!, mask) * 3]!;
+    for (let at = 0; at < end; at += 3) touched ^= table[homeSlot(staged[at]!, staged[at + 1]!, scale) * 3]!;
     // Kept in a field so the compiler cannot drop the loads as dead code.
     this.touched = touched;
     for (let at = 0; at < end; at += 3) {
@@ -208,14 +216,14 @@ export class PrimaryKeyIndex {
    */
   private find(after = -1): number {
     const table = this.table;
-    const mask = this.mask;
-    let slot = after < 0 ? homeSlot(this.h1, this.h2, mask) : (after + 1) & mask;
+    const slots = this.slots;
+    let slot = after < 0 ? homeSlot(this.h1, this.h2, this.scale) : after + 1 === slots ? 0 : after + 1;
     for (;;) {
       const at = slot * 3;
       const stored = table[at]!;
       if (stored === EMPTY) return ~slot;
       if (stored === this.h1 && table[at + 1] === this.h2) return slot;
-      slot = (slot + 1) & mask;
+      slot = slot + 1 === slots ? 0 : slot + 1;
     }
   }
 
@@ -226,13 +234,13 @@ export class PrimaryKeyIndex {
     this.table[at + 1] = this.h2;
     this.table[at + 2] = recordIndex;
     this.size++;
-    if (this.size > (this.mask + 1) * MAX_LOAD) this.grow();
+    if (this.size > this.slots * MAX_LOAD) this.grow();
   }
 
   private grow(): void {
     const old = this.table;
-    const doubled = (this.mask + 1) * 2;
-    if (doubled > MAX_CAPACITY) throw new RangeError('PrimaryKeyIndex is full');
+    if (this.slots >= MAX_CAPACITY) throw new RangeError('PrimaryKeyIndex is full');
+    const doubled = Math.min(this.slots * 2, MAX_CAPACITY);
     const estimated = this.estimate?.() ?? 0;
     let capacity = PrimaryKeyIndex.capacityFor(doubled, Number.isFinite(estimated) ? Math.min(estimated, MAX_CAPACITY * MAX_LOAD) : 0);
     let table: Uint32Array;
@@ -244,7 +252,8 @@ export class PrimaryKeyIndex {
       table = new Uint32Array(capacity * 3);
     }
     this.table = table;
-    this.mask = capacity - 1;
+    this.slots = capacity;
+    this.scale = capacity * TO_UNIT;
     const saved1 = this.h1;
     const saved2 = this.h2;
     for (let at = 0; at < old.length; at += 3) {
