@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import iconv from 'iconv-lite';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { runZhima, startGateway, tempDir, type TestGateway } from './support.js';
+import { keyCounts, runZhima, startGateway, tempDir, type TestGateway } from './support.js';
 
 // The sha256 in a receipt is of the exact bytes the gateway received: checked with node:crypto over
 // the file part cut here from the request bodies a proxy in front of the sandbox saw, against the
@@ -150,5 +150,29 @@ describe('the receipt sha256 is of the bytes the gateway received (the built bin
     const stored = gateway.sandbox.storedRecords({ appId: gateway.appId });
     expect(stored.length).toBe(receipt.parts[0]!.records);
     expect(stored.every((one) => String(one.user_name).startsWith('用户'))).toBe(true);
+  });
+
+  it('a file within one part is read from disk once (validated and sent from the same bytes); a split one twice', { timeout: 180_000 }, async () => {
+    const dir = await tempDir();
+    const path = join(dir, 'night.json');
+    const all = Array.from({ length: 300_000 }, (_, k) => record(k));
+    await writeFile(path, JSON.stringify({ records: all }));
+    const size = (await readFile(path)).length;
+    const readShare = async (args: string[]) => {
+      const gateway = await startGateway({ dir });
+      const usage = join(dir, `usage-${args.length}.json`);
+      const result = await runZhima(['send', path, ...FLAGS, ...args, '--journal', join(dir, `journal-${args.length}`)], { cwd: dir, env: { ...gateway.env, ZHIMA_TEST_USAGE_FILE: usage }, maxRssFile: join(dir, 'rss') });
+      expect(result.code, result.stderr).toBe(0);
+      expect(keyCounts(gateway.sandbox.storedRecords({ appId: gateway.appId })).size).toBe(all.length);
+      // rchar: every byte through read syscalls (the page cache's or the disk's), the bin's own files included.
+      return (JSON.parse(await readFile(usage, 'utf8')) as { rchar: number }).rchar / size;
+    };
+    expect(size).toBeGreaterThan(20_000_000);
+    const whole = await readShare([]);
+    expect(whole).toBeGreaterThanOrEqual(1);
+    expect(whole).toBeLessThan(1.3);
+    const split = await readShare(['--max-file-bytes', '8000000']);
+    expect(split).toBeGreaterThanOrEqual(2);
+    expect(split).toBeLessThan(2.3);
   });
 });

@@ -2,8 +2,8 @@ import { appendFile, mkdtemp, readFile, rm, utimes, writeFile } from 'node:fs/pr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openRecordsFile, validateFile } from '../src/node/index.js';
-import { validateRecords } from '../src/index.js';
+import { openRecordsFile, validateBytes, validateFile } from '../src/node/index.js';
+import { validateRecords, type ValidationReport } from '../src/index.js';
 import { encode, fileText, inChunks, options, record } from './helpers.js';
 
 let dir: string;
@@ -52,7 +52,8 @@ describe('@zhima/validator/node', () => {
       expect(content.size).toBe(onDisk.length);
       for (let attempt = 0; attempt < 2; attempt++) {
         const chunks: Uint8Array[] = [];
-        for await (const chunk of content.open()) chunks.push(chunk);
+        const reader = content.open().getReader();
+        for (let next = await reader.read(); !next.done; next = await reader.read()) chunks.push(next.value);
         expect(Math.max(...chunks.map((chunk) => chunk.length))).toBeLessThanOrEqual(1024 * 1024);
         expect(Buffer.concat(chunks).equals(onDisk)).toBe(true);
       }
@@ -74,6 +75,34 @@ describe('@zhima/validator/node', () => {
     } finally {
       await file.close();
     }
+  });
+
+  it('validateBytes gives the report validateFile gives for the same file, and finds the duplicates a Map finds', async () => {
+    const records = Array.from({ length: 120_000 }, (_, i) => record(i));
+    // Seeded anywhere: repeated keys far apart and a record of another shape.
+    for (const [at, from] of [[7, 110_001], [65_537, 3], [119_999, 64]] as const) records[at] = record(from, { user_name: '王五' });
+    (records[90_000] as Record<string, unknown>).user_name = 12;
+    for (const [name, text] of [['compact', JSON.stringify({ records })], ['pretty', JSON.stringify({ records }, null, 2)]] as const) {
+      const path = join(dir, `bytes-${name}.json`);
+      await writeFile(path, text);
+      const bytes = await readFile(path);
+      const fromBytes = await validateBytes({ bytes, ...options });
+      const fromFile = await validateFile({ path, ...options });
+      // A repeated key is reported once confirmed, at the end of the chunk it is in: chunks differ (4 MiB slices of bytes, 1 MiB reads of a file).
+      const inFileOrder = (report: ValidationReport) => ({ ...report, issues: [...report.issues].sort((a, b) => (a.recordIndex ?? -1) - (b.recordIndex ?? -1)) });
+      expect(inFileOrder(fromBytes)).toEqual(inFileOrder(fromFile));
+      const seen = new Map<string, number>();
+      const repeats: [number, number][] = [];
+      (JSON.parse(text) as { records: Record<string, string>[] }).records.forEach((one, i) => {
+        const key = `${one.order_no}|${one.pay_month}`;
+        if (seen.has(key)) repeats.push([i, seen.get(key)!]);
+        else seen.set(key, i);
+      });
+      const found = fromBytes.issues.filter((issue) => issue.rule === 'primary-key-duplicate').map((issue) => [issue.recordIndex, issue.relatedRecordIndex]);
+      expect(found).toEqual(repeats);
+      expect(fromBytes.issues.some((issue) => issue.recordIndex === 90_000)).toBe(true);
+    }
+    await expect(validateBytes({ bytes: 'text' as unknown as Uint8Array, ...options })).rejects.toMatchObject({ code: 'PARAM_INVALID' });
   });
 
   it("openRecordsFile's upload content refuses to read once the file has changed, as a Node file Blob does", async () => {

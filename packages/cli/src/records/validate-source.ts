@@ -1,6 +1,6 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import { validateRecords, type ReadAt, type SplitOptions, type ValidationReport } from '@zhima/validator';
-import { validateFile } from '@zhima/validator/node';
+import { validateBytes, validateFile } from '@zhima/validator/node';
 import type { RecordsConfig } from '../config/records-config.js';
 import type { CliIo } from '../io.js';
 import { createProgressBar } from '../output/progress-bar.js';
@@ -12,7 +12,8 @@ import type { InputSource } from './input-source.js';
  * plans the parts to upload (`report.parts`). With `spoolTo`, standard input is also written to that
  * file as it is read (backpressure included), so `send` can upload it from disk. With `holdBack`, bad
  * records are held back instead of failing the file (`report.heldBack`); standard input then needs
- * `spoolTo` (the validator re-reads records from it).
+ * `spoolTo` (the validator re-reads records from it). With `bytes` (a file already read into memory),
+ * those bytes are validated instead of the file on disk.
  *
  * @example
  * ```ts
@@ -26,6 +27,7 @@ export async function validateSource({
   split,
   spoolTo,
   holdBack,
+  bytes,
   io,
 }: {
   source: InputSource;
@@ -37,6 +39,8 @@ export async function validateSource({
   spoolTo?: string | undefined;
   /** Hold back bad records (`report.heldBack`) instead of failing the file. */
   holdBack?: boolean | undefined;
+  /** A file source's bytes, already read: validated as they are. */
+  bytes?: Uint8Array | undefined;
   io: CliIo;
 }): Promise<ValidationReport> {
   const bar = createProgressBar({ stream: io.stderr, label: `validate ${source.name}`, total: source.kind === 'file' ? source.size : undefined });
@@ -55,6 +59,7 @@ export async function validateSource({
   const spool = spoolTo !== undefined && holdBack === true ? spoolReader(spoolTo) : undefined;
   try {
     // validateFile re-reads for duplicate checks and takes Node's faster UTF-8 path.
+    if (bytes !== undefined) return await validateBytes({ bytes, ...options });
     return source.kind === 'file'
       ? await validateFile({ path: source.path, ...options })
       : await validateRecords({ input: spoolTo === undefined ? source.stream : teeToFile({ chunks: source.stream, path: spoolTo }), ...(spool === undefined ? {} : { readAt: spool.readAt }), ...options });

@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
 import { basename } from 'node:path';
 import type { FileContent } from '@zhima/core/internal';
-import { maskPersonal, type HeldBack, type RecordsPart } from '@zhima/validator';
-import type { OpenedRecordsFile } from '@zhima/validator/node';
+import { maskPersonal, partContent, type HeldBack, type RecordsPart } from '@zhima/validator';
 import { STDIN_NAME } from '../records/input-source.js';
 
 /**
@@ -41,11 +40,54 @@ export interface UploadPart {
 }
 
 /**
+ * Where a validated input's bytes are uploaded from: the whole input, or one planned part, each as
+ * `{ open, size }` (read again for a retry). `openRecordsFile` of `@zhima/validator/node` is one (the
+ * file on disk, refusing to read once it changed); {@link inMemoryFile} is the other.
+ *
+ * @example
+ * ```ts
+ * const file: UploadFile = await openRecordsFile({ path });
+ * ```
+ */
+export interface UploadFile {
+  content(): { open: () => ReadableStream<Uint8Array>; size: number };
+  partContent(options: { part: RecordsPart }): { open: () => ReadableStream<Uint8Array>; size: number };
+  close(): Promise<void>;
+}
+
+// Slices handed to the upload stream: no copy, and progress moves in steps a terminal can show.
+const SLICE_BYTES = 1024 * 1024;
+
+/**
+ * An input held in memory as an {@link UploadFile}: the bytes that were validated are the bytes sent,
+ * in 1 MiB slices of the same buffer (no copy).
+ *
+ * @example
+ * ```ts
+ * const file = inMemoryFile({ bytes: await readFile(path) });
+ * ```
+ */
+export function inMemoryFile({ bytes }: { bytes: Uint8Array }): UploadFile {
+  const readAt = async ({ offset, length }: { offset: number; length: number }) => bytes.subarray(offset, offset + length);
+  const open = () => {
+    let at = 0;
+    return new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (at >= bytes.length) return controller.close();
+        controller.enqueue(bytes.subarray(at, (at += SLICE_BYTES)));
+      },
+    });
+  };
+  return { content: () => ({ open, size: bytes.length }), partContent: ({ part }) => partContent({ part, readAt }), close: async () => {} };
+}
+
+/**
  * A validated file to upload, with the parts `@zhima/validator` planned (and hashed) while validating
  * it (`report.parts`), the hash of the whole file when it is within one part's bound (`report.sha256`),
- * and the records it held back (`report.heldBack`, when any was). `file` is the file opened (by
- * `openRecordsFile`) before it was validated: its upload content refuses to read once the file is
- * modified, so what is sent is what was validated and hashed.
+ * and the records it held back (`report.heldBack`, when any was). `file` is where its bytes are sent
+ * from: the bytes that were validated (an input within one part, read once), or the file opened with
+ * `openRecordsFile` before it was validated, whose content refuses to read once the file is modified,
+ * so what is sent is what was validated and hashed.
  *
  * @example
  * ```ts
@@ -55,7 +97,7 @@ export interface UploadPart {
 export interface PartSource {
   name: string;
   path: string;
-  file: OpenedRecordsFile;
+  file: UploadFile;
   size: number;
   recordCount: number;
   /** SHA-256 (hex) of the whole file, when it is within one part's bound. */

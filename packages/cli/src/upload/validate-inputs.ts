@@ -1,15 +1,15 @@
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RecordsConfig } from '../config/records-config.js';
 import type { CliIo } from '../io.js';
-import { createSha256, openRecordsFile, type OpenedRecordsFile } from '@zhima/validator/node';
+import { createSha256, openRecordsFile } from '@zhima/validator/node';
 import { formatHeldBack, formatReport } from '../output/format-report.js';
 import { formatBytes } from '../output/progress-bar.js';
 import type { InputSource } from '../records/input-source.js';
 import { validateSource } from '../records/validate-source.js';
 import type { ReceiptInput } from './receipt.js';
-import { receiptKey, type PartSource, type SplitBounds } from './upload-parts.js';
+import { inMemoryFile, receiptKey, type PartSource, type SplitBounds, type UploadFile } from './upload-parts.js';
 
 /**
  * Validates every input before anything is sent, printing the report of each invalid one and of each
@@ -44,17 +44,20 @@ export async function validateInputs({
 }): Promise<{ inputs: ReceiptInput[]; valid: PartSource[] | undefined }> {
   const inputs: ReceiptInput[] = [];
   const valid: PartSource[] = [];
-  const opened: OpenedRecordsFile[] = [];
+  const opened: UploadFile[] = [];
   try {
     for (const source of sources) {
       const began = Date.now();
       const path = source.kind === 'file' ? source.path : join(spool!, 'records.json');
-      // Opened before it is read: its upload content refuses to read once the file changes, so what is sent is what is validated here.
-      const file = source.kind === 'file' ? await openRecordsFile({ path }) : undefined;
+      // A file within one part is read into memory once: validated and sent from the same bytes. A larger
+      // one is opened before it is read: its upload content refuses to read once the file changes, so
+      // what is sent is what is validated here.
+      const bytes = source.kind === 'file' && source.size <= bounds.maxFileBytes ? await readFile(path) : undefined;
+      const file = bytes !== undefined ? inMemoryFile({ bytes }) : source.kind === 'file' ? await openRecordsFile({ path }) : undefined;
       if (file !== undefined) opened.push(file);
       // The size bound is handled by splitting (the parts are planned, and hashed, while validating), so only the other rules decide here.
-      const report = await validateSource({ source, records, split: { ...bounds, hash: createSha256 }, spoolTo: source.kind === 'stdin' ? path : undefined, holdBack, io });
-      const size = source.kind === 'file' ? source.size : (await stat(path)).size;
+      const report = await validateSource({ source, records, split: { ...bounds, hash: createSha256 }, spoolTo: source.kind === 'stdin' ? path : undefined, holdBack, bytes, io });
+      const size = bytes?.length ?? (source.kind === 'file' ? source.size : (await stat(path)).size);
       const { ok, errorCount, warningCount, issues, truncated, recordCount, heldBack } = report;
       inputs.push({
         name: source.name,
@@ -106,7 +109,7 @@ export async function validateInputs({
  * try { await uploadAll({ valid }); } finally { await closeAll(valid.map((source) => source.file)); }
  * ```
  */
-export async function closeAll(files: readonly OpenedRecordsFile[]): Promise<void> {
+export async function closeAll(files: readonly UploadFile[]): Promise<void> {
   await Promise.all(files.map((file) => file.close()));
 }
 

@@ -136,6 +136,37 @@ export async function validateFile({ path, ...options }: ValidateFileOptions): P
 }
 
 /**
+ * The argument of {@link validateBytes}: the file's bytes and the validation options.
+ *
+ * @example
+ * ```ts
+ * const options: ValidateBytesOptions = { bytes, columns: 'order_no,pay_month', primaryKeyColumns: 'order_no,pay_month' };
+ * ```
+ */
+export interface ValidateBytesOptions extends ValidationOptions {
+  bytes: Uint8Array;
+}
+
+/**
+ * Validates a records file held in memory, as fast as {@link validateFile} (the portable
+ * `validateRecords` would decode every batch): for a file you upload from memory afterwards, read once.
+ *
+ * @example
+ * ```ts
+ * import { readFile } from 'node:fs/promises';
+ * import { validateBytes } from '@zhima/validator/node';
+ *
+ * const bytes = await readFile('records.json');
+ * const report = await validateBytes({ bytes, columns: 'order_no,pay_month', primaryKeyColumns: 'order_no,pay_month' });
+ * if (report.ok) await client.batchFeedback({ file: bytes, columns, primaryKeyColumns, records: report.recordCount });
+ * ```
+ */
+export async function validateBytes({ bytes, ...options }: ValidateBytesOptions): Promise<ValidationReport> {
+  if (!(bytes instanceof Uint8Array)) throw new ZhimaError({ code: 'PARAM_INVALID', message: 'bytes must be the records file as a Uint8Array (a Buffer is one).', hint: '例如 validateBytes({ bytes: await readFile(path), ... }) / For example validateBytes({ bytes: await readFile(path), ... }).' });
+  return validateRecordsWith({ options: { ...options, input: bytes }, byteString: utf8AsByteString });
+}
+
+/**
  * An incremental SHA-256 through `node:crypto`, for `split.hash`: each part (`part.sha256`) and the
  * input within one part's bound (`report.sha256`) hashed as they are validated, with no second read.
  *
