@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { openAsBlob } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -332,6 +333,12 @@ describe.each(['compact', 'pretty', 'lines'] as const)('120k records, %s', (layo
     expect(expected.length).toBeGreaterThan(15);
     expectPlan(report, expected);
     expect(report.heldBack!.records.map((record) => record.recordIndex)).toEqual([...holds.bad, ...holds.repeated].sort((a, b) => a - b));
+    // The portable path on a Blob (Node's openAsBlob, a browser's File): its size and random access come with it.
+    for (const input of [await openAsBlob(path), new File([built.bytes.slice()], 'records.json')]) {
+      const fromBlob = await validateRecords({ input, columns: COLUMNS, primaryKeyColumns: KEY, rules: RULES, holdBack: true, split, maxFileBytes: built.bytes.length });
+      expectPlan(fromBlob, expected);
+      expect(fromBlob.heldBack).toEqual(report.heldBack);
+    }
 
     // Without hold-back or rules, on the same bytes less the failing records: every part hashed.
     const cleanRows = rows.map(([kind, pick]) => [['missing', 'blank-key', 'repeat', 'bad-memo'].includes(kind) ? 'plain' : kind, pick] as const);
