@@ -9,7 +9,7 @@ import { COLUMNS, PRIMARY_KEY } from './generate.mjs';
 // run.mjs points this at a private copy of dist/, so a concurrent rebuild of the package cannot break a run.
 const dist = process.env.VALIDATOR_DIST ?? new URL('../dist/', import.meta.url).href;
 const { loanTemplateRules, validateRecords } = await import(`${dist}index.js`);
-const { validateFile } = await import(`${dist}node.js`);
+const { createSha256, validateFile } = await import(`${dist}node.js`);
 
 const require = createRequire(import.meta.url);
 const [contender, path, charset, declared] = process.argv.slice(2);
@@ -76,6 +76,16 @@ async function run() {
       const blob = await openAsBlob(path);
       const report = await validateRecords({ input: blob.stream(), totalBytes: blob.size, columns: COLUMNS, primaryKeyColumns: PRIMARY_KEY, records: expected, fileCharset: charset, maxFileBytes: Number.MAX_SAFE_INTEGER });
       return { records: report.recordCount, ok: report.ok, issues: report.issues.map((issue) => issue.rule).join(',') };
+    }
+    case 'validator-blob': {
+      // The portable path given the Blob itself: read in 1 MiB slices, its size and random access known.
+      const report = await validateRecords({ input: await openAsBlob(path), columns: COLUMNS, primaryKeyColumns: PRIMARY_KEY, records: expected, fileCharset: charset, maxFileBytes: Number.MAX_SAFE_INTEGER });
+      return { records: report.recordCount, ok: report.ok, issues: report.issues.map((issue) => issue.rule).join(',') };
+    }
+    case 'validator-split': {
+      // What `zhima send` runs: validation with the gateway's split bound, each part hashed.
+      const report = await validateFile({ path, columns: COLUMNS, primaryKeyColumns: PRIMARY_KEY, records: expected, fileCharset: charset, maxFileBytes: Number.MAX_SAFE_INTEGER, split: { maxFileBytes: 52_428_800, hash: createSha256 } });
+      return { records: report.recordCount, ok: report.ok && report.parts.every((part) => part.sha256 !== undefined), issues: `${report.parts?.length} parts` };
     }
     case 'validator':
     case 'validator+rules':

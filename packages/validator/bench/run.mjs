@@ -28,7 +28,7 @@ const pathOf = (name) => `${here}data/loan-${name}.json`;
 
 const ALL = ['json-parse', 'json-parse+check', 'streamparser', 'stream-json', 'validator', 'validator+rules'];
 // Each round runs its contenders in this order, so every ratio below divides runs made back to back.
-const ONE_M = ['json-parse', 'json-parse+check', 'streamparser', 'stream-json', 'validator', 'validator+rules', 'validator-web-stream'];
+const ONE_M = ['json-parse', 'json-parse+check', 'streamparser', 'stream-json', 'validator', 'validator+rules', 'validator-web-stream', 'validator-blob', 'validator-split'];
 const PLAN = [
   { data: '100k-utf8', contenders: ALL, rounds: 3 },
   // The headline pair (json-parse, validator) runs back to back in every round: 5 rounds give paired ratios.
@@ -131,6 +131,8 @@ const issue15 = [
   ['the same, minified on one line (`JSON.stringify` output)', '1m-utf8-one-line', 'validator', 'json-parse', 0.6],
   ['the same, pretty-printed with indent 2', '1m-utf8-pretty', 'validator', 'json-parse', 0.7],
   ['portable `validateRecords` on a web `ReadableStream` ÷ `validateFile`', '1m-utf8', 'validator-web-stream', 'validator', 1.2],
+  ['portable `validateRecords` on the `Blob` itself ÷ `validateFile`', '1m-utf8', 'validator-blob', 'validator', 1.2],
+  ['`validateFile` with `zhima send`’s split (52428800-byte parts, `createSha256`) ÷ without, within send’s 1.3× budget', '1m-utf8', 'validator-split', 'validator', 1.3],
   ['with `loanTemplateRules` ÷ without, on valid data', '1m-utf8', 'validator+rules', 'validator', 1.3],
 ].map(([name, data, contender, over, bound]) => {
   const paired = pairedRatios(data, contender, over);
@@ -194,6 +196,8 @@ Each contender runs in its own child process and reports \`process.resourceUsage
 - **validator+rules**: the same with \`loanTemplateRules\` (ID numbers, code lists, amounts, dates).
 - **validator-without-records** (10M only): without the \`records\` param, so the key index sizes itself from the file size.
 - **validator-web-stream**: portable \`validateRecords\` on a web \`ReadableStream\` (\`openAsBlob(path).stream()\`), no random access.
+- **validator-blob**: portable \`validateRecords\` given the \`Blob\` (\`openAsBlob(path)\`): 1 MiB slices, its size and random access known.
+- **validator-split**: \`validateFile\` with \`split: { maxFileBytes: 52428800, hash: createSha256 }\`, as \`zhima send\` validates.
 - **validator-shared-key** (one-line file only): \`user_credentials_type\` as the primary key, \`0\` in every record, so every record
   after the first is a duplicate: 1000 issues kept, all counted (the O(n) check: no cost per issue beyond \`maxIssues\`).
 

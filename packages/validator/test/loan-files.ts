@@ -90,6 +90,7 @@ export const INPUT_KINDS = [
   { name: 'AsyncIterable', exact: false },
   { name: 'AsyncIterable + readAt', exact: true },
   { name: 'validateFile', exact: true },
+  { name: 'Blob', exact: true },
 ] as const;
 export type InputKind = (typeof INPUT_KINDS)[number]['name'];
 
@@ -118,6 +119,11 @@ export async function validateAs(kind: InputKind, bytes: Uint8Array, options: Om
         yield* chunks;
       }
       return validateRecords({ input: iterate(), ...(kind === 'AsyncIterable' ? options : { ...options, readAt }) });
+    }
+    case 'Blob': {
+      // Its size and random access come with it: no totalBytes or readAt given.
+      const { readAt: _readAt, totalBytes: _totalBytes, ...blobOptions } = options;
+      return validateRecords({ input: new Blob([bytes.slice()]), ...blobOptions });
     }
     case 'validateFile': {
       const dir = await mkdtemp(join(tmpdir(), 'zhima-validator-scale-'));

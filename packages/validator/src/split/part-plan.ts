@@ -70,6 +70,17 @@ export interface RecordsPart {
 export type PrimaryKeyOf = (record: Readonly<Record<string, unknown>> | undefined, fromBytes: boolean) => Readonly<Record<string, string>>;
 
 /**
+ * The primary key (masked, as {@link PrimaryKeyOf} gives it) of the record at file offsets
+ * `[start, end)`, read from the bytes the scanner holds: for records planned without a parsed value.
+ *
+ * @example
+ * ```ts
+ * const keyAt: PrimaryKeyAt = (start, end) => keyOf(JSON.parse(decoder.decode(scanner.buf.subarray(start - scanner.base, end - scanner.base))), false);
+ * ```
+ */
+export type PrimaryKeyAt = (start: number, end: number) => Readonly<Record<string, string>>;
+
+/**
  * How to split: each part at most `maxFileBytes` (default the validation's `maxFileBytes`, 50 MiB; the
  * gateway's 52428800 is the most) and at most `maxRecordsPerFile` records.
  *
@@ -121,13 +132,21 @@ interface OpenPart {
   /** While the part is open: its last record, whose key is taken only when the part closes. */
   lastRecord: Readonly<Record<string, unknown>> | undefined;
   lastFromBytes: boolean;
+  /**
+   * While the part is open and its last record came without a value (`addScanned`): that record's file
+   * offsets, for `keyAt`; `lastStart` is -1 otherwise.
+   */
+  lastStart: number;
+  lastEnd: number;
+  /** `lastKey` already holds the last record's key (taken before the scanner let its bytes go). */
+  lastKeyed: boolean;
   sha256: string | undefined;
 }
 
 const NO_KEY: Readonly<Record<string, string>> = Object.freeze({});
 
 function emptyPart(): OpenPart {
-  return { bytes: FRAME_BYTES, records: 0, spans: [], first: 0, last: -1, firstKey: NO_KEY, lastKey: NO_KEY, lastRecord: undefined, lastFromBytes: false, sha256: undefined };
+  return { bytes: FRAME_BYTES, records: 0, spans: [], first: 0, last: -1, firstKey: NO_KEY, lastKey: NO_KEY, lastRecord: undefined, lastFromBytes: false, lastStart: -1, lastEnd: -1, lastKeyed: false, sha256: undefined };
 }
 
 /** Index of the part's last record as it stands. */
@@ -151,11 +170,14 @@ function changed(what = 'the bytes between two records are not a comma and white
  * source. Records held back are left out; a record that repeats a key is taken out after the scan
  * ({@link exclude}), which only shrinks its part. Same input, same plan. Each part's first and last
  * primary key come from the records as they pass (only a part's first record and, when it closes, its
- * last are keyed); a boundary record taken out is replaced by its neighbour, read again with `recordAt`.
+ * last are keyed); a record placed without a parsed value ({@link addScanned}) is keyed from the scanned
+ * bytes (`keyAt`) only if it bounds a part: at once as a part's first, and as the open part's last when
+ * the part closes or the scanner is about to let its bytes go ({@link pause}). A boundary record taken
+ * out is replaced by its neighbour, read again with `recordAt`.
  *
  * @example
  * ```ts
- * const planner = new PartPlanner({ maxFileBytes: 50 * 1024 * 1024, maxRecordsPerFile: Infinity, primaryKeyOf, recordAt });
+ * const planner = new PartPlanner({ maxFileBytes: 50 * 1024 * 1024, maxRecordsPerFile: Infinity, primaryKeyOf, keyAt, recordAt });
  * planner.add(0, 12, 260, record0, false);
  * planner.add(1, 261, 509, record1, false);
  * const parts = planner.finish();
@@ -165,6 +187,7 @@ export class PartPlanner {
   private readonly maxFileBytes: number;
   private readonly maxRecordsPerFile: number;
   private readonly primaryKeyOf: PrimaryKeyOf;
+  private readonly keyAt: PrimaryKeyAt;
   private readonly recordAt: (recordIndex: number) => Promise<unknown>;
   private readonly hasher: PartHasher | undefined;
   private readonly parts: OpenPart[] = [];
@@ -175,6 +198,8 @@ export class PartPlanner {
     maxFileBytes: number;
     maxRecordsPerFile: number;
     primaryKeyOf: PrimaryKeyOf;
+    /** The key of a record placed with {@link addScanned}, while the scanner holds its bytes. */
+    keyAt: PrimaryKeyAt;
     /** Record `recordIndex` parsed again from the source (for a boundary record taken out), undefined if it cannot be. */
     recordAt: (recordIndex: number) => Promise<unknown>;
     /** Hash each part from the bytes the scanner holds (`source`) as records are placed. */
@@ -183,13 +208,23 @@ export class PartPlanner {
     this.maxFileBytes = options.maxFileBytes;
     this.maxRecordsPerFile = options.maxRecordsPerFile;
     this.primaryKeyOf = options.primaryKeyOf;
+    this.keyAt = options.keyAt;
     this.recordAt = options.recordAt;
     this.hasher = options.hash === undefined ? undefined : new PartHasher(options.hash);
   }
 
-  /** The scanner is about to let go of its buffer (see {@link PartHasher.pause}). */
+  /**
+   * The scanner is about to let go of its buffer (see {@link PartHasher.pause}): the open part's last
+   * record, if placed without a value, is keyed while its bytes are there.
+   */
   pause(): void {
     this.hasher?.pause();
+    const part = this.current;
+    if (part.lastStart >= 0) {
+      part.lastKey = this.keyAt(part.lastStart, part.lastEnd);
+      part.lastKeyed = true;
+      part.lastStart = -1;
+    }
   }
 
   /** True when a record of `length` bytes fits in a part of its own. */
@@ -202,6 +237,29 @@ export class PartPlanner {
    * with its parsed value for the part's first and last primary key.
    */
   add(recordIndex: number, start: number, end: number, record: Readonly<Record<string, unknown>> | undefined, fromBytes: boolean): void {
+    const part = this.place(recordIndex, start, end);
+    if (part.records === 1) part.firstKey = this.primaryKeyOf(record, fromBytes);
+    part.lastRecord = record;
+    part.lastFromBytes = fromBytes;
+    part.lastStart = -1;
+    part.lastKeyed = false;
+  }
+
+  /**
+   * Adds record `recordIndex` as {@link add} does, without its parsed value: its key, if it bounds a
+   * part, is read from the scanned bytes with `keyAt`.
+   */
+  addScanned(recordIndex: number, start: number, end: number): void {
+    const part = this.place(recordIndex, start, end);
+    if (part.records === 1) part.firstKey = this.keyAt(start, end);
+    part.lastRecord = undefined;
+    part.lastStart = start;
+    part.lastEnd = end;
+    part.lastKeyed = false;
+  }
+
+  /** Places a record in the current part, or in a new one when it would pass a bound; returns the part. */
+  private place(recordIndex: number, start: number, end: number): OpenPart {
     let part = this.current;
     let last = part.spans[part.spans.length - 1];
     // A record right after the part's last one extends its span: the separator between them comes too.
@@ -214,12 +272,9 @@ export class PartPlanner {
     if (part.records === 0) {
       added = end - start;
       part.first = recordIndex;
-      part.firstKey = this.primaryKeyOf(record, fromBytes);
       this.hasher?.open(start, end);
     }
     part.last = recordIndex;
-    part.lastRecord = record;
-    part.lastFromBytes = fromBytes;
     if (last !== undefined && this.lastRecord === recordIndex - 1) {
       last.end = end;
       last.length = end - last.offset;
@@ -232,6 +287,7 @@ export class PartPlanner {
     part.bytes += added;
     part.records++;
     this.lastRecord = recordIndex;
+    return part;
   }
 
   /**
@@ -293,8 +349,10 @@ export class PartPlanner {
 
   /** Closes a part: its last record's key is taken, and the record let go. */
   private seal(part: OpenPart): void {
-    part.lastKey = this.primaryKeyOf(part.lastRecord, part.lastFromBytes);
+    if (part.lastStart >= 0) part.lastKey = this.keyAt(part.lastStart, part.lastEnd);
+    else if (!part.lastKeyed) part.lastKey = this.primaryKeyOf(part.lastRecord, part.lastFromBytes);
     part.lastRecord = undefined;
+    part.lastStart = -1;
     part.sha256 = this.hasher?.seal();
     this.parts.push(part);
   }

@@ -19,7 +19,7 @@ import {
 import { FlatRecordShape } from '../scan/flat-record-shape.js';
 import { findJsonError } from '../scan/json-syntax.js';
 import type { PartHash, ScannedBytes } from '../split/part-hash.js';
-import { PartPlanner, type PrimaryKeyOf } from '../split/part-plan.js';
+import { PartPlanner, type PrimaryKeyAt, type PrimaryKeyOf } from '../split/part-plan.js';
 import { bilingual } from '../report/issue.js';
 import { CharsetChecks } from './charset-checks.js';
 import { HoldBackList } from './hold-back.js';
@@ -172,6 +172,12 @@ export class BatchParser implements ScanListener, RecordPlace {
       shownPrimaryKey({ record, primaryKeyColumns: this.rules.primaryKeyColumns, sensitiveFields: options.sensitiveFields, ...(fromBytes ? { decode: textOfByteString } : {}) });
     this.issues = new RecordIssues({ place: this, sink: this.holdBack ?? options.collector, primaryKeyOf });
     const partKeyOf: PrimaryKeyOf = (record, fromBytes) => (record === undefined ? undefined : primaryKeyOf(record, fromBytes)) ?? {};
+    // A record the byte proof took (flat strings, no escapes, valid UTF-8) parses to what the exact path
+    // parses; only the records bounding a part are parsed, one at a time.
+    const partKeyAt: PrimaryKeyAt = (start, end) => {
+      const { buf, base } = this.scanner;
+      return partKeyOf(JSON.parse(this.decoder.decode(buf.subarray(start - base, end - base))) as Record<string, unknown>, false);
+    };
     const readAt = options.readAt;
     // The scanner is made below; the hasher looks at its buffer only once records come.
     const scanner = () => this.scanner;
@@ -190,6 +196,7 @@ export class BatchParser implements ScanListener, RecordPlace {
             maxFileBytes: options.split.maxFileBytes,
             maxRecordsPerFile: options.split.maxRecordsPerFile,
             primaryKeyOf: partKeyOf,
+            keyAt: partKeyAt,
             hash: options.split.hash === undefined ? undefined : { create: options.split.hash, source: scanned },
             // Only hold-back takes records out of a plan, and it needs readAt.
             recordAt: async (recordIndex) => (readAt === undefined ? undefined : (await rereadRecord({ readAt, sparseOffsets: this.keys.sparseOffsets, recordIndex, charset: options.charset }))?.value),
@@ -206,7 +213,9 @@ export class BatchParser implements ScanListener, RecordPlace {
     const primaryKeyColumns = this.rules.primaryKeyColumns;
     // Template rules need the real text of every value, and a non-ASCII column name would not match its bytes.
     this.byteString = options.charset === 'UTF-8' && !this.rules.hasChecks && this.rules.asciiColumns ? options.byteString : undefined;
-    // Nothing but the key needs a record's values without template rules, a plan, hold-back or onRecords.
+    // Without template rules nothing but the key needs a record's values: a plan keys only the records
+    // bounding a part (read again from the buffer), hold-back takes out only records with issues (none
+    // here) and repeated keys (found from the key index). onRecords needs every parsed value.
     const columns = this.rules.columns;
     // Template rules get the values as text and the record as an object built from them (an own `__proto__` would need more).
     const shapeFits =
@@ -215,8 +224,6 @@ export class BatchParser implements ScanListener, RecordPlace {
       columns.length > 0 &&
       new Set(columns).size === columns.length &&
       !(this.rules.hasChecks && columns.includes('__proto__')) &&
-      options.split === undefined &&
-      options.holdBack === undefined &&
       options.onRecords === undefined;
     this.shape = shapeFits ? new FlatRecordShape({ columns, keyPositions: primaryKeyColumns.map((key) => columns.indexOf(key)) }) : undefined;
     this.keyRanges = new Float64Array(shapeFits ? BATCH_RECORDS * primaryKeyColumns.length * 2 : 0);
@@ -395,8 +402,9 @@ export class BatchParser implements ScanListener, RecordPlace {
   /**
    * The offer proved from its bytes alone (see `FlatRecordShape`): every record exactly the columns in
    * order with plain string values and a non-blank key, so the record checks pass without a parse and
-   * only the key, hashed from its bytes, goes on. Any record of another shape leaves the whole offer to
-   * the parsing proof.
+   * only the key, hashed from its bytes, goes on (and, with a plan, the record's place: the plan keys
+   * the records bounding a part from the buffer). Any record of another shape, or too large for a part
+   * (a finding the exact path reports), leaves the whole offer to the parsing proof.
    */
   private tryBytes(records: Float64Array, count: number): boolean {
     const shape = this.shape!;
@@ -404,21 +412,29 @@ export class BatchParser implements ScanListener, RecordPlace {
     const keyRanges = this.keyRanges;
     const keyColumns = shape.keyColumns;
     const rules = this.rules;
+    const planner = this.planner;
     const columns = rules.columns.length;
     const spans = rules.hasChecks ? this.valueSpans : undefined;
     shape.extraBytes = 0;
     for (let k = 0; k < count; k++) {
-      if (!shape.match(bytes, records[k * OFFER_SLOTS + OFFER_START]!, records[k * OFFER_SLOTS + OFFER_END]!, keyRanges, k * keyColumns * 2, spans, k * columns * 4)) return false;
+      const start = records[k * OFFER_SLOTS + OFFER_START]!;
+      const end = records[k * OFFER_SLOTS + OFFER_END]!;
+      if (planner !== undefined && !planner.fits(end - start)) return false;
+      if (!shape.match(bytes, start, end, keyRanges, k * keyColumns * 2, spans, k * columns * 4)) return false;
     }
     if (spans !== undefined) {
       this.acceptWithRules(records, count, spans);
       return true;
     }
     const keys = this.keys;
+    const issues = this.issues;
+    const base = this.scanner.base;
     this.beginBatch();
     for (let k = 0; k < count; k++) {
       this.beginOffered(records, k);
-      if (keyColumns > 0) keys.stageBytes(bytes, keyRanges, k * keyColumns * 2, this.issues.recordIndex);
+      if (keyColumns > 0) keys.stageBytes(bytes, keyRanges, k * keyColumns * 2, issues.recordIndex);
+      // No issues, so nothing held back here: a repeated key is taken out of the plan after the scan.
+      if (planner !== undefined) planner.addScanned(issues.recordIndex, base + issues.start, base + issues.end);
     }
     keys.insertStaged(this.onKeyMatch);
     return true;
@@ -440,6 +456,7 @@ export class BatchParser implements ScanListener, RecordPlace {
     const rules = this.rules;
     const names = rules.columns;
     const issues = this.issues;
+    const planner = this.planner;
     this.beginBatch();
     for (let k = 0; k < count; k++) {
       this.beginOffered(records, k);
@@ -458,7 +475,7 @@ export class BatchParser implements ScanListener, RecordPlace {
         rules.setInOrder(k, c, value);
       }
       rules.acceptInOrder(record, issues.recordIndex, k, false);
-      if (issues.waiting) this.finishRecord(record, false);
+      if (planner !== undefined || issues.waiting) this.finishRecord(record, false);
     }
     this.keys.insertStaged(this.onKeyMatch);
   }

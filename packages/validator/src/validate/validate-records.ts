@@ -1,6 +1,6 @@
 import { ZhimaError, type FileCharset } from '@zhima/core';
 import { normalizeFileCharset, parseColumnList } from '@zhima/core/internal';
-import { toChunks, type ReadAt, type RecordsInput } from '../input/chunks.js';
+import { readAtOf, sizeOf, toChunks, type ReadAt, type RecordsInput } from '../input/chunks.js';
 import { validateFeedbackParams } from '../params/validate-params.js';
 import { bilingual, IssueCollector, type ValidationReport } from '../report/issue.js';
 import { sensitiveFieldsWith } from '../report/mask.js';
@@ -80,11 +80,11 @@ export interface ValidationOptions {
  * ```
  */
 export interface ValidateRecordsOptions extends ValidationOptions {
-  /** The records file: its bytes, a web stream or an async iterable of byte chunks. */
+  /** The records file: its bytes, a `Blob`/`File`, a web stream or an async iterable of byte chunks. */
   input: RecordsInput;
-  /** Random access to the same bytes; confirms primary-key hash matches exactly on stream input. */
+  /** Random access to the same bytes; confirms primary-key hash matches exactly on stream input (bytes and a `Blob` have it). */
   readAt?: ReadAt;
-  /** Size of the input when known (`validateFile` and in-memory input set it): sizes the key index early. */
+  /** Size of the input when known (`validateFile`, in-memory input and a `Blob` set it): sizes the key index early. */
   totalBytes?: number;
 }
 
@@ -161,7 +161,7 @@ export async function validateRecordsWith({
   const declaredRecords =
     options.records !== undefined && !params.issues.some((issue) => issue.field === 'records' && issue.severity === 'error' && issue.rule !== 'records-empty') ? Number(options.records) : undefined;
 
-  const readAt: ReadAt | undefined = options.readAt ?? (input instanceof Uint8Array ? async ({ offset, length }) => input.subarray(offset, offset + length) : undefined);
+  const readAt: ReadAt | undefined = options.readAt ?? readAtOf({ input });
   const split = options.split === undefined ? undefined : splitBoundsOf({ split: options.split, maxFileBytes: options.maxFileBytes });
   const holdBack = holdBackOf(options.holdBack);
   if (options.onRecords !== undefined && typeof options.onRecords !== 'function') throw new ZhimaError({ code: 'PARAM_INVALID', message: 'onRecords must be a function ({ records, firstRecordIndex }) => void.' });
@@ -169,7 +169,7 @@ export async function validateRecordsWith({
     throw new ZhimaError({
       code: 'PARAM_INVALID',
       message: 'holdBack needs random access to the input: every copy of a repeated key is found by reading it again.',
-      hint: '用 validateFile，或传入字节，或提供 readAt / Use validateFile, pass the bytes, or give readAt.',
+      hint: '用 validateFile，或传入字节或 Blob，或提供 readAt / Use validateFile, pass the bytes or a Blob, or give readAt.',
     });
   }
   const checker = new BatchParser({
@@ -181,7 +181,7 @@ export async function validateRecordsWith({
     collector,
     maxRecordBytes,
     expectedRecords: declaredRecords ?? 0,
-    totalBytes: options.totalBytes === undefined ? (input instanceof Uint8Array ? input.length : undefined) : positiveInteger('totalBytes', options.totalBytes, true),
+    totalBytes: options.totalBytes === undefined ? sizeOf({ input }) : positiveInteger('totalBytes', options.totalBytes, true),
     ...(readAt === undefined ? {} : { readAt }),
     ...(byteString === undefined ? {} : { byteString }),
     ...(split === undefined ? {} : { split }),
