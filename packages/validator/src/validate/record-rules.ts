@@ -295,8 +295,9 @@ export class RecordRules {
       const list = checks[c];
       if (list === undefined) continue;
       const cuts = shortcuts[c]!;
-      valueBytes.start = spans[at + 4 * c]!;
-      valueBytes.end = spans[at + 4 * c + 1]!;
+      // Buffer indexes as small integers: the shortcuts index bytes with them.
+      valueBytes.start = spans[at + 4 * c]! | 0;
+      valueBytes.end = spans[at + 4 * c + 1]! | 0;
       for (let i = 0; i < list.length; i++) {
         const cut = cuts[i];
         if (cut === undefined || !cut(valueBytes)) this.runCheck(c, list[i]!, values.text(c));
