@@ -52,3 +52,34 @@ export type FieldCheck = (context: FieldCheckContext) => FieldProblem | string |
  * ```
  */
 export type FieldRules = Readonly<Record<string, FieldCheck | readonly FieldCheck[]>>;
+
+/**
+ * One value of a record proved flat from its bytes (`FlatRecordShape`: a string without escapes, valid
+ * UTF-8): `bytes[start, end)`. Reused from value to value: read it during the call only.
+ */
+export interface ValueBytes {
+  readonly bytes: Uint8Array;
+  readonly start: number;
+  readonly end: number;
+  /** True when the same record's column `field` holds exactly `ascii` (an ASCII text); false when it has no such column. */
+  fieldIs(field: string, ascii: string): boolean;
+}
+
+/**
+ * A built-in check's verdict read from the value's bytes, without the value as a string: true only when
+ * the check finds nothing in that value; false means "ask the check" (which then builds its message).
+ */
+export type PassesOnBytes = (value: ValueBytes) => boolean;
+
+const ON_BYTES = new WeakMap<FieldCheck, PassesOnBytes>();
+
+/** Gives `check` its byte-level shortcut (see {@link PassesOnBytes}); returns the check. */
+export function withBytesShortcut<Check extends FieldCheck>(check: Check, passes: PassesOnBytes): Check {
+  ON_BYTES.set(check, passes);
+  return check;
+}
+
+/** The byte-level shortcut of a built-in check, or undefined (user checks, which always get the text). */
+export function bytesShortcutOf(check: FieldCheck): PassesOnBytes | undefined {
+  return ON_BYTES.get(check);
+}

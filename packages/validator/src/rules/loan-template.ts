@@ -1,10 +1,15 @@
-import type { FieldCheck, FieldRules } from './field-check.js';
+import { bytesShortcutOf, withBytesShortcut, type FieldCheck, type FieldRules } from './field-check.js';
 import { amount, codeList, dateFormat, nonNegativeInteger, prcIdNumber, required } from './builtin.js';
 
 const prcId = prcIdNumber();
 
+const prcIdOnBytes = bytesShortcutOf(prcId)!;
+
 /** ID numbers are checked as PRC ID numbers only when the credential type says 身份证 (`0`). */
-const credentialNumber: FieldCheck = (context) => (context.record['user_credentials_type'] === '0' ? prcId(context) : undefined);
+const credentialNumber: FieldCheck = withBytesShortcut(
+  (context) => (context.record['user_credentials_type'] === '0' ? prcId(context) : undefined),
+  (value) => !value.fieldIs('user_credentials_type', '0') || prcIdOnBytes(value),
+);
 
 const dayOrTime = dateFormat({ formats: ['yyyy-MM-dd', 'yyyy-MM-dd HH:mm:ss'] });
 

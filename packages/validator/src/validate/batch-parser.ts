@@ -26,7 +26,7 @@ import { HoldBackList } from './hold-back.js';
 import { DuplicateConfirmer } from './duplicate-confirmer.js';
 import { KeyStaging } from './key-staging.js';
 import { RecordIssues, type IssueLocation, type RecordPlace } from './record-issues.js';
-import { RecordRules, textOfByteString } from './record-rules.js';
+import { RecordRules, textOfByteString, type FlatValues } from './record-rules.js';
 import { rereadRecord } from './reread.js';
 import { structureIssue } from './structure-messages.js';
 
@@ -441,43 +441,54 @@ export class BatchParser implements ScanListener, RecordPlace {
   }
 
   /**
-   * The matched offer with template rules: each record's values as text, as an object in column order
-   * for the checks, which then stage its key.
+   * The matched offer with template rules: the checks read each value's bytes where they can (see
+   * `RecordRules.checkFlat`); a value is made a string only for a check that needs its text, and the
+   * record an object only for a check that reads it or a record with findings. Keys are staged from bytes.
    */
   private acceptWithRules(records: Float64Array, count: number, spans: Float64Array): void {
     const bytes = this.scanner.buf;
     const stretchStart = records[OFFER_START]!;
-    const stretch = bytes.subarray(stretchStart, records[(count - 1) * OFFER_SLOTS + OFFER_END]!);
+    const stretchEnd = records[(count - 1) * OFFER_SLOTS + OFFER_END]!;
     // Proved UTF-8 already: the decode cannot fail. Where a byte string is cheap (Node), ASCII values
     // are slices of it and only the others are decoded, one by one: less than decoding it all to UTF-16.
+    // Either is made once per offer, when a first value is wanted as text.
     const byteString = this.shapeByteString;
-    const text = byteString?.(stretch) ?? this.decoder.decode(stretch);
     const fromBytes = byteString !== undefined;
-    const rules = this.rules;
-    const names = rules.columns;
-    const issues = this.issues;
-    const planner = this.planner;
-    this.beginBatch();
-    for (let k = 0; k < count; k++) {
-      this.beginOffered(records, k);
-      const record: Record<string, string> = {};
-      for (let c = 0; c < names.length; c++) {
-        const at = (k * names.length + c) * 4;
+    const decoder = this.decoder;
+    let text: string | undefined;
+    const values: FlatValues = {
+      bytes,
+      spans,
+      at: 0,
+      text(c) {
+        const at = values.at + c * 4;
         const start = spans[at]!;
         const end = spans[at + 1]!;
         const extraBefore = spans[at + 2]!;
         const extraAfter = spans[at + 3]!;
-        let value: string;
-        if (!fromBytes) value = text.slice(start - stretchStart - extraBefore, end - stretchStart - extraAfter);
-        else if (extraAfter === extraBefore) value = text.slice(start - stretchStart, end - stretchStart);
-        else value = this.decoder.decode(bytes.subarray(start, end));
-        record[names[c]!] = value;
-        rules.setInOrder(k, c, value);
-      }
-      rules.acceptInOrder(record, issues.recordIndex, k, false);
-      if (planner !== undefined || issues.waiting) this.finishRecord(record, false);
+        if (fromBytes && extraAfter !== extraBefore) return decoder.decode(bytes.subarray(start, end));
+        text ??= byteString?.(bytes.subarray(stretchStart, stretchEnd)) ?? decoder.decode(bytes.subarray(stretchStart, stretchEnd));
+        return fromBytes ? text.slice(start - stretchStart, end - stretchStart) : text.slice(start - stretchStart - extraBefore, end - stretchStart - extraAfter);
+      },
+    };
+    const rules = this.rules;
+    const columns = rules.columns.length;
+    const issues = this.issues;
+    const keys = this.keys;
+    const keyColumns = this.shape!.keyColumns;
+    const planner = this.planner;
+    const base = this.scanner.base;
+    this.beginBatch();
+    for (let k = 0; k < count; k++) {
+      this.beginOffered(records, k);
+      values.at = k * columns * 4;
+      rules.checkFlat(values, issues.recordIndex);
+      if (keyColumns > 0) keys.stageBytes(bytes, this.keyRanges, k * keyColumns * 2, issues.recordIndex);
+      // A record with findings may be held back; one without joins the plan by its place alone (see tryBytes).
+      if (issues.waiting) this.finishRecord(rules.currentRecord(), false);
+      else if (planner !== undefined) planner.addScanned(issues.recordIndex, base + issues.start, base + issues.end);
     }
-    this.keys.insertStaged(this.onKeyMatch);
+    keys.insertStaged(this.onKeyMatch);
   }
 
   /**

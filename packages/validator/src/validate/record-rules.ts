@@ -1,5 +1,5 @@
 import { isAbsentParamValue } from '@zhima/core/internal';
-import type { FieldCheck, FieldCheckContext, FieldRules } from '../rules/field-check.js';
+import { bytesShortcutOf, type FieldCheck, type FieldCheckContext, type FieldRules, type PassesOnBytes, type ValueBytes } from '../rules/field-check.js';
 import { bilingual } from '../report/issue.js';
 import { showValue } from '../report/mask.js';
 import type { RecordIssues } from './record-issues.js';
@@ -55,6 +55,50 @@ function isBlankKey(value: string, fromBytes: boolean): boolean {
   return isAbsentParamValue(textOfByteString(value));
 }
 
+/**
+ * The values of a record proved flat from its bytes (`FlatRecordShape.match` with value spans): column
+ * `c`'s value is `bytes[spans[at + 4c], spans[at + 4c + 1])`; `text(c)` gives it as a string.
+ *
+ * @example
+ * ```ts
+ * const values: FlatValues = { bytes, spans, at: 0, text: (c) => decoder.decode(bytes.subarray(spans[4 * c], spans[4 * c + 1])) };
+ * ```
+ */
+export interface FlatValues {
+  bytes: Uint8Array;
+  spans: Float64Array;
+  at: number;
+  text(c: number): string;
+}
+
+/** The {@link ValueBytes} the byte shortcuts read: one value of the current flat record, moved from value to value. */
+class FlatValueBytes implements ValueBytes {
+  bytes: Uint8Array = new Uint8Array(0);
+  start = 0;
+  end = 0;
+  values: FlatValues | undefined;
+
+  constructor(private readonly positions: ReadonlyMap<string, number>) {}
+
+  /** The last field asked for and its column: a check asks for the same field in every record. */
+  private asked = '';
+  private askedAt: number | undefined;
+
+  fieldIs(field: string, ascii: string): boolean {
+    if (field !== this.asked) {
+      this.asked = field;
+      this.askedAt = this.positions.get(field);
+    }
+    const c = this.askedAt;
+    if (c === undefined) return false;
+    const { bytes, spans, at } = this.values!;
+    const start = spans[at + 4 * c]!;
+    if (spans[at + 4 * c + 1]! - start !== ascii.length) return false;
+    for (let i = 0; i < ascii.length; i++) if (bytes[start + i] !== ascii.charCodeAt(i)) return false;
+    return true;
+  }
+}
+
 function describe(value: unknown): string {
   if (value === null) return 'null';
   return Array.isArray(value) ? 'array' : typeof value;
@@ -86,7 +130,13 @@ export class RecordRules {
   private readonly columnSet: ReadonlySet<string>;
   private readonly primaryKeyPositions: number[];
   private readonly checks: (readonly FieldCheck[] | undefined)[];
+  /** Per column, per check: its byte shortcut (see `PassesOnBytes`), or undefined. */
+  private readonly shortcuts: (readonly (PassesOnBytes | undefined)[] | undefined)[];
+  private readonly valueBytes: FlatValueBytes;
   private readonly context: FieldCheckContext;
+  /** The record the checks' `record` reads: the parsed one, or else one built from {@link flat} on first use. */
+  private record: Record<string, unknown> | undefined;
+  private flat: FlatValues | undefined;
   private readonly keyValues: string[];
   /** Values of records read in column order, one row of `columns.length` per batch position. */
   private readonly inOrder: string[];
@@ -117,14 +167,20 @@ export class RecordRules {
       return typeof rule === 'function' ? [rule] : rule;
     });
     this.hasChecks = this.checks.some((checks) => checks !== undefined);
+    this.shortcuts = this.checks.map((checks) => checks?.map(bytesShortcutOf));
+    this.valueBytes = new FlatValueBytes(new Map(this.columns.map((column, c) => [column, c])));
     this.asciiColumns = this.columns.every((column) => !hasNonAscii(column));
     this.issues = options.issues;
     this.stage = options.stage;
     const sensitiveFields = options.sensitiveFields;
+    const currentRecord = () => this.currentRecord();
     const context: FieldCheckContext = {
       value: '',
       field: '',
-      record: {},
+      // An own accessor: a check that spreads or destructures the context still gets the record.
+      get record() {
+        return currentRecord();
+      },
       recordIndex: 0,
       show: (value: string) => showValue({ value, field: context.field, sensitiveFields }),
     };
@@ -153,7 +209,7 @@ export class RecordRules {
     const { columns, checks, context, issues } = this;
     let present = 0;
     let missing: string[] | undefined;
-    context.record = record;
+    this.record = record;
     context.recordIndex = recordIndex;
     for (let c = 0; c < columns.length; c++) {
       const field = columns[c]!;
@@ -222,9 +278,41 @@ export class RecordRules {
     return valueChars;
   }
 
-  /** Sets column `c` of row `row` of `inOrder` to a string value, for {@link acceptInOrder}. */
-  setInOrder(row: number, c: number, value: string): void {
-    this.inOrder[row * this.columns.length + c] = value;
+  /**
+   * Runs the template checks on a record proved flat from its bytes (the current record of `issues`): a
+   * check with a byte shortcut that passes is settled without the value as a string; every other check
+   * (user checks, and values a shortcut cannot pass) gets the text, and the record when it reads it.
+   */
+  checkFlat(values: FlatValues, recordIndex: number): void {
+    const { columns, checks, shortcuts, valueBytes } = this;
+    this.record = undefined;
+    this.flat = values;
+    this.context.recordIndex = recordIndex;
+    valueBytes.values = values;
+    valueBytes.bytes = values.bytes;
+    const { spans, at } = values;
+    for (let c = 0; c < columns.length; c++) {
+      const list = checks[c];
+      if (list === undefined) continue;
+      const cuts = shortcuts[c]!;
+      // Buffer indexes as small integers: the shortcuts index bytes with them.
+      valueBytes.start = spans[at + 4 * c]! | 0;
+      valueBytes.end = spans[at + 4 * c + 1]! | 0;
+      for (let i = 0; i < list.length; i++) {
+        const cut = cuts[i];
+        if (cut === undefined || !cut(valueBytes)) this.runCheck(c, list[i]!, values.text(c));
+      }
+    }
+  }
+
+  /** The current record as the checks' `record` reads it (see {@link checkFlat}); built once per record. */
+  currentRecord(): Record<string, unknown> {
+    if (this.record !== undefined) return this.record;
+    const record: Record<string, string> = {};
+    const { columns, flat } = this;
+    for (let c = 0; c < columns.length; c++) record[columns[c]!] = flat!.text(c);
+    this.record = record;
+    return record;
   }
 
   /**
@@ -235,7 +323,7 @@ export class RecordRules {
     const { columns, inOrder, keyValues, primaryKeyPositions } = this;
     const first = row * columns.length;
     if (this.hasChecks) {
-      this.context.record = record;
+      this.record = record;
       this.context.recordIndex = recordIndex;
       for (let c = 0; c < columns.length; c++) if (this.checks[c] !== undefined) this.runChecks(c, inOrder[first + c]!);
     }
@@ -249,14 +337,16 @@ export class RecordRules {
 
   /** Runs the template checks of column `c` on one value of the current record. */
   private runChecks(c: number, text: string): void {
+    for (const check of this.checks[c]!) this.runCheck(c, check, text);
+  }
+
+  private runCheck(c: number, check: FieldCheck, text: string): void {
     const { context } = this;
     const field = this.columns[c]!;
     context.value = text;
     context.field = field;
-    for (const check of this.checks[c]!) {
-      const problem = check(context);
-      if (problem !== undefined && problem !== null) this.issues.ruleIssue(field, check, problem);
-    }
+    const problem = check(context);
+    if (problem !== undefined && problem !== null) this.issues.ruleIssue(field, check, problem);
   }
 
   /** Duplicate keys (the text holds more pairs than the object has keys) and keys outside `columns`. */
