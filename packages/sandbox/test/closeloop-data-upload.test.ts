@@ -66,7 +66,7 @@ describe('zhima.merchant.closeloop.data.upload', () => {
     const single = (record: Record<string, string>) =>
       bizCall({ sandbox: target, appId: APP_ID, privateKey: app.privateKey, method: 'zhima.merchant.single.data.upload', bizContent: { scene_code: '8', data: JSON.stringify(record), primary_keys: PRIMARY } });
     const first = rows(3, 'ORD');
-    const second = [{ ...first[2]!, user_name: '王五' }, { order_no: 'ORD-9', pay_month: '2024-01', user_name: '赵六' }];
+    const second: Record<string, string>[] = [{ ...first[2]!, user_name: '王五' }, { order_no: 'ORD-9', pay_month: '2024-01', user_name: '赵六' }];
     expect((await upload({ target, records: first })).answer.code).toBe('10000');
     expect((await single({ ...first[0]!, user_name: '周七' })).answer.code).toBe('10000');
     expect((await upload({ target, records: second })).answer.code).toBe('10000');

@@ -37,23 +37,23 @@ describe('RecordStore', () => {
       fc.property(fc.array(operation, { maxLength: 40 }), fc.constantFrom(0, 200, 1e9), (operations, maxPendingBytes) => {
         const store = new RecordStore({ maxPendingBytes });
         const oracle = new Map<string, Map<string, StoredRecord>>();
-        const partition = (app: number, scene: number) => `${APPS[app]}/${SCENES[scene] ?? ''}`;
+        const partition = (app: number, scene: number) => `${APPS[app]!}/${SCENES[scene] ?? ''}`;
         const reads = { count: 0 };
         for (const step of operations) {
           if (step.kind === 'upsert') {
             const table = oracle.get(partition(step.app, step.scene)) ?? new Map<string, StoredRecord>();
             for (const one of step.records) table.set(`${one.order_no}\u0000${one.pay_month}`, { ...one });
             oracle.set(partition(step.app, step.scene), table);
-            store.upsert({ partition: { appId: APPS[step.app], sceneCode: SCENES[step.scene] }, primaryKeyColumns: KEY, records: step.lazy ? pending(step.records, reads) : step.records.map((one) => ({ ...one })) });
+            store.upsert({ partition: { appId: APPS[step.app]!, sceneCode: SCENES[step.scene] }, primaryKeyColumns: KEY, records: step.lazy ? pending(step.records, reads) : step.records.map((one) => ({ ...one })) });
           } else if (step.kind === 'query') {
             const expected = [...(oracle.get(partition(step.app, step.scene))?.values() ?? [])];
-            expect(store.records({ appId: APPS[step.app], sceneCode: SCENES[step.scene] })).toEqual(expected);
+            expect(store.records({ appId: APPS[step.app]!, sceneCode: SCENES[step.scene] })).toEqual(expected);
           } else {
-            for (const name of [...oracle.keys()]) if (step.app === undefined || name.startsWith(`${APPS[step.app]}/`)) oracle.delete(name);
-            store.clear({ appId: step.app === undefined ? undefined : APPS[step.app] });
+            for (const name of [...oracle.keys()]) if (step.app === undefined || name.startsWith(`${APPS[step.app]!}/`)) oracle.delete(name);
+            store.clear({ appId: step.app === undefined ? undefined : APPS[step.app]! });
           }
         }
-        for (const app of [0, 1]) for (const scene of [0, 1]) expect(store.records({ appId: APPS[app], sceneCode: SCENES[scene] })).toEqual([...(oracle.get(partition(app, scene))?.values() ?? [])]);
+        for (const app of [0, 1]) for (const scene of [0, 1]) expect(store.records({ appId: APPS[app]!, sceneCode: SCENES[scene] })).toEqual([...(oracle.get(partition(app, scene))?.values() ?? [])]);
       }),
       { numRuns: 300 },
     );
