@@ -1,6 +1,6 @@
 // A small side-by-side harness: contenders run in interleaved rounds in one process, so machine
 // noise hits all of them alike; each reports the median rate over the rounds.
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 
 export async function compare({ title, contenders, rounds = 7, roundMs = 400 }) {
   const rates = Object.fromEntries(Object.keys(contenders).map((name) => [name, []]));
@@ -21,7 +21,7 @@ export async function compare({ title, contenders, rounds = 7, roundMs = 400 }) 
 }
 
 export function machine() {
-  return `${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${process.platform}/${process.arch}`;
+  return `${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${process.platform}/${process.arch}, 1-minute load average ${loadavg()[0].toFixed(1)} as it ended`;
 }
 
 export function table({ title, results }, baseline) {

@@ -52,6 +52,7 @@ const node = '{"code":"10000","msg":"Success"}';
 const responseKey = 'zhima_data_batch_feedback_response';
 const signature = createSign('RSA-SHA256').update(node).sign(alipay.privateKey, 'base64');
 const body = `{"${responseKey}":${node},"sign":"${signature}"}`;
+const bodyBytes = new TextEncoder().encode(body);
 const alipayPublicKey = await importPublicKey({ key: alipayPublicPem });
 const publicCryptoKey = await alipayPublicKey.cryptoKey({ signType: 'RSA2' });
 const nodeBytes = new TextEncoder().encode(node);
@@ -60,9 +61,12 @@ const verify = await compare({
   title: 'Verify a gateway response (RSA2, 2048-bit)',
   contenders: {
     '@zhima/core verifyResponse (parsed key; node:crypto engine on Node)': () => verifyResponse({ body, method: 'zhima.data.batch.feedback', alipayPublicKey }),
+    '@zhima/core verifyResponse (parsed key, the answer as bytes, as the client passes it)': () => verifyResponse({ body: bodyBytes, method: 'zhima.data.batch.feedback', alipayPublicKey }),
     '@zhima/core verifyResponse (the PEM string on every call)': () => verifyResponse({ body, method: 'zhima.data.batch.feedback', alipayPublicKey: alipayPublicPem }),
     '@zhima/core WebCrypto engine, signature only': () => webEngine.rsaVerify(publicCryptoKey, signatureBytes, nodeBytes),
     'node:crypto createVerify (KeyObject, node text given)': () => createVerify('RSA-SHA256').update(node).verify(alipay.publicKey, signature, 'base64'),
+    // What any verifier of this answer must at least do: read the JSON, then check the RSA signature.
+    'node:crypto createVerify after a JSON.parse of the answer': () => (JSON.parse(body), createVerify('RSA-SHA256').update(node).verify(alipay.publicKey, signature, 'base64')),
     'alipay-sdk 4.14 checkResponseSign()': () => sdk.checkResponseSign(body, responseKey, signature),
   },
 });
@@ -82,6 +86,8 @@ const report = [
   '',
   ratios([
     ['verifyResponse (parsed key) ÷ node:crypto createVerify', verify, '@zhima/core verifyResponse (parsed key; node:crypto engine on Node)', 'node:crypto createVerify (KeyObject, node text given)', '≥ 0.85×'],
+    ['the same, the answer as bytes (what the client passes)', verify, '@zhima/core verifyResponse (parsed key, the answer as bytes, as the client passes it)', 'node:crypto createVerify (KeyObject, node text given)', '≥ 0.85×'],
+    ['verifyResponse (parsed key) ÷ createVerify after a JSON.parse of the answer', verify, '@zhima/core verifyResponse (parsed key; node:crypto engine on Node)', 'node:crypto createVerify after a JSON.parse of the answer', '—'],
     ['signContent, PEM string every call ÷ parsed key', sign, '@zhima/core signContent (the PEM string on every call)', '@zhima/core signContent (parsed key; node:crypto engine on Node)', '≥ 0.9×'],
     ['verifyResponse, PEM string every call ÷ parsed key', verify, '@zhima/core verifyResponse (the PEM string on every call)', '@zhima/core verifyResponse (parsed key; node:crypto engine on Node)', '≥ 0.9×'],
   ]),
@@ -90,6 +96,9 @@ const report = [
   '`crypto.subtle` one call at a time. On Node, the package import map sends `#rsa-engine` to',
   'node:crypto (the keys are still parsed and imported once by WebCrypto, then wrapped with',
   '`KeyObject.from`); every other runtime uses WebCrypto. Keep it only while these rows show a gap.',
+  'The Node engine also decodes the base64 signature natively (Node 20\'s `atob` is a JavaScript loop,',
+  'about 3 µs of the 10 µs verifyResponse spent beside the RSA check); an answer given as bytes is',
+  'verified over its own bytes (the node\'s span, no re-encoding) whenever its text is one byte a character.',
   '',
 ].join('\n');
 writeFileSync(new URL('./RESULTS.md', import.meta.url), report);

@@ -1,5 +1,6 @@
 // Both RSA engines behind `#rsa-engine` (WebCrypto for other runtimes, node:crypto on Node) must give
 // identical, independently checkable results.
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import * as webEngine from '../src/crypto/rsa-engine.js';
 import * as nodeEngine from '../src/node/rsa-engine.js';
@@ -23,5 +24,37 @@ describe.each([
     expect(Buffer.from(signature).toString('base64')).toBe(oracleSign(text, keys.privateKeyObject, signType, 'gbk'));
     expect(await engine.rsaVerify(publicKey, signature, data)).toBe(true);
     expect(await engine.rsaVerify(publicKey, signature, oracleBytes(`${text}!`, 'gbk'))).toBe(false);
+  });
+
+  it('reads a base64 signature exactly as atob does, and any text atob refuses as empty bytes', () => {
+    // The oracle: the platform's atob after white space is dropped; what it refuses never verifies.
+    const oracle = (text: string): Uint8Array => {
+      try {
+        return Uint8Array.from(atob(text.replace(/\s+/g, '')), (char) => char.charCodeAt(0));
+      } catch {
+        return new Uint8Array();
+      }
+    };
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'.split('');
+    const char = fc.oneof({ weight: 20, arbitrary: fc.constantFrom(...alphabet) }, fc.constantFrom('=', ' ', '\n', '\r\n', '\t', '\u000b', '\u00a0', '-', '_', '.', '*', '中', '\u2028'));
+    const signatureLike = fc.uint8Array({ minLength: 0, maxLength: 300 }).map((bytes) => Buffer.from(bytes).toString('base64'));
+    const texts = fc.oneof(
+      signatureLike,
+      fc.array(char, { maxLength: 40 }).map((chars) => chars.join('')),
+      // A real signature with one character replaced, inserted or dropped, or its padding changed.
+      fc.tuple(signatureLike, fc.nat(), char, fc.constantFrom('replace', 'insert', 'drop', 'pad')).map(([text, at, inserted, edit]) => {
+        const i = text.length === 0 ? 0 : at % text.length;
+        if (edit === 'replace') return text.slice(0, i) + inserted + text.slice(i + 1);
+        if (edit === 'insert') return text.slice(0, i) + inserted + text.slice(i);
+        if (edit === 'drop') return text.slice(0, i) + text.slice(i + 1);
+        return text.replace(/=+$/, '') + '='.repeat(at % 4);
+      }),
+    );
+    fc.assert(
+      fc.property(texts, (text) => {
+        expect(Buffer.from(engine.signatureBytes(text)).toString('hex')).toBe(Buffer.from(oracle(text)).toString('hex'));
+      }),
+      { numRuns: 3000 },
+    );
   });
 });

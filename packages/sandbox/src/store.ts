@@ -47,8 +47,31 @@ export interface RecordPartition {
 }
 
 /**
+ * Records accepted but not yet read into their partition: an uploaded part's bytes, parsed on the
+ * first query. `bytes` is what they hold in memory.
+ *
+ * @example
+ * ```ts
+ * const batch: PendingRecords = { bytes: part.length, read: () => parsePart(part) };
+ * ```
+ */
+export interface PendingRecords {
+  bytes: number;
+  read: () => readonly StoredRecord[];
+}
+
+// What a partition holds: records by primary key, and batches accepted after the last query, in order.
+interface RecordTable {
+  byKey: Map<string, StoredRecord>;
+  pending: { primaryKeyColumns: readonly string[]; batch: PendingRecords }[];
+}
+
+/**
  * Accepted records per app and scene, upserted by primary key as the gateway does, so a file sent twice
  * (a retry after a lost answer) holds each key once; and the log of accepted uploads, which does show it.
+ * A file's records are read into the store when first asked for (`records`), not on the upload: an
+ * upload costs its validation only, and a test pays for parsing what it reads. Bytes waiting to be read
+ * are bounded by `maxPendingBytes` (beyond it every waiting batch is read in), so memory stays that of the records.
  *
  * @example
  * ```ts
@@ -58,36 +81,34 @@ export interface RecordPartition {
  * ```
  */
 export class RecordStore {
-  // app id → scene code ('' for batch feedback) → primary key → record
-  readonly #byApp = new Map<string, Map<string, Map<string, StoredRecord>>>();
+  // app id → scene code ('' for batch feedback) → records
+  readonly #byApp = new Map<string, Map<string, RecordTable>>();
   readonly #uploads = new Map<string, AcceptedUpload[]>();
+  readonly #maxPendingBytes: number;
+  // Tables with batches not yet read, and the bytes those batches hold.
+  readonly #pendingTables = new Set<RecordTable>();
+  #pendingBytes = 0;
+
+  constructor({ maxPendingBytes = 64 * 1024 * 1024 }: { maxPendingBytes?: number } = {}) {
+    this.#maxPendingBytes = maxPendingBytes;
+  }
 
   /**
-   * Inserts or replaces each record under its primary key; returns how many keys were new.
+   * Inserts or replaces each record under its primary key, in order after every earlier upsert of the
+   * partition. `records` may be a batch read later ({@link PendingRecords}), on the first query.
    *
    * @example
    * ```ts
    * store.upsert({ partition: { appId: '2021000000000001', sceneCode: '8' }, primaryKeyColumns: ['order_no', 'pay_month'], records });
    * ```
    */
-  upsert({ partition, primaryKeyColumns, records }: { partition: RecordPartition; primaryKeyColumns: readonly string[]; records: readonly StoredRecord[] }): { inserted: number; replaced: number } {
-    let scenes = this.#byApp.get(partition.appId);
-    if (scenes === undefined) {
-      scenes = new Map();
-      this.#byApp.set(partition.appId, scenes);
-    }
-    let table = scenes.get(partition.sceneCode ?? '');
-    if (table === undefined) {
-      table = new Map();
-      scenes.set(partition.sceneCode ?? '', table);
-    }
-    const before = table.size;
-    for (const record of records) {
-      // A JSON array of the key values cannot collide the way a joined string ("a,b" + "c") can.
-      table.set(JSON.stringify(primaryKeyColumns.map((column) => record[column])), record);
-    }
-    const inserted = table.size - before;
-    return { inserted, replaced: records.length - inserted };
+  upsert({ partition, primaryKeyColumns, records }: { partition: RecordPartition; primaryKeyColumns: readonly string[]; records: readonly StoredRecord[] | PendingRecords }): void {
+    const table = this.#table(partition);
+    const batch: PendingRecords = Array.isArray(records) ? { bytes: 0, read: () => records as readonly StoredRecord[] } : (records as PendingRecords);
+    if (this.#pendingBytes + batch.bytes > this.#maxPendingBytes) for (const waiting of [...this.#pendingTables]) this.#readPending(waiting);
+    table.pending.push({ primaryKeyColumns, batch });
+    this.#pendingBytes += batch.bytes;
+    this.#pendingTables.add(table);
   }
 
   /**
@@ -100,8 +121,36 @@ export class RecordStore {
    * ```
    */
   records({ appId, sceneCode }: RecordPartition): StoredRecord[] {
+    const table = this.#byApp.get(appId)?.get(sceneCode ?? '');
+    if (table === undefined) return [];
+    this.#readPending(table);
     // Copies, so a caller's edits cannot change what the sandbox holds.
-    return Array.from(this.#byApp.get(appId)?.get(sceneCode ?? '')?.values() ?? [], (record) => ({ ...record }));
+    return Array.from(table.byKey.values(), (record) => ({ ...record }));
+  }
+
+  #table(partition: RecordPartition): RecordTable {
+    let scenes = this.#byApp.get(partition.appId);
+    if (scenes === undefined) {
+      scenes = new Map();
+      this.#byApp.set(partition.appId, scenes);
+    }
+    let table = scenes.get(partition.sceneCode ?? '');
+    if (table === undefined) {
+      table = { byKey: new Map(), pending: [] };
+      scenes.set(partition.sceneCode ?? '', table);
+    }
+    return table;
+  }
+
+  #readPending(table: RecordTable): void {
+    for (const { primaryKeyColumns, batch } of table.pending.splice(0)) {
+      this.#pendingBytes -= batch.bytes;
+      for (const record of batch.read()) {
+        // A JSON array of the key values cannot collide the way a joined string ("a,b" + "c") can.
+        table.byKey.set(JSON.stringify(primaryKeyColumns.map((column) => record[column])), record);
+      }
+    }
+    this.#pendingTables.delete(table);
   }
 
   /**
@@ -139,6 +188,13 @@ export class RecordStore {
    * ```
    */
   clear({ appId }: { appId?: string }): void {
+    for (const [app, scenes] of this.#byApp) {
+      if (appId !== undefined && app !== appId) continue;
+      for (const table of scenes.values()) {
+        for (const { batch } of table.pending) this.#pendingBytes -= batch.bytes;
+        this.#pendingTables.delete(table);
+      }
+    }
     if (appId === undefined) {
       this.#byApp.clear();
       this.#uploads.clear();

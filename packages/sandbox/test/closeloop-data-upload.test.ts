@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { loanTemplateRules } from '@zhima/validator';
 import { createSandbox, type Sandbox } from '../src/index.js';
 import { encode, makeKeyPair, recordsFile, type FilePart, type KeyPair, type TestCharset } from './helpers/client.js';
-import { uploadCall } from './helpers/family.js';
+import { bizCall, uploadCall } from './helpers/family.js';
 
 const APP_ID = '2021000000000001';
 const METHOD = 'zhima.merchant.closeloop.data.upload';
@@ -59,6 +59,25 @@ describe('zhima.merchant.closeloop.data.upload', () => {
     // Per scene: neither the batch-feedback records nor another scene see them.
     expect(sandbox.storedRecords({ appId: APP_ID })).not.toEqual(expect.arrayContaining([records[0]]));
     expect(sandbox.storedRecords({ appId: APP_ID, sceneCode: 'CAR_RENTING' })).not.toEqual(expect.arrayContaining([records[0]]));
+  });
+
+  it('stores files and single uploads of a scene in arrival order, a later one replacing a key in place, whether or not the store was read in between', async () => {
+    const target = await createSandbox({ apps: [{ appId: APP_ID, publicKey: app.publicKey }] });
+    const single = (record: Record<string, string>) =>
+      bizCall({ sandbox: target, appId: APP_ID, privateKey: app.privateKey, method: 'zhima.merchant.single.data.upload', bizContent: { scene_code: '8', data: JSON.stringify(record), primary_keys: PRIMARY } });
+    const first = rows(3, 'ORD');
+    const second: Record<string, string>[] = [{ ...first[2]!, user_name: '王五' }, { order_no: 'ORD-9', pay_month: '2024-01', user_name: '赵六' }];
+    expect((await upload({ target, records: first })).answer.code).toBe('10000');
+    expect((await single({ ...first[0]!, user_name: '周七' })).answer.code).toBe('10000');
+    expect((await upload({ target, records: second })).answer.code).toBe('10000');
+    // The oracle: each arrival applied at once to a Map by key.
+    const expected = new Map<string, Record<string, string>>();
+    for (const record of [...first, { ...first[0]!, user_name: '周七' }, ...second]) expected.set(`${record.order_no}/${record.pay_month}`, record);
+    expect(target.storedRecords({ appId: APP_ID, sceneCode: '8' })).toEqual([...expected.values()]);
+    expect((await single({ ...first[1]!, user_name: '吴八' })).answer.code).toBe('10000');
+    expected.set(`${first[1]!.order_no}/${first[1]!.pay_month}`, { ...first[1]!, user_name: '吴八' });
+    expect(target.storedRecords({ appId: APP_ID, sceneCode: '8' })).toEqual([...expected.values()]);
+    expect(target.uploads({ appId: APP_ID }).map((one) => one.records)).toEqual([3, 2]);
   });
 
   it('gives every upload a new task_id, even the same file twice, and logs each with it', async () => {

@@ -1,6 +1,7 @@
 // RSA PKCS#1 v1.5 through WebCrypto: the engine on every runtime except Node, where the package's
 // `#rsa-engine` import resolves to src/node/rsa-engine.ts instead (measured faster there; see bench/).
 
+import { base64ToBytes } from '../encoding/base64.js';
 import type { WebCryptoKey } from './web-crypto-types.js';
 
 const ALGORITHM = { name: 'RSASSA-PKCS1-v1_5' } as const;
@@ -13,4 +14,13 @@ export async function rsaSign(key: WebCryptoKey, data: Uint8Array): Promise<Uint
 /** Checks a signature over bytes with an imported key. */
 export function rsaVerify(key: WebCryptoKey, signature: Uint8Array, data: Uint8Array): Promise<boolean> {
   return crypto.subtle.verify(ALGORITHM, key as CryptoKey, signature as Uint8Array<ArrayBuffer>, data as Uint8Array<ArrayBuffer>);
+}
+
+/** A base64 signature's bytes; empty (a signature that never verifies) when the text is not base64. */
+export function signatureBytes(text: string): Uint8Array {
+  try {
+    return base64ToBytes({ text });
+  } catch {
+    return new Uint8Array();
+  }
 }

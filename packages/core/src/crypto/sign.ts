@@ -1,8 +1,8 @@
 import { encodeText, type Charset } from '../encoding/charset.js';
-import { base64ToBytes, bytesToBase64 } from '../encoding/base64.js';
+import { bytesToBase64 } from '../encoding/base64.js';
 import { argumentError, kindOf, requireOptions, requireText } from '../errors/argument-checks.js';
 import { ZhimaError } from '../errors/zhima-error.js';
-import { rsaSign, rsaVerify } from '#rsa-engine';
+import { rsaSign, rsaVerify, signatureBytes } from '#rsa-engine';
 import type { WebCryptoKey } from './web-crypto-types.js';
 import { importPrivateKey, importPublicKey, type PrivateKeyInput, type PublicKeyInput, type RsaKey, type SignType } from './keys.js';
 
@@ -82,14 +82,8 @@ export async function verifySignature(options: VerifySignatureOptions): Promise<
   if (typeof content !== 'string' && !(content instanceof Uint8Array)) throw argumentError({ name: 'content', expected: 'a string or bytes', value: content });
   const key = await importPublicKey({ key: publicKey });
   const signatureText = requireText(signature, 'signature');
-  let signatureBytes: Uint8Array;
-  try {
-    signatureBytes = base64ToBytes({ text: signatureText });
-  } catch {
-    return false;
-  }
   const data = typeof content === 'string' ? encodeText({ text: content, charset }) : content;
-  return verifyWithKey({ data, signature: signatureBytes, publicKey: key, signType: type });
+  return verifyWithKey({ data, signature: signatureBytes(signatureText), publicKey: key, signType: type });
 }
 
 /**

@@ -61,12 +61,7 @@ export function encodeText({ text, charset }: { text: string; charset: Charset |
  */
 export function decodeText({ bytes, charset }: { bytes: Uint8Array; charset: Charset | string }): string {
   const normalized = normalizeCharset({ charset });
-  let decoder: TextDecoder;
-  try {
-    decoder = new TextDecoder(normalized === 'utf-8' ? 'utf-8' : 'gbk', { fatal: true });
-  } catch (cause) {
-    throw unsupportedCharset(normalized, cause);
-  }
+  const decoder = fatalDecoder(normalized);
   const invalid = (cause?: unknown) => new ZhimaError({ code: 'PARAM_INVALID', message: `The bytes are not valid ${normalized}.`, cause });
   let text: string;
   try {
@@ -78,6 +73,24 @@ export function decodeText({ bytes, charset }: { bytes: Uint8Array; charset: Cha
   // fatal; bytes that do not survive a round trip are not GBK by the WHATWG rules the gateway follows.
   if (normalized !== 'utf-8' && !gbkRoundTrips(text, bytes)) throw invalid();
   return text;
+}
+
+// One fatal decoder per charset, made on first use (a runtime without GBK fails only when GBK is
+// asked for): a decode without `stream` keeps no state between calls.
+const fatalDecoders = new Map<string, TextDecoder>();
+
+function fatalDecoder(charset: Charset): TextDecoder {
+  const label = charset === 'utf-8' ? 'utf-8' : 'gbk';
+  let decoder = fatalDecoders.get(label);
+  if (decoder === undefined) {
+    try {
+      decoder = new TextDecoder(label, { fatal: true });
+    } catch (cause) {
+      throw unsupportedCharset(charset, cause);
+    }
+    fatalDecoders.set(label, decoder);
+  }
+  return decoder;
 }
 
 function gbkRoundTrips(text: string, bytes: Uint8Array): boolean {

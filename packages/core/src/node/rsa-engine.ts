@@ -3,32 +3,47 @@
 // is faster one operation at a time (bench/RESULTS.md). Other runtimes get src/crypto/rsa-engine.ts.
 import { KeyObject, sign, verify } from 'node:crypto';
 import type { WebCryptoKey } from '../crypto/web-crypto-types.js';
+import { base64ToBytes } from '../encoding/base64.js';
 
-const keyObjects = new WeakMap<WebCryptoKey, KeyObject>();
+// Per imported key, its KeyObject and hash name, found once: a CryptoKey's `algorithm` is a getter.
+const nodeKeys = new WeakMap<WebCryptoKey, { keyObject: KeyObject; hash: string }>();
 const HASH_NAMES: Record<string, string> = { 'SHA-256': 'sha256', 'SHA-1': 'sha1' };
 
-function keyObjectOf(key: WebCryptoKey): KeyObject {
-  let keyObject = keyObjects.get(key);
-  if (keyObject === undefined) {
-    keyObject = KeyObject.from(key as CryptoKey);
-    keyObjects.set(key, keyObject);
+function nodeKeyOf(key: WebCryptoKey): { keyObject: KeyObject; hash: string } {
+  let found = nodeKeys.get(key);
+  if (found === undefined) {
+    const name = (key.algorithm as RsaHashedKeyAlgorithm).hash.name;
+    const hash = HASH_NAMES[name];
+    if (hash === undefined) throw new Error(`unsupported hash ${name}`);
+    found = { keyObject: KeyObject.from(key as CryptoKey), hash };
+    nodeKeys.set(key, found);
   }
-  return keyObject;
-}
-
-function hashOf(key: WebCryptoKey): string {
-  const name = (key.algorithm as RsaHashedKeyAlgorithm).hash.name;
-  const hash = HASH_NAMES[name];
-  if (hash === undefined) throw new Error(`unsupported hash ${name}`);
-  return hash;
+  return found;
 }
 
 /** Signs bytes with an imported key; the hash is the one the key was imported with. */
 export async function rsaSign(key: WebCryptoKey, data: Uint8Array): Promise<Uint8Array> {
-  return sign(hashOf(key), data, keyObjectOf(key));
+  const { keyObject, hash } = nodeKeyOf(key);
+  return sign(hash, data, keyObject);
 }
 
 /** Checks a signature over bytes with an imported key. */
 export async function rsaVerify(key: WebCryptoKey, signature: Uint8Array, data: Uint8Array): Promise<boolean> {
-  return verify(hashOf(key), data, keyObjectOf(key), signature);
+  const { keyObject, hash } = nodeKeyOf(key);
+  return verify(hash, data, keyObject, signature);
+}
+
+// Base64 as signatures come (alphabet characters, then at most two `=` completing a group of four),
+// which atob and Buffer read alike: decoded natively (Node's atob is a slow JavaScript loop). Any
+// other text goes to the portable decoder, so what is rejected stays what atob rejects.
+const PLAIN_BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
+/** A base64 signature's bytes; empty (a signature that never verifies) when the text is not base64. */
+export function signatureBytes(text: string): Uint8Array {
+  if (text.length % 4 === 0 && PLAIN_BASE64.test(text)) return Buffer.from(text, 'base64');
+  try {
+    return base64ToBytes({ text });
+  } catch {
+    return new Uint8Array();
+  }
 }

@@ -1,8 +1,8 @@
 import type { CertificateInput } from '../certificates/certificate-sn.js';
-import { importPublicKey, type PublicKeyInput, type RsaKey, type SignType } from '../crypto/keys.js';
+import { importPublicKey, RsaKey, type PublicKeyInput, type SignType } from '../crypto/keys.js';
+import { signatureBytes } from '#rsa-engine';
 import { checkSignType, verifyWithKey } from '../crypto/sign.js';
-import { base64ToBytes } from '../encoding/base64.js';
-import { encodeText, type Charset } from '../encoding/charset.js';
+import { encodeText, normalizeCharset, type Charset } from '../encoding/charset.js';
 import { argumentError, requireOptions, requireText } from '../errors/argument-checks.js';
 import { ZhimaError } from '../errors/zhima-error.js';
 import { decodeAnswer } from './decode-answer.js';
@@ -73,14 +73,20 @@ export function responseNodeName({ method }: { method: string }): string {
 const nodeNames = new Map<string, string>();
 
 function single(members: TopLevelMember[], key: string): TopLevelMember | undefined {
-  const found = members.filter((member) => member.key === key);
-  if (found.length > 1) {
+  let found: TopLevelMember | undefined;
+  let count = 0;
+  for (const member of members) {
+    if (member.key !== key) continue;
+    found ??= member;
+    count++;
+  }
+  if (count > 1) {
     throw new ZhimaError({
       code: 'SIGNATURE_INVALID',
-      message: `The response holds "${key}" ${found.length} times; a repeated node is a forgery attempt and is rejected.`,
+      message: `The response holds "${key}" ${count} times; a repeated node is a forgery attempt and is rejected.`,
     });
   }
-  return found[0];
+  return found;
 }
 
 // A member found once: its value in the parsed object is that member's.
@@ -147,9 +153,11 @@ export async function verifyResponse(options: VerifyResponseOptions): Promise<Ve
   if (options.signType !== undefined) checkSignType(options.signType);
   if (options.alipayCertificates === undefined) {
     // Parsed before the answer is read (a private key given as alipayPublicKey is an error even when
-    // the answer is unsigned); a PEM string is parsed once per process (keys.ts caches it).
-    const publicKey = await importPublicKey({ key: options.alipayPublicKey });
-    return verifyResponseWith({ ...options, resolveKey: async () => publicKey });
+    // the answer is unsigned); a PEM string is parsed once per process (keys.ts caches it), and a
+    // parsed public key is taken as it is, without a wait on a promise.
+    const given = options.alipayPublicKey;
+    const publicKey = RsaKey.isInstance(given) && given.type === 'public' ? (given as RsaKey<'public'>) : await importPublicKey({ key: given });
+    return verifyResponseWith({ ...options, resolveKey: () => Promise.resolve(publicKey) });
   }
   // Certificate mode's parsing (X.509, SNs) is loaded only by those who use it.
   const keys = (await import('../certificates/certificate-keys.js')).certificateResponseKeys({ certificates: options.alipayCertificates });
@@ -168,6 +176,16 @@ function claimsSuccess(answer: Record<string, unknown>): boolean {
   return answerCode(answer) === SUCCESS_CODE || (typeof answer.msg === 'string' && answer.msg.trim().toLowerCase() === 'success');
 }
 
+/**
+ * The node's bytes as the gateway sent them, sliced from the answer without re-encoding, when the
+ * decoded text has one character per byte (ASCII, the usual answer), so a span of the text is the same
+ * span of the bytes. Undefined otherwise: the caller encodes the node's text, which gives the same
+ * bytes since the text decoded from them exactly.
+ */
+function nodeBytesAsReceived({ bytes, text, valueStart, valueEnd }: { bytes: Uint8Array; text: string; valueStart: number; valueEnd: number }): Uint8Array | undefined {
+  return bytes.length === text.length ? bytes.subarray(valueStart, valueEnd) : undefined;
+}
+
 /** @internal {@link verifyResponse} with the key lookup supplied by the caller (the client caches it). */
 export async function verifyResponseWith({
   body,
@@ -184,7 +202,9 @@ export async function verifyResponseWith({
   contentType?: string | undefined;
   resolveKey: ResponseKeyResolver;
 }): Promise<VerifiedResponse> {
-  const { text, exact } = typeof body === 'string' ? { text: body, exact: true } : decodeAnswer({ bytes: body, charset, contentType });
+  // Normalised once for an answer given as bytes; text is encoded only if signed, as the charset is then needed.
+  const requested = typeof body === 'string' ? charset : normalizeCharset({ charset });
+  const { text, exact } = typeof body === 'string' ? { text: body, exact: true } : decodeAnswer({ bytes: body, charset: requested, contentType });
   const { members, value: top } = scanTopLevelMembers(text);
   const methodMember = single(members, responseNodeName({ method }));
   const errorMember = single(members, ERROR_NODE);
@@ -196,7 +216,6 @@ export async function verifyResponseWith({
     throw new ZhimaError({ code: 'RESPONSE_MALFORMED', message: `The response has neither ${responseNodeName({ method })} nor ${ERROR_NODE}.` });
   }
   const node = nodeMember.key;
-  const signedText = text.slice(nodeMember.valueStart, nodeMember.valueEnd);
   const response = top[node];
   if (typeof response !== 'object' || response === null || Array.isArray(response)) {
     throw new ZhimaError({ code: 'RESPONSE_MALFORMED', message: `The response's ${node} is not an object.` });
@@ -223,14 +242,15 @@ export async function verifyResponseWith({
     });
   }
   const publicKey = await resolveKey(certSn, answer);
-  let signature: Uint8Array;
-  try {
-    signature = base64ToBytes({ text: sign });
-  } catch {
-    signature = new Uint8Array();
+  const signature = signatureBytes(sign);
+  const check = (data: Uint8Array) => verifyWithKey({ data, signature, publicKey, signType });
+  const { valueStart, valueEnd } = nodeMember;
+  const signedBytes = (typeof body === 'string' ? undefined : nodeBytesAsReceived({ bytes: body, text, valueStart, valueEnd })) ?? encodeText({ text: text.slice(valueStart, valueEnd), charset: requested });
+  let verified = await check(signedBytes);
+  if (!verified) {
+    const signedText = text.slice(valueStart, valueEnd);
+    verified = signedText.includes('\\/') && (await check(encodeText({ text: signedText.replaceAll('\\/', '/'), charset: requested })));
   }
-  const check = (content: string) => verifyWithKey({ data: encodeText({ text: content, charset }), signature, publicKey, signType });
-  const verified = (await check(signedText)) || (signedText.includes('\\/') && (await check(signedText.replaceAll('\\/', '/'))));
   if (!verified) {
     throw new ZhimaError({
       code: 'SIGNATURE_INVALID',

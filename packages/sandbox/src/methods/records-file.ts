@@ -1,7 +1,8 @@
+import { decodeText } from '@zhima/core/internal';
 import { validateRecords, type FieldRules } from '@zhima/validator';
 import { businessFailure } from '../gateway/answers.js';
 import type { UploadedFile } from '../gateway/read-request.js';
-import type { RecordPartition, RecordStore, StoredRecord } from '../store.js';
+import type { PendingRecords, RecordPartition, RecordStore, StoredRecord } from '../store.js';
 import { rejectFirstError } from './business-params.js';
 
 /**
@@ -34,12 +35,26 @@ function fileCharsetOf(value: string | undefined): 'UTF-8' | 'GBK' {
   return value?.toUpperCase() === 'GBK' ? 'GBK' : 'UTF-8';
 }
 
+// A valid file's records, parsed when the store is first asked for them. The bytes are kept as they
+// are unless they pin a much larger buffer (a view into a request body grown by doubling).
+function unreadRecords({ bytes, fileCharset }: { bytes: Uint8Array; fileCharset: 'UTF-8' | 'GBK' }): PendingRecords {
+  const kept = bytes.buffer.byteLength > bytes.length + 64 * 1024 ? bytes.slice() : bytes;
+  return {
+    bytes: kept.length,
+    read: () => {
+      const text = decodeText({ bytes: kept, charset: fileCharset });
+      // The validator tolerates a BOM (with a warning); JSON.parse does not.
+      return (JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text) as { records: StoredRecord[] }).records;
+    },
+  };
+}
+
 /**
  * The records file of an upload method, once its params passed: the `file` part must be there and be
  * named `*.txt` or `*.json` (or have no extension) — else `INVALID_FILE_TYPE`, "目前只支持txt文件" —,
  * then `@zhima/validator`'s `validateRecords` (columns, primary keys, count, charset, size, `rules`)
- * gives the first error as the answer. An accepted file's records, as the validator parsed them
- * (`onRecords`: no second decode and parse), are upserted by primary key into `partition` and logged.
+ * gives the first error as the answer. An accepted file is logged and its records upserted by primary
+ * key into `partition`, read from its bytes when first queried: an upload costs its validation only.
  *
  * @example
  * ```ts
@@ -80,16 +95,11 @@ export async function acceptRecordsFile({
   }
   const primaryKeyColumns = params.primary_key_columns!.split(',');
   const fileCharset = fileCharsetOf(params.file_charset);
-  // The records the validator parsed: the file is decoded and parsed once.
-  const records: StoredRecord[] = [];
-  const onRecords = ({ records: batch }: { records: readonly unknown[] }) => {
-    for (const record of batch) records.push(record as StoredRecord);
-  };
-  const report = await validateRecords({ input: file.body, columns: params.columns!, primaryKeyColumns, records: params.records, fileCharset, rules, maxFileBytes: MAX_RECORDS_FILE_BYTES, onRecords });
+  const report = await validateRecords({ input: file.body, columns: params.columns!, primaryKeyColumns, records: params.records, fileCharset, rules, maxFileBytes: MAX_RECORDS_FILE_BYTES });
   rejectFirstError(report.issues);
-  store.upsert({ partition, primaryKeyColumns, records });
+  store.upsert({ partition, primaryKeyColumns, records: unreadRecords({ bytes: file.body, fileCharset }) });
   store.logUpload({
     appId: partition.appId,
-    upload: { method, sceneCode: partition.sceneCode, taskId, fileName: file.filename, records: records.length, bytes: file.body.length, sha256: await sha256Hex(file.body) },
+    upload: { method, sceneCode: partition.sceneCode, taskId, fileName: file.filename, records: report.recordCount, bytes: file.body.length, sha256: await sha256Hex(file.body) },
   });
 }
