@@ -67,15 +67,10 @@ function isFileContent(content: unknown): content is FileContent {
   return (stream instanceof ReadableStream || typeof open === 'function') && typeof size === 'number' && Number.isSafeInteger(size) && size >= 0;
 }
 
-// Read again for a retry: everything but a bare stream.
-function isReplayable(content: FileContent): boolean {
-  return content instanceof Uint8Array || content instanceof Blob || 'open' in content;
-}
-
 // A file part as a JavaScript caller may give it: checked here, where its size is first needed.
 function checkFilePart(part: { name: string; fileName: string; content: FileContent; contentType?: string }): void {
   if (!isFileContent(part.content)) {
-    throw argumentError({ name: `The content of file ${JSON.stringify(String(part.name))}`, expected: 'bytes, a Blob, { open, size } or { stream, size } with the exact size', value: part.content, hint: 'Pass the file as a Uint8Array, a Blob (e.g. fs.openAsBlob(path)), { open, size } (open() returns a fresh stream of the bytes), or { stream, size }.' });
+    throw argumentError({ name: `The content of file ${JSON.stringify(String(part.name))}`, expected: 'bytes, a Blob, { open, size } or { stream, size }', value: part.content });
   }
   requireText(part.fileName, 'fileName');
   if (part.contentType !== undefined) requireText(part.contentType, 'contentType');
@@ -98,10 +93,10 @@ function openContent(content: FileContent): ReadableStream<Uint8Array> {
   try {
     stream = content.open();
   } catch (cause) {
-    throw new ZhimaError({ code: 'PARAM_INVALID', message: 'The file\'s open() threw: its bytes cannot be read.', cause });
+    stream = cause;
   }
-  if (!(stream instanceof ReadableStream)) throw new ZhimaError({ code: 'PARAM_INVALID', message: 'The file\'s open() must return a ReadableStream of its bytes.' });
-  return stream;
+  if (stream instanceof ReadableStream) return stream;
+  throw new ZhimaError({ code: 'PARAM_INVALID', message: 'open() must return a ReadableStream.', cause: stream });
 }
 
 /**
@@ -138,7 +133,8 @@ function assemble(pieces: Piece[], contentType: string): MultipartBody {
   const sizes = pieces.map((piece) => (piece instanceof Uint8Array ? piece.length : contentSize(piece.file)));
   const contentLength = sizes.reduce((sum, size) => sum + size, 0);
   const files = pieces.filter((piece): piece is { file: FileContent } => !(piece instanceof Uint8Array));
-  const replayable = files.every(({ file }) => isReplayable(file));
+  // Read again for a retry: everything but a bare stream (a Blob has a stream() method, not a stream).
+  const replayable = files.every(({ file }) => file instanceof Blob || !('stream' in file));
   if (files.every(({ file }) => file instanceof Uint8Array)) {
     const body = new Uint8Array(contentLength);
     let offset = 0;
