@@ -56,7 +56,9 @@ export async function validateInputs({
       const file = bytes !== undefined ? inMemoryFile({ bytes }) : source.kind === 'file' ? await openRecordsFile({ path }) : undefined;
       if (file !== undefined) opened.push(file);
       // The size bound is handled by splitting (the parts are planned, and hashed, while validating), so only the other rules decide here.
-      const report = await validateSource({ source, records, split: { ...bounds, hash: createSha256 }, spoolTo: source.kind === 'stdin' ? path : undefined, holdBack, bytes, io });
+      // Bytes in memory are hashed when sent, once: as the whole file, or as the parts a hold-back or the record bound makes.
+      const split = bytes === undefined ? { ...bounds, hash: createSha256 } : bounds;
+      const report = await validateSource({ source, records, split, spoolTo: source.kind === 'stdin' ? path : undefined, holdBack, bytes, io });
       const size = bytes?.length ?? (source.kind === 'file' ? source.size : (await stat(path)).size);
       const { ok, errorCount, warningCount, issues, truncated, recordCount, heldBack } = report;
       inputs.push({
