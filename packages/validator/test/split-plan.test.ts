@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { partContent, readPart, validateRecords, type ReadAt, type RecordsPart, type ValidationReport } from '../src/index.js';
+import { partContent, readPart, sourceContent, validateRecords, type ReadAt, type RecordsPart, type ValidationReport } from '../src/index.js';
 import { utf8AsByteString } from '../src/node/byte-string.js';
 import { openRecordsFile, validateFile } from '../src/node/index.js';
 import { validateRecordsWith } from '../src/validate/validate-records.js';
@@ -210,6 +210,9 @@ describe.each([
         const streamed = new Uint8Array(await new Response(partContent({ part, readAt: file.readAt }).open()).arrayBuffer());
         expect(streamed.length).toBe(part.bytes);
       }
+      // The whole source the same way, opened twice: the file's bytes each time.
+      const whole = sourceContent({ readAt: file.readAt, size: bytes.length });
+      for (let attempt = 0; attempt < 2; attempt++) expect(Buffer.from(await new Response(whole.open()).arrayBuffer()).equals(Buffer.from(bytes))).toBe(true);
     } finally {
       await file.close();
     }

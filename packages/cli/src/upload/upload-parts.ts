@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { basename } from 'node:path';
 import type { FileContent } from '@zhima/core/internal';
-import { maskPersonal, partContent, type HeldBack, type RecordsPart } from '@zhima/validator';
+import { maskPersonal, partContent, sourceContent, type HeldBack, type RecordsPart } from '@zhima/validator';
 import { STDIN_NAME } from '../records/input-source.js';
 
 /**
@@ -28,7 +28,7 @@ export interface UploadPart {
   /** 0-based piece number within its input. */
   part: number;
   fileName: string;
-  /** The file on disk (the whole file, or a part's spans) as `{ open, size }`: read again for a retry, 1 MiB at a time, never from a file changed since validation. */
+  /** The whole input or a part's spans as `{ open, size }` (see {@link UploadFile}): read again for a retry, 1 MiB at a time, never from a file changed since validation. */
   content: FileContent;
   size: number;
   records: number;
@@ -55,12 +55,9 @@ export interface UploadFile {
   close(): Promise<void>;
 }
 
-// Slices handed to the upload stream: no copy, and progress moves in steps a terminal can show.
-const SLICE_BYTES = 1024 * 1024;
-
 /**
  * An input held in memory as an {@link UploadFile}: the bytes that were validated are the bytes sent,
- * in 1 MiB slices of the same buffer (no copy).
+ * streamed as 1 MiB views of the same buffer (no copy).
  *
  * @example
  * ```ts
@@ -69,16 +66,7 @@ const SLICE_BYTES = 1024 * 1024;
  */
 export function inMemoryFile({ bytes }: { bytes: Uint8Array }): UploadFile {
   const readAt = async ({ offset, length }: { offset: number; length: number }) => bytes.subarray(offset, offset + length);
-  const open = () => {
-    let at = 0;
-    return new ReadableStream<Uint8Array>({
-      pull(controller) {
-        if (at >= bytes.length) return controller.close();
-        controller.enqueue(bytes.subarray(at, (at += SLICE_BYTES)));
-      },
-    });
-  };
-  return { content: () => ({ open, size: bytes.length }), partContent: ({ part }) => partContent({ part, readAt }), close: async () => {} };
+  return { content: () => sourceContent({ readAt, size: bytes.length }), partContent: ({ part }) => partContent({ part, readAt }), close: async () => {} };
 }
 
 /**

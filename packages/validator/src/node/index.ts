@@ -5,7 +5,7 @@ import type { ReadAt } from '../input/chunks.js';
 import type { ValidationReport } from '../report/issue.js';
 import type { PartHash } from '../split/part-hash.js';
 import type { RecordsPart } from '../split/part-plan.js';
-import { readPart, readRange, reopenable } from '../split/read-part.js';
+import { partContent, sourceContent } from '../split/read-part.js';
 import { validateRecordsWith, type ValidationOptions } from '../validate/validate-records.js';
 import { utf8AsByteString } from './byte-string.js';
 
@@ -93,8 +93,8 @@ export async function openRecordsFile({ path }: { path: string }): Promise<Opene
     chunks: chunks(),
     readAt,
     size,
-    content: () => reopenable({ chunks: () => readRange({ readAt: readUnchanged, offset: 0, length: size }), size }),
-    partContent: ({ part }) => reopenable({ chunks: () => readPart({ part, readAt: readUnchanged }), size: part.bytes }),
+    content: () => sourceContent({ readAt: readUnchanged, size }),
+    partContent: ({ part }) => partContent({ part, readAt: readUnchanged }),
     close: () => handle.close(),
   };
 }

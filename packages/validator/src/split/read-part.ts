@@ -52,7 +52,7 @@ export async function* readPart({ part, readAt, chunkBytes = READ_BYTES }: { par
  * for await (const chunk of readRange({ readAt, offset: 0, length: size })) hash.update(chunk);
  * ```
  */
-export async function* readRange({ readAt, offset, length, chunkBytes = READ_BYTES }: { readAt: ReadAt; offset: number; length: number; chunkBytes?: number }): AsyncGenerator<Uint8Array> {
+async function* readRange({ readAt, offset, length, chunkBytes = READ_BYTES }: { readAt: ReadAt; offset: number; length: number; chunkBytes?: number }): AsyncGenerator<Uint8Array> {
   for (let at = 0; at < length; ) {
     const want = Math.min(chunkBytes, length - at);
     const bytes = await readAt({ offset: offset + at, length: want });
@@ -71,7 +71,7 @@ export async function* readRange({ readAt, offset, length, chunkBytes = READ_BYT
  * const content = reopenable({ chunks: () => readRange({ readAt, offset: 0, length: size }), size });
  * ```
  */
-export function reopenable({ chunks, size }: { chunks: () => AsyncGenerator<Uint8Array>; size: number }): { open: () => ReadableStream<Uint8Array>; size: number } {
+function reopenable({ chunks, size }: { chunks: () => AsyncGenerator<Uint8Array>; size: number }): { open: () => ReadableStream<Uint8Array>; size: number } {
   const open = () => {
     let reading: AsyncGenerator<Uint8Array> | undefined;
     return new ReadableStream<Uint8Array>({
@@ -87,6 +87,20 @@ export function reopenable({ chunks, size }: { chunks: () => AsyncGenerator<Uint
     });
   };
   return { open, size };
+}
+
+/**
+ * The whole source as upload content (`{ open, size }`, a `FileContent` of `@zhima/core`): each
+ * `open()` streams its `size` bytes anew through `readAt`, 1 MiB at a time, so a retry reads them again.
+ * On Node, `openRecordsFile(…).content()` is the same over a file that must not change.
+ *
+ * @example
+ * ```ts
+ * await client.batchFeedback({ file: sourceContent({ readAt, size: bytes.length }), records: report.recordCount, columns, primaryKeyColumns });
+ * ```
+ */
+export function sourceContent({ readAt, size }: { readAt: ReadAt; size: number }): { open: () => ReadableStream<Uint8Array>; size: number } {
+  return reopenable({ chunks: () => readRange({ readAt, offset: 0, length: size }), size });
 }
 
 /**
