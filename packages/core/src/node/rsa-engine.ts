@@ -3,7 +3,7 @@
 // is faster one operation at a time (bench/RESULTS.md). Other runtimes get src/crypto/rsa-engine.ts.
 import { KeyObject, sign, verify } from 'node:crypto';
 import type { WebCryptoKey } from '../crypto/web-crypto-types.js';
-import { base64ToBytes } from '../encoding/base64.js';
+import { signatureBytes as portableSignatureBytes } from '../crypto/rsa-engine.js';
 
 // Per imported key, its KeyObject and hash name, found once: a CryptoKey's `algorithm` is a getter.
 const nodeKeys = new WeakMap<WebCryptoKey, { keyObject: KeyObject; hash: string }>();
@@ -40,10 +40,5 @@ const PLAIN_BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
 /** A base64 signature's bytes; empty (a signature that never verifies) when the text is not base64. */
 export function signatureBytes(text: string): Uint8Array {
-  if (text.length % 4 === 0 && PLAIN_BASE64.test(text)) return Buffer.from(text, 'base64');
-  try {
-    return base64ToBytes({ text });
-  } catch {
-    return new Uint8Array();
-  }
+  return text.length % 4 === 0 && PLAIN_BASE64.test(text) ? Buffer.from(text, 'base64') : portableSignatureBytes(text);
 }
