@@ -41,6 +41,18 @@ export async function* inChunks(bytes: Uint8Array, size: number): AsyncGenerator
   for (let at = 0; at < bytes.length; at += size) yield bytes.slice(at, at + size);
 }
 
+/** {@link inChunks} through one buffer, scribbled over with 0xFF before each refill: a consumer must not keep a chunk. */
+export async function* inRefilledChunks(bytes: Uint8Array, size: number): AsyncGenerator<Uint8Array> {
+  const buffer = new Uint8Array(size);
+  for (let at = 0; at < bytes.length; at += size) {
+    buffer.fill(0xff);
+    const chunk = bytes.subarray(at, at + size);
+    buffer.set(chunk);
+    yield buffer.subarray(0, chunk.length);
+  }
+  buffer.fill(0xff);
+}
+
 export const options = { columns: COLUMNS, primaryKeyColumns: PRIMARY_KEY };
 
 /**

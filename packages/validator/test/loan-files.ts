@@ -89,6 +89,7 @@ export const INPUT_KINDS = [
   { name: 'ReadableStream + readAt', exact: true },
   { name: 'AsyncIterable', exact: false },
   { name: 'AsyncIterable + readAt', exact: true },
+  { name: 'AsyncIterable, one buffer refilled', exact: false },
   { name: 'validateFile', exact: true },
   { name: 'Blob', exact: true },
 ] as const;
@@ -119,6 +120,22 @@ export async function validateAs(kind: InputKind, bytes: Uint8Array, options: Om
         yield* chunks;
       }
       return validateRecords({ input: iterate(), ...(kind === 'AsyncIterable' ? options : { ...options, readAt }) });
+    }
+    case 'AsyncIterable, one buffer refilled': {
+      // A source that reads into one buffer (a BYOB reader, validateFile's own reads): once the next chunk
+      // is asked for, the buffer is scribbled over with 0xFF (never valid UTF-8 or JSON) before it is
+      // refilled, so any byte the validator kept of an earlier chunk would change the report.
+      const buffer = new Uint8Array(chunkSize);
+      async function* refill(): AsyncGenerator<Uint8Array> {
+        for (let at = 0; at < bytes.length; at += chunkSize) {
+          buffer.fill(0xff);
+          const chunk = bytes.subarray(at, at + chunkSize);
+          buffer.set(chunk);
+          yield buffer.subarray(0, chunk.length);
+        }
+        buffer.fill(0xff);
+      }
+      return validateRecords({ input: refill(), ...options });
     }
     case 'Blob': {
       // Its size and random access come with it: no totalBytes or readAt given.

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
 import { createRecordsFileWriter, validateRecords, type ValidationReport } from '../src/index.js';
-import { COLUMNS, encode, inChunks, options, positionOf, PRIMARY_KEY } from './helpers.js';
+import { COLUMNS, encode, inChunks, inRefilledChunks, options, positionOf, PRIMARY_KEY } from './helpers.js';
 
 const RUNS = { numRuns: 150 };
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
@@ -97,6 +97,15 @@ describe('properties', () => {
     await fc.assert(
       fc.asyncProperty(fc.oneof(mutatedFile, validFile.map((file) => file.bytes)), fc.integer({ min: 1, max: 40 }), async (bytes, size) => {
         expect(await check(inChunks(bytes, size))).toEqual(await check(bytes));
+      }),
+      RUNS,
+    );
+  });
+
+  it('a source may refill one buffer for every chunk: the validator keeps nothing of a chunk once it asks for the next', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(mutatedFile, validFile.map((file) => file.bytes)), fc.integer({ min: 1, max: 40 }), async (bytes, size) => {
+        expect(await check(inRefilledChunks(bytes, size))).toEqual(await check(bytes));
       }),
       RUNS,
     );

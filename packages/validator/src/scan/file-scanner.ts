@@ -110,9 +110,9 @@ const SINGLE_TOKENS: Record<number, { byte: number; next: number; rule: Structur
   [ARRAY_OPEN]: { byte: 0x5b, next: FIRST, rule: 'records-not-array' },
 };
 
-// Small chunks (a web stream's 16 KiB, say) are joined until this many bytes wait: a scan call per
-// chunk would cost more than the copy.
-const MIN_SCAN_BYTES = 64 * 1024;
+// Small chunks (a web stream's 64 KiB, say) are gathered until this many bytes wait: each scan call
+// flushes a batch and pauses the planner, which costs more than copying the chunk once.
+const MIN_SCAN_BYTES = 1024 * 1024;
 const EMPTY = new Uint8Array(0);
 const RECORDS_KEY = [0x72, 0x65, 0x63, 0x6f, 0x72, 0x64, 0x73]; // records
 
@@ -148,9 +148,14 @@ export class FileScanner {
   private readonly maxRecordBytes: number;
   private readonly listener: ScanListener;
   private state = START;
-  private pending: Uint8Array[] = [];
-  private pendingBytes = 0;
-  private carry: Uint8Array = EMPTY;
+  /**
+   * The scanner's own buffer, reused from scan to scan: `gather[0, carried)` is the unfinished input kept
+   * from the last scan, `gather[carried, gathered)` the chunks pushed since. A pushed chunk is copied
+   * here or scanned where it is, never kept, so the caller may reuse it once `push` returns.
+   */
+  private gather: Uint8Array = EMPTY;
+  private gathered = 0;
+  private carried = 0;
   private line = 1;
   private lineStart = 0;
   /** Characters between the start of the line running through `base` and `base`, once that line began in dropped bytes. */
@@ -188,26 +193,34 @@ export class FileScanner {
     return this.state === FAILED;
   }
 
-  /** Takes the next chunk; scans once enough bytes are waiting (small chunks are batched). */
+  /**
+   * Takes the next chunk; scans once enough bytes are waiting (small chunks are gathered). The chunk is
+   * not kept: once this returns, the caller may fill it again.
+   */
   push(chunk: Uint8Array): void {
     if (this.state === FAILED || chunk.length === 0) return;
-    this.pending.push(chunk);
-    this.pendingBytes += chunk.length;
+    // Nothing waiting and a chunk big enough: scan it where it is, no copy.
+    if (this.gathered === 0 && chunk.length >= MIN_SCAN_BYTES) {
+      this.scanBuffer(chunk, false);
+      return;
+    }
+    this.append(chunk);
     // A partial record carried over is scanned again from its start: waiting for twice its length keeps
     // that re-scan linear even for a record longer than many chunks.
-    if (this.pendingBytes >= Math.max(MIN_SCAN_BYTES, 2 * this.carry.length)) this.scanPending(false);
+    if (this.gathered - this.carried >= Math.max(MIN_SCAN_BYTES, 2 * this.carried)) this.scanBuffer(this.gather.subarray(0, this.gathered), false);
   }
 
   /** The input ended: scans what is left and reports a truncated document. */
   finish(): void {
-    if (this.state !== FAILED) this.scanPending(true);
+    if (this.state !== FAILED) this.scanBuffer(this.gather.subarray(0, this.gathered), true);
   }
 
   /** Stops parsing after a fatal problem the listener found inside a record. */
   fail(): void {
     this.state = FAILED;
-    this.carry = EMPTY;
-    this.pending = [];
+    this.gather = EMPTY;
+    this.gathered = 0;
+    this.carried = 0;
   }
 
   /**
@@ -249,20 +262,20 @@ export class FileScanner {
     return 1 + chars;
   }
 
-  private scanPending(final: boolean): void {
-    const parts = this.carry.length > 0 ? [this.carry, ...this.pending] : this.pending;
-    if (parts.length === 1) this.buf = parts[0]!;
-    else {
-      const joined = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
-      let at = 0;
-      for (const part of parts) {
-        joined.set(part, at);
-        at += part.length;
-      }
-      this.buf = joined;
+  /** Copies `chunk` after the gathered bytes, growing the buffer (at least doubling) when it is full. */
+  private append(chunk: Uint8Array): void {
+    const needed = this.gathered + chunk.length;
+    if (needed > this.gather.length) {
+      const grown = new Uint8Array(Math.max(needed, 2 * this.gather.length, MIN_SCAN_BYTES + chunk.length));
+      grown.set(this.gather.subarray(0, this.gathered));
+      this.gather = grown;
     }
-    this.pending = [];
-    this.pendingBytes = 0;
+    this.gather.set(chunk, this.gathered);
+    this.gathered = needed;
+  }
+
+  private scanBuffer(buf: Uint8Array, final: boolean): void {
+    this.buf = buf;
     const consumed = this.scan(final);
     this.listener.onPause();
     if (this.state === FAILED) return;
@@ -275,7 +288,15 @@ export class FileScanner {
     const cutOffset = base + cut;
     // Leaves the cursor at the cut, where the next columns on this line are counted from.
     if (this.lineStart < cutOffset) this.baseLineChars = this.columnOf(cutOffset, this.lineStart) - 1;
-    this.carry = cut < buf.length ? buf.slice(cut) : EMPTY;
+    // The unfinished tail moves to the front of the scanner's own buffer (from a pushed chunk, a copy).
+    const tail = buf.length - cut;
+    if (buf.buffer === this.gather.buffer) this.gather.copyWithin(0, cut, buf.length);
+    else {
+      this.gathered = 0;
+      this.append(buf.subarray(cut));
+    }
+    this.gathered = tail;
+    this.carried = tail;
     this.base = cutOffset;
     this.buf = EMPTY;
   }
