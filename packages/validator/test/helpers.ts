@@ -1,3 +1,5 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import iconv from 'iconv-lite';
 import type { Issue, ValidationReport } from '../src/index.js';
 import { vi } from 'vitest';
@@ -66,3 +68,13 @@ export function hashByteKeysAsText(): void {
     this.hash(Array.from({ length: columns }, (_, k) => decoder.decode(bytes.subarray(ranges[from + 2 * k], ranges[from + 2 * k + 1]))));
   });
 }
+
+/**
+ * Runs a full garbage collection now, so a memory measurement starts from live objects only (what the
+ * test wrote before is not counted as if the code under test held it).
+ */
+export function collectGarbage(): void {
+  setFlagsFromString('--expose-gc');
+  (runInNewContext('gc') as () => void)();
+}
+

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openRecordsFile, validateBytes, validateFile } from '../src/node/index.js';
 import { validateRecords, type ValidationReport } from '../src/index.js';
-import { encode, fileText, inChunks, options, record } from './helpers.js';
+import { collectGarbage, encode, fileText, inChunks, options, record } from './helpers.js';
 
 let dir: string;
 beforeAll(async () => {
@@ -31,12 +31,26 @@ describe('@zhima/validator/node', () => {
     const records = Array.from({ length: 40_000 }, (_, i) => record(i, { user_name: 'x'.repeat(1000) }));
     const path = join(dir, 'large.json');
     await writeFile(path, fileText(records));
+    collectGarbage();
     const start = process.memoryUsage().arrayBuffers;
     let peak = 0;
     const report = await validateFile({ path, ...options, maxFileBytes: Number.MAX_SAFE_INTEGER, onProgress: () => (peak = Math.max(peak, process.memoryUsage().arrayBuffers - start)) });
     expect(report.ok).toBe(true);
     expect(report.bytes).toBeGreaterThan(40_000_000);
     expect(peak).toBeLessThan(8 * 1024 * 1024);
+  });
+
+  it('validateFile gives the key index back when it returns, not at some later collection', async () => {
+    // 600k short records: their key index takes at least 9 MB; the reader's and the scanner's buffers stay (3 MiB).
+    const records = Array.from({ length: 600_000 }, (_, i) => ({ order_no: `LN${i}`, pay_month: '2025-01', user_name: 'x' }));
+    const path = join(dir, 'many-keys.json');
+    await writeFile(path, fileText(records));
+    collectGarbage();
+    const start = process.memoryUsage().arrayBuffers;
+    const report = await validateFile({ path, ...options, maxFileBytes: Number.MAX_SAFE_INTEGER });
+    expect(report.recordCount).toBe(600_000);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(process.memoryUsage().arrayBuffers - start).toBeLessThan(5 * 1024 * 1024);
   });
 
   it('openRecordsFile gives chunks, random access and the size', async () => {

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { PrimaryKeyIndex } from '../src/unique/primary-key-index.js';
-import { hashByteKeysAsText } from './helpers.js';
+import { collectGarbage, hashByteKeysAsText } from './helpers.js';
 
 /** Inserts a key unless its fingerprint is held; returns the earlier record it matched. */
 function insert(index: PrimaryKeyIndex, values: string[], recordIndex: number): number | undefined {
@@ -180,6 +180,34 @@ describe('PrimaryKeyIndex', () => {
     expect(index.capacity * 0.8).toBeGreaterThanOrEqual(100_000);
     expect(index.capacity).toBeLessThan(4 * 100_000);
     for (let k = 0; k < i; k += 97) expect(insert(index, [`LN${k}`, String(k)], -1)).toBe(k + 1);
+  });
+});
+
+describe('giving memory back', () => {
+  const arrayBuffers = () => process.memoryUsage().arrayBuffers;
+  // Closing the channel that holds the detached table completes within a few turns of the event loop.
+  const settle = () => new Promise((resolve) => setTimeout(resolve, 50));
+
+  it('release() frees the table at once, with no collection: 5M expected keys (75 MB) come back', async () => {
+    collectGarbage();
+    const before = arrayBuffers();
+    const index = new PrimaryKeyIndex({ expected: 5_000_000 });
+    insert(index, ['LN1', '2025-01'], 0);
+    expect(arrayBuffers() - before).toBeGreaterThanOrEqual((5_000_000 / 0.8) * 12);
+    index.release();
+    await settle();
+    expect(arrayBuffers() - before).toBeLessThan(1024 * 1024);
+    expect(index.count).toBe(0);
+  });
+
+  it('a growth frees the outgrown table at once', async () => {
+    const index = new PrimaryKeyIndex({ expected: 1_000_000 });
+    collectGarbage();
+    const before = arrayBuffers();
+    for (let i = 0; index.capacity < 1_000_000 / 0.8 + 1; i++) index.add([`LN${i}`, 'm'], i);
+    await settle();
+    // Only the new table (twice the old one) is held: the old 15 MB are gone.
+    expect(arrayBuffers() - before).toBeLessThan(index.capacity * 12 - (1_000_000 / 0.8) * 12 + 1024 * 1024);
   });
 });
 

@@ -529,6 +529,11 @@ export class BatchParser implements ScanListener, RecordPlace {
     });
   };
 
+  /** Frees the primary-key index once every duplicate is confirmed (see `PrimaryKeyIndex.release`). */
+  releaseKeys(): void {
+    this.keys.index.release();
+  }
+
   /** Reports at most once: called after the scan to settle the GBK-declared-but-UTF-8 sample. */
   finishCharsetSample(): void {
     this.charsets.finish();

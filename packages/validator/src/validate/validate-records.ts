@@ -233,6 +233,8 @@ export async function validateRecordsWith({
       message: bilingual(`records 参数为 ${declaredRecords}，文件实际有 ${checker.recordCount} 条记录`, `records says ${declaredRecords} but the file holds ${checker.recordCount} records`),
     });
   }
+  // The keys' memory goes back now, before the caller's next step (an upload, say), not at some later collection.
+  checker.releaseKeys();
   return {
     ok: collector.errorCount === 0,
     recordCount: checker.recordCount,
