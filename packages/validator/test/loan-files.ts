@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { Issue, ReadAt, ValidateRecordsOptions, ValidationReport } from '../src/index.js';
 import { validateRecords } from '../src/index.js';
 import { validateFile } from '../src/node/index.js';
+import { inRefilledChunks } from './helpers.js';
 
 // Merchant-scale loan files and a plain oracle for them, written independently of the validator.
 
@@ -121,22 +122,9 @@ export async function validateAs(kind: InputKind, bytes: Uint8Array, options: Om
       }
       return validateRecords({ input: iterate(), ...(kind === 'AsyncIterable' ? options : { ...options, readAt }) });
     }
-    case 'AsyncIterable, one buffer refilled': {
-      // A source that reads into one buffer (a BYOB reader, validateFile's own reads): once the next chunk
-      // is asked for, the buffer is scribbled over with 0xFF (never valid UTF-8 or JSON) before it is
-      // refilled, so any byte the validator kept of an earlier chunk would change the report.
-      const buffer = new Uint8Array(chunkSize);
-      async function* refill(): AsyncGenerator<Uint8Array> {
-        for (let at = 0; at < bytes.length; at += chunkSize) {
-          buffer.fill(0xff);
-          const chunk = bytes.subarray(at, at + chunkSize);
-          buffer.set(chunk);
-          yield buffer.subarray(0, chunk.length);
-        }
-        buffer.fill(0xff);
-      }
-      return validateRecords({ input: refill(), ...options });
-    }
+    case 'AsyncIterable, one buffer refilled':
+      // Whatever the validator kept of an earlier chunk would be scribbled over (see inRefilledChunks).
+      return validateRecords({ input: inRefilledChunks(bytes, chunkSize), ...options });
     case 'Blob': {
       // Its size and random access come with it: no totalBytes or readAt given.
       const { readAt: _readAt, totalBytes: _totalBytes, ...blobOptions } = options;
