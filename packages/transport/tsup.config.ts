@@ -10,6 +10,8 @@ const shared = { ...libraryBuild, clean: false } as const;
 // (and the two entries share no code: the root re-exports core).
 const perFormat: Options['esbuildOptions'] = (options, { format }) => {
   options.define = { ...options.define, 'globalThis.__ZHIMA_CJS_BUILD__': String(format === 'cjs') };
+  // The CommonJS build never reaches the `import.meta.url` of the ESM branch (src/undici/undici-module.ts).
+  if (format === 'cjs') options.logOverride = { ...options.logOverride, 'empty-import-meta': 'silent' };
 };
 
 export default defineConfig([

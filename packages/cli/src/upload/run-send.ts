@@ -1,7 +1,6 @@
 import { basename } from 'node:path';
 import { classifyFailure, createClient, ZhimaError, type AttemptEvent, type FailureVerdict } from '@zhima/core';
 import { BATCH_FEEDBACK_METHOD, type UploadProgress } from '@zhima/core/internal';
-import { createUndiciTransport } from '@zhima/transport/undici';
 import packageJson from '../../package.json' with { type: 'json' };
 import type { GatewayConfig } from '../config/gateway-config.js';
 import type { RecordsConfig } from '../config/records-config.js';
@@ -226,6 +225,10 @@ async function uploadAll({
 }): Promise<SendReceipt['stoppedBy'] | undefined> {
   // timeoutMs: "give up when nothing moves for this long", uploads included; a transfer that keeps moving is never cut.
   // The wait for the answer after the last byte is handed over cannot be watched: it has its own limit.
+  // undici is loaded only now, once every input is valid: a run that sends nothing never pays for it, and
+  // validation runs without its modules in the heap (with them, V8 ran ~16 major collections instead of
+  // one over a 240 MB file: +25 % validation CPU).
+  const { createUndiciTransport } = await import('@zhima/transport/undici');
   const transport = createUndiciTransport({ timeoutMs: settings.timeoutMs, ...(settings.answerTimeoutMs === undefined ? {} : { headersTimeoutMs: settings.answerTimeoutMs }) });
   const { certificates, alipayPublicKey, ...identity } = settings.gateway;
   let attempts = 0;

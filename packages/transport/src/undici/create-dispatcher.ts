@@ -52,7 +52,7 @@ export function createDispatcher({ connections, keepAliveTimeoutMs, connectTimeo
   };
   // Behind a proxy the gateway's TLS runs inside the tunnel: `requestTls` carries it there.
   const proxied = { ...agentOptions, requestTls: { ...tls, timeout: connectTimeoutMs }, proxyTls: { timeout: connectTimeoutMs } };
-  if (proxy === 'env') return new undici.EnvHttpProxyAgent(proxied);
-  if (proxy !== undefined) return new undici.ProxyAgent({ ...proxied, uri: proxy });
+  if (proxy === 'env') return new (undici.whole().EnvHttpProxyAgent)(proxied);
+  if (proxy !== undefined) return new (undici.whole().ProxyAgent)({ ...proxied, uri: proxy });
   return new undici.Agent(agentOptions);
 }

@@ -137,8 +137,7 @@ export function createUndiciTransport({
       });
       const { progress } = upload;
       try {
-        const response = await undici.request(request.url, {
-          dispatcher,
+        const response = await undici.requestOn(dispatcher, request.url, {
           method: request.method,
           // A byte body may go as slices: its length must travel with it, or undici sends it chunked.
           headers: request.body instanceof Uint8Array ? { ...request.headers, 'content-length': String(request.body.byteLength) } : request.headers,
