@@ -4,7 +4,8 @@ import { ZhimaError } from '@zhima/core';
  * What {@link validateRecords} reads: the whole file in memory, a `Blob` or `File` (a browser's file
  * input, Node's `openAsBlob`), a web stream, or any async iterable of byte chunks (a Node `fs.ReadStream`
  * is one). A `Blob` is the best of the streaming kinds: its size sizes the key index, and it is read
- * in 1 MiB slices, with random access for confirming duplicates and for hold-back.
+ * in 1 MiB slices (the next one read while the current one is checked), with random access for
+ * confirming duplicates and for hold-back.
  *
  * @example
  * ```ts
@@ -70,6 +71,23 @@ function invalidChunk(): ZhimaError {
   });
 }
 
+const readSlice = (blob: Blob, at: number): Promise<ArrayBuffer> => blob.slice(at, at + BLOB_SLICE_BYTES).arrayBuffer();
+
+// The next slice is asked for before the current one is handed on, so reading it overlaps the scan.
+async function* blobSlices(blob: Blob): AsyncGenerator<Uint8Array> {
+  let next = blob.size > 0 ? readSlice(blob, 0) : undefined;
+  try {
+    for (let at = 0; next !== undefined; at += BLOB_SLICE_BYTES) {
+      const slice = await next;
+      next = at + BLOB_SLICE_BYTES < blob.size ? readSlice(blob, at + BLOB_SLICE_BYTES) : undefined;
+      yield new Uint8Array(slice);
+    }
+  } finally {
+    // Left early (a failed validation step): the slice read ahead is not wanted, nor is its failure.
+    next?.catch(() => undefined);
+  }
+}
+
 /**
  * Normalises every supported input to an async sequence of byte chunks.
  *
@@ -84,7 +102,7 @@ export async function* toChunks({ input }: { input: RecordsInput }): AsyncGenera
     return;
   }
   if (isBlob(input)) {
-    for (let at = 0; at < input.size; at += BLOB_SLICE_BYTES) yield new Uint8Array(await input.slice(at, at + BLOB_SLICE_BYTES).arrayBuffer());
+    yield* blobSlices(input);
     return;
   }
   if (typeof ReadableStream !== 'undefined' && input instanceof ReadableStream) {

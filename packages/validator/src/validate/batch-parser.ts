@@ -60,19 +60,6 @@ const OUTSIDE_GBK = /[\u20ac\uf8f5]/;
  */
 export type RecordsListener = (batch: { records: readonly unknown[]; firstRecordIndex: number }) => void;
 
-// A record parsed from a byte string (string values only: the fast path proved it) as real text. A
-// copy: the part planner may still hold the byte-string original.
-function textRecordOf(record: Readonly<Record<string, string>>): Record<string, string> {
-  const text: Record<string, string> = {};
-  for (const key of Object.keys(record)) {
-    const value = textOfByteString(record[key]!);
-    // An own `__proto__` key, as JSON.parse makes it, not the prototype.
-    if (key === '__proto__') Object.defineProperty(text, key, { value, enumerable: true, writable: true, configurable: true });
-    else text[key] = value;
-  }
-  return text;
-}
-
 /**
  * The batch parsing strategy of a file's records: takes a whole batch the scanner offers, split at each
  * next `}` without a byte scan, when the split is proved exact — from the bytes alone for flat
@@ -211,8 +198,9 @@ export class BatchParser implements ScanListener, RecordPlace {
       rows: BATCH_RECORDS,
     });
     const primaryKeyColumns = this.rules.primaryKeyColumns;
-    // Template rules need the real text of every value, and a non-ASCII column name would not match its bytes.
-    this.byteString = options.charset === 'UTF-8' && !this.rules.hasChecks && this.rules.asciiColumns ? options.byteString : undefined;
+    // Template rules need the real text of every value, and a non-ASCII column name would not match its
+    // bytes. onRecords hands on text: making it from byte strings value by value costs more than decoding.
+    this.byteString = options.charset === 'UTF-8' && !this.rules.hasChecks && this.rules.asciiColumns && options.onRecords === undefined ? options.byteString : undefined;
     // Without template rules nothing but the key needs a record's values: a plan keys only the records
     // bounding a part (read again from the buffer), hold-back takes out only records with issues (none
     // here) and repeated keys (found from the key index). onRecords needs every parsed value.
@@ -395,7 +383,7 @@ export class BatchParser implements ScanListener, RecordPlace {
       if (planner !== undefined || issues.waiting) this.finishRecord(record, byteString !== undefined);
     }
     this.keys.insertStaged(this.onKeyMatch);
-    if (this.onRecords !== undefined) this.onRecords({ records: byteString === undefined ? values : values.map((value) => textRecordOf(value as Record<string, string>)), firstRecordIndex: this.batchFirstRecord });
+    if (this.onRecords !== undefined) this.onRecords({ records: values, firstRecordIndex: this.batchFirstRecord });
     return true;
   }
 
