@@ -4,6 +4,9 @@
 import { KeyObject, sign, verify } from 'node:crypto';
 import type { WebCryptoKey } from '../crypto/web-crypto-types.js';
 import { signatureBytes as portableSignatureBytes } from '../crypto/rsa-engine.js';
+import { plainSignatureBytes } from './answer-scan.js';
+
+export { scanAnswer } from './answer-scan.js';
 
 // Per imported key, its KeyObject and hash name, found once: a CryptoKey's `algorithm` is a getter.
 const nodeKeys = new WeakMap<WebCryptoKey, { keyObject: KeyObject; hash: string }>();
@@ -32,20 +35,6 @@ export async function rsaVerify(key: WebCryptoKey, signature: Uint8Array, data: 
   const { keyObject, hash } = nodeKeyOf(key);
   // Buffer.from takes a small string's bytes from a shared pool: cheaper than a TextEncoder array.
   return verify(hash, typeof data === 'string' ? Buffer.from(data) : data, keyObject, signature);
-}
-
-// Base64 as signatures come (alphabet characters, then at most two `=` completing a group of four),
-// which atob and Buffer read alike: decoded natively (Node's atob is a slow JavaScript loop). Any
-// other text goes to the portable decoder, so what is rejected stays what atob rejects.
-const PLAIN_BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
-
-/**
- * A signature's bytes when its text is plain base64 as signatures come, decoded natively; undefined
- * for any other text. Plain base64 holds nothing JSON escapes or forbids, so an answer's `sign` that
- * passes needs no other check.
- */
-export function plainSignatureBytes(text: string): Uint8Array | undefined {
-  return text.length % 4 === 0 && PLAIN_BASE64.test(text) ? Buffer.from(text, 'base64') : undefined;
 }
 
 /** A base64 signature's bytes; empty (a signature that never verifies) when the text is not base64. */

@@ -1,17 +1,16 @@
 import type { CertificateInput } from '../certificates/certificate-sn.js';
 import { importPublicKey, RsaKey, type PublicKeyInput, type SignType } from '../crypto/keys.js';
-import { plainSignatureBytes, signatureBytes } from '#rsa-engine';
+import { scanAnswer, signatureBytes } from '#rsa-engine';
 import { checkSignType, verifyWithKey } from '../crypto/sign.js';
 import { encodeText, normalizeCharset, type Charset } from '../encoding/charset.js';
 import { argumentError, requireOptions, requireText } from '../errors/argument-checks.js';
 import { ZhimaError } from '../errors/zhima-error.js';
 import { decodeAnswer } from './decode-answer.js';
-import { notJson, scanAnswer, type AnswerMember } from './top-level-scan.js';
+import type { AnswerMember } from './answer-scan.js';
 
 /** @internal The gateway's success code. */
 export const SUCCESS_CODE = '10000';
 const ERROR_NODE = 'error_response';
-const CONTROL = /[\u0000-\u001f]/;
 
 /**
  * Options of {@link verifyResponse}: the raw body, the method called, and either Alipay's public key or,
@@ -84,9 +83,10 @@ function single(member: AnswerMember | undefined, key: string): AnswerMember | u
   return member;
 }
 
-// A member found once, read as text.
+// A member found at most once, read as text.
 function readString(member: AnswerMember | undefined, key: string): string | undefined {
-  if (member === undefined || typeof member.value === 'string') return member?.value as string | undefined;
+  const value = single(member, key)?.value;
+  if (typeof value === 'string' || value === undefined) return value;
   throw new ZhimaError({ code: 'RESPONSE_MALFORMED', message: `The response's "${key}" is not a string.` });
 }
 
@@ -171,16 +171,6 @@ function claimsSuccess(answer: Record<string, unknown>): boolean {
   return answerCode(answer) === SUCCESS_CODE || (typeof answer.msg === 'string' && answer.msg.trim().toLowerCase() === 'success');
 }
 
-/**
- * The node's bytes as the gateway sent them, sliced from the answer without re-encoding, when the
- * decoded text has one character per byte (ASCII, the usual answer), so a span of the text is the same
- * span of the bytes. Undefined otherwise: the caller encodes the node's text, which gives the same
- * bytes since the text decoded from them exactly.
- */
-function nodeBytesAsReceived({ bytes, text, valueStart, valueEnd }: { bytes: Uint8Array; text: string; valueStart: number; valueEnd: number }): Uint8Array | undefined {
-  return bytes.length === text.length ? bytes.subarray(valueStart, valueEnd) : undefined;
-}
-
 /** @internal {@link verifyResponse} with the key lookup supplied by the caller (the client caches it). */
 export async function verifyResponseWith(
   {
@@ -203,13 +193,6 @@ export async function verifyResponseWith(
   const { text, exact } = typeof body === 'string' ? { text: body, exact: true } : decodeAnswer({ bytes: body, charset: requested, contentType });
   const nodeName = responseNodeName({ method });
   const scanned = scanAnswer(text, nodeName);
-  // The sign's text was left unchecked by the scan: plain base64 (what the gateway sends) proves
-  // itself valid JSON as the engine decodes it; any other text is checked here, as JSON.parse would.
-  let signature: Uint8Array | undefined;
-  if (scanned.sign?.unchecked) {
-    const raw = scanned.sign.value as string;
-    if ((signature = plainSignatureBytes(raw)) === undefined && CONTROL.test(raw)) throw notJson(text);
-  }
   const methodMember = single(scanned.method, nodeName);
   const errorMember = single(scanned.error, ERROR_NODE);
   if (methodMember !== undefined && errorMember !== undefined) {
@@ -225,8 +208,8 @@ export async function verifyResponseWith(
     throw new ZhimaError({ code: 'RESPONSE_MALFORMED', message: `The response's ${node} is not an object.` });
   }
   const answer = response as Record<string, unknown>;
-  const sign = readString(single(scanned.sign, 'sign'), 'sign');
-  const certSn = readString(single(scanned.certSn, 'alipay_cert_sn'), 'alipay_cert_sn');
+  const sign = readString(scanned.sign, 'sign');
+  const certSn = readString(scanned.certSn, 'alipay_cert_sn');
 
   if (answerCode(answer) === undefined) {
     throw new ZhimaError({ code: 'RESPONSE_MALFORMED', message: `The response's ${node} has no code.` });
@@ -246,12 +229,14 @@ export async function verifyResponseWith(
     });
   }
   const publicKey = await resolveKey(certSn, answer);
-  signature ??= signatureBytes(sign);
+  const signature = scanned.signature ?? signatureBytes(sign);
   const { valueStart, valueEnd } = nodeMember;
   const signedText = text.slice(valueStart, valueEnd);
-  // Signed bytes as received when the answer came as bytes (and the span is the same in both), else
-  // the node's text: a string is handed over as is when it is UTF-8 (the engine encodes it best).
-  const signed = typeof body === 'string' ? (requested === 'utf-8' ? signedText : encodeText({ text: signedText, charset: requested })) : (nodeBytesAsReceived({ bytes: body, text, valueStart, valueEnd }) ?? encodeText({ text: signedText, charset: requested }));
+  // The node's bytes as the gateway sent them, sliced from the answer without re-encoding, when the
+  // text has one character per byte (ASCII, the usual answer: a span of the text is then the same span
+  // of the bytes); a UTF-8 text as it is (the engine encodes it best); else the node's text encoded,
+  // which gives the same bytes since the text decoded from them exactly.
+  const signed = (typeof body === 'string' ? (requested === 'utf-8' ? signedText : undefined) : body.length === text.length ? body.subarray(valueStart, valueEnd) : undefined) ?? encodeText({ text: signedText, charset: requested });
   let verified = await verifyWithKey({ data: signed, signature, publicKey, signType });
   if (!verified && signedText.includes('\\/')) {
     verified = await verifyWithKey({ data: encodeText({ text: signedText.replaceAll('\\/', '/'), charset: requested }), signature, publicKey, signType });
