@@ -58,14 +58,20 @@ const piece: fc.Arbitrary<Piece> = fc.record({
   escapedKey: fc.boolean(),
   value: fc.oneof(value, base64, fc.dictionary(fc.constantFrom('code', 'msg', 'sub_msg', 'sign'), value, { maxKeys: 4 })),
 });
-const answer = fc.record({
+interface Shape {
+  pieces: Piece[];
+  space: string;
+  indent: number;
+  escapeSlashes: boolean;
+}
+const answer: fc.Arbitrary<Shape> = fc.record({
   pieces: fc.array(piece, { maxLength: 6 }),
   space: fc.constantFrom('', ' ', '\n  ', '\t', '\r\n'),
   indent: fc.constantFrom(0, 2),
   escapeSlashes: fc.boolean(),
 });
 
-function assemble({ pieces, space, indent, escapeSlashes }: fc.RecordValue<typeof answer>) {
+function assemble({ pieces, space, indent, escapeSlashes }: Shape) {
   let body = `${space}{${space}`;
   const spans: { key: string; start: number; end: number; value: unknown }[] = [];
   pieces.forEach(({ key, escapedKey, value: v }, i) => {

@@ -95,7 +95,7 @@ function readString(member: AnswerMember | undefined, key: string): string | und
  * and its answer node, not yet verified (the certificate download answer carries the certificate that
  * signed it). The client builds one per configuration so keys are parsed once.
  */
-export type ResponseKeyResolver = (certSn: string | undefined, answer: Record<string, unknown>) => Promise<RsaKey<'public'>>;
+export type ResponseKeyResolver = (certSn: string | undefined, answer: Record<string, unknown>) => RsaKey<'public'> | Promise<RsaKey<'public'>>;
 
 /**
  * @internal What certificate mode does with an `alipay_cert_sn` that no configured certificate has:
@@ -152,7 +152,7 @@ export async function verifyResponse(options: VerifyResponseOptions): Promise<Ve
     const publicKey = RsaKey.isInstance(given) && given.type === 'public' ? (given as RsaKey<'public'>) : await importPublicKey({ key: given });
     // The options go on as they are: a spread with one more member (`{ ...options, resolveKey }`)
     // takes V8's slow path, measured at a few µs a call.
-    return verifyResponseWith(options, () => Promise.resolve(publicKey));
+    return await verifyResponseWith(options, () => publicKey);
   }
   // Certificate mode's parsing (X.509, SNs) is loaded only by those who use it.
   const keys = (await import('../certificates/certificate-keys.js')).certificateResponseKeys({ certificates: options.alipayCertificates });
@@ -228,7 +228,9 @@ export async function verifyResponseWith(
       message: `The ${node} is signed, but its bytes are not valid ${charset} (the request charset), so the signed bytes are unknown and the signature cannot be checked.`,
     });
   }
-  const publicKey = await resolveKey(certSn, answer);
+  // A key at hand is used without a wait (a promise costs an allocation and a turn).
+  let publicKey = resolveKey(certSn, answer);
+  if (publicKey instanceof Promise) publicKey = await publicKey;
   const signature = scanned.signature ?? signatureBytes(sign);
   const { valueStart, valueEnd } = nodeMember;
   const signedText = text.slice(valueStart, valueEnd);
