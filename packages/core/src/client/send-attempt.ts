@@ -141,7 +141,7 @@ export async function sendAttempt<T extends Record<string, unknown>>({
     const verifyStarted = performance.now();
     try {
       if (response.body.length > context.maxResponseBytes) throw responseTooLarge({ request, status: response.status, limit: context.maxResponseBytes });
-      verified = await verifyResponseWith({ body: response.body, method, signType: context.signType, charset: context.charset, contentType: response.headers['content-type'], resolveKey });
+      verified = await verifyResponseWith({ body: response.body, method, signType: context.signType, charset: context.charset, contentType: response.headers['content-type'] }, resolveKey);
     } catch (cause) {
       throw new UnverifiedResponseError({ method, status: response.status, cause, ...ids });
     } finally {

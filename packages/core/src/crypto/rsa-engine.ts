@@ -4,6 +4,8 @@
 import { base64ToBytes } from '../encoding/base64.js';
 import type { WebCryptoKey } from './web-crypto-types.js';
 
+export { scanAnswer } from '../response/answer-scan.js';
+
 const ALGORITHM = { name: 'RSASSA-PKCS1-v1_5' } as const;
 
 /** Signs bytes with an imported key; the hash is the one the key was imported with. */
@@ -11,9 +13,9 @@ export async function rsaSign(key: WebCryptoKey, data: Uint8Array): Promise<Uint
   return new Uint8Array(await crypto.subtle.sign(ALGORITHM, key as CryptoKey, data as Uint8Array<ArrayBuffer>));
 }
 
-/** Checks a signature over bytes with an imported key. */
-export function rsaVerify(key: WebCryptoKey, signature: Uint8Array, data: Uint8Array): Promise<boolean> {
-  return crypto.subtle.verify(ALGORITHM, key as CryptoKey, signature as Uint8Array<ArrayBuffer>, data as Uint8Array<ArrayBuffer>);
+/** Checks a signature over bytes (a string stands for its UTF-8 bytes) with an imported key. */
+export function rsaVerify(key: WebCryptoKey, signature: Uint8Array, data: Uint8Array | string): Promise<boolean> {
+  return crypto.subtle.verify(ALGORITHM, key as CryptoKey, signature as Uint8Array<ArrayBuffer>, (typeof data === 'string' ? new TextEncoder().encode(data) : data) as Uint8Array<ArrayBuffer>);
 }
 
 /** A base64 signature's bytes; empty (a signature that never verifies) when the text is not base64. */

@@ -4,6 +4,9 @@
 import { KeyObject, sign, verify } from 'node:crypto';
 import type { WebCryptoKey } from '../crypto/web-crypto-types.js';
 import { signatureBytes as portableSignatureBytes } from '../crypto/rsa-engine.js';
+import { plainSignatureBytes } from './answer-scan.js';
+
+export { scanAnswer } from './answer-scan.js';
 
 // Per imported key, its KeyObject and hash name, found once: a CryptoKey's `algorithm` is a getter.
 const nodeKeys = new WeakMap<WebCryptoKey, { keyObject: KeyObject; hash: string }>();
@@ -27,18 +30,14 @@ export async function rsaSign(key: WebCryptoKey, data: Uint8Array): Promise<Uint
   return sign(hash, data, keyObject);
 }
 
-/** Checks a signature over bytes with an imported key. */
-export async function rsaVerify(key: WebCryptoKey, signature: Uint8Array, data: Uint8Array): Promise<boolean> {
+/** Checks a signature over bytes (a string stands for its UTF-8 bytes) with an imported key. */
+export async function rsaVerify(key: WebCryptoKey, signature: Uint8Array, data: Uint8Array | string): Promise<boolean> {
   const { keyObject, hash } = nodeKeyOf(key);
-  return verify(hash, data, keyObject, signature);
+  // Buffer.from takes a small string's bytes from a shared pool: cheaper than a TextEncoder array.
+  return verify(hash, typeof data === 'string' ? Buffer.from(data) : data, keyObject, signature);
 }
-
-// Base64 as signatures come (alphabet characters, then at most two `=` completing a group of four),
-// which atob and Buffer read alike: decoded natively (Node's atob is a slow JavaScript loop). Any
-// other text goes to the portable decoder, so what is rejected stays what atob rejects.
-const PLAIN_BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
 /** A base64 signature's bytes; empty (a signature that never verifies) when the text is not base64. */
 export function signatureBytes(text: string): Uint8Array {
-  return text.length % 4 === 0 && PLAIN_BASE64.test(text) ? Buffer.from(text, 'base64') : portableSignatureBytes(text);
+  return plainSignatureBytes(text) ?? portableSignatureBytes(text);
 }

@@ -1,0 +1,238 @@
+// Both answer readers behind `#rsa-engine` (JSON.parse plus a span walk elsewhere, the one-pass reader on
+// Node) held to oracles written here: answers assembled from known pieces (so each value's span, value
+// and count are known) and the same answers with one character changed, whose verdict is JSON.parse's.
+// Then verifyResponse end to end on Node against JSON.parse + node:crypto, in UTF-8 and GBK.
+import fc from 'fast-check';
+import iconv from 'iconv-lite';
+import { describe, expect, it } from 'vitest';
+import { scanAnswer as portableScan, type ScannedAnswer } from '../src/response/answer-scan.js';
+import { scanAnswer as nodeScan } from '../src/node/answer-scan.js';
+import { verifyResponse, ZhimaError } from '../src/index.js';
+import { makeKeyFixture } from './fixtures/keys.js';
+import { oracleSign, oracleVerify } from './fixtures/oracle.js';
+import { rejectionOf, thrownBy } from './fixtures/caught.js';
+
+const NODE = 'zhima_data_batch_feedback_response';
+const NAMES = { method: NODE, error: 'error_response', sign: 'sign', certSn: 'alipay_cert_sn' } as const;
+type Read = keyof typeof NAMES;
+const READERS = [
+  ['JSON.parse and a span walk (WebCrypto runtimes)', portableScan],
+  ['one pass (Node)', nodeScan],
+] as const;
+
+// Characters that stress a reader: JSON's specials, escapes' first letters, unicode, astral, controls.
+const CHARS = ['a', 'Z', '0', ' ', '中', 'é', '😀', '\u2028', '}', '{', ']', '[', '"', '\\', '/', ',', ':', '\n', '\t', '\u0001', '\u001f', 'u', 'n'];
+const text = fc.array(fc.constantFrom(...CHARS), { maxLength: 10 }).map((chars) => chars.join(''));
+const value: fc.Arbitrary<unknown> = fc.letrec<{ value: unknown }>((tie) => ({
+  value: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    text,
+    fc.integer(),
+    fc.double({ noNaN: true, noDefaultInfinity: true }),
+    fc.boolean(),
+    fc.constant(null),
+    fc.array(tie('value'), { maxLength: 3 }),
+    fc.dictionary(fc.oneof(text, fc.constantFrom('sign', 'code', NODE)), tie('value'), { maxKeys: 3 }),
+  ),
+})).value;
+const base64 = fc.uint8Array({ maxLength: 260 }).map((bytes) => Buffer.from(bytes).toString('base64'));
+
+// A key as a server may write it: as it is, or with some characters as \u escapes (a hidden duplicate).
+const writeKey = (key: string, escaped: boolean) => (escaped ? `"${[...key].map((char, i) => (i % 2 === 0 ? `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}` : JSON.stringify(char).slice(1, -1))).join('')}"` : JSON.stringify(key));
+const writeValue = (v: unknown, indent: number, escapeSlashes: boolean) => {
+  const written = JSON.stringify(v, null, indent);
+  return escapeSlashes ? written.replaceAll('/', '\\/') : written;
+};
+
+interface Piece {
+  key: string;
+  escapedKey: boolean;
+  value: unknown;
+}
+const piece: fc.Arbitrary<Piece> = fc.record({
+  key: fc.oneof(
+    { weight: 3, arbitrary: fc.constantFrom(...Object.values(NAMES)) },
+    fc.constantFrom('trace_id', 'zhima_other_response', 'sign_type', 'x'),
+    text,
+  ),
+  escapedKey: fc.boolean(),
+  value: fc.oneof(value, base64, fc.dictionary(fc.constantFrom('code', 'msg', 'sub_msg', 'sign'), value, { maxKeys: 4 })),
+});
+interface Shape {
+  pieces: Piece[];
+  space: string;
+  indent: number;
+  escapeSlashes: boolean;
+}
+const answer: fc.Arbitrary<Shape> = fc.record({
+  pieces: fc.array(piece, { maxLength: 6 }),
+  space: fc.constantFrom('', ' ', '\n  ', '\t', '\r\n'),
+  indent: fc.constantFrom(0, 2),
+  escapeSlashes: fc.boolean(),
+});
+
+function assemble({ pieces, space, indent, escapeSlashes }: Shape) {
+  let body = `${space}{${space}`;
+  const spans: { key: string; start: number; end: number; value: unknown }[] = [];
+  pieces.forEach(({ key, escapedKey, value: v }, i) => {
+    body += `${i === 0 ? '' : `,${space}`}${writeKey(key, escapedKey)}${space}:${space}`;
+    const written = writeValue(v, indent, escapeSlashes);
+    spans.push({ key, start: body.length, end: body.length + written.length, value: JSON.parse(written) });
+    body += written;
+  });
+  return { body: `${body}${space}}${space}`, spans };
+}
+
+// What a reader must say of an answer it accepts, from the oracle's pieces.
+function expectedOf(spans: ReturnType<typeof assemble>['spans']) {
+  const expected: Partial<Record<Read, { valueStart: number; valueEnd: number; value: unknown; count: number }>> = {};
+  for (const read of Object.keys(NAMES) as Read[]) {
+    const found = spans.filter((span) => span.key === NAMES[read]);
+    if (found.length > 0) expected[read] = { valueStart: found[0]!.start, valueEnd: found[0]!.end, value: found[0]!.value, count: found.length };
+  }
+  return expected;
+}
+// A repeated member is refused whatever its value, so its value is not compared.
+const membersOf = (scanned: ScannedAnswer) => Object.fromEntries((Object.keys(NAMES) as Read[]).filter((read) => scanned[read]).map((read) => [read, { ...scanned[read]! }]));
+const comparable = (members: Partial<Record<Read, { count: number; value: unknown }>>) => Object.fromEntries(Object.entries(members).map(([read, member]) => [read, member.count > 1 ? { ...member, value: undefined } : member]));
+
+// JSON.parse's verdict on any text, as the readers must report it.
+function oracleVerdict(body: string): { ok: true; parsed: Record<string, unknown> } | { ok: false; message: string } {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch (error) {
+    return { ok: false, message: `The gateway response is not valid JSON (${(error as Error).message}).` };
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return { ok: false, message: 'The gateway response is not a JSON object: it does not start with "{".' };
+  return { ok: true, parsed: parsed as Record<string, unknown> };
+}
+
+describe.each(READERS)('the answer reader by %s', (_name, scan) => {
+  it('finds the node, error_response, sign and alipay_cert_sn with their exact spans, values and counts, in answers of any layout', () => {
+    fc.assert(
+      fc.property(answer, (shape) => {
+        const { body, spans } = assemble(shape);
+        expect(comparable(membersOf(scan(body, NODE)))).toEqual(comparable(expectedOf(spans)));
+      }),
+      { numRuns: 1500 },
+    );
+  });
+
+  it('refuses what JSON.parse refuses (or what is not an object), with its message, and reads the rest like it: answers with one character changed, dropped or added, or cut short', () => {
+    const edit = fc.tuple(answer, fc.nat(), fc.constantFrom('replace', 'insert', 'drop', 'cut'), fc.constantFrom(...CHARS, '\u0000', '\u007f', '\ufeff', '1', 'e', '-', '.', 't'));
+    fc.assert(
+      fc.property(edit, ([shape, at, kind, char]) => {
+        const { body: valid } = assemble(shape);
+        const i = at % (valid.length + 1);
+        const body = kind === 'replace' ? valid.slice(0, i) + char + valid.slice(i + 1) : kind === 'insert' ? valid.slice(0, i) + char + valid.slice(i) : kind === 'drop' ? valid.slice(0, i) + valid.slice(i + 1) : valid.slice(0, i);
+        const verdict = oracleVerdict(body);
+        if (!verdict.ok) {
+          const error = thrownBy(() => scan(body, NODE));
+          expect(ZhimaError.isInstance(error, 'RESPONSE_MALFORMED')).toBe(true);
+          expect((error as ZhimaError).message).toBe(verdict.message);
+          return;
+        }
+        const scanned = scan(body, NODE);
+        for (const read of Object.keys(NAMES) as Read[]) {
+          const member = scanned[read];
+          if (member === undefined) {
+            expect(Object.hasOwn(verdict.parsed, NAMES[read])).toBe(false);
+            continue;
+          }
+          // The span holds a value JSON.parse reads; a lone member's is the object's, and the reader's.
+          if (member.count > 1) continue;
+          expect(JSON.parse(body.slice(member.valueStart, member.valueEnd))).toEqual(verdict.parsed[NAMES[read]]);
+          expect(member.value).toEqual(verdict.parsed[NAMES[read]]);
+        }
+      }),
+      { numRuns: 4000 },
+    );
+  });
+
+  it.each([
+    ['not JSON', '<html>502 Bad Gateway</html>'],
+    ['an array', '[1,2]'],
+    ['a string', '"{}"'],
+    ['empty', ''],
+    ['a trailing comma', `{"${NODE}":{"code":"10000"},}`],
+    ['text after the object', `{"${NODE}":{"code":"10000"}} x`],
+    ['a raw line feed inside the sign', `{"${NODE}":{"code":"10000"},"sign":"AAAA\nAAAA"}`],
+    ['a raw control character in a key', `{"si\u0001gn":"AAAA","${NODE}":{}}`],
+    ['a bad escape in the sign', `{"${NODE}":{},"sign":"AA\\xAA"}`],
+    ['an unterminated sign', `{"${NODE}":{},"sign":"AAAA}`],
+    ['a node cut short', `{"${NODE}":{"code":"10000"`],
+    ['a BOM before the object', `\ufeff{"${NODE}":{}}`],
+    ['a bare word', `{"${NODE}":{},"x":tru}`],
+  ])('refuses %s as JSON.parse does', (_case, body) => {
+    const verdict = oracleVerdict(body);
+    expect(verdict.ok).toBe(false);
+    const error = thrownBy(() => scan(body, NODE));
+    expect(error).toMatchObject({ code: 'RESPONSE_MALFORMED', message: verdict.ok ? '' : verdict.message });
+  });
+});
+
+describe('the one-pass reader decodes the sign on the way', () => {
+  it('to atob\'s bytes when the sign is canonical base64, and leaves any other sign to signatureBytes', () => {
+    fc.assert(
+      fc.property(fc.oneof(base64, text, base64.map((b) => `${b}\\n`), base64.map((b) => b.replace(/=+$/, ''))), (sign) => {
+        const body = `{"${NODE}":{"code":"10000"},"sign":${JSON.stringify(sign).replaceAll('\\\\n', '\\n')}}`;
+        if (!oracleVerdict(body).ok) return;
+        const scanned = nodeScan(body, NODE);
+        const value = JSON.parse(body).sign as string;
+        if (Buffer.from(value, 'base64').toString('base64') === value) expect(Buffer.from(scanned.signature!).toString('hex')).toBe(Buffer.from(atob(value), 'latin1').toString('hex'));
+        if (scanned.signature !== undefined) expect(Buffer.from(scanned.signature).toString('hex')).toBe(Buffer.from(atob(value), 'latin1').toString('hex'));
+      }),
+      { numRuns: 1500 },
+    );
+  });
+});
+
+describe('verifyResponse over random answers, against JSON.parse + node:crypto', () => {
+  const alipay = makeKeyFixture();
+  const alipayPublicKey = alipay.publicKeys['spki-base64'];
+  // Nodes in the shape the gateway sends, with nested objects, escapes, unicode and white space.
+  const nodeShape = fc.record({
+    answer: fc.tuple(fc.constantFrom('10000', '40004'), fc.dictionary(fc.constantFrom('msg', 'sub_msg', 'nested', 'list', 'sign'), value, { maxKeys: 4 })).map(([code, rest]) => ({ ...rest, code })),
+    indent: fc.constantFrom(0, 2),
+    escapeSlashes: fc.boolean(),
+    signFirst: fc.boolean(),
+    extras: fc.array(fc.tuple(fc.constantFrom('trace_id', 'x'), value), { maxLength: 2 }),
+    charset: fc.constantFrom<'utf-8' | 'gbk'>('utf-8', 'gbk'),
+    asBytes: fc.boolean(),
+  });
+
+  it('verifies every genuine answer and refuses it with one byte of the node changed, as the oracle does', async () => {
+    await fc.assert(
+      fc.asyncProperty(nodeShape, async ({ answer: node, indent, escapeSlashes, signFirst, extras, charset, asBytes }) => {
+        // GBK holds no emoji or U+2028: such nodes are sent as \u escapes, as a GBK server must.
+        const nodeText = writeValue(node, indent, escapeSlashes).replace(charset === 'gbk' ? /[^\u0000-\u007f\u4e2d\u00e9]/gu : /(?!)/u, (char) => [...char].map((unit) => `\\u${unit.charCodeAt(0).toString(16).padStart(4, '0')}`).join(''));
+        const sign = oracleSign(nodeText, alipay.privateKeyObject, 'RSA2', charset);
+        const members = [`"${NODE}":${nodeText}`, ...extras.map(([key, v]) => `"${key}":${JSON.stringify(v)}`)];
+        members.splice(signFirst ? 0 : members.length, 0, `"sign":"${sign}"`);
+        const text = `{${members.join(',')}}`;
+        const encode = (t: string) => (charset === 'gbk' ? new Uint8Array(iconv.encode(t, 'gbk')) : new TextEncoder().encode(t));
+        // The oracle: JSON.parse reads the node, node:crypto checks the signature over the node's bytes.
+        expect(oracleVerify(Buffer.from(encode(nodeText)), (JSON.parse(text) as { sign: string }).sign, alipay.publicKeyObject)).toBe(true);
+        const result = await verifyResponse({ body: asBytes ? encode(text) : text, method: 'zhima.data.batch.feedback', alipayPublicKey, charset });
+        expect(result).toMatchObject({ verified: true, node: NODE });
+        expect(result.response).toEqual((JSON.parse(text) as Record<string, unknown>)[NODE]);
+        const tampered = text.replace(/("code":\s*")(\d)/, (_match, prefix: string, digit: string) => `${prefix}${digit === '9' ? '8' : '9'}`);
+        expect(tampered).not.toBe(text);
+        const caught = await rejectionOf(verifyResponse({ body: asBytes ? encode(tampered) : tampered, method: 'zhima.data.batch.feedback', alipayPublicKey, charset }));
+        expect(ZhimaError.isInstance(caught, 'SIGNATURE_INVALID')).toBe(true);
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('refuses a malformed answer with JSON.parse\'s message, before any other check', async () => {
+    const node = '{"code":"10000","msg":"Success"}';
+    const sign = oracleSign(node, alipay.privateKeyObject, 'RSA2');
+    for (const body of [`{"${NODE}":${node},"sign":"${sign}\u0007"}`, `{"${NODE}":${node},"sign":"${sign}",}`, `{"${NODE}":${node},"${NODE}":${node},"sign":"${sign}"`, `{"sign":"${sign}","${NODE}":${node}}}`]) {
+      const verdict = oracleVerdict(body);
+      const caught = await rejectionOf(verifyResponse({ body, method: 'zhima.data.batch.feedback', alipayPublicKey }));
+      expect(caught).toMatchObject({ code: 'RESPONSE_MALFORMED', message: verdict.ok ? '' : verdict.message });
+    }
+  });
+});
