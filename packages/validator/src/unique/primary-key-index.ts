@@ -11,14 +11,20 @@ const MAX_CAPACITY = 1 << 30;
  * Gives an array buffer's memory back now rather than at some later collection, which a validator that
  * allocates little may not reach before the caller's next big step (an upload): a buffer transferred into
  * a message nobody reads is detached, and closing the channel frees it. Where there is no
- * `MessageChannel`, the collector frees it as usual.
+ * `MessageChannel`, or it takes no transfer list (workerd), the collector frees it as usual: only
+ * sooner or later, never a different answer.
  */
 function freeNow(buffer: ArrayBufferLike): void {
   if (typeof MessageChannel === 'undefined' || !(buffer instanceof ArrayBuffer)) return;
   const { port1, port2 } = new MessageChannel();
-  port1.postMessage(null, [buffer]);
-  port1.close();
-  port2.close();
+  try {
+    port1.postMessage(null, [buffer]);
+  } catch {
+    // Nothing to do: the buffer is left to the collector.
+  } finally {
+    port1.close();
+    port2.close();
+  }
 }
 
 function fmix(hash: number): number {
