@@ -120,7 +120,7 @@ export class BatchParser implements ScanListener, RecordPlace {
   /** Primary key value ranges of the records `shape` matched, per batch position. */
   private readonly keyRanges: Float64Array;
   /** With template rules: every value's span of the records `shape` matched (see `FlatRecordShape.match`). */
-  private readonly valueSpans: Float64Array;
+  private readonly valueSpans: Int32Array;
   /** The `byteString` option, for the values template rules read on the byte path. */
   private readonly shapeByteString: ((bytes: Uint8Array) => string | undefined) | undefined;
   private flushing = false;
@@ -227,7 +227,7 @@ export class BatchParser implements ScanListener, RecordPlace {
       options.onRecords === undefined;
     this.shape = shapeFits ? new FlatRecordShape({ columns, keyPositions: primaryKeyColumns.map((key) => columns.indexOf(key)) }) : undefined;
     this.keyRanges = new Float64Array(shapeFits ? BATCH_RECORDS * primaryKeyColumns.length * 2 : 0);
-    this.valueSpans = new Float64Array(shapeFits && this.rules.hasChecks ? BATCH_RECORDS * columns.length * 4 : 0);
+    this.valueSpans = new Int32Array(shapeFits && this.rules.hasChecks ? BATCH_RECORDS * columns.length * 4 : 0);
     this.shapeByteString = options.byteString;
     const totalBytes = options.totalBytes;
     // The fewest bytes a record holding a primary key takes (braces, and `"k":"v",` per key column): the
@@ -445,7 +445,7 @@ export class BatchParser implements ScanListener, RecordPlace {
    * `RecordRules.checkFlat`); a value is made a string only for a check that needs its text, and the
    * record an object only for a check that reads it or a record with findings. Keys are staged from bytes.
    */
-  private acceptWithRules(records: Float64Array, count: number, spans: Float64Array): void {
+  private acceptWithRules(records: Float64Array, count: number, spans: Int32Array): void {
     const bytes = this.scanner.buf;
     const stretchStart = records[OFFER_START]!;
     const stretchEnd = records[(count - 1) * OFFER_SLOTS + OFFER_END]!;

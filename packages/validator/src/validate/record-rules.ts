@@ -1,5 +1,6 @@
 import { isAbsentParamValue } from '@zhima/core/internal';
-import { bytesShortcutOf, type FieldCheck, type FieldCheckContext, type FieldRules, type PassesOnBytes, type ValueBytes } from '../rules/field-check.js';
+import { byteRuleOf, passesOnBytes, type ByteRule, type RecordFields } from '../rules/byte-rules.js';
+import type { FieldCheck, FieldCheckContext, FieldRules } from '../rules/field-check.js';
 import { bilingual } from '../report/issue.js';
 import { showValue } from '../report/mask.js';
 import type { RecordIssues } from './record-issues.js';
@@ -66,16 +67,13 @@ function isBlankKey(value: string, fromBytes: boolean): boolean {
  */
 export interface FlatValues {
   bytes: Uint8Array;
-  spans: Float64Array;
+  spans: Int32Array;
   at: number;
   text(c: number): string;
 }
 
-/** The {@link ValueBytes} the byte shortcuts read: one value of the current flat record, moved from value to value. */
-class FlatValueBytes implements ValueBytes {
-  bytes: Uint8Array = new Uint8Array(0);
-  start = 0;
-  end = 0;
+/** The other values of the current flat record, as the byte rules read them. */
+class FlatRecordFields implements RecordFields {
   values: FlatValues | undefined;
 
   constructor(private readonly positions: ReadonlyMap<string, number>) {}
@@ -130,9 +128,14 @@ export class RecordRules {
   private readonly columnSet: ReadonlySet<string>;
   private readonly primaryKeyPositions: number[];
   private readonly checks: (readonly FieldCheck[] | undefined)[];
-  /** Per column, per check: its byte shortcut (see `PassesOnBytes`), or undefined. */
-  private readonly shortcuts: (readonly (PassesOnBytes | undefined)[] | undefined)[];
-  private readonly valueBytes: FlatValueBytes;
+  /**
+   * Every check of every column, in report order, as one flat list for {@link checkFlat}: step `s` runs
+   * `stepChecks[s]` (through its byte rule `stepRules[s]` when it has one) on column `stepColumns[s]`.
+   */
+  private readonly stepColumns: Int32Array;
+  private readonly stepChecks: readonly FieldCheck[];
+  private readonly stepRules: readonly (ByteRule | undefined)[];
+  private readonly fields: FlatRecordFields;
   private readonly context: FieldCheckContext;
   /** The record the checks' `record` reads: the parsed one, or else one built from {@link flat} on first use. */
   private record: Record<string, unknown> | undefined;
@@ -167,8 +170,11 @@ export class RecordRules {
       return typeof rule === 'function' ? [rule] : rule;
     });
     this.hasChecks = this.checks.some((checks) => checks !== undefined);
-    this.shortcuts = this.checks.map((checks) => checks?.map(bytesShortcutOf));
-    this.valueBytes = new FlatValueBytes(new Map(this.columns.map((column, c) => [column, c])));
+    const steps = this.checks.flatMap((checks, c) => (checks ?? []).map((check) => ({ c, check })));
+    this.stepColumns = Int32Array.from(steps, ({ c }) => c);
+    this.stepChecks = steps.map(({ check }) => check);
+    this.stepRules = steps.map(({ check }) => byteRuleOf(check));
+    this.fields = new FlatRecordFields(new Map(this.columns.map((column, c) => [column, c])));
     this.asciiColumns = this.columns.every((column) => !hasNonAscii(column));
     this.issues = options.issues;
     this.stage = options.stage;
@@ -280,28 +286,21 @@ export class RecordRules {
 
   /**
    * Runs the template checks on a record proved flat from its bytes (the current record of `issues`): a
-   * check with a byte shortcut that passes is settled without the value as a string; every other check
-   * (user checks, and values a shortcut cannot pass) gets the text, and the record when it reads it.
+   * check whose byte rule passes is settled without the value as a string, all in this one loop (no call
+   * per check); every other check (user checks, and values a byte rule cannot pass) gets the text, and
+   * the record when it reads it.
    */
   checkFlat(values: FlatValues, recordIndex: number): void {
-    const { columns, checks, shortcuts, valueBytes } = this;
+    const { stepColumns, stepRules, fields } = this;
     this.record = undefined;
     this.flat = values;
     this.context.recordIndex = recordIndex;
-    valueBytes.values = values;
-    valueBytes.bytes = values.bytes;
-    const { spans, at } = values;
-    for (let c = 0; c < columns.length; c++) {
-      const list = checks[c];
-      if (list === undefined) continue;
-      const cuts = shortcuts[c]!;
-      // Buffer indexes as small integers: the shortcuts index bytes with them.
-      valueBytes.start = spans[at + 4 * c]! | 0;
-      valueBytes.end = spans[at + 4 * c + 1]! | 0;
-      for (let i = 0; i < list.length; i++) {
-        const cut = cuts[i];
-        if (cut === undefined || !cut(valueBytes)) this.runCheck(c, list[i]!, values.text(c));
-      }
+    fields.values = values;
+    const { bytes, spans, at } = values;
+    for (let s = 0; s < stepColumns.length; s++) {
+      const c = stepColumns[s]!;
+      const rule = stepRules[s];
+      if (rule === undefined || !passesOnBytes(rule, bytes, spans[at + 4 * c]!, spans[at + 4 * c + 1]!, fields)) this.runCheck(c, this.stepChecks[s]!, values.text(c));
     }
   }
 
