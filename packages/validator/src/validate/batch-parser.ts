@@ -121,6 +121,8 @@ export class BatchParser implements ScanListener, RecordPlace {
   private readonly keyRanges: Float64Array;
   /** With template rules: every value's span of the records `shape` matched (see `FlatRecordShape.match`). */
   private readonly valueSpans: Int32Array;
+  /** Per batch position: 1 when every template check passed on the matched record's bytes (see `RecordRules.passesFlat`). */
+  private readonly passedOnBytes = new Uint8Array(BATCH_RECORDS);
   /** The `byteString` option, for the values template rules read on the byte path. */
   private readonly shapeByteString: ((bytes: Uint8Array) => string | undefined) | undefined;
   private flushing = false;
@@ -421,6 +423,8 @@ export class BatchParser implements ScanListener, RecordPlace {
       const end = records[k * OFFER_SLOTS + OFFER_END]!;
       if (planner !== undefined && !planner.fits(end - start)) return false;
       if (!shape.match(bytes, start, end, keyRanges, k * keyColumns * 2, spans, k * columns * 4)) return false;
+      // Checked now, while the record's bytes are in the CPU cache; reported once the whole offer is proved.
+      if (spans !== undefined) this.passedOnBytes[k] = rules.passesFlat(bytes, spans, k * columns * 4) ? 1 : 0;
     }
     if (spans !== undefined) {
       this.acceptWithRules(records, count, spans);
@@ -441,8 +445,9 @@ export class BatchParser implements ScanListener, RecordPlace {
   }
 
   /**
-   * The matched offer with template rules: the checks read each value's bytes where they can (see
-   * `RecordRules.checkFlat`); a value is made a string only for a check that needs its text, and the
+   * The matched offer with template rules: a record whose checks all passed on its bytes when matched
+   * (`RecordRules.passesFlat`) has nothing to report; the others are checked again to report (see
+   * `RecordRules.checkFlat`): a value is made a string only for a check that needs its text, and the
    * record an object only for a check that reads it or a record with findings. Keys are staged from bytes.
    */
   private acceptWithRules(records: Float64Array, count: number, spans: Int32Array): void {
@@ -478,11 +483,12 @@ export class BatchParser implements ScanListener, RecordPlace {
     const keyColumns = this.shape!.keyColumns;
     const planner = this.planner;
     const base = this.scanner.base;
+    const passedOnBytes = this.passedOnBytes;
     this.beginBatch();
     for (let k = 0; k < count; k++) {
       this.beginOffered(records, k);
       values.at = k * columns * 4;
-      rules.checkFlat(values, issues.recordIndex);
+      if (passedOnBytes[k] === 0) rules.checkFlat(values, issues.recordIndex);
       if (keyColumns > 0) keys.stageBytes(bytes, this.keyRanges, k * keyColumns * 2, issues.recordIndex);
       // A record with findings may be held back; one without joins the plan by its place alone (see tryBytes).
       if (issues.waiting) this.finishRecord(rules.currentRecord(), false);
