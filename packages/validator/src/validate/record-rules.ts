@@ -293,19 +293,12 @@ export class RecordRules {
    * the record when it reads it.
    */
   checkFlat(values: FlatValues, recordIndex: number): void {
-    const { stepColumns, stepRules, fields } = this;
     this.record = undefined;
     this.flat = values;
     this.context.recordIndex = recordIndex;
     const { bytes, spans, at } = values;
-    fields.bytes = bytes;
-    fields.spans = spans;
-    fields.at = at;
-    for (let s = 0; s < stepColumns.length; s++) {
-      const c = stepColumns[s]!;
-      const rule = stepRules[s];
-      if (rule === undefined || !passesOnBytes(rule, bytes, spans[at + 4 * c]!, spans[at + 4 * c + 1]!, fields)) this.runCheck(c, this.stepChecks[s]!, values.text(c));
-    }
+    const steps = this.readFlat(bytes, spans, at);
+    for (let s = 0; s < steps; s++) if (!this.stepPasses(s, bytes, spans, at)) this.runCheck(this.stepColumns[s]!, this.stepChecks[s]!, values.text(this.stepColumns[s]!));
   }
 
   /**
@@ -314,16 +307,25 @@ export class RecordRules {
    * so it can run right after the record is matched, while its bytes are still in the CPU cache.
    */
   passesFlat(bytes: Uint8Array, spans: Int32Array, at: number): boolean {
-    const { stepColumns, stepRules, fields } = this;
+    const steps = this.readFlat(bytes, spans, at);
+    for (let s = 0; s < steps; s++) if (!this.stepPasses(s, bytes, spans, at)) return false;
+    return true;
+  }
+
+  /** Points the byte rules' record lookups at a flat record; returns the number of steps. */
+  private readFlat(bytes: Uint8Array, spans: Int32Array, at: number): number {
+    const fields = this.fields;
     fields.bytes = bytes;
     fields.spans = spans;
     fields.at = at;
-    for (let s = 0; s < stepColumns.length; s++) {
-      const c = stepColumns[s]!;
-      const rule = stepRules[s];
-      if (rule === undefined || !passesOnBytes(rule, bytes, spans[at + 4 * c]!, spans[at + 4 * c + 1]!, fields)) return false;
-    }
-    return true;
+    return this.stepColumns.length;
+  }
+
+  /** Step `s` passes on the flat record's bytes through its byte rule (false without one: it needs the text). */
+  private stepPasses(s: number, bytes: Uint8Array, spans: Int32Array, at: number): boolean {
+    const c = this.stepColumns[s]!;
+    const rule = this.stepRules[s];
+    return rule !== undefined && passesOnBytes(rule, bytes, spans[at + 4 * c]!, spans[at + 4 * c + 1]!, this.fields);
   }
 
   /** The current record as the checks' `record` reads it (see {@link checkFlat}); built once per record. */
