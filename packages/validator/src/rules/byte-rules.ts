@@ -222,6 +222,28 @@ export function passesOnBytes(rule: ByteRule, bytes: Uint8Array, start: number, 
   }
 }
 
+/** True for {@link byteRules}`.required()`. */
+export function isRequiredRule(rule: ByteRule): boolean {
+  return rule.kind === REQUIRED;
+}
+
+/**
+ * True when every non-empty value `rule` passes is also not blank (it starts with a digit, or with a
+ * printable code): then `required` and `rule` together pass exactly the non-empty values `rule` passes.
+ */
+export function passesOnlyNotBlank(rule: ByteRule): boolean {
+  switch (rule.kind) {
+    case DECIMAL:
+    case DATE:
+    case PRC_ID:
+      return true;
+    case CODES:
+      return rule.list.every((code) => code.length === 0 || (code[0]! > 0x20 && code[0]! < 0x7f));
+    default:
+      return false;
+  }
+}
+
 const BYTE_RULES = new WeakMap<FieldCheck, ByteRule>();
 
 /** Gives `check` its byte rule (see {@link ByteRule}); returns the check. */
