@@ -323,3 +323,59 @@ describe.each(['compact', 'pretty'] as const)('loanTemplateRules over a 120k-rec
     expect(fast).toEqual(exact);
   });
 });
+
+// ---- random files: any value anywhere, escapes, chunk and batch edges, a user check among the built-in ones ----
+
+// A user check between built-in checks on one column, reading the record: the byte path runs a column's
+// checks in their order, with the text only for the ones without a byte rule.
+const endsInSeven: FieldCheck = ({ value, record }) => (value.endsWith('7') && record['user_credentials_type'] === '0' ? { rule: 'ends-in-7', severity: 'warning', message: 'ends in 7' } : undefined);
+const MIXED_RULES = { ...loanTemplateRules, user_credentials_no: [required(), endsInSeven, ...(loanTemplateRules['user_credentials_no'] as readonly FieldCheck[]).slice(1)] };
+const MIXED_ORACLE: typeof RULES = {
+  ...RULES,
+  user_credentials_no: [requiredOracle, (text, record) => (text.endsWith('7') && record['user_credentials_type'] === '0' ? { rule: 'ends-in-7', severity: 'warning' } : undefined), RULES['user_credentials_no']![1]!],
+};
+const FIELDS = Object.keys(RULES);
+// Values JSON.stringify escapes (quotes, backslashes, control characters), and non-ASCII ones.
+const escapedText = fc.string({ unit: fc.constantFrom(...'0"\\\n\t7张１'.split('')), minLength: 1, maxLength: 6 });
+const randomFile = fc
+  .record({
+    records: fc.integer({ min: 1, max: 200 }),
+    seed: fc.nat(),
+    defects: fc.array(fc.tuple(fc.nat(), fc.constantFrom(...FIELDS), fc.oneof(value, escapedText)), { maxLength: 40 }),
+    // Records whose credential type is written `"\u0030"`: "0" to JSON.parse, an escape to the byte proof.
+    escapedTypes: fc.array(fc.nat(), { maxLength: 5 }),
+    layout: fc.constantFrom<Layout>('compact', 'pretty'),
+    chunkSize: fc.integer({ min: 1, max: 5000 }),
+  })
+  .map(({ records, seed, defects, escapedTypes, layout, chunkSize }) => {
+    const random = seeded(seed);
+    const loans = Array.from({ length: records }, (_, i) => goodLoan(i, random));
+    for (const [at, field, bad] of defects) loans[at % records]![field] = bad;
+    const texts = loans.map((loan) => (layout === 'compact' ? JSON.stringify(loan) : JSON.stringify(loan, null, 2)));
+    for (const at of escapedTypes) texts[at % records] = texts[at % records]!.replace(/("user_credentials_type": ?)"0"/, '$1"\\u0030"');
+    const text = layout === 'compact' ? `{"records":[${texts.join(',')}]}` : `{\n  "records": [\n${texts.join(',\n')}\n  ]\n}`;
+    return { bytes: encoder.encode(text), records, chunkSize };
+  });
+
+describe('template rules over random loan files', () => {
+  it('report exactly the oracle’s issues, whatever the values, escapes, chunking and batch edges, and the exact path’s messages', async () => {
+    await fc.assert(
+      fc.asyncProperty(randomFile, async ({ bytes, records, chunkSize }) => {
+        // The oracle reads the values JSON.parse gives, escapes resolved.
+        const parsed = (JSON.parse(new TextDecoder().decode(bytes)) as { records: Record<string, unknown>[] }).records;
+        const expected = parsed.flatMap((record, recordIndex) =>
+          Object.entries(MIXED_ORACLE).flatMap(([field, oracles]) => oracles.map((oracle) => oracle(String(record[field]), record)).flatMap((verdict) => (verdict === undefined ? [] : [{ recordIndex, field, ...verdict }]))),
+        );
+        const options = { ...loanTemplate, rules: MIXED_RULES, records, maxIssues: 1_000_000, maxFileBytes: Number.MAX_SAFE_INTEGER };
+        const fast = await validateAs('ReadableStream + readAt', bytes, options, chunkSize);
+        const found = fast.issues.filter((issue) => issue.rule !== undefined && (TEMPLATE_RULES.has(issue.rule) || issue.rule === 'custom:endsInSeven' || issue.rule === 'ends-in-7'));
+        expect(found.map(({ recordIndex, field, rule, severity }) => ({ recordIndex, field, rule, severity }))).toEqual(expected);
+        vi.spyOn(BatchParser.prototype, 'tryBatch').mockReturnValue(false);
+        const exact = await validateAs('ReadableStream + readAt', bytes, options, chunkSize);
+        vi.restoreAllMocks();
+        expect(fast).toEqual(exact);
+      }),
+      { numRuns: 80 },
+    );
+  });
+});

@@ -1,11 +1,6 @@
 import { bilingual } from '../report/issue.js';
-import { withBytesShortcut, type FieldCheck } from './field-check.js';
-
-const ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-const ID_CHECK_CHARS = '10X98765432';
-const ID_CHECK_CODES = Uint8Array.from(ID_CHECK_CHARS, (char) => char.charCodeAt(0));
-
-const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+import { byteRules, dateMask, ID_BIRTH_DATE, ID_CHECK_CHAR, ID_CHECK_CHARS, ID_LOWER_X, ID_SHAPE, ID_WEIGHTS, idVerdict, isDecimalText, matchesAnyDate, withByteRule } from './byte-rules.js';
+import type { FieldCheck } from './field-check.js';
 
 /**
  * The checks below accept ASCII only, and read a value as bytes: the UTF-8 bytes of a flat record's
@@ -28,19 +23,6 @@ function asciiCodes(value: string): Uint8Array {
   return codes;
 }
 
-function isCalendarDate(year: number, month: number, day: number): boolean {
-  if (month < 1 || month > 12 || day < 1) return false;
-  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
-  return day <= DAYS_IN_MONTH[month - 1]! + (month === 2 && leap ? 1 : 0);
-}
-
-/** The number the `count` characters at `at` spell; the caller has checked they are ASCII digits. */
-function digitsAt(bytes: Uint8Array, at: number, count: number): number {
-  let number = 0;
-  for (let i = at; i < at + count; i++) number = number * 10 + bytes[i]! - 0x30;
-  return number;
-}
-
 /**
  * The ISO 7064 MOD 11-2 check character of a PRC ID number's first 17 digits.
  *
@@ -53,67 +35,6 @@ export function prcIdCheckChar({ first17 }: { first17: string }): string {
   let sum = 0;
   for (let i = 0; i < 17; i++) sum += (first17.charCodeAt(i) - 0x30) * ID_WEIGHTS[i]!;
   return ID_CHECK_CHARS[sum % 11]!;
-}
-
-function isDigit(code: number): boolean {
-  return code >= 0x30 && code <= 0x39;
-}
-
-const ID_OK = 0;
-const ID_SHAPE = 1;
-const ID_BIRTH_DATE = 2;
-const ID_CHECK_CHAR = 3;
-const ID_LOWER_X = 4;
-
-/**
- * What is wrong with the ID number `bytes[start, end)`: one of the ID_* verdicts, checked in that order
- * (`/^\d{17}[\dXx]$/`, the birth date, the check character). One pass over the digits: it runs on every
- * ID number of a file.
- */
-function idVerdict(bytes: Uint8Array, start: number, end: number): number {
-  if (end - start !== 18) return ID_SHAPE;
-  let sum = 0;
-  for (let i = 0; i < 17; i++) {
-    const digit = bytes[start + i]! - 0x30;
-    if (digit < 0 || digit > 9) return ID_SHAPE;
-    sum += digit * ID_WEIGHTS[i]!;
-  }
-  const actual = bytes[start + 17]!;
-  if (!isDigit(actual) && actual !== 0x58 && actual !== 0x78) return ID_SHAPE;
-  const year = digitsAt(bytes, start + 6, 4);
-  if (year < 1800 || !isCalendarDate(year, digitsAt(bytes, start + 10, 2), digitsAt(bytes, start + 12, 2))) return ID_BIRTH_DATE;
-  // Upper-cased: the shape allows only digits, X and x there.
-  if ((actual === 0x78 ? 0x58 : actual) !== ID_CHECK_CODES[sum % 11]) return ID_CHECK_CHAR;
-  return actual === 0x78 ? ID_LOWER_X : ID_OK;
-}
-
-/** `^(0|[1-9]\d*)` then, when `decimals` > 0, a point and exactly `decimals` digits, as character checks. */
-function isDecimalText(bytes: Uint8Array, start: number, end: number, decimals: number): boolean {
-  let i = start;
-  if (i >= end) return false;
-  const first = bytes[i++]!;
-  if (first !== 0x30) {
-    if (!isDigit(first)) return false;
-    while (i < end && isDigit(bytes[i]!)) i++;
-  }
-  if (decimals <= 0) return i === end;
-  if (end - i !== decimals + 1 || bytes[i++] !== 0x2e) return false;
-  for (; i < end; i++) if (!isDigit(bytes[i]!)) return false;
-  return true;
-}
-
-// `String.prototype.trim`'s white space and line terminators beyond ASCII (ECMAScript WhiteSpace: Zs and U+FEFF).
-function isWideSpace(code: number): boolean {
-  return code === 0xa0 || code === 0x1680 || (code >= 0x2000 && code <= 0x200a) || code === 0x2028 || code === 0x2029 || code === 0x202f || code === 0x205f || code === 0x3000 || code === 0xfeff;
-}
-
-/** The code point of the UTF-8 sequence at `at` (valid UTF-8, as a flat record's value is). */
-function codePointAt(bytes: Uint8Array, at: number): number {
-  const lead = bytes[at]!;
-  if (lead < 0x80) return lead;
-  if (lead < 0xe0) return ((lead & 0x1f) << 6) | (bytes[at + 1]! & 0x3f);
-  if (lead < 0xf0) return ((lead & 0x0f) << 12) | ((bytes[at + 1]! & 0x3f) << 6) | (bytes[at + 2]! & 0x3f);
-  return ((lead & 0x07) << 18) | ((bytes[at + 1]! & 0x3f) << 12) | ((bytes[at + 2]! & 0x3f) << 6) | (bytes[at + 3]! & 0x3f);
 }
 
 /**
@@ -143,7 +64,7 @@ export function prcIdNumber(): FieldCheck {
         return undefined;
     }
   };
-  return withBytesShortcut(check, ({ bytes, start, end }) => start === end || idVerdict(bytes, start, end) === ID_OK);
+  return withByteRule(check, byteRules.prcId());
 }
 
 /**
@@ -164,16 +85,7 @@ export function codeList({ codes }: { codes: readonly string[] | Readonly<Record
     value === '' || set.has(value)
       ? undefined
       : { rule: 'code-list', message: bilingual(`${field} 的值 ${show(value)} 不在代码表中（${listed}）`, `${field} value ${show(value)} is not a known code (${listed})`) };
-  return withBytesShortcut(check, ({ bytes, start, end }) => {
-    if (start === end) return true;
-    for (const code of asciiCodes) {
-      if (code.length !== end - start) continue;
-      let i = 0;
-      while (i < code.length && bytes[start + i] === code[i]) i++;
-      if (i === code.length) return true;
-    }
-    return false;
-  });
+  return withByteRule(check, byteRules.codes({ codes: asciiCodes }));
 }
 
 /**
@@ -193,7 +105,7 @@ export function amount({ decimals = 2 }: { decimals?: number } = {}): FieldCheck
     value === '' || (pattern === undefined ? isDecimalText(asciiCodes(value), 0, value.length, decimals) : pattern.test(value))
       ? undefined
       : { rule: 'amount', message: bilingual(`${field} 金额 ${show(value)} 格式错误，应如 ${example}`, `${field} amount ${show(value)} is malformed; write it like ${example}`) };
-  return pattern !== undefined ? check : withBytesShortcut(check, ({ bytes, start, end }) => start === end || isDecimalText(bytes, start, end, decimals));
+  return pattern !== undefined ? check : withByteRule(check, byteRules.decimal({ decimals }));
 }
 
 /**
@@ -205,31 +117,6 @@ export function amount({ decimals = 2 }: { decimals?: number } = {}): FieldCheck
  * ```
  */
 export type DateFormat = 'yyyy-MM-dd' | 'yyyy-MM-dd HH:mm:ss' | 'yyyy-MM';
-
-// A format as bytes: 0 where it holds a letter (a digit there), else the character itself.
-function dateMask(format: DateFormat): Uint8Array {
-  return Uint8Array.from(format, (char) => (char.charCodeAt(0) >= 0x41 ? 0 : char.charCodeAt(0)));
-}
-
-// Runs once per date value of every record: byte checks, no regex match arrays or slices.
-function matchesDate(bytes: Uint8Array, start: number, end: number, mask: Uint8Array): boolean {
-  if (end - start !== mask.length) return false;
-  for (let i = 0; i < mask.length; i++) {
-    const code = bytes[start + i]!;
-    const expected = mask[i]!;
-    if (expected === 0 ? !isDigit(code) : code !== expected) return false;
-  }
-  const year = digitsAt(bytes, start, 4);
-  const day = mask.length >= 10 ? digitsAt(bytes, start + 8, 2) : 1;
-  if (year < 1900 || !isCalendarDate(year, digitsAt(bytes, start + 5, 2), day)) return false;
-  return mask.length < 19 || (digitsAt(bytes, start + 11, 2) <= 23 && digitsAt(bytes, start + 14, 2) <= 59 && digitsAt(bytes, start + 17, 2) <= 59);
-}
-
-// A loop rather than `masks.some(…)`: no closure per value checked.
-function matchesAnyDate(bytes: Uint8Array, start: number, end: number, masks: readonly Uint8Array[]): boolean {
-  for (let i = 0; i < masks.length; i++) if (matchesDate(bytes, start, end, masks[i]!)) return true;
-  return false;
-}
 
 /**
  * A real calendar date (and time) in one of the given formats. Empty values pass.
@@ -246,7 +133,7 @@ export function dateFormat({ formats }: { formats: readonly DateFormat[] }): Fie
     value === '' || matchesAnyDate(asciiCodes(value), 0, value.length, masks)
       ? undefined
       : { rule: 'date', message: bilingual(`${field} 日期 ${show(value)} 无效，格式应为 ${listed}`, `${field} date ${show(value)} is not a valid ${listed}`) };
-  return withBytesShortcut(check, ({ bytes, start, end }) => start === end || matchesAnyDate(bytes, start, end, masks));
+  return withByteRule(check, byteRules.date({ masks }));
 }
 
 /**
@@ -264,7 +151,7 @@ export function maxLength({ max }: { max: number }): FieldCheck {
     return length <= max ? undefined : { rule: 'max-length', message: bilingual(`${field} 长度 ${length} 超过上限 ${max}`, `${field} is ${length} characters, over the limit of ${max}`) };
   };
   // A character takes at least one UTF-8 byte.
-  return withBytesShortcut(check, ({ start, end }) => end - start <= max);
+  return withByteRule(check, byteRules.maxBytes({ max }));
 }
 
 /**
@@ -280,7 +167,7 @@ export function nonNegativeInteger(): FieldCheck {
     value === '' || isDecimalText(asciiCodes(value), 0, value.length, 0)
       ? undefined
       : { rule: 'integer', message: bilingual(`${field} 的值 ${show(value)} 须为非负整数`, `${field} value ${show(value)} must be a non-negative integer`) };
-  return withBytesShortcut(check, ({ bytes, start, end }) => start === end || isDecimalText(bytes, start, end, 0));
+  return withByteRule(check, byteRules.decimal({ decimals: 0 }));
 }
 
 // `value.trim() === ''` without trimming the common value: printable ASCII first is never whitespace.
@@ -299,10 +186,5 @@ function isBlank(value: string): boolean {
  */
 export function required(): FieldCheck {
   const check: FieldCheck = ({ value, field }) => (isBlank(value) ? { rule: 'required', message: bilingual(`${field} 不能为空`, `${field} must not be empty`) } : undefined);
-  // Not blank when the first character is no white space: printable ASCII, or a wider character trim keeps.
-  return withBytesShortcut(check, ({ bytes, start, end }) => {
-    if (start === end) return false;
-    const first = bytes[start]!;
-    return (first > 0x20 && first < 0x7f) || (first >= 0x80 && !isWideSpace(codePointAt(bytes, start)));
-  });
+  return withByteRule(check, byteRules.required());
 }

@@ -1,3 +1,4 @@
+import { byteRuleOf, passesOnBytes, type RecordFields } from './byte-rules.js';
 import type { Severity } from '../report/issue.js';
 
 /**
@@ -55,14 +56,12 @@ export type FieldRules = Readonly<Record<string, FieldCheck | readonly FieldChec
 
 /**
  * One value of a record proved flat from its bytes (`FlatRecordShape`: a string without escapes, valid
- * UTF-8): `bytes[start, end)`. Reused from value to value: read it during the call only.
+ * UTF-8): `bytes[start, end)`, and the record's other values through `fieldIs`.
  */
-export interface ValueBytes {
+export interface ValueBytes extends RecordFields {
   readonly bytes: Uint8Array;
   readonly start: number;
   readonly end: number;
-  /** True when the same record's column `field` holds exactly `ascii` (an ASCII text); false when it has no such column. */
-  fieldIs(field: string, ascii: string): boolean;
 }
 
 /**
@@ -71,15 +70,8 @@ export interface ValueBytes {
  */
 export type PassesOnBytes = (value: ValueBytes) => boolean;
 
-const ON_BYTES = new WeakMap<FieldCheck, PassesOnBytes>();
-
-/** Gives `check` its byte-level shortcut (see {@link PassesOnBytes}); returns the check. */
-export function withBytesShortcut<Check extends FieldCheck>(check: Check, passes: PassesOnBytes): Check {
-  ON_BYTES.set(check, passes);
-  return check;
-}
-
-/** The byte-level shortcut of a built-in check, or undefined (user checks, which always get the text). */
+/** The byte-level verdict of a built-in check (its `ByteRule`) as a function, or undefined (user checks, which always get the text). */
 export function bytesShortcutOf(check: FieldCheck): PassesOnBytes | undefined {
-  return ON_BYTES.get(check);
+  const rule = byteRuleOf(check);
+  return rule === undefined ? undefined : (value) => passesOnBytes(rule, value.bytes, value.start, value.end, value);
 }

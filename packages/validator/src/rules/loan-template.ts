@@ -1,14 +1,13 @@
-import { bytesShortcutOf, withBytesShortcut, type FieldCheck, type FieldRules } from './field-check.js';
+import { byteRuleOf, byteRules, withByteRule } from './byte-rules.js';
+import type { FieldCheck, FieldRules } from './field-check.js';
 import { amount, codeList, dateFormat, nonNegativeInteger, prcIdNumber, required } from './builtin.js';
 
 const prcId = prcIdNumber();
 
-const prcIdOnBytes = bytesShortcutOf(prcId)!;
-
 /** ID numbers are checked as PRC ID numbers only when the credential type says 身份证 (`0`). */
-const credentialNumber: FieldCheck = withBytesShortcut(
+const credentialNumber: FieldCheck = withByteRule(
   (context) => (context.record['user_credentials_type'] === '0' ? prcId(context) : undefined),
-  (value) => !value.fieldIs('user_credentials_type', '0') || prcIdOnBytes(value),
+  byteRules.when({ field: 'user_credentials_type', ascii: '0', then: byteRuleOf(prcId)! }),
 );
 
 const dayOrTime = dateFormat({ formats: ['yyyy-MM-dd', 'yyyy-MM-dd HH:mm:ss'] });

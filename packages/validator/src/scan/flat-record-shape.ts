@@ -50,7 +50,7 @@ export class FlatRecordShape {
    * column `c`'s value is also `values[valuesAt + 4c]` to `values[valuesAt + 4c + 1]`, with
    * {@link extraBytes} before its start and its end at `+ 2` and `+ 3`.
    */
-  match(bytes: Uint8Array, start: number, end: number, keys: Float64Array, at: number, values?: Float64Array, valuesAt = 0): boolean {
+  match(bytes: Uint8Array, start: number, end: number, keys: Float64Array, at: number, values?: Int32Array, valuesAt = 0): boolean {
     const { names, keyAt } = this;
     let extra = this.extraBytes;
     if (bytes[start] !== 0x7b) return false;

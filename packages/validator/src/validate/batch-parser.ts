@@ -107,7 +107,9 @@ export class BatchParser implements ScanListener, RecordPlace {
   /** Primary key value ranges of the records `shape` matched, per batch position. */
   private readonly keyRanges: Float64Array;
   /** With template rules: every value's span of the records `shape` matched (see `FlatRecordShape.match`). */
-  private readonly valueSpans: Float64Array;
+  private readonly valueSpans: Int32Array;
+  /** Per batch position: 1 when every template check passed on the matched record's bytes (see `RecordRules.passesFlat`). */
+  private readonly passedOnBytes = new Uint8Array(BATCH_RECORDS);
   /** The `byteString` option, for the values template rules read on the byte path. */
   private readonly shapeByteString: ((bytes: Uint8Array) => string | undefined) | undefined;
   private flushing = false;
@@ -215,7 +217,7 @@ export class BatchParser implements ScanListener, RecordPlace {
       options.onRecords === undefined;
     this.shape = shapeFits ? new FlatRecordShape({ columns, keyPositions: primaryKeyColumns.map((key) => columns.indexOf(key)) }) : undefined;
     this.keyRanges = new Float64Array(shapeFits ? BATCH_RECORDS * primaryKeyColumns.length * 2 : 0);
-    this.valueSpans = new Float64Array(shapeFits && this.rules.hasChecks ? BATCH_RECORDS * columns.length * 4 : 0);
+    this.valueSpans = new Int32Array(shapeFits && this.rules.hasChecks ? BATCH_RECORDS * columns.length * 4 : 0);
     this.shapeByteString = options.byteString;
     const totalBytes = options.totalBytes;
     // The fewest bytes a record holding a primary key takes (braces, and `"k":"v",` per key column): the
@@ -409,6 +411,8 @@ export class BatchParser implements ScanListener, RecordPlace {
       const end = records[k * OFFER_SLOTS + OFFER_END]!;
       if (planner !== undefined && !planner.fits(end - start)) return false;
       if (!shape.match(bytes, start, end, keyRanges, k * keyColumns * 2, spans, k * columns * 4)) return false;
+      // Checked now, while the record's bytes are in the CPU cache; reported once the whole offer is proved.
+      if (spans !== undefined) this.passedOnBytes[k] = rules.passesFlat(bytes, spans, k * columns * 4) ? 1 : 0;
     }
     if (spans !== undefined) {
       this.acceptWithRules(records, count, spans);
@@ -429,11 +433,12 @@ export class BatchParser implements ScanListener, RecordPlace {
   }
 
   /**
-   * The matched offer with template rules: the checks read each value's bytes where they can (see
-   * `RecordRules.checkFlat`); a value is made a string only for a check that needs its text, and the
+   * The matched offer with template rules: a record whose checks all passed on its bytes when matched
+   * (`RecordRules.passesFlat`) has nothing to report; the others are checked again to report (see
+   * `RecordRules.checkFlat`): a value is made a string only for a check that needs its text, and the
    * record an object only for a check that reads it or a record with findings. Keys are staged from bytes.
    */
-  private acceptWithRules(records: Float64Array, count: number, spans: Float64Array): void {
+  private acceptWithRules(records: Float64Array, count: number, spans: Int32Array): void {
     const bytes = this.scanner.buf;
     const stretchStart = records[OFFER_START]!;
     const stretchEnd = records[(count - 1) * OFFER_SLOTS + OFFER_END]!;
@@ -466,11 +471,12 @@ export class BatchParser implements ScanListener, RecordPlace {
     const keyColumns = this.shape!.keyColumns;
     const planner = this.planner;
     const base = this.scanner.base;
+    const passedOnBytes = this.passedOnBytes;
     this.beginBatch();
     for (let k = 0; k < count; k++) {
       this.beginOffered(records, k);
       values.at = k * columns * 4;
-      rules.checkFlat(values, issues.recordIndex);
+      if (passedOnBytes[k] === 0) rules.checkFlat(values, issues.recordIndex);
       if (keyColumns > 0) keys.stageBytes(bytes, this.keyRanges, k * keyColumns * 2, issues.recordIndex);
       // A record with findings may be held back; one without joins the plan by its place alone (see tryBytes).
       if (issues.waiting) this.finishRecord(rules.currentRecord(), false);

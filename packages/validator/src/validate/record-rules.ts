@@ -1,5 +1,6 @@
 import { isAbsentParamValue } from '@zhima/core/internal';
-import { bytesShortcutOf, type FieldCheck, type FieldCheckContext, type FieldRules, type PassesOnBytes, type ValueBytes } from '../rules/field-check.js';
+import { byteRuleOf, isRequiredRule, passesOnBytes, passesOnlyNotBlank, type ByteRule, type RecordFields } from '../rules/byte-rules.js';
+import type { FieldCheck, FieldCheckContext, FieldRules } from '../rules/field-check.js';
 import { bilingual } from '../report/issue.js';
 import { showValue } from '../report/mask.js';
 import type { RecordIssues } from './record-issues.js';
@@ -66,17 +67,16 @@ function isBlankKey(value: string, fromBytes: boolean): boolean {
  */
 export interface FlatValues {
   bytes: Uint8Array;
-  spans: Float64Array;
+  spans: Int32Array;
   at: number;
   text(c: number): string;
 }
 
-/** The {@link ValueBytes} the byte shortcuts read: one value of the current flat record, moved from value to value. */
-class FlatValueBytes implements ValueBytes {
+/** The other values of the current flat record, as the byte rules read them. */
+class FlatRecordFields implements RecordFields {
   bytes: Uint8Array = new Uint8Array(0);
-  start = 0;
-  end = 0;
-  values: FlatValues | undefined;
+  spans: Int32Array = new Int32Array(0);
+  at = 0;
 
   constructor(private readonly positions: ReadonlyMap<string, number>) {}
 
@@ -91,7 +91,7 @@ class FlatValueBytes implements ValueBytes {
     }
     const c = this.askedAt;
     if (c === undefined) return false;
-    const { bytes, spans, at } = this.values!;
+    const { bytes, spans, at } = this;
     const start = spans[at + 4 * c]!;
     if (spans[at + 4 * c + 1]! - start !== ascii.length) return false;
     for (let i = 0; i < ascii.length; i++) if (bytes[start + i] !== ascii.charCodeAt(i)) return false;
@@ -130,9 +130,22 @@ export class RecordRules {
   private readonly columnSet: ReadonlySet<string>;
   private readonly primaryKeyPositions: number[];
   private readonly checks: (readonly FieldCheck[] | undefined)[];
-  /** Per column, per check: its byte shortcut (see `PassesOnBytes`), or undefined. */
-  private readonly shortcuts: (readonly (PassesOnBytes | undefined)[] | undefined)[];
-  private readonly valueBytes: FlatValueBytes;
+  /**
+   * Every check of every column, in report order, as one flat list for {@link checkFlat}: step `s` runs
+   * `stepChecks[s]` (through its byte rule `stepRules[s]` when it has one) on column `stepColumns[s]`.
+   */
+  private readonly stepColumns: Int32Array;
+  private readonly stepChecks: readonly FieldCheck[];
+  private readonly stepRules: readonly (ByteRule | undefined)[];
+  /**
+   * The steps {@link passesFlat} runs: the same verdict with fewer steps. A flat record's key values are
+   * never blank (the byte proof checks it), so `required` on a key column is left out; `required` followed
+   * by a rule that passes no blank value (see `passesOnlyNotBlank`) becomes that rule on a non-empty value.
+   */
+  private readonly passColumns: Int32Array;
+  private readonly passRules: readonly (ByteRule | undefined)[];
+  private readonly passNonEmpty: Uint8Array;
+  private readonly fields: FlatRecordFields;
   private readonly context: FieldCheckContext;
   /** The record the checks' `record` reads: the parsed one, or else one built from {@link flat} on first use. */
   private record: Record<string, unknown> | undefined;
@@ -167,8 +180,22 @@ export class RecordRules {
       return typeof rule === 'function' ? [rule] : rule;
     });
     this.hasChecks = this.checks.some((checks) => checks !== undefined);
-    this.shortcuts = this.checks.map((checks) => checks?.map(bytesShortcutOf));
-    this.valueBytes = new FlatValueBytes(new Map(this.columns.map((column, c) => [column, c])));
+    const steps = this.checks.flatMap((checks, c) => (checks ?? []).map((check) => ({ c, check })));
+    this.stepColumns = Int32Array.from(steps, ({ c }) => c);
+    this.stepChecks = steps.map(({ check }) => check);
+    this.stepRules = steps.map(({ check }) => byteRuleOf(check));
+    const pass: { c: number; rule: ByteRule | undefined; nonEmpty: boolean }[] = [];
+    steps.forEach(({ c }, s) => {
+      const rule = this.stepRules[s];
+      const previous = pass[pass.length - 1];
+      if (rule !== undefined && previous?.c === c && previous.rule !== undefined && isRequiredRule(previous.rule) && passesOnlyNotBlank(rule)) pass[pass.length - 1] = { c, rule, nonEmpty: true };
+      else pass.push({ c, rule, nonEmpty: false });
+    });
+    const passSteps = pass.filter(({ c, rule, nonEmpty }) => !(rule !== undefined && !nonEmpty && isRequiredRule(rule) && this.primaryKeyPositions.includes(c)));
+    this.passColumns = Int32Array.from(passSteps, ({ c }) => c);
+    this.passRules = passSteps.map(({ rule }) => rule);
+    this.passNonEmpty = Uint8Array.from(passSteps, ({ nonEmpty }) => (nonEmpty ? 1 : 0));
+    this.fields = new FlatRecordFields(new Map(this.columns.map((column, c) => [column, c])));
     this.asciiColumns = this.columns.every((column) => !hasNonAscii(column));
     this.issues = options.issues;
     this.stage = options.stage;
@@ -280,29 +307,51 @@ export class RecordRules {
 
   /**
    * Runs the template checks on a record proved flat from its bytes (the current record of `issues`): a
-   * check with a byte shortcut that passes is settled without the value as a string; every other check
-   * (user checks, and values a shortcut cannot pass) gets the text, and the record when it reads it.
+   * check whose byte rule passes is settled without the value as a string, all in this one loop (no call
+   * per check); every other check (user checks, and values a byte rule cannot pass) gets the text, and
+   * the record when it reads it.
    */
   checkFlat(values: FlatValues, recordIndex: number): void {
-    const { columns, checks, shortcuts, valueBytes } = this;
     this.record = undefined;
     this.flat = values;
     this.context.recordIndex = recordIndex;
-    valueBytes.values = values;
-    valueBytes.bytes = values.bytes;
-    const { spans, at } = values;
-    for (let c = 0; c < columns.length; c++) {
-      const list = checks[c];
-      if (list === undefined) continue;
-      const cuts = shortcuts[c]!;
-      // Buffer indexes as small integers: the shortcuts index bytes with them.
-      valueBytes.start = spans[at + 4 * c]! | 0;
-      valueBytes.end = spans[at + 4 * c + 1]! | 0;
-      for (let i = 0; i < list.length; i++) {
-        const cut = cuts[i];
-        if (cut === undefined || !cut(valueBytes)) this.runCheck(c, list[i]!, values.text(c));
-      }
+    const { bytes, spans, at } = values;
+    const steps = this.readFlat(bytes, spans, at);
+    for (let s = 0; s < steps; s++) if (!this.stepPasses(s, bytes, spans, at)) this.runCheck(this.stepColumns[s]!, this.stepChecks[s]!, values.text(this.stepColumns[s]!));
+  }
+
+  /**
+   * True when every template check passes on the bytes of a flat record (`spans` from `at`, as in
+   * {@link FlatValues}) through its byte rule: then {@link checkFlat} would find nothing. Reports nothing,
+   * so it can run right after the record is matched, while its bytes are still in the CPU cache.
+   */
+  passesFlat(bytes: Uint8Array, spans: Int32Array, at: number): boolean {
+    this.readFlat(bytes, spans, at);
+    const { passColumns, passRules, passNonEmpty, fields } = this;
+    for (let s = 0; s < passColumns.length; s++) {
+      const c = passColumns[s]!;
+      const rule = passRules[s];
+      const start = spans[at + 4 * c]!;
+      const end = spans[at + 4 * c + 1]!;
+      if (rule === undefined || (passNonEmpty[s] === 1 && start === end) || !passesOnBytes(rule, bytes, start, end, fields)) return false;
     }
+    return true;
+  }
+
+  /** Points the byte rules' record lookups at a flat record; returns the number of steps. */
+  private readFlat(bytes: Uint8Array, spans: Int32Array, at: number): number {
+    const fields = this.fields;
+    fields.bytes = bytes;
+    fields.spans = spans;
+    fields.at = at;
+    return this.stepColumns.length;
+  }
+
+  /** Step `s` passes on the flat record's bytes through its byte rule (false without one: it needs the text). */
+  private stepPasses(s: number, bytes: Uint8Array, spans: Int32Array, at: number): boolean {
+    const c = this.stepColumns[s]!;
+    const rule = this.stepRules[s];
+    return rule !== undefined && passesOnBytes(rule, bytes, spans[at + 4 * c]!, spans[at + 4 * c + 1]!, this.fields);
   }
 
   /** The current record as the checks' `record` reads it (see {@link checkFlat}); built once per record. */
