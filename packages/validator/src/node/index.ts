@@ -53,15 +53,14 @@ const CHUNK_BYTES = 1024 * 1024;
  * ```
  */
 export async function openRecordsFile({ path }: { path: string }): Promise<OpenedRecordsFile> {
-  return openFile({ path, reuseChunks: false });
+  return (await openFile({ path })).file;
 }
 
 /**
- * {@link openRecordsFile}, its chunks read into fresh buffers (the caller's to keep) or, for the
- * validator's own scanner, which keeps nothing of a chunk once it asks for the next, into one buffer:
- * no megabyte of garbage per chunk waiting for a collection (tens of MB of peak RSS on a large file).
+ * {@link openRecordsFile}, and a reader of the file's next bytes into a buffer of the caller's (the
+ * validator's scanner: no chunk buffers at all, nor a copy of each chunk).
  */
-async function openFile({ path, reuseChunks }: { path: string; reuseChunks: boolean }): Promise<OpenedRecordsFile> {
+async function openFile({ path }: { path: string }): Promise<{ file: OpenedRecordsFile; readInto: (target: Uint8Array) => Promise<number> }> {
   if (typeof path !== 'string' || path === '') throw new ZhimaError({ code: 'PARAM_INVALID', message: 'path must be the records file\'s path.', hint: '例如 validateFile({ path: "records.json", ... }) / For example validateFile({ path: "records.json", ... }).' });
   let handle: FileHandle;
   try {
@@ -73,16 +72,22 @@ async function openFile({ path, reuseChunks }: { path: string; reuseChunks: bool
   const opened = await handle.stat();
   const size = opened.size;
   async function* chunks(): AsyncGenerator<Uint8Array> {
-    let buffer: Uint8Array | undefined;
-    for (let position = 0; position < size; ) {
-      const length = Math.min(CHUNK_BYTES, size - position);
-      if (buffer === undefined || !reuseChunks) buffer = new Uint8Array(reuseChunks ? Math.min(CHUNK_BYTES, size) : length);
-      const { bytesRead } = await handle.read(buffer, 0, length, position);
+    for (let position = 0; position < size; position += CHUNK_BYTES) {
+      // A fresh buffer per chunk: the caller may keep it.
+      const buffer = new Uint8Array(Math.min(CHUNK_BYTES, size - position));
+      const { bytesRead } = await handle.read(buffer, 0, buffer.length, position);
       if (bytesRead === 0) return;
-      position += bytesRead;
       yield buffer.subarray(0, bytesRead);
     }
   }
+  let readPosition = 0;
+  const readInto = async (target: Uint8Array): Promise<number> => {
+    const length = Math.min(target.length, size - readPosition);
+    if (length <= 0) return 0;
+    const { bytesRead } = await handle.read(target, 0, length, readPosition);
+    readPosition += bytesRead;
+    return bytesRead;
+  };
   const readAt: ReadAt = async ({ offset, length }) => {
     const buffer = new Uint8Array(Math.max(0, Math.min(length, size - offset)));
     const { bytesRead } = await handle.read(buffer, 0, buffer.length, offset);
@@ -101,12 +106,15 @@ async function openFile({ path, reuseChunks }: { path: string; reuseChunks: bool
     return readAt(range);
   };
   return {
-    chunks: chunks(),
-    readAt,
-    size,
-    content: () => sourceContent({ readAt: readUnchanged, size }),
-    partContent: ({ part }) => partContent({ part, readAt: readUnchanged }),
-    close: () => handle.close(),
+    file: {
+      chunks: chunks(),
+      readAt,
+      size,
+      content: () => sourceContent({ readAt: readUnchanged, size }),
+      partContent: ({ part }) => partContent({ part, readAt: readUnchanged }),
+      close: () => handle.close(),
+    },
+    readInto,
   };
 }
 
@@ -138,9 +146,9 @@ export interface ValidateFileOptions extends ValidationOptions {
  * ```
  */
 export async function validateFile({ path, ...options }: ValidateFileOptions): Promise<ValidationReport> {
-  const file = await openFile({ path, reuseChunks: true });
+  const { file, readInto } = await openFile({ path });
   try {
-    return await validateRecordsWith({ options: { ...options, input: file.chunks, readAt: file.readAt, totalBytes: file.size }, byteString: utf8AsByteString });
+    return await validateRecordsWith({ options: { ...options, input: file.chunks, readAt: file.readAt, totalBytes: file.size }, byteString: utf8AsByteString, readInto });
   } finally {
     await file.close();
   }

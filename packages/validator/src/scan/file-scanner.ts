@@ -204,7 +204,28 @@ export class FileScanner {
       this.scanBuffer(chunk, false);
       return;
     }
-    this.append(chunk);
+    this.reserve(chunk.length).set(chunk);
+    this.commit(chunk.length);
+  }
+
+  /**
+   * Room for the next `length` bytes in the scanner's own buffer, for a source that reads straight into
+   * it (no copy): fill a prefix of it, then {@link commit} how many bytes it holds, before any other call.
+   */
+  reserve(length: number): Uint8Array {
+    const needed = this.gathered + length;
+    if (needed > this.gather.length) {
+      const grown = new Uint8Array(Math.max(needed, 2 * this.gather.length, MIN_SCAN_BYTES + length));
+      grown.set(this.gather.subarray(0, this.gathered));
+      this.gather = grown;
+    }
+    return this.gather.subarray(this.gathered, needed);
+  }
+
+  /** Takes the `length` bytes written at the start of the last {@link reserve}; scans once enough wait. */
+  commit(length: number): void {
+    if (this.state === FAILED || length === 0) return;
+    this.gathered += length;
     // A partial record carried over is scanned again from its start: waiting for twice its length keeps
     // that re-scan linear even for a record longer than many chunks.
     if (this.gathered - this.carried >= Math.max(MIN_SCAN_BYTES, 2 * this.carried)) this.scanBuffer(this.gather.subarray(0, this.gathered), false);
@@ -262,18 +283,6 @@ export class FileScanner {
     return 1 + chars;
   }
 
-  /** Copies `chunk` after the gathered bytes, growing the buffer (at least doubling) when it is full. */
-  private append(chunk: Uint8Array): void {
-    const needed = this.gathered + chunk.length;
-    if (needed > this.gather.length) {
-      const grown = new Uint8Array(Math.max(needed, 2 * this.gather.length, MIN_SCAN_BYTES + chunk.length));
-      grown.set(this.gather.subarray(0, this.gathered));
-      this.gather = grown;
-    }
-    this.gather.set(chunk, this.gathered);
-    this.gathered = needed;
-  }
-
   private scanBuffer(buf: Uint8Array, final: boolean): void {
     this.buf = buf;
     const consumed = this.scan(final);
@@ -293,7 +302,7 @@ export class FileScanner {
     if (buf.buffer === this.gather.buffer) this.gather.copyWithin(0, cut, buf.length);
     else {
       this.gathered = 0;
-      this.append(buf.subarray(cut));
+      this.reserve(tail).set(buf.subarray(cut));
     }
     this.gathered = tail;
     this.carried = tail;
