@@ -70,11 +70,16 @@ export function hashByteKeysAsText(): void {
 }
 
 /**
- * Runs a full garbage collection now, so a memory measurement starts from live objects only (what the
- * test wrote before is not counted as if the code under test held it).
+ * Runs full garbage collections and lets V8's concurrent sweeper free what they found, so a memory
+ * measurement starts from live objects only (what the test wrote before is not counted as if the code under
+ * test held it, nor freed in the middle of the measurement).
  */
-export function collectGarbage(): void {
+export async function collectGarbage(): Promise<void> {
   setFlagsFromString('--expose-gc');
-  (runInNewContext('gc') as () => void)();
+  const gc = runInNewContext('gc') as () => void;
+  for (let round = 0; round < 2; round++) {
+    gc();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
 

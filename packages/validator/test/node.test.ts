@@ -31,7 +31,7 @@ describe('@zhima/validator/node', () => {
     const records = Array.from({ length: 40_000 }, (_, i) => record(i, { user_name: 'x'.repeat(1000) }));
     const path = join(dir, 'large.json');
     await writeFile(path, fileText(records));
-    collectGarbage();
+    await collectGarbage();
     const start = process.memoryUsage().arrayBuffers;
     let peak = 0;
     const report = await validateFile({ path, ...options, maxFileBytes: Number.MAX_SAFE_INTEGER, onProgress: () => (peak = Math.max(peak, process.memoryUsage().arrayBuffers - start)) });
@@ -45,7 +45,7 @@ describe('@zhima/validator/node', () => {
     const records = Array.from({ length: 600_000 }, (_, i) => ({ order_no: `LN${i}`, pay_month: '2025-01', user_name: 'x' }));
     const path = join(dir, 'many-keys.json');
     await writeFile(path, fileText(records));
-    collectGarbage();
+    await collectGarbage();
     const start = process.memoryUsage().arrayBuffers;
     const report = await validateFile({ path, ...options, maxFileBytes: Number.MAX_SAFE_INTEGER });
     expect(report.recordCount).toBe(600_000);
