@@ -316,8 +316,8 @@ export class RecordRules {
     this.flat = values;
     this.context.recordIndex = recordIndex;
     const { bytes, spans, at } = values;
-    const steps = this.readFlat(bytes, spans, at);
-    for (let s = 0; s < steps; s++) if (!this.stepPasses(s, bytes, spans, at)) this.runCheck(this.stepColumns[s]!, this.stepChecks[s]!, values.text(this.stepColumns[s]!));
+    this.readFlat(bytes, spans, at);
+    for (let s = 0; s < this.stepColumns.length; s++) if (!this.stepPasses(s, bytes, spans, at)) this.runCheck(this.stepColumns[s]!, this.stepChecks[s]!, values.text(this.stepColumns[s]!));
   }
 
   /**
@@ -338,13 +338,12 @@ export class RecordRules {
     return true;
   }
 
-  /** Points the byte rules' record lookups at a flat record; returns the number of steps. */
-  private readFlat(bytes: Uint8Array, spans: Int32Array, at: number): number {
+  /** Points the byte rules' record lookups at a flat record. */
+  private readFlat(bytes: Uint8Array, spans: Int32Array, at: number): void {
     const fields = this.fields;
     fields.bytes = bytes;
     fields.spans = spans;
     fields.at = at;
-    return this.stepColumns.length;
   }
 
   /** Step `s` passes on the flat record's bytes through its byte rule (false without one: it needs the text). */
