@@ -2,6 +2,7 @@
 // Usage: node bench/contender.mjs <contender> <path> <UTF-8|GBK> <records>
 // Prints one JSON line: { ms, cpuMs, maxRssMB, records, ok, note? }.
 import { createReadStream, openAsBlob, readFileSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { JSONParser } from '@streamparser/json';
 import { COLUMNS, PRIMARY_KEY } from './generate.mjs';
@@ -76,6 +77,28 @@ async function run() {
       const blob = await openAsBlob(path);
       const report = await validateRecords({ input: blob.stream(), totalBytes: blob.size, columns: COLUMNS, primaryKeyColumns: PRIMARY_KEY, records: expected, fileCharset: charset, maxFileBytes: Number.MAX_SAFE_INTEGER });
       return { records: report.recordCount, ok: report.ok, issues: report.issues.map((issue) => issue.rule).join(',') };
+    }
+    case 'read-web-stream': {
+      // Only reading the web stream validator-web-stream reads: what any consumer of this stream pays first.
+      let bytes = 0;
+      for await (const chunk of (await openAsBlob(path)).stream()) bytes += chunk.byteLength;
+      return { records: 0, ok: bytes > 0, issues: `${bytes} bytes read` };
+    }
+    case 'read-file': {
+      // Only reading the file the way validateFile does: 1 MiB positioned reads into one buffer.
+      const handle = await open(path);
+      const buffer = new Uint8Array(1 << 20);
+      let bytes = 0;
+      try {
+        for (;;) {
+          const { bytesRead } = await handle.read(buffer, 0, buffer.length, bytes);
+          if (bytesRead === 0) break;
+          bytes += bytesRead;
+        }
+      } finally {
+        await handle.close();
+      }
+      return { records: 0, ok: bytes > 0, issues: `${bytes} bytes read` };
     }
     case 'validator-blob': {
       // The portable path given the Blob itself: read in 1 MiB slices, its size and random access known.

@@ -28,7 +28,7 @@ const pathOf = (name) => `${here}data/loan-${name}.json`;
 
 const ALL = ['json-parse', 'json-parse+check', 'streamparser', 'stream-json', 'validator', 'validator+rules'];
 // Each round runs its contenders in this order, so every ratio below divides runs made back to back.
-const ONE_M = ['json-parse', 'json-parse+check', 'streamparser', 'stream-json', 'validator', 'validator+rules', 'validator-web-stream', 'validator-blob', 'validator-split'];
+const ONE_M = ['json-parse', 'json-parse+check', 'streamparser', 'stream-json', 'validator', 'validator+rules', 'validator-web-stream', 'validator-blob', 'validator-split', 'read-web-stream', 'read-file'];
 const PLAN = [
   { data: '100k-utf8', contenders: ALL, rounds: 3 },
   // The headline pair (json-parse, validator) runs back to back in every round: 5 rounds give paired ratios.
@@ -139,6 +139,17 @@ const issue15 = [
   const cpu = pairedRatios(data, contender, over, cpuTimes);
   return `| ${name} ≤ ${bound}× | wall ${pairedCell(paired)} | CPU ${pairedCell(cpu)} | ${check(paired.median <= bound)} |`;
 });
+// The least the web-stream row can be: validateFile plus what reading the stream costs over reading the file
+// as validateFile does, round by round; a validator that cost nothing beyond its reads would sit here.
+const streamFloor = (times) => {
+  const at = (contender, round) => times[`1m-utf8 ${contender}`]?.[round];
+  const values = (times['1m-utf8 validator'] ?? [])
+    .map((ms, round) => (ms + at('read-web-stream', round) - at('read-file', round)) / ms)
+    .filter(Number.isFinite)
+    .sort((a, b) => a - b);
+  return { values, median: medianOf(values) };
+};
+issue15.splice(4, 0, `| the floor of that row: (\`validateFile\` + reading the stream alone − reading the file as \`validateFile\` does) ÷ \`validateFile\` | wall ${pairedCell(streamFloor(walls))} | CPU ${pairedCell(streamFloor(cpuTimes))} | — |`);
 const u = results['1m-utf8'];
 const g = results['1m-gbk'];
 const tenM = results['10m-utf8'];
@@ -196,6 +207,7 @@ Each contender runs in its own child process and reports \`process.resourceUsage
 - **validator+rules**: the same with \`loanTemplateRules\` (ID numbers, code lists, amounts, dates).
 - **validator-without-records** (10M only): without the \`records\` param, so the key index sizes itself from the file size.
 - **validator-web-stream**: portable \`validateRecords\` on a web \`ReadableStream\` (\`openAsBlob(path).stream()\`), no random access.
+- **read-web-stream** / **read-file**: reading only, no validation: the same web stream, and the file in 1 MiB positioned reads as \`validateFile\` reads it; their difference is what the stream costs any consumer before a byte is checked.
 - **validator-blob**: portable \`validateRecords\` given the \`Blob\` (\`openAsBlob(path)\`): 1 MiB slices, its size and random access known.
 - **validator-split**: \`validateFile\` with \`split: { maxFileBytes: 52428800, hash: createSha256 }\`, as \`zhima send\` validates.
 - **validator-shared-key** (one-line file only): \`user_credentials_type\` as the primary key, \`0\` in every record, so every record
