@@ -19,15 +19,29 @@ const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest(
 
 /**
  * A proxy on 127.0.0.1 to the sandbox that keeps each request's file part (cut at the multipart
- * boundary); `onRequest` runs when a request has arrived whole, before it is forwarded.
+ * boundary); `onRequest` runs when a request has arrived whole, before it is forwarded. With `slow`,
+ * it stops reading for a few ms after every 2 MiB or so, so the sender's socket fills and its writes wait.
  */
-async function capturingProxy(gateway: TestGateway, onRequest?: (count: number) => Promise<void>): Promise<{ url: string; files: Buffer[] }> {
+async function capturingProxy(
+  gateway: TestGateway,
+  onRequest?: (count: number) => Promise<void>,
+  { slow = false, onFirstBytes }: { slow?: boolean; onFirstBytes?: () => void } = {},
+): Promise<{ url: string; files: Buffer[] }> {
   const target = new URL(gateway.server.gatewayUrl);
   const files: Buffer[] = [];
   let requests = 0;
   const server = createServer((incoming, outgoing) => {
     const chunks: Buffer[] = [];
-    incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
+    let unpaused = 0;
+    incoming.on('data', (chunk: Buffer) => {
+      if (chunks.length === 0) onFirstBytes?.();
+      chunks.push(chunk);
+      unpaused += chunk.length;
+      if (!slow || unpaused < 2 * 1024 * 1024) return;
+      unpaused = 0;
+      incoming.pause();
+      setTimeout(() => incoming.resume(), 5);
+    });
     incoming.on('end', async () => {
       await onRequest?.(++requests);
       const body = Buffer.concat(chunks);
@@ -58,10 +72,10 @@ interface Receipt {
   parts: { sha256: string; bytes: number; records: number; outcome: string }[];
 }
 
-async function sendThrough({ args, input, stdin }: { args: string[]; input?: string; stdin?: Uint8Array }): Promise<{ receipt: Receipt; files: Buffer[]; stored: string[] }> {
+async function sendThrough({ args, input, stdin, slow = false }: { args: string[]; input?: string; stdin?: Uint8Array; slow?: boolean }): Promise<{ receipt: Receipt; files: Buffer[]; stored: string[] }> {
   const dir = await tempDir();
   const gateway = await startGateway({ dir });
-  const proxy = await capturingProxy(gateway);
+  const proxy = await capturingProxy(gateway, undefined, { slow });
   const result = await runZhima(['send', input ?? '-', ...FLAGS, ...args, '--journal', join(dir, 'journal')], {
     cwd: dir,
     env: { ...gateway.env, ZHIMA_GATEWAY: proxy.url },
@@ -98,6 +112,22 @@ describe('the receipt sha256 is of the bytes the gateway received (the built bin
     // The parts, parsed on their own and joined, are the file's records in order.
     const sent = files.flatMap((file) => (JSON.parse(file.toString('utf8')) as { records: unknown[] }).records);
     expect(sent).toEqual(all);
+  });
+
+  it('parts of many MiB through a slow link: every byte as validated, while the socket keeps the sender waiting', { timeout: 180_000 }, async () => {
+    // Each part takes 15 reads of 1 MiB while the link stalls every 2 MiB: a read buffer reused while
+    // the socket still held its bytes would send other records here.
+    const dir = await tempDir();
+    const path = join(dir, 'month.json');
+    const all = Array.from({ length: 360_000 }, (_, k) => record(k));
+    const text = JSON.stringify({ records: all });
+    await writeFile(path, text);
+    expect(Buffer.byteLength(text)).toBeGreaterThan(32_000_000);
+    const { receipt, files, stored } = await sendThrough({ args: ['--max-file-bytes', '16000000'], input: path, slow: true });
+    expect(files.length).toBe(3);
+    expect(files.map(sha256)).toEqual(receipt.parts.map((part) => part.sha256));
+    expect(stored).toEqual(receipt.parts.map((part) => part.sha256));
+    expect(files.flatMap((file) => (JSON.parse(file.toString('utf8')) as { records: unknown[] }).records)).toEqual(all);
   });
 
   it('GBK, split: the GBK bytes as they are in the file', { timeout: 120_000 }, async () => {
@@ -150,6 +180,37 @@ describe('the receipt sha256 is of the bytes the gateway received (the built bin
     const stored = gateway.sandbox.storedRecords({ appId: gateway.appId });
     expect(stored.length).toBe(receipt.parts[0]!.records);
     expect(stored.every((one) => String(one.user_name).startsWith('用户'))).toBe(true);
+  });
+
+  it('a file changed while a part is on its way: that part is cut short (the gateway gets no whole request), the rest are refused', { timeout: 120_000 }, async () => {
+    // The upload checks the file is unchanged as it reads, so a change stops the part before its last
+    // bytes go out.
+    const dir = await tempDir();
+    const path = join(dir, 'day.json');
+    const all = Array.from({ length: 360_000 }, (_, k) => record(k));
+    await writeFile(path, JSON.stringify({ records: all }));
+    const gateway = await startGateway({ dir });
+    let changed: Promise<void> | undefined;
+    const proxy = await capturingProxy(gateway, undefined, {
+      slow: true,
+      onFirstBytes: () => {
+        changed ??= (async () => {
+          const later = new Date(Date.now() + 60_000);
+          await utimes(path, later, later);
+        })();
+      },
+    });
+    const result = await runZhima(['send', path, ...FLAGS, '--max-file-bytes', '16000000', '--journal', join(dir, 'journal')], { cwd: dir, env: { ...gateway.env, ZHIMA_GATEWAY: proxy.url } });
+    await changed;
+    expect(result.code, result.stderr).not.toBe(0);
+    const receipt = JSON.parse(result.stdout) as Receipt & { parts: { error: { code: string; message: string } | null }[] };
+    expect(receipt.parts).toHaveLength(3);
+    for (const part of receipt.parts) {
+      expect(part.outcome).not.toBe('accepted');
+      expect(part.error).toMatchObject({ code: 'PARAM_INVALID', message: expect.stringMatching(/changed after it was opened \(modified\)/) });
+    }
+    expect(proxy.files).toHaveLength(0);
+    expect(gateway.sandbox.storedRecords({ appId: gateway.appId })).toHaveLength(0);
   });
 
   it('a file within one part is read from disk once (validated and sent from the same bytes); a split one twice', { timeout: 180_000 }, async () => {
