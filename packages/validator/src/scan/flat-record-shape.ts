@@ -34,6 +34,8 @@ export class FlatRecordShape {
    * records is ASCII).
    */
   extraBytes = 0;
+  /** Line feeds (between tokens) in the records matched since it was last set to 0. */
+  lineFeeds = 0;
 
   /** `columns`: distinct ASCII names; `keyPositions`: the primary key columns' positions in `columns`. */
   constructor({ columns, keyPositions }: { columns: readonly string[]; keyPositions: readonly number[] }) {
@@ -53,14 +55,21 @@ export class FlatRecordShape {
   match(bytes: Uint8Array, start: number, end: number, keys: Float64Array, at: number, values?: Int32Array, valuesAt = 0): boolean {
     const { names, keyAt } = this;
     let extra = this.extraBytes;
+    let lineFeeds = 0;
     if (bytes[start] !== 0x7b) return false;
     let i = start + 1;
     for (let c = 0; c < names.length; c++) {
-      while (i < end && isWhitespace(bytes[i]!)) i++;
+      while (i < end && isWhitespace(bytes[i]!)) {
+        if (bytes[i] === 0x0a) lineFeeds++;
+        i++;
+      }
       if (c > 0) {
         if (bytes[i] !== 0x2c) return false;
         i++;
-        while (i < end && isWhitespace(bytes[i]!)) i++;
+        while (i < end && isWhitespace(bytes[i]!)) {
+        if (bytes[i] === 0x0a) lineFeeds++;
+        i++;
+      }
       }
       const name = names[c]!;
       if (bytes[i] !== QUOTE || i + name.length + 1 >= end) return false;
@@ -68,10 +77,16 @@ export class FlatRecordShape {
       for (let n = 0; n < name.length; n++, i++) if (bytes[i] !== name[n]) return false;
       if (bytes[i] !== QUOTE) return false;
       i++;
-      while (i < end && isWhitespace(bytes[i]!)) i++;
+      while (i < end && isWhitespace(bytes[i]!)) {
+        if (bytes[i] === 0x0a) lineFeeds++;
+        i++;
+      }
       if (bytes[i] !== 0x3a) return false;
       i++;
-      while (i < end && isWhitespace(bytes[i]!)) i++;
+      while (i < end && isWhitespace(bytes[i]!)) {
+        if (bytes[i] === 0x0a) lineFeeds++;
+        i++;
+      }
       if (bytes[i] !== QUOTE) return false;
       const valueStart = ++i;
       if (values !== undefined) values[valuesAt + 4 * c + 2] = extra;
@@ -105,9 +120,13 @@ export class FlatRecordShape {
       }
       i++;
     }
-    while (i < end && isWhitespace(bytes[i]!)) i++;
+    while (i < end && isWhitespace(bytes[i]!)) {
+        if (bytes[i] === 0x0a) lineFeeds++;
+        i++;
+      }
     if (bytes[i] !== 0x7d || i + 1 !== end) return false;
     this.extraBytes = extra;
+    this.lineFeeds += lineFeeds;
     return true;
   }
 }
