@@ -2,6 +2,16 @@ import { utf8SequenceLength } from './charset-bytes.js';
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
+const EMPTY_VIEW: DataView = new DataView(new ArrayBuffer(0));
+
+// Four bytes in one 32-bit read (little-endian): any of them a control character, a quote, a backslash
+// or above 0x7F. Exact, by the classic has-zero-byte tests (x - 0x01…) & ~x & 0x80…, on `w` itself,
+// on `w` minus 0x20 per byte and on `w` with a quote or backslash in each byte made zero.
+function holdsNonPlain(w: number): boolean {
+  const quotes = w ^ 0x22222222;
+  const backslashes = w ^ 0x5c5c5c5c;
+  return ((w | (((w - 0x20202020) | 0) & ~w) | (((quotes - 0x01010101) | 0) & ~quotes) | (((backslashes - 0x01010101) | 0) & ~backslashes)) & 0x80808080) !== 0;
+}
 
 function isWhitespace(byte: number): boolean {
   return byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09;
@@ -24,6 +34,16 @@ function isWhitespace(byte: number): boolean {
  */
 export class FlatRecordShape {
   private readonly names: Uint8Array[];
+  /**
+   * Per column: the bytes from the end of the value before it to the start of its own value in a record
+   * without whitespace (`JSON.stringify`'s): `"name":"`, after a comma but for the first column.
+   */
+  private readonly openings: Uint8Array[];
+  /** Each opening's first whole four bytes as little-endian 32-bit words, compared a word at a time. */
+  private readonly openingWords: Int32Array[];
+  /** A view of the buffer last matched in, for 32-bit reads. */
+  private view = EMPTY_VIEW;
+  private viewOf: Uint8Array | undefined;
   /** Per column: its index among the primary key columns, or -1. */
   private readonly keyAt: Int32Array;
   /** Primary key columns: each matched record writes a `[start, end)` value range per key. */
@@ -34,13 +54,21 @@ export class FlatRecordShape {
    * records is ASCII).
    */
   extraBytes = 0;
-  /** Line feeds (between tokens) in the records matched since it was last set to 0. */
+  /**
+   * Line feeds between tokens in the records looked at since it was last set to 0 (also in the part read
+   * of a record then refused): when every record matched, exactly the line feeds inside them.
+   */
   lineFeeds = 0;
 
   /** `columns`: distinct ASCII names; `keyPositions`: the primary key columns' positions in `columns`. */
   constructor({ columns, keyPositions }: { columns: readonly string[]; keyPositions: readonly number[] }) {
     const encoder = new TextEncoder();
     this.names = columns.map((column) => encoder.encode(column));
+    this.openings = columns.map((column, c) => encoder.encode(`${c === 0 ? '' : ','}"${column}":"`));
+    this.openingWords = this.openings.map((opening) => {
+      const view = new DataView(opening.buffer, opening.byteOffset, opening.byteLength);
+      return Int32Array.from({ length: opening.length >>> 2 }, (_, k) => view.getInt32(4 * k, true));
+    });
     this.keyAt = new Int32Array(columns.length).fill(-1);
     keyPositions.forEach((position, k) => (this.keyAt[position] = k));
     this.keyColumns = keyPositions.length;
@@ -53,43 +81,47 @@ export class FlatRecordShape {
    * {@link extraBytes} before its start and its end at `+ 2` and `+ 3`.
    */
   match(bytes: Uint8Array, start: number, end: number, keys: Float64Array, at: number, values?: Int32Array, valuesAt = 0): boolean {
-    const { names, keyAt } = this;
+    const { openings, openingWords, keyAt } = this;
+    if (this.viewOf !== bytes) {
+      this.viewOf = bytes;
+      this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    }
+    const view = this.view;
     let extra = this.extraBytes;
-    let lineFeeds = 0;
     if (bytes[start] !== 0x7b) return false;
     let i = start + 1;
-    for (let c = 0; c < names.length; c++) {
-      while (i < end && isWhitespace(bytes[i]!)) {
-        if (bytes[i] === 0x0a) lineFeeds++;
-        i++;
+    for (let c = 0; c < openings.length; c++) {
+      // Most records have no whitespace: their value opens after exactly these bytes.
+      const opening = openings[c]!;
+      const length = opening.length;
+      let same = i + length < end;
+      if (same) {
+        const words = openingWords[c]!;
+        const wordCount = words.length;
+        for (let k = 0; k < wordCount; k++) {
+          if (view.getInt32(i + 4 * k, true) !== words[k]) {
+            same = false;
+            break;
+          }
+        }
+        if (same) {
+          for (let n = 4 * wordCount; n < length; n++) {
+            if (bytes[i + n] !== opening[n]) {
+              same = false;
+              break;
+            }
+          }
+        }
       }
-      if (c > 0) {
-        if (bytes[i] !== 0x2c) return false;
-        i++;
-        while (i < end && isWhitespace(bytes[i]!)) {
-        if (bytes[i] === 0x0a) lineFeeds++;
-        i++;
+      if (same) i += length;
+      else {
+        i = this.openSpaced(bytes, i, end, c);
+        if (i < 0) return false;
       }
-      }
-      const name = names[c]!;
-      if (bytes[i] !== QUOTE || i + name.length + 1 >= end) return false;
-      i++;
-      for (let n = 0; n < name.length; n++, i++) if (bytes[i] !== name[n]) return false;
-      if (bytes[i] !== QUOTE) return false;
-      i++;
-      while (i < end && isWhitespace(bytes[i]!)) {
-        if (bytes[i] === 0x0a) lineFeeds++;
-        i++;
-      }
-      if (bytes[i] !== 0x3a) return false;
-      i++;
-      while (i < end && isWhitespace(bytes[i]!)) {
-        if (bytes[i] === 0x0a) lineFeeds++;
-        i++;
-      }
-      if (bytes[i] !== QUOTE) return false;
-      const valueStart = ++i;
+      const valueStart = i;
       if (values !== undefined) values[valuesAt + 4 * c + 2] = extra;
+      // Plain ASCII four bytes at a time, then byte by byte from the first word holding anything else.
+      while (i + 4 <= end && !holdsNonPlain(view.getInt32(i, true))) i += 4;
       for (;;) {
         if (i >= end) return false;
         const byte = bytes[i]!;
@@ -120,13 +152,41 @@ export class FlatRecordShape {
       }
       i++;
     }
-    while (i < end && isWhitespace(bytes[i]!)) {
-        if (bytes[i] === 0x0a) lineFeeds++;
-        i++;
-      }
+    if (bytes[i] !== 0x7d) i = this.skipWhitespace(bytes, i, end);
     if (bytes[i] !== 0x7d || i + 1 !== end) return false;
     this.extraBytes = extra;
-    this.lineFeeds += lineFeeds;
     return true;
+  }
+
+  /**
+   * Reads column `c`'s opening token by token from `i` (the end of the value before it, or after `{`),
+   * whitespace allowed between tokens: returns the index after the value's opening quote, or -1.
+   */
+  private openSpaced(bytes: Uint8Array, from: number, end: number, c: number): number {
+    let i = this.skipWhitespace(bytes, from, end);
+    if (c > 0) {
+      if (bytes[i] !== 0x2c) return -1;
+      i = this.skipWhitespace(bytes, i + 1, end);
+    }
+    const name = this.names[c]!;
+    if (bytes[i] !== QUOTE || i + name.length + 1 >= end) return -1;
+    i++;
+    for (let n = 0; n < name.length; n++, i++) if (bytes[i] !== name[n]) return -1;
+    if (bytes[i] !== QUOTE) return -1;
+    i = this.skipWhitespace(bytes, i + 1, end);
+    if (bytes[i] !== 0x3a) return -1;
+    i = this.skipWhitespace(bytes, i + 1, end);
+    if (bytes[i] !== QUOTE) return -1;
+    return i + 1;
+  }
+
+  /** The index of the first byte from `i` that is not JSON whitespace (or `end`), counting line feeds. */
+  private skipWhitespace(bytes: Uint8Array, from: number, end: number): number {
+    let i = from;
+    while (i < end && isWhitespace(bytes[i]!)) {
+      if (bytes[i] === 0x0a) this.lineFeeds++;
+      i++;
+    }
+    return i;
   }
 }
