@@ -35,12 +35,18 @@ function isWhitespace(byte: number): boolean {
 export class FlatRecordShape {
   private readonly names: Uint8Array[];
   /**
-   * Per column: the bytes from the end of the value before it to the start of its own value in a record
-   * without whitespace (`JSON.stringify`'s): `"name":"`, after a comma but for the first column.
+   * Per column: the bytes from the end of the value before it to the start of its own value
+   * (`,"name":"`, without the comma for the first column), in `openings[c][0, openingLengths[c])`: at
+   * first `JSON.stringify`'s, then those of the last record that had other bytes there (read token by
+   * token, whitespace allowed), so a pretty-printed file's indentation is compared as fast as no
+   * whitespace. A record with the same bytes there reads the same: the proof does not change.
    */
   private readonly openings: Uint8Array[];
-  /** Each opening's first whole four bytes as little-endian 32-bit words, compared a word at a time. */
+  private readonly openingLengths: Int32Array;
+  /** Each opening's whole four bytes as little-endian 32-bit words, compared a word at a time. */
   private readonly openingWords: Int32Array[];
+  /** Line feeds in each opening. */
+  private readonly openingLineFeeds: Int32Array;
   /** A view of the buffer last matched in, for 32-bit reads. */
   private view = EMPTY_VIEW;
   private viewOf: Uint8Array | undefined;
@@ -54,20 +60,22 @@ export class FlatRecordShape {
    * records is ASCII).
    */
   extraBytes = 0;
-  /**
-   * Line feeds between tokens in the records looked at since it was last set to 0 (also in the part read
-   * of a record then refused): when every record matched, exactly the line feeds inside them.
-   */
+  /** Line feeds (between tokens) in the records matched since it was last set to 0. */
   lineFeeds = 0;
 
   /** `columns`: distinct ASCII names; `keyPositions`: the primary key columns' positions in `columns`. */
   constructor({ columns, keyPositions }: { columns: readonly string[]; keyPositions: readonly number[] }) {
     const encoder = new TextEncoder();
     this.names = columns.map((column) => encoder.encode(column));
-    this.openings = columns.map((column, c) => encoder.encode(`${c === 0 ? '' : ','}"${column}":"`));
-    this.openingWords = this.openings.map((opening) => {
-      const view = new DataView(opening.buffer, opening.byteOffset, opening.byteLength);
-      return Int32Array.from({ length: opening.length >>> 2 }, (_, k) => view.getInt32(4 * k, true));
+    this.openings = [];
+    this.openingLengths = new Int32Array(columns.length);
+    this.openingWords = [];
+    this.openingLineFeeds = new Int32Array(columns.length);
+    columns.forEach((column, c) => {
+      const compact = encoder.encode(`${c === 0 ? '' : ','}"${column}":"`);
+      this.openings.push(new Uint8Array(0));
+      this.openingWords.push(new Int32Array(0));
+      this.learn(c, compact, 0, compact.length);
     });
     this.keyAt = new Int32Array(columns.length).fill(-1);
     keyPositions.forEach((position, k) => (this.keyAt[position] = k));
@@ -81,23 +89,22 @@ export class FlatRecordShape {
    * {@link extraBytes} before its start and its end at `+ 2` and `+ 3`.
    */
   match(bytes: Uint8Array, start: number, end: number, keys: Float64Array, at: number, values?: Int32Array, valuesAt = 0): boolean {
-    const { openings, openingWords, keyAt } = this;
+    const { openings, openingLengths, openingWords, openingLineFeeds, keyAt } = this;
     if (this.viewOf !== bytes) {
       this.viewOf = bytes;
       this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     }
     const view = this.view;
     let extra = this.extraBytes;
+    let lineFeeds = 0;
     if (bytes[start] !== 0x7b) return false;
     let i = start + 1;
-    for (let c = 0; c < openings.length; c++) {
-      // Most records have no whitespace: their value opens after exactly these bytes.
-      const opening = openings[c]!;
-      const length = opening.length;
+    for (let c = 0; c < openingLengths.length; c++) {
+      const length = openingLengths[c]!;
       let same = i + length < end;
       if (same) {
         const words = openingWords[c]!;
-        const wordCount = words.length;
+        const wordCount = length >>> 2;
         for (let k = 0; k < wordCount; k++) {
           if (view.getInt32(i + 4 * k, true) !== words[k]) {
             same = false;
@@ -105,6 +112,7 @@ export class FlatRecordShape {
           }
         }
         if (same) {
+          const opening = openings[c]!;
           for (let n = 4 * wordCount; n < length; n++) {
             if (bytes[i + n] !== opening[n]) {
               same = false;
@@ -115,9 +123,12 @@ export class FlatRecordShape {
       }
       if (same) i += length;
       else {
+        const from = i;
         i = this.openSpaced(bytes, i, end, c);
         if (i < 0) return false;
+        this.learn(c, bytes, from, i);
       }
+      lineFeeds += openingLineFeeds[c]!;
       const valueStart = i;
       if (values !== undefined) values[valuesAt + 4 * c + 2] = extra;
       // Plain ASCII four bytes at a time, then byte by byte from the first word holding anything else.
@@ -152,10 +163,31 @@ export class FlatRecordShape {
       }
       i++;
     }
-    if (bytes[i] !== 0x7d) i = this.skipWhitespace(bytes, i, end);
+    while (i < end && isWhitespace(bytes[i]!)) {
+      if (bytes[i] === 0x0a) lineFeeds++;
+      i++;
+    }
     if (bytes[i] !== 0x7d || i + 1 !== end) return false;
     this.extraBytes = extra;
+    this.lineFeeds += lineFeeds;
     return true;
+  }
+
+  /** Makes `bytes[from, to)` column `c`'s opening (see {@link openings}). */
+  private learn(c: number, bytes: Uint8Array, from: number, to: number): void {
+    const length = to - from;
+    if (this.openings[c]!.length < length) {
+      this.openings[c] = new Uint8Array(length + 16);
+      this.openingWords[c] = new Int32Array((length + 16) >>> 2);
+    }
+    const opening = this.openings[c]!;
+    const words = this.openingWords[c]!;
+    for (let n = 0; n < length; n++) opening[n] = bytes[from + n]!;
+    this.openingLengths[c] = length;
+    for (let k = 0; k < length >>> 2; k++) words[k] = opening[4 * k]! | (opening[4 * k + 1]! << 8) | (opening[4 * k + 2]! << 16) | (opening[4 * k + 3]! << 24);
+    let lineFeeds = 0;
+    for (let n = 0; n < length; n++) if (opening[n] === 0x0a) lineFeeds++;
+    this.openingLineFeeds[c] = lineFeeds;
   }
 
   /**
@@ -163,30 +195,27 @@ export class FlatRecordShape {
    * whitespace allowed between tokens: returns the index after the value's opening quote, or -1.
    */
   private openSpaced(bytes: Uint8Array, from: number, end: number, c: number): number {
-    let i = this.skipWhitespace(bytes, from, end);
+    let i = skipWhitespace(bytes, from, end);
     if (c > 0) {
       if (bytes[i] !== 0x2c) return -1;
-      i = this.skipWhitespace(bytes, i + 1, end);
+      i = skipWhitespace(bytes, i + 1, end);
     }
     const name = this.names[c]!;
     if (bytes[i] !== QUOTE || i + name.length + 1 >= end) return -1;
     i++;
     for (let n = 0; n < name.length; n++, i++) if (bytes[i] !== name[n]) return -1;
     if (bytes[i] !== QUOTE) return -1;
-    i = this.skipWhitespace(bytes, i + 1, end);
+    i = skipWhitespace(bytes, i + 1, end);
     if (bytes[i] !== 0x3a) return -1;
-    i = this.skipWhitespace(bytes, i + 1, end);
+    i = skipWhitespace(bytes, i + 1, end);
     if (bytes[i] !== QUOTE) return -1;
     return i + 1;
   }
+}
 
-  /** The index of the first byte from `i` that is not JSON whitespace (or `end`), counting line feeds. */
-  private skipWhitespace(bytes: Uint8Array, from: number, end: number): number {
-    let i = from;
-    while (i < end && isWhitespace(bytes[i]!)) {
-      if (bytes[i] === 0x0a) this.lineFeeds++;
-      i++;
-    }
-    return i;
-  }
+/** The index of the first byte from `from` that is not JSON whitespace, or `end`. */
+function skipWhitespace(bytes: Uint8Array, from: number, end: number): number {
+  let i = from;
+  while (i < end && isWhitespace(bytes[i]!)) i++;
+  return i;
 }
