@@ -64,6 +64,40 @@ describe('FlatRecordShape', () => {
     expect(matched).toBeGreaterThan(0);
   });
 
+  it('reads a record the same whatever records it read before (openings it learned), and counts the line feeds inside it', () => {
+    // One shape reads a run of records, as it does a file; each record is also read by a fresh shape.
+    const shared = new FlatRecordShape({ columns: COLUMNS, keyPositions: KEY_POSITIONS });
+    let matched = 0;
+    let spread = 0;
+    fc.assert(
+      fc.property(fc.array(recordText, { minLength: 1, maxLength: 12 }), (sources) => {
+        for (const source of sources) {
+          const bytes = encoder.encode(`${source},`);
+          const end = bytes.length - 1;
+          const read = (shape: FlatRecordShape) => {
+            const keys = new Float64Array(4);
+            const values = new Int32Array(4 * COLUMNS.length);
+            shape.extraBytes = 0;
+            shape.lineFeeds = 0;
+            const matches = shape.match(bytes, 0, end, keys, 0, values, 0);
+            return { matches, keys: matches ? [...keys] : [], values: matches ? [...values] : [], lineFeeds: matches ? shape.lineFeeds : 0, extraBytes: matches ? shape.extraBytes : 0 };
+          };
+          const got = read(shared);
+          expect(got).toEqual(read(new FlatRecordShape({ columns: COLUMNS, keyPositions: KEY_POSITIONS })));
+          if (!got.matches) continue;
+          matched++;
+          // A matched record has no line feed in a value: every one is between tokens.
+          const lineFeeds = source.split('\n').length - 1;
+          if (lineFeeds > 0) spread++;
+          expect(got.lineFeeds).toBe(lineFeeds);
+        }
+      }),
+      { numRuns: 1500 },
+    );
+    expect(matched).toBeGreaterThan(100);
+    expect(spread).toBeGreaterThan(20);
+  });
+
   it('matches the plain records of JSON.stringify, compact and pretty-printed, and refuses escapes and bad bytes', () => {
     const shape = new FlatRecordShape({ columns: COLUMNS, keyPositions: KEY_POSITIONS });
     const record = { order_no: 'LN1', pay_month: '2025-01', user_name: '张三😀' };

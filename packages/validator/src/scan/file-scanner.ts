@@ -51,14 +51,16 @@ export interface ScanListener {
   /**
    * Offered a run of likely records found without a byte scan (see {@link FAST_BATCH_RECORDS}): each as
    * buffer start, end, line and line start in `records`. Returns true when it proved them to be exactly
-   * the file's next records and checked them; false leaves them to the exact scan.
+   * the file's next records and checked them; false leaves them to the exact scan. The offered lines
+   * count only the line feeds between records: a listener accepting records that may hold one (between
+   * their tokens) calls {@link FileScanner.locateOffer} before it reads a line.
    */
   tryBatch?(records: Float64Array, count: number): boolean;
 }
 
 /**
  * Records offered to {@link ScanListener.tryBatch} at once. The offer costs one `indexOf` per record
- * instead of a scan of every byte; a refused offer costs a wasted parse, so refusals back off (up to
+ * instead of a scan of every byte (line feeds inside records are left to the listener's own pass); a refused offer costs a wasted parse, so refusals back off (up to
  * {@link MAX_EXACT_RUN} records scanned exactly before the next offer).
  *
  * @example
@@ -177,9 +179,12 @@ export class FileScanner {
   /** Records to scan exactly before the next offer, and the run after the next refusal. */
   private exactRun = 0;
   private refusalRun = FAST_BATCH_RECORDS;
-  /** `buf` index of the next line feed at or after the last offer's records (`buf.length`: none), for `lineFeedBuf`. */
+  /** `buf` index of the next line feed at or after the last located offer's records (`buf.length`: none), for `lineFeedBuf`. */
   private nextLineFeed = 0;
   private lineFeedBuf: Uint8Array = EMPTY;
+  /** Line and line start where the current offer's last record ends (see `locateOffer`). */
+  private offerEndLine = 1;
+  private offerEndLineStart = 0;
 
   constructor({ charset, maxRecordBytes, listener }: { charset: FileCharset; maxRecordBytes: number; listener: ScanListener }) {
     this.charset = charset;
@@ -286,6 +291,8 @@ export class FileScanner {
   private scanBuffer(buf: Uint8Array, final: boolean): void {
     this.buf = buf;
     const consumed = this.scan(final);
+    // The line feed kept by `locateOffer` belongs to this buffer; a caller may refill the same array.
+    this.lineFeedBuf = EMPTY;
     this.listener.onPause();
     if (this.state === FAILED) return;
     this.dropBefore(consumed);
@@ -482,17 +489,9 @@ export class FileScanner {
     const { buf, offered } = this;
     let at = first;
     let count = 0;
+    // Only the line feeds between records are counted here: inside a record they are the listener's to find (see `locateOffer`).
     let line = this.line;
     let lineStart = this.lineStart;
-    // Line and line start after the last record offered (records may hold line feeds between tokens).
-    let endLine = line;
-    let endLineStart = lineStart;
-    // The next line feed at or after `at`, found natively and kept for the rest of the buffer: a one-line file searches it once.
-    if (this.lineFeedBuf !== buf || this.nextLineFeed < first) {
-      this.lineFeedBuf = buf;
-      this.nextLineFeed = buf.indexOf(0x0a, first);
-      if (this.nextLineFeed < 0) this.nextLineFeed = buf.length;
-    }
     while (count < FAST_BATCH_RECORDS && buf[at] === 0x7b) {
       const close = buf.indexOf(0x7d, at + 1);
       if (close < 0 || close + 1 - at > this.maxRecordBytes) break;
@@ -502,14 +501,6 @@ export class FileScanner {
       offered[slot + OFFER_LINE] = line;
       offered[slot + OFFER_LINE_START] = lineStart;
       count++;
-      while (this.nextLineFeed < close) {
-        line++;
-        lineStart = this.base + this.nextLineFeed + 1;
-        const found = buf.indexOf(0x0a, this.nextLineFeed + 1);
-        this.nextLineFeed = found < 0 ? buf.length : found;
-      }
-      endLine = line;
-      endLineStart = lineStart;
       let next = close + 1;
       let comma = false;
       for (; next < buf.length; next++) {
@@ -522,24 +513,55 @@ export class FileScanner {
       }
       if (!comma) break;
       at = next;
-      if (this.nextLineFeed < at) {
-        const found = buf.indexOf(0x0a, at);
-        this.nextLineFeed = found < 0 ? buf.length : found;
-      }
     }
     if (count === 0) return -1;
+    const last = (count - 1) * OFFER_SLOTS;
+    // The line where the last record ends, were there no line feed inside a record; `locateOffer` corrects it.
+    this.offerEndLine = offered[last + OFFER_LINE]!;
+    this.offerEndLineStart = offered[last + OFFER_LINE_START]!;
     if (!this.listener.tryBatch!(offered, count)) {
       this.exactRun = this.refusalRun;
       this.refusalRun = Math.min(this.refusalRun * 2, MAX_EXACT_RUN);
       return -1;
     }
     this.refusalRun = FAST_BATCH_RECORDS;
-    const last = (count - 1) * OFFER_SLOTS;
     this.recordLine = offered[last + OFFER_LINE]!;
     this.recordLineStart = offered[last + OFFER_LINE_START]!;
-    this.line = endLine;
-    this.lineStart = endLineStart;
+    this.line = this.offerEndLine;
+    this.lineStart = this.offerEndLineStart;
     return offered[last + OFFER_END]!;
+  }
+
+  /**
+   * Corrects the lines of an offer (see {@link ScanListener.tryBatch}) whose records may hold line feeds
+   * (whitespace between their tokens): counts every line feed from the first record's start to the last
+   * one's end. One native `indexOf` per line feed, the next one kept for the rest of the buffer, so a
+   * buffer without line feeds is searched once.
+   */
+  locateOffer(records: Float64Array, count: number): void {
+    const buf = this.buf;
+    const first = records[OFFER_START]!;
+    if (this.lineFeedBuf !== buf || this.nextLineFeed < first) {
+      this.lineFeedBuf = buf;
+      const found = buf.indexOf(0x0a, first);
+      this.nextLineFeed = found < 0 ? buf.length : found;
+    }
+    let line = this.line;
+    let lineStart = this.lineStart;
+    for (let k = 0; k <= count; k++) {
+      const to = k < count ? records[k * OFFER_SLOTS + OFFER_START]! : records[(count - 1) * OFFER_SLOTS + OFFER_END]!;
+      while (this.nextLineFeed < to) {
+        line++;
+        lineStart = this.base + this.nextLineFeed + 1;
+        const found = buf.indexOf(0x0a, this.nextLineFeed + 1);
+        this.nextLineFeed = found < 0 ? buf.length : found;
+      }
+      if (k === count) break;
+      records[k * OFFER_SLOTS + OFFER_LINE] = line;
+      records[k * OFFER_SLOTS + OFFER_LINE_START] = lineStart;
+    }
+    this.offerEndLine = line;
+    this.offerEndLineStart = lineStart;
   }
 
   /**

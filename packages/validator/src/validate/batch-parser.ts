@@ -369,6 +369,7 @@ export class BatchParser implements ScanListener, RecordPlace {
       plainChars += valueChars - (records[k * OFFER_SLOTS + OFFER_END]! - records[k * OFFER_SLOTS + OFFER_START]!);
     }
     if (plainChars !== text.length) return false;
+    // Nor whitespace inside a record: the offered lines, which count no line feed inside one, are right.
 
     // Proved: the batch buffer takes the records as the exact scan would have queued them (every
     // record clean: as many pairs as columns, no flags), so a key match can locate its record.
@@ -406,6 +407,7 @@ export class BatchParser implements ScanListener, RecordPlace {
     const columns = rules.columns.length;
     const spans = rules.hasChecks ? this.valueSpans : undefined;
     shape.extraBytes = 0;
+    shape.lineFeeds = 0;
     for (let k = 0; k < count; k++) {
       const start = records[k * OFFER_SLOTS + OFFER_START]!;
       const end = records[k * OFFER_SLOTS + OFFER_END]!;
@@ -414,6 +416,8 @@ export class BatchParser implements ScanListener, RecordPlace {
       // Checked now, while the record's bytes are in the CPU cache; reported once the whole offer is proved.
       if (spans !== undefined) this.passedOnBytes[k] = rules.passesFlat(bytes, spans, k * columns * 4) ? 1 : 0;
     }
+    // The offered lines count no line feed inside a record (pretty-printed files have them).
+    if (shape.lineFeeds > 0) this.scanner.locateOffer(records, count);
     if (spans !== undefined) {
       this.acceptWithRules(records, count, spans);
       return true;
