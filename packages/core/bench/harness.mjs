@@ -1,12 +1,16 @@
 // A small side-by-side harness: contenders run in interleaved rounds in one process, so machine
-// noise hits all of them alike; each reports the median rate over the rounds.
+// noise hits all of them alike; each reports the median rate over the rounds. Rounds are short and
+// alternate their order, and a ratio between two contenders is the median of their per-round ratios
+// (`pairedRatio`): on a shared machine the load changes within seconds, and a ratio of two medians
+// taken seconds apart moved by ±0.3 between runs.
 import { cpus, loadavg, totalmem } from 'node:os';
 
-export async function compare({ title, contenders, rounds = 7, roundMs = 400 }) {
+export async function compare({ title, contenders, rounds = 21, roundMs = 130 }) {
   const rates = Object.fromEntries(Object.keys(contenders).map((name) => [name, []]));
   for (const run of Object.values(contenders)) for (let i = 0; i < 50; i++) await run(); // warm up
+  const entries = Object.entries(contenders);
   for (let round = 0; round < rounds; round++) {
-    for (const [name, run] of Object.entries(contenders)) {
+    for (const [name, run] of round % 2 === 0 ? entries : [...entries].reverse()) {
       let ops = 0;
       const start = performance.now();
       while (performance.now() - start < roundMs) {
@@ -16,8 +20,14 @@ export async function compare({ title, contenders, rounds = 7, roundMs = 400 }) 
       rates[name].push((ops * 1000) / (performance.now() - start));
     }
   }
-  const median = (values) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)];
-  return { title, results: Object.entries(rates).map(([name, values]) => ({ name, opsPerSecond: median(values), microseconds: 1e6 / median(values) })) };
+  return { title, rates, results: Object.entries(rates).map(([name, values]) => ({ name, opsPerSecond: median(values), microseconds: 1e6 / median(values) })) };
+}
+
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+/** The median over rounds of `top`'s rate ÷ `bottom`'s, each pair measured moments apart. */
+export function pairedRatio({ rates }, top, bottom) {
+  return median(rates[top].map((rate, round) => rate / rates[bottom][round]));
 }
 
 export function machine() {

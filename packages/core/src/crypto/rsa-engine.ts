@@ -13,8 +13,11 @@ export async function rsaSign(key: WebCryptoKey, data: Uint8Array): Promise<Uint
   return new Uint8Array(await crypto.subtle.sign(ALGORITHM, key as CryptoKey, data as Uint8Array<ArrayBuffer>));
 }
 
-/** Checks a signature over bytes (a string stands for its UTF-8 bytes) with an imported key. */
-export function rsaVerify(key: WebCryptoKey, signature: Uint8Array, data: Uint8Array | string): Promise<boolean> {
+/**
+ * Checks a signature over bytes (a string stands for its UTF-8 bytes) with an imported key. The Node
+ * engine answers at once (a boolean, no promise): callers await either.
+ */
+export function rsaVerify(key: WebCryptoKey, signature: Uint8Array, data: Uint8Array | string): boolean | Promise<boolean> {
   return crypto.subtle.verify(ALGORITHM, key as CryptoKey, signature as Uint8Array<ArrayBuffer>, (typeof data === 'string' ? new TextEncoder().encode(data) : data) as Uint8Array<ArrayBuffer>);
 }
 

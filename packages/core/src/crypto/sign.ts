@@ -90,7 +90,7 @@ export async function verifySignature(options: VerifySignatureOptions): Promise<
  * @internal {@link verifySignature} for a caller that already holds the parsed key, the checked sign
  * type and the decoded bytes (response verification, on every answer): no argument checks.
  */
-export function verifyWithKey({ data, signature, publicKey, signType }: { data: Uint8Array | string; signature: Uint8Array; publicKey: RsaKey<'public'>; signType: SignType }): Promise<boolean> {
+export function verifyWithKey({ data, signature, publicKey, signType }: { data: Uint8Array | string; signature: Uint8Array; publicKey: RsaKey<'public'>; signType: SignType }): boolean | Promise<boolean> {
   // The imported CryptoKey once known, so a verification costs no extra wait on the key's promise.
   const ready = importedKeys.get(publicKey)?.[signType];
   if (ready !== undefined) return rsaVerify(ready, signature, data);
