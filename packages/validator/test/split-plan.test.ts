@@ -125,7 +125,9 @@ describe('split plans', () => {
       }),
       { numRuns: 200 },
     );
-    expect(multiPart).toBeGreaterThan(50);
+    // A guard that the cases split at all: about a third of the runs make several parts, and 50 of 200
+    // was seen once in a clean run, so the bound sits well below that.
+    expect(multiPart).toBeGreaterThan(30);
   });
 
   it('a compact file that fits is one part with the file’s own bytes; a record no part can hold is a finding', async () => {
