@@ -384,12 +384,15 @@ const FAIL = 7;
 const KIND = 7;
 /** Op flag: an empty value fails (`required` fused with the rule after it, see {@link passesOnlyNotBlank}). */
 const NON_EMPTY = 8;
-/** WHEN op flag: fused with the `required` before it, see {@link FlatChecks}. */
+/** Op flag: when the op's condition (a WHEN) does not hold, the value must still not be blank (a `required` fused with the WHEN). */
 const REQUIRED_ELSE = 16;
-/** A WHEN op holds, from this bit up, the number of ops to skip when its condition does not hold. */
-const SKIP_SHIFT = 5;
-const OP_SLOTS = 4;
-/** Codes of at most this many bytes are compared as one number (see {@link shortKey}). */
+/**
+ * Slots per op: kind and flags; the column's first index in a record's spans; three arguments by kind;
+ * the condition's column (its first index in the spans; -1: none), the offset and length of its value.
+ */
+const OP_SLOTS = 8;
+const NO_CONDITION = -1;
+/** Codes of two or three bytes are compared as one number (see {@link shortKey}); one-byte codes are a bit each. */
 const SHORT = 3;
 
 /** A value of at most {@link SHORT} bytes as one number: its length, then its bytes. */
@@ -405,13 +408,20 @@ export interface FlatStep {
   readonly rule: ByteRule | undefined;
 }
 
+interface Condition {
+  readonly column: number;
+  readonly ascii: string;
+  readonly requiredElse: boolean;
+}
+
 /**
- * A flat record's checks compiled into one program: ops in an `Int32Array`, short codes as numbers,
- * date masks and WHEN values in pools, run by one loop (no rule object read, no call through a closure
- * per check). Passes exactly the records on which every step passes through {@link passesOnBytes}, with
- * fewer ops: `required` on a column whose values are never blank (`neverBlank`: the byte proof checks
- * primary key values) is left out, and `required` followed by a rule that passes no blank value (see
- * {@link passesOnlyNotBlank}) becomes that rule failing an empty value, also under a WHEN.
+ * A flat record's checks compiled into one program: ops in an `Int32Array` (a WHEN becomes its rule's
+ * condition), codes as bits and numbers, date masks as words, run by one loop (no rule object read, no
+ * call through a closure per check). Passes exactly the records on which every step passes through
+ * {@link passesOnBytes}, with fewer ops: `required` on a column whose values are never blank
+ * (`neverBlank`: the byte proof checks primary key values) is left out, and `required` followed by a rule
+ * that passes no blank value (see {@link passesOnlyNotBlank}) becomes that rule failing an empty value,
+ * also under a WHEN. A WHEN inside a WHEN is left to the check.
  *
  * @example
  * ```ts
@@ -420,11 +430,11 @@ export interface FlatStep {
  * ```
  */
 export class FlatChecks {
-  /** Per op: kind (with flags, or a WHEN's skip), column, then two arguments by kind. */
+  /** {@link OP_SLOTS} per op. */
   private readonly ops: Int32Array;
-  /** CODES: the short codes (see {@link shortKey}); DATE: the masks, one after another. */
+  /** CODES: one-byte codes as 128 bits, the others as numbers (see {@link shortKey}); DATE: the masks, one after another. */
   private readonly words: Int32Array;
-  /** WHEN: the values compared. */
+  /** The conditions' values. */
   private readonly chars: Uint8Array;
   /** CODES: per op, the codes longer than {@link SHORT} bytes. */
   private readonly longCodes: (readonly Uint8Array[])[];
@@ -434,57 +444,55 @@ export class FlatChecks {
     const words: number[] = [];
     const chars: number[] = [];
     const longCodes: (readonly Uint8Array[])[] = [];
-    const push = (kind: number, column: number, a: number, b: number, long: readonly Uint8Array[] = []): void => {
-      ops.push(kind, column, a, b);
+    const push = (kind: number, column: number, condition: Condition | undefined, [a = 0, b = 0, c = 0]: number[] = [], long: readonly Uint8Array[] = []): void => {
+      const flags = condition?.requiredElse === true ? REQUIRED_ELSE : 0;
+      ops.push(kind | flags, 4 * column, a, b, c, condition === undefined ? NO_CONDITION : 4 * condition.column, chars.length, condition?.ascii.length ?? 0);
+      for (let i = 0; i < (condition?.ascii.length ?? 0); i++) chars.push(condition!.ascii.charCodeAt(i));
       longCodes.push(long);
     };
-    const required = (column: number): void => {
-      if (!neverBlank.includes(column)) push(REQUIRED, column, 0, 0);
+    const required = (column: number, condition?: Condition): void => {
+      if (!neverBlank.includes(column)) push(REQUIRED, column, condition);
     };
-    // `requiredElse`: a WHEN fused with the `required` before it (its `then` then fails an empty value).
-    const emit = (column: number, rule: ByteRule | undefined, nonEmpty: boolean, requiredElse: boolean): void => {
+    const emit = (column: number, rule: ByteRule | undefined, nonEmpty: boolean, condition?: Condition): void => {
       const flag = nonEmpty ? NON_EMPTY : 0;
-      if (rule === undefined) return push(FAIL, column, 0, 0);
+      if (rule === undefined) return push(FAIL, column, condition);
       switch (rule.kind) {
         case REQUIRED:
-          return required(column);
+          return required(column, condition);
         case CODES: {
-          const short = rule.list.filter((code) => code.length <= SHORT);
-          push(CODES | flag, column, words.length, short.length, rule.list.filter((code) => code.length > SHORT));
+          const bits = [0, 0, 0, 0];
+          for (const code of rule.list) if (code.length === 1) bits[code[0]! >> 5]! |= 1 << (code[0]! & 31);
+          const short = rule.list.filter((code) => code.length > 1 && code.length <= SHORT);
+          push(CODES | flag, column, condition, [words.length, 4 + short.length], rule.list.filter((code) => code.length > SHORT));
+          words.push(...bits);
           for (const code of short) words.push(shortKey(code, 0, code.length));
           return;
         }
         case DATE:
-          push(DATE | flag, column, words.length, rule.masks.length);
+          push(DATE | flag, column, condition, [words.length, rule.masks.length]);
           for (const mask of rule.masks) words.push(...mask);
           return;
         case WHEN: {
           const at = positions.get(rule.field);
           // No such column: the condition never holds, and the rule always passes.
-          if (at === undefined) return requiredElse ? required(column) : undefined;
-          const op = ops.length;
-          push(WHEN, at, chars.length, rule.ascii.length);
-          for (let i = 0; i < rule.ascii.length; i++) chars.push(rule.ascii.charCodeAt(i));
-          emit(column, rule.then, nonEmpty || requiredElse, false);
-          ops[op] = WHEN | (requiredElse ? REQUIRED_ELSE : 0) | (((ops.length - op) / OP_SLOTS - 1) << SKIP_SHIFT);
-          return;
+          if (at === undefined) return nonEmpty ? required(column) : undefined;
+          if (condition !== undefined) return push(FAIL, column, condition);
+          return emit(column, rule.then, nonEmpty, { column: at, ascii: rule.ascii, requiredElse: nonEmpty });
         }
         default:
-          return push(rule.kind | flag, column, rule.bound, 0);
+          return push(rule.kind | flag, column, condition, [rule.bound]);
       }
     };
     for (let s = 0; s < steps.length; s++) {
       const { column, rule } = steps[s]!;
       const next = steps[s + 1]?.column === column ? steps[s + 1]!.rule : undefined;
-      if (rule?.kind === REQUIRED && next !== undefined) {
-        const fused = passesOnlyNotBlank(next);
-        if (fused || (next.kind === WHEN && passesOnlyNotBlank(next.then!))) {
-          emit(column, next, fused, !fused);
-          s++;
-          continue;
-        }
+      // `required` and then a rule passing no blank value (directly, or under a WHEN): one op.
+      if (rule?.kind === REQUIRED && next !== undefined && passesOnlyNotBlank(next.kind === WHEN ? next.then! : next)) {
+        emit(column, next, true);
+        s++;
+        continue;
       }
-      emit(column, rule, false, false);
+      emit(column, rule, false);
     }
     this.ops = Int32Array.from(ops);
     this.words = Int32Array.from(words);
@@ -498,13 +506,19 @@ export class FlatChecks {
    */
   passes(bytes: Uint8Array, spans: Int32Array, at: number): boolean {
     const { ops, words } = this;
-    for (let pc = 0; pc < ops.length; pc += OP_SLOTS) {
+    const length = ops.length;
+    for (let pc = 0; pc < length; pc += OP_SLOTS) {
       const op = ops[pc]!;
-      const column = at + 4 * ops[pc + 1]!;
+      const column = at + ops[pc + 1]!;
       const start = spans[column]!;
       const end = spans[column + 1]!;
+      const condition = ops[pc + 5]!;
+      if (condition !== NO_CONDITION && !this.holds(bytes, spans, at + condition, ops[pc + 6]!, ops[pc + 7]!)) {
+        if ((op & REQUIRED_ELSE) !== 0 && !isNotBlank(bytes, start, end)) return false;
+        continue;
+      }
       const kind = op & KIND;
-      if (start === end && kind !== REQUIRED && kind !== WHEN) {
+      if (start === end && kind !== REQUIRED) {
         if ((op & NON_EMPTY) !== 0 || kind === FAIL) return false;
         continue;
       }
@@ -513,15 +527,18 @@ export class FlatChecks {
           if (!isNotBlank(bytes, start, end)) return false;
           break;
         case CODES: {
-          if (end - start > SHORT) {
-            if (!isListedCode(bytes, start, end, this.longCodes[pc / OP_SLOTS]!)) return false;
-            break;
-          }
-          const key = shortKey(bytes, start, end);
-          let k = ops[pc + 2]!;
-          const last = k + ops[pc + 3]!;
-          while (k < last && words[k] !== key) k++;
-          if (k === last) return false;
+          const from = ops[pc + 2]!;
+          if (end - start === 1) {
+            // Codes are ASCII: a byte from 0x80 is none of them.
+            const byte = bytes[start]!;
+            if (byte >= 0x80 || ((words[from + (byte >> 5)]! >>> (byte & 31)) & 1) === 0) return false;
+          } else if (end - start <= SHORT) {
+            const key = shortKey(bytes, start, end);
+            let k = from + 4;
+            const last = from + ops[pc + 3]!;
+            while (k < last && words[k] !== key) k++;
+            if (k === last) return false;
+          } else if (!isListedCode(bytes, start, end, this.longCodes[pc / OP_SLOTS]!)) return false;
           break;
         }
         case DECIMAL:
@@ -541,14 +558,6 @@ export class FlatChecks {
         case PRC_ID:
           if (idVerdict(bytes, start, end) !== ID_OK) return false;
           break;
-        case WHEN:
-          if (!this.holds(bytes, start, end, ops[pc + 2]!, ops[pc + 3]!)) {
-            // Fused with `required`: the value (the next op's column) must not be blank.
-            const value = at + 4 * ops[pc + OP_SLOTS + 1]!;
-            if ((op & REQUIRED_ELSE) !== 0 && !isNotBlank(bytes, spans[value]!, spans[value + 1]!)) return false;
-            pc += (op >> SKIP_SHIFT) * OP_SLOTS;
-          }
-          break;
         default:
           return false;
       }
@@ -556,9 +565,10 @@ export class FlatChecks {
     return true;
   }
 
-  /** `bytes[start, end)` equals the `length` WHEN characters at `from`. */
-  private holds(bytes: Uint8Array, start: number, end: number, from: number, length: number): boolean {
-    if (end - start !== length) return false;
+  /** The value at `spans[column]` equals the `length` condition characters at `from`. */
+  private holds(bytes: Uint8Array, spans: Int32Array, column: number, from: number, length: number): boolean {
+    const start = spans[column]!;
+    if (spans[column + 1]! - start !== length) return false;
     const chars = this.chars;
     for (let i = 0; i < length; i++) if (bytes[start + i] !== chars[from + i]) return false;
     return true;
