@@ -26,6 +26,19 @@ function doubledDigits(word: number): number {
   return Math.imul(word & LOW_NIBBLES, 0x08040201) >>> 24;
 }
 
+/** The number four ASCII digits in `word` spell (its first byte the first digit), in two multiplications. */
+function fourDigitsOf(word: number): number {
+  const digits = word & LOW_NIBBLES;
+  // Byte 0 then holds d0·10 + d1, byte 2 d2·10 + d3 (no byte carries: each is at most 99).
+  const pairs = Math.imul(digits, 10) + (digits >>> 8);
+  return (pairs & 0xff) * 100 + ((pairs >>> 16) & 0xff);
+}
+
+/** The number the two ASCII digits in the low bytes of `word` spell. */
+function twoDigitsOf(word: number): number {
+  return (word & 0x0f) * 10 + ((word >>> 8) & 0x0f);
+}
+
 let viewed: Uint8Array | undefined;
 let view: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0));
 
@@ -94,11 +107,6 @@ function twoDigitsAt(bytes: Uint8Array, at: number): number {
   return bytes[at]! * 10 + bytes[at + 1]! - 0x210;
 }
 
-/** The number the four characters at `at` spell; the caller has checked they are ASCII digits. */
-function fourDigitsAt(bytes: Uint8Array, at: number): number {
-  return bytes[at]! * 1000 + bytes[at + 1]! * 100 + bytes[at + 2]! * 10 + bytes[at + 3]! - 0xd050;
-}
-
 export const ID_OK = 0;
 export const ID_SHAPE = 1;
 export const ID_BIRTH_DATE = 2;
@@ -120,10 +128,11 @@ export function idVerdict(bytes: Uint8Array, start: number, end: number): number
   const last = bytes[start + 16]! - 0x30;
   const actual = bytes[start + 17]!;
   if ((nonDigits(a, -1) | nonDigits(b, -1) | nonDigits(c, -1) | nonDigits(d, -1)) !== 0 || last >>> 0 > 9 || (!isDigit(actual) && actual !== 0x58 && actual !== 0x78)) return ID_SHAPE;
-  const year = fourDigitsAt(bytes, start + 6);
-  if (year < 1800 || !isCalendarDate(year, twoDigitsAt(bytes, start + 10), twoDigitsAt(bytes, start + 12))) return ID_BIRTH_DATE;
+  // The birth date yyyyMMdd is bytes 6 to 13: the upper half of b, then c, then the lower half of d.
+  const year = fourDigitsOf((b >>> 16) | (c << 16));
+  if (year < 1800 || !isCalendarDate(year, twoDigitsOf(c >>> 16), twoDigitsOf(d))) return ID_BIRTH_DATE;
   // Four digits at a time: each word's digits are four steps of idSumStep.
-  const sum = idSumStep((((doubledDigits(a) * 16 + doubledDigits(b)) * 16 + doubledDigits(c)) * 16 + doubledDigits(d)), last);
+  const sum = idSumStep(((doubledDigits(a) * 16 + doubledDigits(b)) * 16 + doubledDigits(c)) * 16 + doubledDigits(d), last);
   // Upper-cased: the shape allows only digits, X and x there.
   if ((actual === 0x78 ? 0x58 : actual) !== ID_CHECK_CODES[idSumModulo(sum)]) return ID_CHECK_CHAR;
   return actual === 0x78 ? ID_LOWER_X : ID_OK;
@@ -208,7 +217,7 @@ function matchesDateWords(bytes: Uint8Array, start: number, length: number, word
 
 /** The `length` characters at `start`, which match a date mask (digits where it has letters), spell a real date (and time). */
 function isRealDate(bytes: Uint8Array, start: number, length: number): boolean {
-  const year = fourDigitsAt(bytes, start);
+  const year = fourDigitsOf(viewOf(bytes).getInt32(start, true));
   if (year < 1900 || !isCalendarDate(year, twoDigitsAt(bytes, start + 5), length >= 10 ? twoDigitsAt(bytes, start + 8) : 1)) return false;
   return length < 19 || (twoDigitsAt(bytes, start + 11) <= 23 && twoDigitsAt(bytes, start + 14) <= 59 && twoDigitsAt(bytes, start + 17) <= 59);
 }
@@ -523,9 +532,12 @@ export class FlatChecks {
         continue;
       }
       switch (kind) {
-        case REQUIRED:
-          if (!isNotBlank(bytes, start, end)) return false;
+        case REQUIRED: {
+          if (start === end) return false;
+          const first = FIRST_BYTE[bytes[start]!]!;
+          if (first !== 1 && (first === 0 || !isNotBlank(bytes, start, end))) return false;
           break;
+        }
         case CODES: {
           const from = ops[pc + 2]!;
           if (end - start === 1) {
