@@ -351,16 +351,11 @@ export function passesOnBytes(rule: ByteRule, bytes: Uint8Array, start: number, 
   }
 }
 
-/** True for {@link byteRules}`.required()`. */
-export function isRequiredRule(rule: ByteRule): boolean {
-  return rule.kind === REQUIRED;
-}
-
 /**
  * True when every non-empty value `rule` passes is also not blank (it starts with a digit, or with a
  * printable code): then `required` and `rule` together pass exactly the non-empty values `rule` passes.
  */
-export function passesOnlyNotBlank(rule: ByteRule): boolean {
+function passesOnlyNotBlank(rule: ByteRule): boolean {
   switch (rule.kind) {
     case DECIMAL:
     case DATE:
