@@ -3,6 +3,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { amount, codeList, dateFormat, loanTemplate, loanTemplateRules, maxLength, nonNegativeInteger, prcIdNumber, required, type DateFormat, type FieldCheck, type Issue, type ValidationReport } from '../src/index.js';
 import { bytesShortcutOf, type ValueBytes } from '../src/rules/field-check.js';
 import { BatchParser } from '../src/validate/batch-parser.js';
+import type { RecordIssues } from '../src/validate/record-issues.js';
+import { RecordRules } from '../src/validate/record-rules.js';
 import { FlatRecordShape } from '../src/scan/flat-record-shape.js';
 import { seeded, validateAs } from './loan-files.js';
 
@@ -88,7 +90,11 @@ const amountValue = fc.oneof(
 );
 const spaces = ['\u0009', '\u000a', '\u000b', '\u000c', '\u000d', '\u0020', '\u0085', '\u00a0', '\u1680', '\u180e', '\u2000', '\u200a', '\u200b', '\u2028', '\u2029', '\u202f', '\u205f', '\u3000', '\ufeff'];
 const anyText = fc.string({ unit: fc.constantFrom(...'0123456789.-: Xx张AB'.split(''), ...spaces, '１', '𠀀', '\u0660'), maxLength: 20 });
-const value = fc.oneof(validId, idDefect, dateValue, amountValue, anyText, fc.constantFrom('', '0', '04', '4', '1', 'A', 'a', 'X', '张三', ' 张', '\u3000张'));
+// A digit replaced by a character next to the digits' byte range ('/' 0x2f, ':' 0x3a, '?' 0x3f) or sharing their low nibble ('p' 0x70, 'y' 0x79, '`' 0x60).
+const nearDigitDefect = fc
+  .tuple(fc.oneof(validId, dateValue, amountValue), fc.nat(), fc.constantFrom('/', ':', '?', '`', 'p', 'y'))
+  .map(([text, at, char]) => (text === '' ? text : text.slice(0, at % text.length) + char + text.slice((at % text.length) + 1)));
+const value = fc.oneof(validId, idDefect, nearDigitDefect, dateValue, amountValue, anyText, fc.constantFrom('', '0', '04', '4', '1', 'A', 'a', 'X', '张三', ' 张', '\u3000张'));
 
 const CODES = ['0', '1', '2', 'A', 'B', 'C', 'X', '01', '04', '张'];
 const CASES: { name: string; check: FieldCheck; oracle: (value: string) => Verdict }[] = [
@@ -376,6 +382,53 @@ describe('template rules over random loan files', () => {
         expect(fast).toEqual(exact);
       }),
       { numRuns: 80 },
+    );
+  });
+});
+
+// ---- one record's checks as one byte program (RecordRules.passesFlat), against the oracles ----
+
+const NAMED_CHECKS: { check: FieldCheck; oracle: (value: string, record: Record<string, string>) => Verdict }[] = [
+  ...CASES.map(({ check, oracle }) => ({ check, oracle: (text: string) => oracle(text) })),
+  // The loan preset's credential check: a PRC ID only when the record's user_credentials_type is "0".
+  { check: (loanTemplateRules['user_credentials_no'] as readonly FieldCheck[])[1]!, oracle: (text, record) => (record['user_credentials_type'] === '0' ? prcIdOracle(text) : undefined) },
+  { check: codeList({ codes: ['', 'LONGCODE', 'X', '01', 'ab', '張'] }), oracle: codeOracle(['', 'LONGCODE', 'X', '01', 'ab', '張']) },
+  // A user check has no byte rule: a record with one never passes on bytes alone.
+  { check: ({ value }) => (value === 'never' ? 'no' : undefined), oracle: () => ({ rule: 'user', severity: 'error' }) },
+];
+const REQUIRED_AT = CASES.findIndex(({ name }) => name === 'required');
+const PROGRAM_COLUMNS = ['user_credentials_type', 'c1', 'c2', 'c3', 'key'];
+// Values a flat record can hold (no quote, backslash or control character), valid and seeded defects alike.
+const flatValue = fc.oneof(value, fc.constantFrom('0', '1', '2', 'X', 'x', 'LONGCODE', 'LONGCODX', '01', 'ab', '張', '\u00a0', ' 0')).filter((text) => !/["\\\u0000-\u001f]/.test(text));
+
+describe('a record’s checks as one byte program', () => {
+  it('passes a flat record only when every oracle passes it, and always when its values are valid printable ASCII', () => {
+    // Per column a list of checks, `required` often first (fused with the next check on bytes); the last column is a primary key (never blank on the byte path).
+    const ruleIndexes = fc.array(fc.oneof(fc.constant(REQUIRED_AT), fc.nat({ max: NAMED_CHECKS.length - 1 })), { maxLength: 3 });
+    fc.assert(
+      fc.property(fc.array(ruleIndexes, { minLength: PROGRAM_COLUMNS.length, maxLength: PROGRAM_COLUMNS.length }), fc.array(fc.array(flatValue, { minLength: PROGRAM_COLUMNS.length, maxLength: PROGRAM_COLUMNS.length }), { minLength: 1, maxLength: 30 }), (indexes, records) => {
+        const rules = Object.fromEntries(PROGRAM_COLUMNS.map((column, c) => [column, indexes[c]!.map((i) => NAMED_CHECKS[i]!.check)]));
+        const rules_ = new RecordRules({ columns: PROGRAM_COLUMNS, primaryKeyColumns: ['key'], rules, sensitiveFields: [], issues: {} as RecordIssues, stage: () => {}, rows: 1 });
+        for (const values of records) {
+          if (values[4]!.trim() === '') values[4] = 'K';
+          const record = Object.fromEntries(PROGRAM_COLUMNS.map((column, c) => [column, values[c]!]));
+          const text = JSON.stringify(record);
+          const bytes = encoder.encode(`  ${text}  `);
+          // Each value's span: after `"column":"`, its UTF-8 length.
+          const spans = new Int32Array(PROGRAM_COLUMNS.length * 4);
+          PROGRAM_COLUMNS.forEach((column, c) => {
+            const start = encoder.encode(`  ${text.slice(0, text.indexOf(`"${column}":"`) + column.length + 4)}`).length;
+            spans[4 * c] = start;
+            spans[4 * c + 1] = start + encoder.encode(values[c]!).length;
+          });
+          const expected = PROGRAM_COLUMNS.every((column, c) => indexes[c]!.every((i) => NAMED_CHECKS[i]!.oracle(values[c]!, record) === undefined));
+          const passes = rules_.passesFlat(bytes, spans, 0);
+          if (passes) expect(expected, `${text} under ${JSON.stringify(indexes)}`).toBe(true);
+          const hasUserCheck = indexes.some((list) => list.includes(NAMED_CHECKS.length - 1));
+          if (expected && !hasUserCheck && values.every((text) => /^[\x21-\x7e]*$/.test(text))) expect(passes, `${text} under ${JSON.stringify(indexes)}`).toBe(true);
+        }
+      }),
+      { numRuns: 3000 },
     );
   });
 });

@@ -1,5 +1,5 @@
 import { bilingual } from '../report/issue.js';
-import { byteRules, dateMask, ID_BIRTH_DATE, ID_CHECK_CHAR, ID_CHECK_CHARS, ID_LOWER_X, ID_SHAPE, ID_WEIGHTS, idVerdict, isDecimalText, matchesAnyDate, withByteRule } from './byte-rules.js';
+import { byteRules, dateMask, ID_BIRTH_DATE, ID_CHECK_CHAR, ID_CHECK_CHARS, ID_LOWER_X, ID_SHAPE, idSumModulo, idSumStep, idVerdict, isDecimalText, matchesAnyDate, withByteRule } from './byte-rules.js';
 import type { FieldCheck } from './field-check.js';
 
 /**
@@ -33,8 +33,8 @@ function asciiCodes(value: string): Uint8Array {
  */
 export function prcIdCheckChar({ first17 }: { first17: string }): string {
   let sum = 0;
-  for (let i = 0; i < 17; i++) sum += (first17.charCodeAt(i) - 0x30) * ID_WEIGHTS[i]!;
-  return ID_CHECK_CHARS[sum % 11]!;
+  for (let i = 0; i < 17; i++) sum = idSumStep(sum, first17.charCodeAt(i) - 0x30);
+  return ID_CHECK_CHARS[idSumModulo(sum)]!;
 }
 
 /**

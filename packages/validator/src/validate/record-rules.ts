@@ -1,5 +1,5 @@
 import { isAbsentParamValue } from '@zhima/core/internal';
-import { byteRuleOf, isRequiredRule, passesOnBytes, passesOnlyNotBlank, type ByteRule, type RecordFields } from '../rules/byte-rules.js';
+import { byteRuleOf, FlatChecks, passesOnBytes, type ByteRule, type RecordFields } from '../rules/byte-rules.js';
 import type { FieldCheck, FieldCheckContext, FieldRules } from '../rules/field-check.js';
 import { bilingual } from '../report/issue.js';
 import { showValue } from '../report/mask.js';
@@ -137,14 +137,8 @@ export class RecordRules {
   private readonly stepColumns: Int32Array;
   private readonly stepChecks: readonly FieldCheck[];
   private readonly stepRules: readonly (ByteRule | undefined)[];
-  /**
-   * The steps {@link passesFlat} runs: the same verdict with fewer steps. A flat record's key values are
-   * never blank (the byte proof checks it), so `required` on a key column is left out; `required` followed
-   * by a rule that passes no blank value (see `passesOnlyNotBlank`) becomes that rule on a non-empty value.
-   */
-  private readonly passColumns: Int32Array;
-  private readonly passRules: readonly (ByteRule | undefined)[];
-  private readonly passNonEmpty: Uint8Array;
+  /** The steps' byte rules as one program, which {@link passesFlat} runs (see `FlatChecks`). */
+  private readonly passChecks: FlatChecks;
   private readonly fields: FlatRecordFields;
   private readonly context: FieldCheckContext;
   /** The record the checks' `record` reads: the parsed one, or else one built from {@link flat} on first use. */
@@ -184,18 +178,10 @@ export class RecordRules {
     this.stepColumns = Int32Array.from(steps, ({ c }) => c);
     this.stepChecks = steps.map(({ check }) => check);
     this.stepRules = steps.map(({ check }) => byteRuleOf(check));
-    const pass: { c: number; rule: ByteRule | undefined; nonEmpty: boolean }[] = [];
-    steps.forEach(({ c }, s) => {
-      const rule = this.stepRules[s];
-      const previous = pass[pass.length - 1];
-      if (rule !== undefined && previous?.c === c && previous.rule !== undefined && isRequiredRule(previous.rule) && passesOnlyNotBlank(rule)) pass[pass.length - 1] = { c, rule, nonEmpty: true };
-      else pass.push({ c, rule, nonEmpty: false });
-    });
-    const passSteps = pass.filter(({ c, rule, nonEmpty }) => !(rule !== undefined && !nonEmpty && isRequiredRule(rule) && this.primaryKeyPositions.includes(c)));
-    this.passColumns = Int32Array.from(passSteps, ({ c }) => c);
-    this.passRules = passSteps.map(({ rule }) => rule);
-    this.passNonEmpty = Uint8Array.from(passSteps, ({ nonEmpty }) => (nonEmpty ? 1 : 0));
-    this.fields = new FlatRecordFields(new Map(this.columns.map((column, c) => [column, c])));
+    const positions = new Map(this.columns.map((column, c) => [column, c]));
+    // A flat record's key values are never blank: the byte proof checks it.
+    this.passChecks = new FlatChecks({ steps: steps.map(({ c }, s) => ({ column: c, rule: this.stepRules[s] })), positions, neverBlank: this.primaryKeyPositions });
+    this.fields = new FlatRecordFields(positions);
     this.asciiColumns = this.columns.every((column) => !hasNonAscii(column));
     this.issues = options.issues;
     this.stage = options.stage;
@@ -326,16 +312,7 @@ export class RecordRules {
    * so it can run right after the record is matched, while its bytes are still in the CPU cache.
    */
   passesFlat(bytes: Uint8Array, spans: Int32Array, at: number): boolean {
-    this.readFlat(bytes, spans, at);
-    const { passColumns, passRules, passNonEmpty, fields } = this;
-    for (let s = 0; s < passColumns.length; s++) {
-      const c = passColumns[s]!;
-      const rule = passRules[s];
-      const start = spans[at + 4 * c]!;
-      const end = spans[at + 4 * c + 1]!;
-      if (rule === undefined || (passNonEmpty[s] === 1 && start === end) || !passesOnBytes(rule, bytes, start, end, fields)) return false;
-    }
-    return true;
+    return this.passChecks.passes(bytes, spans, at);
   }
 
   /** Points the byte rules' record lookups at a flat record. */
