@@ -162,3 +162,57 @@ describe('masking whatever the template calls its fields', () => {
     expect(problems.map((problem) => problem.message)).toEqual(['"0*""张*"']);
   });
 });
+
+describe('the record numbers inside messages are the ones a person counts', () => {
+  // 120k records with one defect of each kind that names records by number, anywhere in the file. The
+  // expected numbers come from the positions the test put them at (1-based), and a duplicate's earlier
+  // record from JSON.parse + a Map; every `#n` in a message must be one of those, as `recordNumber` is.
+  const count = 120_000;
+  const random = seeded(20);
+  const spots = [...someIndexes(6, count - 1, 21)].map((index) => index + 1);
+  const [duplicateAt, missingAt, extraAt, emptyKeyAt, notObjectAt, repeatedKeyAt] = spots as [number, number, number, number, number, number];
+  // The earlier record stays a whole, clean record: not one of the other defects' spots.
+  let earlierOfDuplicate = Math.floor(random() * duplicateAt);
+  while (spots.includes(earlierOfDuplicate)) earlierOfDuplicate = Math.floor(random() * duplicateAt);
+  const records: unknown[] = Array.from({ length: count }, (_, i) => ({ order_no: `LN${i}`, pay_month: '2025-01', user_name: `用户${i % 97}` }));
+  records[duplicateAt] = { ...(records[earlierOfDuplicate] as object) };
+  delete (records[missingAt] as Record<string, unknown>).user_name;
+  (records[extraAt] as Record<string, unknown>).memo = 'x';
+  (records[emptyKeyAt] as Record<string, unknown>).order_no = '';
+  records[notObjectAt] = 7;
+  const texts = (pretty: boolean) =>
+    records.map((record, i) =>
+      i === repeatedKeyAt ? `{"order_no":"LN${i}","order_no":"LN${i}","pay_month":"2025-01","user_name":"x"}` : pretty ? JSON.stringify(record, null, 2) : JSON.stringify(record),
+    );
+  const expected = new Map<string, number[]>([
+    ['primary-key-duplicate', [earlierOfDuplicate + 1, duplicateAt + 1]],
+    ['record-missing-column', [missingAt + 1]],
+    ['record-extra-column', [extraAt + 1]],
+    ['primary-key-empty', [emptyKeyAt + 1]],
+    ['record-not-object', [notObjectAt + 1]],
+    ['record-duplicate-key', [repeatedKeyAt + 1]],
+  ]);
+
+  it.each([false, true])('pretty %s', async (pretty) => {
+    const text = `{"records":[${texts(pretty).join(pretty ? ',\n' : ',')}]}`;
+    // The oracle: the duplicate's earlier record is the first with its key.
+    const parsed = (JSON.parse(text) as { records: unknown[] }).records;
+    const firstOfKey = new Map<string, number>();
+    parsed.forEach((record, i) => {
+      if (record === null || typeof record !== 'object') return;
+      const { order_no, pay_month } = record as Record<string, string>;
+      if (order_no && !firstOfKey.has(`${order_no}|${pay_month}`)) firstOfKey.set(`${order_no}|${pay_month}`, i);
+    });
+    expect(firstOfKey.get(`LN${earlierOfDuplicate}|2025-01`)).toBe(earlierOfDuplicate);
+    const report = await validateRecords({ input: encode(text), columns: ['order_no', 'pay_month', 'user_name'], primaryKeyColumns: ['order_no', 'pay_month'] });
+    const named = report.issues.filter((issue: Issue) => expected.has(issue.rule));
+    expect(named.map((issue: Issue) => issue.rule).sort()).toEqual([...expected.keys()].sort());
+    for (const issue of named) {
+      const numbers = [...issue.message.matchAll(/#(\d+)/g)].map((match) => Number(match[1]));
+      const want = expected.get(issue.rule)!;
+      // Both languages name the same records.
+      expect(numbers, `${issue.rule}: ${issue.message}`).toEqual([...want, ...want]);
+      expect(issue.recordNumber).toBe(want.at(-1));
+    }
+  });
+});

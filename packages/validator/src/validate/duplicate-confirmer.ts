@@ -225,7 +225,7 @@ export class DuplicateConfirmer {
       code: 'INVALID_PRIMARY_ARGUMENTS',
       rule: 'primary-key-duplicate',
       severity: 'error',
-      message: bilingual(`主键 ${key} = ${shown} 重复：记录 #${earlier} 与记录 #${candidate.recordIndex}`, `duplicate primary key ${key} = ${shown}: records #${earlier} and #${candidate.recordIndex}`),
+      message: bilingual(`主键 ${key} = ${shown} 重复：记录 #${earlier + 1} 与记录 #${candidate.recordIndex + 1}`, `duplicate primary key ${key} = ${shown}: records #${earlier + 1} and #${candidate.recordIndex + 1}`),
       recordIndex: candidate.recordIndex,
       recordNumber: candidate.recordIndex + 1,
       primaryKey,
