@@ -218,8 +218,10 @@ describe('records', () => {
     const text = fileText(records);
     const issue = await onlyIssue(text);
     expect(issue).toMatchObject({ rule: 'primary-key-duplicate', code: 'INVALID_PRIMARY_ARGUMENTS', recordIndex: 3, relatedRecordIndex: 1 });
-    expect(issue.message).toContain('#1');
-    expect(issue.message).toContain('#3');
+    // Named as a person counts them: the second and the fourth record.
+    expect(issue.message).toContain('#2 ');
+    expect(issue.message).toContain('#4');
+    expect(issue.message).not.toContain('#3');
   });
 
   it('locates a duplicate primary key at its record, across lines and across parse batches', async () => {
