@@ -1,3 +1,4 @@
+import { wordView } from '../scan/word-view.js';
 import type { FieldCheck } from './field-check.js';
 
 /**
@@ -39,18 +40,6 @@ function twoDigitsOf(word: number): number {
   return (word & 0x0f) * 10 + ((word >>> 8) & 0x0f);
 }
 
-let viewed: Uint8Array | undefined;
-let view: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0));
-
-/** A DataView of `bytes` (the last one made is kept: values come from one buffer at a time), for reading four bytes at once. */
-function viewOf(bytes: Uint8Array): DataView<ArrayBufferLike> {
-  if (bytes !== viewed) {
-    view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    viewed = bytes;
-  }
-  return view;
-}
-
 /**
  * Every byte of `bytes[from, to)` but the one at `skip` (none: -1) is an ASCII digit. Four bytes at a
  * time, the last four overlapping the ones before rather than reading past `to`.
@@ -60,7 +49,7 @@ function allDigits(bytes: Uint8Array, from: number, to: number, skip: number): b
     for (let i = from; i < to; i++) if (i !== skip && bytes[i]! - 0x30 >>> 0 > 9) return false;
     return true;
   }
-  const words = viewOf(bytes);
+  const words = wordView(bytes);
   let outside = 0;
   for (let i = from; i < to; i += 4) {
     const at = i < to - 4 ? i : to - 4;
@@ -120,7 +109,7 @@ export const ID_LOWER_X = 4;
  */
 export function idVerdict(bytes: Uint8Array, start: number, end: number): number {
   if (end - start !== 18) return ID_SHAPE;
-  const words = viewOf(bytes);
+  const words = wordView(bytes);
   const a = words.getInt32(start, true);
   const b = words.getInt32(start + 4, true);
   const c = words.getInt32(start + 8, true);
@@ -204,20 +193,21 @@ export function dateMask(format: string): DateMask {
   return Int32Array.from(mask);
 }
 
-/** The value `bytes[start, start + length)` has the shape `words[at]` (a {@link DateMask}'s words, from index `at`) spells and is a real date. */
-function matchesDateWords(bytes: Uint8Array, start: number, length: number, words: Int32Array, at: number): boolean {
-  const read = viewOf(bytes);
+/** The value `bytes[start, start + mask[0])` has the shape `mask` spells and is a real date. */
+function matchesDate(bytes: Uint8Array, start: number, mask: DateMask): boolean {
+  const read = wordView(bytes);
+  const length = mask[0]!;
   let wrong = 0;
-  for (let w = at + 1, last = at + 1 + ((length + 3) >> 2) * DATE_MASK_SLOTS; w < last; w += DATE_MASK_SLOTS) {
-    const word = read.getInt32(start + words[w]!, true);
-    wrong |= nonDigits(word, words[w + 1]!) | ((word ^ words[w + 3]!) & words[w + 2]!);
+  for (let w = 1; w < mask.length; w += DATE_MASK_SLOTS) {
+    const word = read.getInt32(start + mask[w]!, true);
+    wrong |= nonDigits(word, mask[w + 1]!) | ((word ^ mask[w + 3]!) & mask[w + 2]!);
   }
   return wrong === 0 && isRealDate(bytes, start, length);
 }
 
 /** The `length` characters at `start`, which match a date mask (digits where it has letters), spell a real date (and time). */
 function isRealDate(bytes: Uint8Array, start: number, length: number): boolean {
-  const year = fourDigitsOf(viewOf(bytes).getInt32(start, true));
+  const year = fourDigitsOf(wordView(bytes).getInt32(start, true));
   if (year < 1900 || !isCalendarDate(year, twoDigitsAt(bytes, start + 5), length >= 10 ? twoDigitsAt(bytes, start + 8) : 1)) return false;
   return length < 19 || (twoDigitsAt(bytes, start + 11) <= 23 && twoDigitsAt(bytes, start + 14) <= 59 && twoDigitsAt(bytes, start + 17) <= 59);
 }
@@ -226,7 +216,7 @@ function isRealDate(bytes: Uint8Array, start: number, length: number): boolean {
 export function matchesAnyDate(bytes: Uint8Array, start: number, end: number, masks: readonly DateMask[]): boolean {
   for (let i = 0; i < masks.length; i++) {
     const mask = masks[i]!;
-    if (mask[0] === end - start && matchesDateWords(bytes, start, end - start, mask, 0)) return true;
+    if (mask[0] === end - start && matchesDate(bytes, start, mask)) return true;
   }
   return false;
 }
@@ -257,7 +247,7 @@ const FIRST_BYTE = Uint8Array.from({ length: 256 }, (_, byte) => {
 function isNotBlank(bytes: Uint8Array, start: number, end: number): boolean {
   if (start === end) return false;
   const first = FIRST_BYTE[bytes[start]!]!;
-  return first === 1 || (first === 2 && bytes[start]! >= 0x80 && !isWideSpace(codePointAt(bytes, start)));
+  return first === 1 || (first === 2 && !isWideSpace(codePointAt(bytes, start)));
 }
 
 const REQUIRED = 0;
@@ -420,7 +410,7 @@ interface Condition {
 
 /**
  * A flat record's checks compiled into one program: ops in an `Int32Array` (a WHEN becomes its rule's
- * condition), codes as bits and numbers, date masks as words, run by one loop (no rule object read, no
+ * condition), codes as bits and numbers, run by one loop (no rule object read, no
  * call through a closure per check). Passes exactly the records on which every step passes through
  * {@link passesOnBytes}, with fewer ops: `required` on a column whose values are never blank
  * (`neverBlank`: the byte proof checks primary key values) is left out, and `required` followed by a rule
@@ -436,23 +426,27 @@ interface Condition {
 export class FlatChecks {
   /** {@link OP_SLOTS} per op. */
   private readonly ops: Int32Array;
-  /** CODES: one-byte codes as 128 bits, the others as numbers (see {@link shortKey}); DATE: the masks, one after another. */
+  /** CODES: one-byte codes as 128 bits, the others as numbers (see {@link shortKey}). */
   private readonly words: Int32Array;
   /** The conditions' values. */
   private readonly chars: Uint8Array;
   /** CODES: per op, the codes longer than {@link SHORT} bytes. */
   private readonly longCodes: (readonly Uint8Array[])[];
+  /** DATE: per op, the formats. */
+  private readonly dateMasks: (readonly DateMask[])[];
 
   constructor({ steps, positions, neverBlank }: { steps: readonly FlatStep[]; positions: ReadonlyMap<string, number>; neverBlank: readonly number[] }) {
     const ops: number[] = [];
     const words: number[] = [];
     const chars: number[] = [];
     const longCodes: (readonly Uint8Array[])[] = [];
-    const push = (kind: number, column: number, condition: Condition | undefined, [a = 0, b = 0, c = 0]: number[] = [], long: readonly Uint8Array[] = []): void => {
+    const dateMasks: (readonly DateMask[])[] = [];
+    const push = (kind: number, column: number, condition: Condition | undefined, [a = 0, b = 0, c = 0]: number[] = [], long: readonly Uint8Array[] = [], masks: readonly DateMask[] = []): void => {
       const flags = condition?.requiredElse === true ? REQUIRED_ELSE : 0;
       ops.push(kind | flags, 4 * column, a, b, c, condition === undefined ? NO_CONDITION : 4 * condition.column, chars.length, condition?.ascii.length ?? 0);
       for (let i = 0; i < (condition?.ascii.length ?? 0); i++) chars.push(condition!.ascii.charCodeAt(i));
       longCodes.push(long);
+      dateMasks.push(masks);
     };
     const required = (column: number, condition?: Condition): void => {
       if (!neverBlank.includes(column)) push(REQUIRED, column, condition);
@@ -473,9 +467,7 @@ export class FlatChecks {
           return;
         }
         case DATE:
-          push(DATE | flag, column, condition, [words.length, rule.masks.length]);
-          for (const mask of rule.masks) words.push(...mask);
-          return;
+          return push(DATE | flag, column, condition, [], [], rule.masks);
         case WHEN: {
           const at = positions.get(rule.field);
           // No such column: the condition never holds, and the rule always passes.
@@ -502,6 +494,7 @@ export class FlatChecks {
     this.words = Int32Array.from(words);
     this.chars = Uint8Array.from(chars);
     this.longCodes = longCodes;
+    this.dateMasks = dateMasks;
   }
 
   /**
@@ -527,12 +520,9 @@ export class FlatChecks {
         continue;
       }
       switch (kind) {
-        case REQUIRED: {
-          if (start === end) return false;
-          const first = FIRST_BYTE[bytes[start]!]!;
-          if (first !== 1 && (first === 0 || !isNotBlank(bytes, start, end))) return false;
+        case REQUIRED:
+          if (!isNotBlank(bytes, start, end)) return false;
           break;
-        }
         case CODES: {
           const from = ops[pc + 2]!;
           if (end - start === 1) {
@@ -551,14 +541,9 @@ export class FlatChecks {
         case DECIMAL:
           if (!isDecimalText(bytes, start, end, ops[pc + 2]!)) return false;
           break;
-        case DATE: {
-          let m = ops[pc + 2]!;
-          let count = ops[pc + 3]!;
-          // Masks one after another: each its length, then DATE_MASK_SLOTS per four characters.
-          for (; count > 0; count--, m += 1 + ((words[m]! + 3) >> 2) * DATE_MASK_SLOTS) if (words[m] === end - start && matchesDateWords(bytes, start, end - start, words, m)) break;
-          if (count === 0) return false;
+        case DATE:
+          if (!matchesAnyDate(bytes, start, end, this.dateMasks[pc / OP_SLOTS]!)) return false;
           break;
-        }
         case MAX_BYTES:
           if (end - start > ops[pc + 2]!) return false;
           break;

@@ -1,5 +1,6 @@
 import { countChars, isGbkTrail, type FileCharset } from './charset-bytes.js';
 import { findJsonError, type JsonSyntaxReason } from './json-syntax.js';
+import { isJsonWhitespace } from './json-whitespace.js';
 
 /**
  * Flags the byte scan sets on a record, so later stages skip work for most records: it holds a `\u`
@@ -117,10 +118,6 @@ const SINGLE_TOKENS: Record<number, { byte: number; next: number; rule: Structur
 const MIN_SCAN_BYTES = 1024 * 1024;
 const EMPTY = new Uint8Array(0);
 const RECORDS_KEY = [0x72, 0x65, 0x63, 0x6f, 0x72, 0x64, 0x73]; // records
-
-function isWhitespace(byte: number): boolean {
-  return byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09;
-}
 
 /**
  * Finds record boundaries in a `{"records":[…]}` byte stream without decoding it: string- and
@@ -365,7 +362,7 @@ export class FileScanner {
       const tokenStart = i;
       const tokenLine = this.line;
       const tokenLineStart = this.lineStart;
-      while (i < n && isWhitespace(buf[i]!)) {
+      while (i < n && isJsonWhitespace(buf[i]!)) {
         if (buf[i] === 0x0a) {
           this.line++;
           this.lineStart = this.base + i + 1;
@@ -509,7 +506,7 @@ export class FileScanner {
         else if (byte === 0x0a) {
           line++;
           lineStart = this.base + next + 1;
-        } else if (!isWhitespace(byte)) break;
+        } else if (!isJsonWhitespace(byte)) break;
       }
       if (!comma) break;
       at = next;
@@ -685,7 +682,7 @@ export function scanElement({ bytes: buf, start, end: n, gbk, final, into }: { b
       else if (gbk && b >= 0x81 && i + 1 < n && isGbkTrail(buf[i + 1]!)) i++;
     }
   } else {
-    while (i < n && buf[i] !== 0x2c && buf[i] !== 0x5d && buf[i] !== 0x7d && !isWhitespace(buf[i]!)) i++;
+    while (i < n && buf[i] !== 0x2c && buf[i] !== 0x5d && buf[i] !== 0x7d && !isJsonWhitespace(buf[i]!)) i++;
     if (i < n || final) end = i;
   }
   into.end = end;

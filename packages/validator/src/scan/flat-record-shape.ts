@@ -1,8 +1,9 @@
 import { utf8SequenceLength } from './charset-bytes.js';
+import { isJsonWhitespace, skipJsonWhitespace } from './json-whitespace.js';
+import { wordView } from './word-view.js';
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
-const EMPTY_VIEW: DataView = new DataView(new ArrayBuffer(0));
 
 // Four bytes in one 32-bit read (little-endian): any of them a control character, a quote, a backslash
 // or above 0x7F. Exact, by the classic has-zero-byte tests (x - 0x01…) & ~x & 0x80…, on `w` itself,
@@ -11,10 +12,6 @@ function holdsNonPlain(w: number): boolean {
   const quotes = w ^ 0x22222222;
   const backslashes = w ^ 0x5c5c5c5c;
   return ((w | (((w - 0x20202020) | 0) & ~w) | (((quotes - 0x01010101) | 0) & ~quotes) | (((backslashes - 0x01010101) | 0) & ~backslashes)) & 0x80808080) !== 0;
-}
-
-function isWhitespace(byte: number): boolean {
-  return byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09;
 }
 
 /**
@@ -47,9 +44,6 @@ export class FlatRecordShape {
   private readonly openingWords: Int32Array[];
   /** Line feeds in each opening. */
   private readonly openingLineFeeds: Int32Array;
-  /** A view of the buffer last matched in, for 32-bit reads. */
-  private view = EMPTY_VIEW;
-  private viewOf: Uint8Array | undefined;
   /** Per column: its index among the primary key columns, or -1. */
   private readonly keyAt: Int32Array;
   /** Primary key columns: each matched record writes a `[start, end)` value range per key. */
@@ -90,11 +84,7 @@ export class FlatRecordShape {
    */
   match(bytes: Uint8Array, start: number, end: number, keys: Float64Array, at: number, values?: Int32Array, valuesAt = 0): boolean {
     const { openings, openingLengths, openingWords, openingLineFeeds, keyAt } = this;
-    if (this.viewOf !== bytes) {
-      this.viewOf = bytes;
-      this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    }
-    const view = this.view;
+    const view = wordView(bytes);
     let extra = this.extraBytes;
     let lineFeeds = 0;
     if (bytes[start] !== 0x7b) return false;
@@ -163,7 +153,7 @@ export class FlatRecordShape {
       }
       i++;
     }
-    while (i < end && isWhitespace(bytes[i]!)) {
+    while (i < end && isJsonWhitespace(bytes[i]!)) {
       if (bytes[i] === 0x0a) lineFeeds++;
       i++;
     }
@@ -195,27 +185,20 @@ export class FlatRecordShape {
    * whitespace allowed between tokens: returns the index after the value's opening quote, or -1.
    */
   private openSpaced(bytes: Uint8Array, from: number, end: number, c: number): number {
-    let i = skipWhitespace(bytes, from, end);
+    let i = skipJsonWhitespace(bytes, from, end);
     if (c > 0) {
       if (bytes[i] !== 0x2c) return -1;
-      i = skipWhitespace(bytes, i + 1, end);
+      i = skipJsonWhitespace(bytes, i + 1, end);
     }
     const name = this.names[c]!;
     if (bytes[i] !== QUOTE || i + name.length + 1 >= end) return -1;
     i++;
     for (let n = 0; n < name.length; n++, i++) if (bytes[i] !== name[n]) return -1;
     if (bytes[i] !== QUOTE) return -1;
-    i = skipWhitespace(bytes, i + 1, end);
+    i = skipJsonWhitespace(bytes, i + 1, end);
     if (bytes[i] !== 0x3a) return -1;
-    i = skipWhitespace(bytes, i + 1, end);
+    i = skipJsonWhitespace(bytes, i + 1, end);
     if (bytes[i] !== QUOTE) return -1;
     return i + 1;
   }
-}
-
-/** The index of the first byte from `from` that is not JSON whitespace, or `end`. */
-function skipWhitespace(bytes: Uint8Array, from: number, end: number): number {
-  let i = from;
-  while (i < end && isWhitespace(bytes[i]!)) i++;
-  return i;
 }

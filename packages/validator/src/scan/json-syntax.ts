@@ -1,4 +1,5 @@
 import { isGbkTrail, type FileCharset } from './charset-bytes.js';
+import { skipJsonWhitespace } from './json-whitespace.js';
 
 /**
  * Why a byte range is not strict JSON (RFC 8259, plus I-JSON's ban on unpaired surrogates).
@@ -53,10 +54,6 @@ const ARRAY = 2;
 const keyDecoder = new TextDecoder('utf-8');
 const gbkKeyDecoder = (): TextDecoder => new TextDecoder('gbk');
 
-function isWhitespace(byte: number): boolean {
-  return byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09;
-}
-
 function isDigit(byte: number | undefined): boolean {
   return byte !== undefined && byte >= 0x30 && byte <= 0x39;
 }
@@ -100,10 +97,7 @@ export function findJsonError({
     throw new Failure({ offset: Math.min(offset, end), reason });
   };
   const at = (index: number): number | undefined => (index < end ? bytes[index] : undefined);
-  const skipWhitespace = (index: number): number => {
-    while (index < end && isWhitespace(bytes[index]!)) index++;
-    return index;
-  };
+  const skipWhitespace = (index: number): number => skipJsonWhitespace(bytes, index, end);
   const unexpected = (index: number): never => fail(index, index >= end ? 'end-of-input' : 'unexpected-character');
 
   const readEscape = (index: number): { next: number; unit: number } => {

@@ -2,6 +2,7 @@ import { ZhimaError } from '@zhima/core';
 import type { ReadAt } from '../input/chunks.js';
 import { PART_CLOSING, PART_OPENING } from './part-frame.js';
 import { PartHasher, type PartHash, type ScannedBytes } from './part-hash.js';
+import { isJsonWhitespace } from '../scan/json-whitespace.js';
 
 /**
  * A run of whole, consecutive records of the source, copied as they are: `length` bytes from `offset`,
@@ -153,10 +154,6 @@ function emptyPart(): OpenPart {
 function lastIndexOf(part: OpenPart): number {
   const span = part.spans[part.spans.length - 1]!;
   return span.firstRecordIndex + span.records - 1;
-}
-
-function isWhitespace(byte: number): boolean {
-  return byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09;
 }
 
 function changed(what = 'the bytes between two records are not a comma and whitespace any more'): ZhimaError {
@@ -388,7 +385,7 @@ async function endBefore({ readAt, offset }: { readAt: ReadAt; offset: number })
     if (bytes.length !== to - from) throw changed();
     for (let i = bytes.length - 1; i >= 0; i--) {
       const byte = bytes[i]!;
-      if (isWhitespace(byte)) continue;
+      if (isJsonWhitespace(byte)) continue;
       if (byte === 0x2c && !comma) comma = true;
       else if (comma) return from + i + 1;
       else throw changed();
@@ -406,7 +403,7 @@ async function startAfter({ readAt, offset }: { readAt: ReadAt; offset: number }
     if (bytes.length === 0) throw changed();
     for (let i = 0; i < bytes.length; i++) {
       const byte = bytes[i]!;
-      if (isWhitespace(byte)) continue;
+      if (isJsonWhitespace(byte)) continue;
       if (byte === 0x2c && !comma) comma = true;
       else if (comma) return from + i;
       else throw changed();
