@@ -153,3 +153,15 @@ export class IssueCollector {
 export function bilingual(zh: string, en: string): string {
   return `${zh} / ${en}`;
 }
+
+/**
+ * How a message names a record: `#` and its number as a person counts (from 1, as `recordNumber`).
+ *
+ * @example
+ * ```ts
+ * recordMark(0); // '#1'
+ * ```
+ */
+export function recordMark(recordIndex: number): string {
+  return `#${recordIndex + 1}`;
+}

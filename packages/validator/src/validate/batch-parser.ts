@@ -20,7 +20,7 @@ import { FlatRecordShape } from '../scan/flat-record-shape.js';
 import { findJsonError } from '../scan/json-syntax.js';
 import type { PartHash, ScannedBytes } from '../split/part-hash.js';
 import { PartPlanner, type PrimaryKeyAt, type PrimaryKeyOf } from '../split/part-plan.js';
-import { bilingual } from '../report/issue.js';
+import { bilingual, recordMark } from '../report/issue.js';
 import { CharsetChecks } from './charset-checks.js';
 import { HoldBackList } from './hold-back.js';
 import { DuplicateConfirmer } from './duplicate-confirmer.js';
@@ -594,7 +594,7 @@ export class BatchParser implements ScanListener, RecordPlace {
     const { issues, planner } = this;
     const { start, end, recordIndex } = issues;
     if (planner !== undefined && !planner.fits(end - start)) {
-      issues.recordIssue('error', 'INVALID_FILE_TYPE', 'record-too-large-for-part', bilingual(`记录 #${recordIndex + 1} 有 ${end - start} 字节，单独成文件也超过拆分上限`, `record #${recordIndex + 1} is ${end - start} bytes: even alone it would make a part over the split bound`));
+      issues.recordIssue('error', 'INVALID_FILE_TYPE', 'record-too-large-for-part', bilingual(`记录 ${recordMark(recordIndex)} 有 ${end - start} 字节，单独成文件也超过拆分上限`, `record ${recordMark(recordIndex)} is ${end - start} bytes: even alone it would make a part over the split bound`));
     }
     issues.endRecord(record, fromBytes);
     if (planner !== undefined && this.holdBack?.holds(recordIndex) !== true) planner.add(recordIndex, this.scanner.base + start, this.scanner.base + end, record, fromBytes);

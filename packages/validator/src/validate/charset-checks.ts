@@ -1,4 +1,4 @@
-import { bilingual, type IssueCollector } from '../report/issue.js';
+import { bilingual, recordMark, type IssueCollector } from '../report/issue.js';
 import { firstInvalidByte, type FileCharset } from '../scan/charset-bytes.js';
 import type { IssueLocation, RecordIssues } from './record-issues.js';
 
@@ -68,7 +68,7 @@ export class CharsetChecks {
         code: 'INVALID_PARAMETER',
         rule: 'charset-invalid',
         severity: 'error',
-        message: bilingual(`记录 #${recordIndex + 1} 含有非 ${this.charset} 字节 0x${byte}`, `record #${recordIndex + 1} holds byte 0x${byte}, which is not valid ${this.charset}`) + hint,
+        message: bilingual(`记录 ${recordMark(recordIndex)} 含有非 ${this.charset} 字节 0x${byte}`, `record ${recordMark(recordIndex)} holds byte 0x${byte}, which is not valid ${this.charset}`) + hint,
         ...this.issues.where(),
         ...this.issues.locate(at),
       };

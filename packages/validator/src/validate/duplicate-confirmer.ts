@@ -1,5 +1,5 @@
 import type { ReadAt } from '../input/chunks.js';
-import { bilingual, type IssueCollector } from '../report/issue.js';
+import { bilingual, recordMark, type IssueCollector } from '../report/issue.js';
 import { maskValue, showValue } from '../report/mask.js';
 import type { FileCharset } from '../scan/charset-bytes.js';
 import type { PrimaryKeyIndex } from '../unique/primary-key-index.js';
@@ -225,7 +225,7 @@ export class DuplicateConfirmer {
       code: 'INVALID_PRIMARY_ARGUMENTS',
       rule: 'primary-key-duplicate',
       severity: 'error',
-      message: bilingual(`主键 ${key} = ${shown} 重复：记录 #${earlier + 1} 与记录 #${candidate.recordIndex + 1}`, `duplicate primary key ${key} = ${shown}: records #${earlier + 1} and #${candidate.recordIndex + 1}`),
+      message: bilingual(`主键 ${key} = ${shown} 重复：记录 ${recordMark(earlier)} 与记录 ${recordMark(candidate.recordIndex)}`, `duplicate primary key ${key} = ${shown}: records ${recordMark(earlier)} and ${recordMark(candidate.recordIndex)}`),
       recordIndex: candidate.recordIndex,
       recordNumber: candidate.recordIndex + 1,
       primaryKey,

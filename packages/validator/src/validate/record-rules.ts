@@ -1,7 +1,7 @@
 import { isAbsentParamValue } from '@zhima/core/internal';
 import { byteRuleOf, FlatChecks, passesOnBytes, type ByteRule, type RecordFields } from '../rules/byte-rules.js';
 import type { FieldCheck, FieldCheckContext, FieldRules } from '../rules/field-check.js';
-import { bilingual } from '../report/issue.js';
+import { bilingual, recordMark } from '../report/issue.js';
 import { showValue } from '../report/mask.js';
 import type { RecordIssues } from './record-issues.js';
 
@@ -207,7 +207,7 @@ export class RecordRules {
   check(value: unknown, colons: number): void {
     const recordIndex = this.issues.recordIndex;
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-      this.issues.recordIssue('error', 'JSON_PARSE_ERROR', 'record-not-object', bilingual(`记录 #${recordIndex + 1} 不是 JSON 对象（是 ${describe(value)}）`, `record #${recordIndex + 1} is not a JSON object (it is ${describe(value)})`));
+      this.issues.recordIssue('error', 'JSON_PARSE_ERROR', 'record-not-object', bilingual(`记录 ${recordMark(recordIndex)} 不是 JSON 对象（是 ${describe(value)}）`, `record ${recordMark(recordIndex)} is not a JSON object (it is ${describe(value)})`));
       return;
     }
     this.checkColumns(value as Record<string, unknown>, recordIndex, colons);
@@ -251,7 +251,7 @@ export class RecordRules {
     }
     if (missing !== undefined) {
       const names = missing.join(', ');
-      issues.recordIssue('error', 'INVALID_DATA_ARGUMENTS', 'record-missing-column', bilingual(`记录 #${recordIndex + 1} 缺少列 ${names}`, `record #${recordIndex + 1} lacks column(s) ${names}`), missing.join(','));
+      issues.recordIssue('error', 'INVALID_DATA_ARGUMENTS', 'record-missing-column', bilingual(`记录 ${recordMark(recordIndex)} 缺少列 ${names}`, `record ${recordMark(recordIndex)} lacks column(s) ${names}`), missing.join(','));
     }
     if (present !== colons) this.keyProblems(record, recordIndex, present, colons);
     this.checkPrimaryKey(record, recordIndex);
@@ -377,11 +377,11 @@ export class RecordRules {
   /** Duplicate keys (the text holds more pairs than the object has keys) and keys outside `columns`. */
   private keyProblems(record: Record<string, unknown>, recordIndex: number, present: number, colons: number): void {
     const keys = Object.keys(record);
-    if (keys.length !== colons) this.issues.duplicateKeys((key) => bilingual(`记录 #${recordIndex + 1} 中键 ${key} 出现多次`, `record #${recordIndex + 1} holds key ${key} more than once`));
+    if (keys.length !== colons) this.issues.duplicateKeys((key) => bilingual(`记录 ${recordMark(recordIndex)} 中键 ${key} 出现多次`, `record ${recordMark(recordIndex)} holds key ${key} more than once`));
     if (present !== keys.length) {
       const extra = keys.filter((key) => !this.columnSet.has(key));
       const names = extra.join(', ');
-      this.issues.recordIssue('error', 'INVALID_DATA_ARGUMENTS', 'record-extra-column', bilingual(`记录 #${recordIndex + 1} 含有 columns 之外的列 ${names}`, `record #${recordIndex + 1} has column(s) not in columns: ${names}`), extra.join(','));
+      this.issues.recordIssue('error', 'INVALID_DATA_ARGUMENTS', 'record-extra-column', bilingual(`记录 ${recordMark(recordIndex)} 含有 columns 之外的列 ${names}`, `record ${recordMark(recordIndex)} has column(s) not in columns: ${names}`), extra.join(','));
     }
   }
 
@@ -401,7 +401,7 @@ export class RecordRules {
       }
       // A missing column is reported as such; a present but empty, blank or non-text key value is reported here.
       if (Object.hasOwn(record, field)) {
-        this.issues.fieldIssue(field, 'error', 'INVALID_PRIMARY_ARGUMENTS', 'primary-key-empty', bilingual(`记录 #${recordIndex + 1} 的主键列 ${field} 为空（或只有空白）或不是文本`, `record #${recordIndex + 1} has an empty (or whitespace-only) or non-text primary key column ${field}`));
+        this.issues.fieldIssue(field, 'error', 'INVALID_PRIMARY_ARGUMENTS', 'primary-key-empty', bilingual(`记录 ${recordMark(recordIndex)} 的主键列 ${field} 为空（或只有空白）或不是文本`, `record ${recordMark(recordIndex)} has an empty (or whitespace-only) or non-text primary key column ${field}`));
       }
       return;
     }
