@@ -15,7 +15,7 @@ const perFormat: Options['esbuildOptions'] = (options, { format }) => {
 };
 
 export default defineConfig([
-  { ...shared, entry: { index: 'src/index.ts', 'undici/index': 'src/undici/index.ts' }, splitting: false, treeshake: false, esbuildOptions: perFormat },
+  { ...shared, entry: { index: 'src/index.ts', 'undici/index': 'src/undici/index.ts', 'node-http/index': 'src/node-http/index.ts' }, splitting: false, treeshake: false, esbuildOptions: perFormat },
   // ESM only: the contract suite registers vitest tests, and vitest cannot be loaded with require().
   // The portable entry has the test data; the Node entry the suite, its servers and the throttling proxy.
   { ...shared, entry: { 'testing/index': 'src/testing/index.ts', 'testing/node': 'src/node/testing.ts' }, format: ['esm'] },
