@@ -34,7 +34,7 @@ export default tseslint.config(
   {
     // Portable libraries: WebCrypto and web streams only. Node-only code lives under src/node/.
     files: ['packages/core/src/**/*.ts', 'packages/validator/src/**/*.ts', 'packages/transport/src/**/*.ts', 'packages/sandbox/src/**/*.ts'],
-    ignores: ['packages/*/src/node/**', 'packages/transport/src/undici/**'],
+    ignores: ['packages/*/src/node/**', 'packages/transport/src/undici/**', 'packages/transport/src/node-http/**'],
     rules: {
       'no-restricted-imports': [
         'error',

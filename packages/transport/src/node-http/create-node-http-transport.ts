@@ -141,10 +141,17 @@ export function createNodeHttpTransport({
           outgoing.once('response', resolve);
           outgoing.once('error', reject);
         });
-        // The answer may come, or the request fail, before the body is all written (a 413, a reset).
-        const sent = writeBody({ outgoing, body: upload.body, answer });
-        const response = await answer;
-        await sent.catch(() => undefined);
+        // The answer may come, or the request fail, before the body is all written (a 413, a reset). A
+        // body that fails (its file changed, say) cuts the request short: the server never gets it whole.
+        let bodyError: unknown;
+        const sent = writeBody({ outgoing, body: upload.body, answer }).catch((error: unknown) => {
+          bodyError = error;
+          outgoing.destroy(error as Error);
+        });
+        const response = await answer.catch((error: unknown) => {
+          throw bodyError ?? error;
+        });
+        await sent;
         upload.answered();
         running = bodyLimit;
         quiet.touch(bodyLimit.ms);
