@@ -14,6 +14,7 @@ import {
   trackUpload,
   type StallLimit,
 } from '@zhima/core/internal';
+import { joinedHeaders } from '../headers/joined-headers.js';
 
 /**
  * Options for {@link createNodeHttpTransport}.
@@ -58,14 +59,6 @@ export interface NodeHttpTransportOptions {
 export interface NodeHttpTransport extends Transport {
   /** Closes the idle keep-alive sockets of this transport's agents. */
   close(): Promise<void>;
-}
-
-function responseHeaders(headers: IncomingMessage['headers']): Record<string, string> {
-  const result: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) {
-    if (value !== undefined) result[name] = Array.isArray(value) ? value.join(', ') : value;
-  }
-  return result;
 }
 
 /**
@@ -156,13 +149,13 @@ export function createNodeHttpTransport({
         running = bodyLimit;
         quiet.touch(bodyLimit.ms);
         const status = response.statusCode ?? 0;
-        const responseHeadersOut = responseHeaders(response.headers);
+        const answerHeaders = joinedHeaders(response.headers);
         progress.phase = 'download';
-        progress.expectedBytes = declaredLength({ headers: responseHeadersOut });
+        progress.expectedBytes = declaredLength({ headers: answerHeaders });
         const onError = (error: Error) => response.destroy(error);
         outgoing.once('error', onError);
         const body = await readResponseBody({ request, status, body: response, limit, progress, onChunk: () => quiet.touch(bodyLimit.ms) });
-        return { status, headers: responseHeadersOut, body };
+        return { status, headers: answerHeaders, body };
       } catch (error) {
         upload.release(error);
         if (ZhimaError.isInstance(error)) throw error;

@@ -12,6 +12,7 @@ import {
   trackUpload,
   type StallLimit,
 } from '@zhima/core/internal';
+import { joinedHeaders } from '../headers/joined-headers.js';
 import type { Dispatcher } from 'undici';
 import { createDispatcher, type DispatcherOptions } from './create-dispatcher.js';
 import { undici } from './undici-module.js';
@@ -67,14 +68,6 @@ export interface UndiciTransportOptions extends DispatcherOptions {
 export interface UndiciTransport extends Transport {
   /** Closes the pool this transport created (after in-flight requests finish); a supplied dispatcher is left open. */
   close(): Promise<void>;
-}
-
-function responseHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
-  const result: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) {
-    if (value !== undefined) result[name] = Array.isArray(value) ? value.join(', ') : value;
-  }
-  return result;
 }
 
 const errorCode = (error: unknown): unknown => (error as { code?: unknown } | null)?.code;
@@ -150,7 +143,7 @@ export function createUndiciTransport({
         });
         quiet.rest();
         upload.answered();
-        const headers = responseHeaders(response.headers);
+        const headers = joinedHeaders(response.headers);
         progress.phase = 'download';
         progress.expectedBytes = declaredLength({ headers });
         const body = await readResponseBody({ request, status: response.statusCode, body: response.body, limit, progress });
