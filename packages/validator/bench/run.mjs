@@ -28,7 +28,7 @@ const pathOf = (name) => `${here}data/loan-${name}.json`;
 
 const ALL = ['json-parse', 'json-parse+check', 'streamparser', 'stream-json', 'validator', 'validator+rules'];
 // Each round runs its contenders in this order, so every ratio below divides runs made back to back.
-const ONE_M = ['json-parse', 'json-parse+check', 'streamparser', 'stream-json', 'validator', 'validator+rules', 'validator-web-stream', 'validator-blob', 'validator-split', 'read-web-stream', 'read-file'];
+const ONE_M = ['json-parse', 'json-parse+check', 'streamparser', 'stream-json', 'validator', 'validator+rules', 'validator-web-stream', 'validator-byte-stream', 'validator-blob', 'validator-split', 'read-web-stream', 'read-byte-stream', 'read-file'];
 const PLAN = [
   { data: '100k-utf8', contenders: ALL, rounds: 3 },
   // The headline pair (json-parse, validator) runs back to back in every round: 5 rounds give paired ratios.
@@ -131,6 +131,7 @@ const issue15 = [
   ['the same, minified on one line (`JSON.stringify` output)', '1m-utf8-one-line', 'validator', 'json-parse', 0.6],
   ['the same, pretty-printed with indent 2', '1m-utf8-pretty', 'validator', 'json-parse', 0.7],
   ['portable `validateRecords` on a web `ReadableStream` ÷ `validateFile`', '1m-utf8', 'validator-web-stream', 'validator', 1.2],
+  ['the same on a minimal byte `ReadableStream` of 1 MiB reads (no `Blob` reader) ÷ `validateFile`', '1m-utf8', 'validator-byte-stream', 'validator', 1.2],
   ['portable `validateRecords` on the `Blob` itself ÷ `validateFile`', '1m-utf8', 'validator-blob', 'validator', 1.2],
   ['`validateFile` with `zhima send`’s split (52428800-byte parts, `createSha256`) ÷ without, within send’s 1.3× budget', '1m-utf8', 'validator-split', 'validator', 1.3],
   ['with `loanTemplateRules` ÷ without, on valid data', '1m-utf8', 'validator+rules', 'validator', 1.3],
@@ -208,6 +209,7 @@ Each contender runs in its own child process and reports \`process.resourceUsage
 - **validator-without-records** (10M only): without the \`records\` param, so the key index sizes itself from the file size.
 - **validator-web-stream**: portable \`validateRecords\` on a web \`ReadableStream\` (\`openAsBlob(path).stream()\`), no random access.
 - **read-web-stream** / **read-file**: reading only, no validation: the same web stream, and the file in 1 MiB positioned reads as \`validateFile\` reads it; their difference is what the stream costs any consumer before a byte is checked.
+- **validator-byte-stream** / **read-byte-stream**: the same portable path, and reading alone, on a minimal web byte stream (\`type: 'bytes'\`, each pull one 1 MiB positioned read, as a runtime's own file stream or a fetch body hands bytes over): the validator apart from Node's \`Blob\` reader.
 - **validator-blob**: portable \`validateRecords\` given the \`Blob\` (\`openAsBlob(path)\`): 1 MiB slices, its size and random access known.
 - **validator-split**: \`validateFile\` with \`split: { maxFileBytes: 52428800, hash: createSha256 }\`, as \`zhima send\` validates.
 - **validator-shared-key** (one-line file only): \`user_credentials_type\` as the primary key, \`0\` in every record, so every record
