@@ -31,6 +31,20 @@ describe('parsed keys cached by their text', () => {
     expect(await importPublicKey({ key: texts[1]! })).not.toBe(parsed[1]);
   });
 
+  it('holds 16 texts per role: private keys never push the public one out, nor the reverse', async () => {
+    const pairs = Array.from({ length: 16 }, () => generateKeyPairSync('rsa', { modulusLength: 1024 }));
+    const publicPem = pairs[0]!.publicKey.export({ type: 'spki', format: 'pem' }) as string;
+    const privatePem = pairs[0]!.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
+    const publicKey = await importPublicKey({ key: publicPem });
+    const privateKey = await importPrivateKey({ key: privatePem });
+    for (const pair of pairs.slice(1)) {
+      await importPrivateKey({ key: pair.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string });
+      await importPublicKey({ key: pair.publicKey.export({ type: 'spki', format: 'pem' }) as string });
+    }
+    expect(await importPublicKey({ key: publicPem })).toBe(publicKey);
+    expect(await importPrivateKey({ key: privatePem })).toBe(privateKey);
+  });
+
   it('a failed parse is not remembered', async () => {
     // Eight characters (six bytes) cut from the start of the DER: still base64, no longer a key.
     const broken = keys.publicKeys['spki-pem'].replace(/(-----\n).{8}/, '$1');

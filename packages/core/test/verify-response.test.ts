@@ -1,12 +1,13 @@
 import { createPrivateKey } from 'node:crypto';
 import iconv from 'iconv-lite';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { verifyResponse, ZhimaError } from '../src/index.js';
+import { importPublicKey, verifyResponse, ZhimaError } from '../src/index.js';
 import { getCertificateSn } from '../src/internal.js';
+import { verifyResponseWith } from '../src/response/verify-response.js';
 import { makeCertificateFixture, type CertificateFixture } from './fixtures/certificates.js';
 import { makeKeyFixture } from './fixtures/keys.js';
 import { oracleSign } from './fixtures/oracle.js';
-import { rejectionOf } from './fixtures/caught.js';
+import { rejectionOf, thrownBy } from './fixtures/caught.js';
 
 const alipay = makeKeyFixture();
 const app = makeKeyFixture();
@@ -213,5 +214,31 @@ describe('verifyResponse in certificate mode', () => {
     const body = `{"${NODE}":${node},"alipay_cert_sn":"00000000000000000000000000000000","sign":"${signed(node)}"}`;
     const error = await rejection(verifyResponse({ body, method, alipayCertificates: fixture.alipayCertPem }));
     expect(error.code).toBe('CERTIFICATE_INVALID');
+  });
+});
+
+describe('verifyResponseWith on Node', () => {
+  // The client's path: with the key at hand and the node:crypto engine, the answer comes back at once
+  // (no promise, no turn of the event loop); a refusal is thrown where it would otherwise reject.
+  const node = '{"code":"10000","msg":"Success"}';
+  const body = `{"${NODE}":${node},"sign":"${signed(node)}"}`;
+
+  it('answers at once when the key is at hand, and with a promise when the key is not yet', async () => {
+    const publicKey = await importPublicKey({ key: alipayPublicKey });
+    const first = verifyResponseWith({ body, method }, () => Promise.resolve(publicKey));
+    expect(first).toBeInstanceOf(Promise);
+    expect(await first).toMatchObject({ verified: true, node: NODE, response: { code: '10000', msg: 'Success' } });
+    const atOnce = verifyResponseWith({ body: new TextEncoder().encode(body), method }, () => publicKey);
+    expect(atOnce).not.toBeInstanceOf(Promise);
+    expect(atOnce).toMatchObject({ verified: true, node: NODE, response: { code: '10000', msg: 'Success' } });
+  });
+
+  it('throws a forged answer\'s SIGNATURE_INVALID at once, with the message verifyResponse rejects with', async () => {
+    const publicKey = await importPublicKey({ key: alipayPublicKey });
+    const forged = body.replace('Success', 'Succesz');
+    const thrown = thrownBy(() => verifyResponseWith({ body: forged, method }, () => publicKey));
+    const rejected = await rejection(verifyResponse({ body: forged, method, alipayPublicKey: publicKey }));
+    expect(thrown).toMatchObject({ code: 'SIGNATURE_INVALID', message: rejected.message });
+    expect(rejected.message).toBe(`The signature of ${NODE} does not match (sign type RSA2, charset utf-8).`);
   });
 });

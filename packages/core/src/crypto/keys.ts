@@ -269,25 +269,26 @@ function base64UrlInteger(text: unknown): DerElement | undefined {
   return readSingle(encodeElement(TAG.INTEGER, content));
 }
 
-// Keys given as text (PEM, base64, JWK) by their exact text and role, most recently used last: a
-// caller that passes the same PEM string on every call parses it once per process. Bounded, since a
-// long-running service may see many apps' keys; bytes are not cached (the caller may reuse the buffer).
+// Keys given as text (PEM, base64, JWK) by their exact text, one map per role, most recently used
+// last: a caller that passes the same PEM string on every call parses it once per process, and the
+// lookup hashes that string once (V8 keeps a string's hash), not a new `role:text` string each call.
+// Bounded (16 texts per role), since a long-running service may see many apps' keys; bytes are not
+// cached (the caller may reuse the buffer).
 const PARSED_TEXT_KEYS_MAX = 16;
-const parsedTextKeys = new Map<string, Promise<RsaKey>>();
+const parsedTextKeys = { private: new Map<string, Promise<RsaKey>>(), public: new Map<string, Promise<RsaKey>>() };
 
 function cachedTextKey(text: string, expected: 'private' | 'public', parse: () => Promise<RsaKey>): Promise<RsaKey> {
-  const id = `${expected}:${text}`;
-  let key = parsedTextKeys.get(id);
-  if (key !== undefined) {
-    parsedTextKeys.delete(id);
-  } else {
+  const keys = parsedTextKeys[expected];
+  let key = keys.get(text);
+  // Taken out to be put back last; a text not there is parsed.
+  if (!keys.delete(text)) {
     key = parse();
     // A text that fails is not remembered: its error is thrown afresh for every call.
-    key.catch(() => parsedTextKeys.delete(id));
-    if (parsedTextKeys.size >= PARSED_TEXT_KEYS_MAX) parsedTextKeys.delete(parsedTextKeys.keys().next().value!);
+    key.catch(() => keys.delete(text));
+    if (keys.size >= PARSED_TEXT_KEYS_MAX) keys.delete(keys.keys().next().value!);
   }
-  parsedTextKeys.set(id, key);
-  return key;
+  keys.set(text, key!);
+  return key!;
 }
 
 function importKey(input: unknown, expected: 'private' | 'public'): Promise<RsaKey> {

@@ -91,13 +91,15 @@ export async function verifySignature(options: VerifySignatureOptions): Promise<
  * type and the decoded bytes (response verification, on every answer): no argument checks.
  */
 export function verifyWithKey({ data, signature, publicKey, signType }: { data: Uint8Array | string; signature: Uint8Array; publicKey: RsaKey<'public'>; signType: SignType }): boolean | Promise<boolean> {
-  // The imported CryptoKey once known, so a verification costs no extra wait on the key's promise.
-  const ready = importedKeys.get(publicKey)?.[signType];
-  if (ready !== undefined) return rsaVerify(ready, signature, data);
-  return publicKey.cryptoKey({ signType }).then((cryptoKey) => {
-    importedKeys.set(publicKey, { ...importedKeys.get(publicKey), [signType]: cryptoKey });
+  // The imported CryptoKey once known, so a verification costs no extra wait on the key's promise
+  // (the key keeps one promise per sign type, so the promise finds it).
+  const importing = publicKey.cryptoKey({ signType });
+  const ready = importedKeys.get(importing);
+  if (ready) return rsaVerify(ready, signature, data);
+  return importing.then((cryptoKey) => {
+    importedKeys.set(importing, cryptoKey);
     return rsaVerify(cryptoKey, signature, data);
   });
 }
 
-const importedKeys = new WeakMap<RsaKey<'public'>, Partial<Record<SignType, WebCryptoKey>>>();
+const importedKeys = new WeakMap<Promise<WebCryptoKey>, WebCryptoKey>();

@@ -7,13 +7,19 @@
 import { ANSWER_KEYS, answerNames, notJson, skipString, skipValue, skipWhitespace, type ScannedAnswer } from '../response/answer-scan.js';
 
 const CONTROL = /[\u0000-\u001f]/;
-// Base64 as signatures come (alphabet characters, then at most two `=` completing a group of four),
-// which atob and Buffer read alike; it holds nothing JSON escapes or forbids.
-const PLAIN_BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
-
-/** A signature's bytes when its text is plain base64, decoded natively (Node's atob is a slow JavaScript loop); undefined for any other text. */
+/**
+ * A signature's bytes when its text is plain base64 (alphabet characters, then at most two `=`
+ * completing a group of four, as encoders write it), decoded natively (Node's atob is a slow
+ * JavaScript loop); undefined for any other text. Buffer's decoder skips what it cannot read and
+ * takes `-`, `_` and a character's low byte too, so the text is plain exactly when the bytes encode
+ * back to it: one native step instead of a pattern over the whole text (measured 0.6 µs less). Such
+ * text holds nothing JSON escapes or forbids; any other text (rare: white space, a non-zero last
+ * bit) goes to atob, which reads plain base64 as Buffer does.
+ */
 export function plainSignatureBytes(text: string): Uint8Array | undefined {
-  return text.length % 4 === 0 && PLAIN_BASE64.test(text) ? Buffer.from(text, 'base64') : undefined;
+  if (text.length % 4 !== 0) return undefined;
+  const bytes = Buffer.from(text, 'base64');
+  return bytes.toString('base64') === text ? bytes : undefined;
 }
 
 // Index of the `"` closing a string whose content starts at `start`, when that content is its own
@@ -22,6 +28,17 @@ function plainStringEnd(text: string, start: number): number {
   let i = start;
   for (let code = text.charCodeAt(i); code !== 0x22; code = text.charCodeAt(++i)) if (!(code >= 0x20) || code === 0x5c) return -1;
   return i;
+}
+
+// Keys of earlier nodes (`code`, `msg`, …: a gateway writes the same few), compared in place and
+// reused, so the usual node's keys are neither sliced nor looked up anew as property names.
+const knownKeys: string[] = [];
+
+function keyAt(text: string, start: number, end: number): string {
+  for (const key of knownKeys) if (key.length === end - start && text.startsWith(key, start)) return key;
+  const key = text.slice(start, end);
+  if (knownKeys.length < 16) knownKeys.push(key);
+  return key;
 }
 
 /**
@@ -41,7 +58,7 @@ export function readFlatObject(text: string, start: number): Record<string, stri
       if (keyEnd < 0 || text.charCodeAt(keyEnd + 1) !== 0x3a || text.charCodeAt(keyEnd + 2) !== 0x22) return undefined;
       const valueEnd = plainStringEnd(text, keyEnd + 3);
       if (valueEnd < 0) return undefined;
-      const key = text.slice(i + 1, keyEnd);
+      const key = keyAt(text, i + 1, keyEnd);
       if (key in object) return undefined;
       object[key] = text.slice(keyEnd + 3, valueEnd);
       i = valueEnd + 1;

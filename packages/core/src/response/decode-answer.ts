@@ -6,10 +6,9 @@ import { ZhimaError } from '../errors/zhima-error.js';
  * signature over them can be checked; otherwise the text was read leniently (the `Content-Type`
  * charset, then GBK, then UTF-8), which is good enough to report an unsigned error answer and never
  * good enough to trust a signed one. The gateway is known to answer some errors (`20000 系统繁忙`,
- * `isv.invalid-app-id`) in GBK to a UTF-8 request.
+ * `isv.invalid-app-id`) in GBK to a UTF-8 request. `charset` comes normalised (by verifyResponseWith, once).
  */
-export function decodeAnswer({ bytes, charset, contentType }: { bytes: Uint8Array; charset: Charset | string; contentType?: string | undefined }): { text: string; exact: boolean } {
-  const requested = normalizeCharset({ charset });
+export function decodeAnswer({ bytes, charset: requested, contentType }: { bytes: Uint8Array; charset: Charset; contentType?: string | undefined }): { text: string; exact: boolean } {
   let strictFailure: unknown;
   try {
     return { text: decodeText({ bytes, charset: requested }), exact: true };
