@@ -138,7 +138,8 @@ const issue15 = [
 ].map(([name, data, contender, over, bound]) => {
   const paired = pairedRatios(data, contender, over);
   const cpu = pairedRatios(data, contender, over, cpuTimes);
-  return `| ${name} ≤ ${bound}× | wall ${pairedCell(paired)} | CPU ${pairedCell(cpu)} | ${check(paired.median <= bound)} |`;
+  // Met only when both are: wall alone would credit work moved to other threads (the Blob reader's) as free.
+  return `| ${name} ≤ ${bound}× | wall ${pairedCell(paired)} | CPU ${pairedCell(cpu)} | ${check(paired.median <= bound && cpu.median <= bound)} |`;
 });
 // The least the web-stream row can be: validateFile plus what reading the stream costs over reading the file
 // as validateFile does, round by round; a validator that cost nothing beyond its reads would sit here.

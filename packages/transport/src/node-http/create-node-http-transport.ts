@@ -15,6 +15,7 @@ import {
   type StallLimit,
 } from '@zhima/core/internal';
 import { joinedHeaders } from '../headers/joined-headers.js';
+import type { TransferLimitOptions } from '../limits/transfer-limit-options.js';
 
 /**
  * Options for {@link createNodeHttpTransport}.
@@ -24,28 +25,7 @@ import { joinedHeaders } from '../headers/joined-headers.js';
  * const options: NodeHttpTransportOptions = { timeoutMs: 30_000, headersTimeoutMs: 300_000, maxResponseBytes: 256 * 1024 };
  * ```
  */
-export interface NodeHttpTransportOptions {
-  /**
-   * Give up when bytes visibly stop moving for this long: no upload chunk taken by the socket, no
-   * answer body chunk (see `bodyTimeoutMs`). A transfer that keeps moving is never cut; a total
-   * deadline is the caller's `signal`. Default 60 000 ms; `0` turns it off.
-   */
-  timeoutMs?: number;
-  /**
-   * How long the server may take to answer once the whole request is handed to the socket, plus time
-   * for the bytes that may still be on their way (1 s per 32 KiB of the last 8 MiB), as the undici
-   * transport counts it. Default: 120 000 ms, or `timeoutMs` when longer; `0` turns it off.
-   */
-  headersTimeoutMs?: number;
-  /** Longest gap between response body chunks. Default: `timeoutMs`. */
-  bodyTimeoutMs?: number;
-  /**
-   * Stop reading an answer larger than this many bytes: the socket is dropped and the send throws
-   * `ZhimaError` `RESPONSE_MALFORMED`. Default 1 MiB; `Infinity` for no cap.
-   * `TransportSendOptions.maxResponseBytes` overrides it per request.
-   */
-  maxResponseBytes?: number;
-}
+export type NodeHttpTransportOptions = TransferLimitOptions;
 
 /**
  * A {@link Transport} that can also release its sockets.
