@@ -13,10 +13,18 @@ try {
   const model = JSON.parse(readFileSync(modelFile, 'utf8'));
   /** The comment of a reflection, or of its first signature (functions keep it there). */
   const commentOf = (reflection) => reflection.comment ?? reflection.signatures?.[0]?.comment ?? reflection.getSignature?.comment;
+  // A symbol two entry points export is declared in one; the other holds a reference to it, documented there.
+  const byId = new Map();
+  const index = (reflection) => {
+    byId.set(reflection.id, reflection);
+    for (const child of reflection.children ?? []) index(child);
+  };
+  index(model);
+  const declarationOf = (reflection) => (typeof reflection.target === 'number' && byId.has(reflection.target) ? byId.get(reflection.target) : reflection);
   const rows = [];
   for (const entry of model.children ?? []) {
     for (const exported of entry.children ?? []) {
-      const comment = commentOf(exported);
+      const comment = commentOf(declarationOf(exported));
       const hasSummary = (comment?.summary ?? []).some((part) => part.text.trim() !== '');
       const hasExample = (comment?.blockTags ?? []).some((tag) => tag.tag === '@example');
       if (!hasSummary || !hasExample) rows.push(`${entry.name}: ${exported.name} — ${[hasSummary ? '' : 'no TSDoc', hasExample ? '' : 'no @example'].filter(Boolean).join(', ')}`);
