@@ -3,10 +3,7 @@ import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { HttpRequest, HttpResponse, Transport, TransportSendOptions } from '@zhima/core';
 import { ZhimaError } from '@zhima/core';
 import {
-  DEFAULT_MAX_RESPONSE_BYTES,
-  DEFAULT_TIMEOUT_MS,
   checkedResponseLimit,
-  checkedTimeout,
   declaredLength,
   readResponseBody,
   startInactivityTimer,
@@ -16,6 +13,7 @@ import {
 } from '@zhima/core/internal';
 import { joinedHeaders } from '../headers/joined-headers.js';
 import type { TransferLimitOptions } from '../limits/transfer-limit-options.js';
+import { checkedTransferLimits } from '../limits/checked-transfer-limits.js';
 
 /**
  * Options for {@link createNodeHttpTransport}.
@@ -61,17 +59,8 @@ export interface NodeHttpTransport extends Transport {
  * await transport.close();
  * ```
  */
-export function createNodeHttpTransport({
-  timeoutMs = DEFAULT_TIMEOUT_MS,
-  headersTimeoutMs,
-  bodyTimeoutMs,
-  maxResponseBytes = DEFAULT_MAX_RESPONSE_BYTES,
-}: NodeHttpTransportOptions = {}): NodeHttpTransport {
-  checkedTimeout({ option: 'timeoutMs', value: timeoutMs });
-  if (headersTimeoutMs !== undefined) checkedTimeout({ option: 'headersTimeoutMs', value: headersTimeoutMs });
-  const bodyLimit: StallLimit =
-    bodyTimeoutMs === undefined ? { option: 'timeoutMs', ms: timeoutMs } : { option: 'bodyTimeoutMs', ms: checkedTimeout({ option: 'bodyTimeoutMs', value: bodyTimeoutMs }) };
-  const transportLimit = checkedResponseLimit({ value: maxResponseBytes });
+export function createNodeHttpTransport(options: NodeHttpTransportOptions = {}): NodeHttpTransport {
+  const { timeoutMs, headersTimeoutMs, bodyLimit, transportLimit } = checkedTransferLimits(options);
   const agents = { 'http:': new HttpAgent({ keepAlive: true }), 'https:': new HttpsAgent({ keepAlive: true }) };
 
   return {

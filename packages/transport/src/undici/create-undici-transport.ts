@@ -1,19 +1,16 @@
 import type { HttpRequest, HttpResponse, Transport, TransportSendOptions } from '@zhima/core';
 import { ZhimaError } from '@zhima/core';
 import {
-  DEFAULT_MAX_RESPONSE_BYTES,
-  DEFAULT_TIMEOUT_MS,
   checkedResponseLimit,
-  checkedTimeout,
   declaredLength,
   readResponseBody,
   startInactivityTimer,
   toTransportError,
   trackUpload,
-  type StallLimit,
 } from '@zhima/core/internal';
 import { joinedHeaders } from '../headers/joined-headers.js';
 import type { TransferLimitOptions } from '../limits/transfer-limit-options.js';
+import { checkedTransferLimits } from '../limits/checked-transfer-limits.js';
 import type { Dispatcher } from 'undici';
 import { createDispatcher, type DispatcherOptions } from './create-dispatcher.js';
 import { undici } from './undici-module.js';
@@ -73,18 +70,14 @@ const errorCode = (error: unknown): unknown => (error as { code?: unknown } | nu
  */
 export function createUndiciTransport({
   dispatcher: suppliedDispatcher,
-  timeoutMs = DEFAULT_TIMEOUT_MS,
-  headersTimeoutMs,
+  timeoutMs: timeoutOption,
+  headersTimeoutMs: headersTimeoutOption,
   bodyTimeoutMs,
-  maxResponseBytes = DEFAULT_MAX_RESPONSE_BYTES,
+  maxResponseBytes,
   ...poolOptions
 }: UndiciTransportOptions = {}): UndiciTransport {
-  checkedTimeout({ option: 'timeoutMs', value: timeoutMs });
-  if (headersTimeoutMs !== undefined) checkedTimeout({ option: 'headersTimeoutMs', value: headersTimeoutMs });
-  // undici's body timer, named as the caller set it, for the message when it cuts a request.
-  const bodyLimit: StallLimit =
-    bodyTimeoutMs === undefined ? { option: 'timeoutMs', ms: timeoutMs } : { option: 'bodyTimeoutMs', ms: checkedTimeout({ option: 'bodyTimeoutMs', value: bodyTimeoutMs }) };
-  const transportLimit = checkedResponseLimit({ value: maxResponseBytes });
+  // bodyLimit is undici's body timer, named as the caller set it, for the message when it cuts a request.
+  const { timeoutMs, headersTimeoutMs, bodyLimit, transportLimit } = checkedTransferLimits({ timeoutMs: timeoutOption, headersTimeoutMs: headersTimeoutOption, bodyTimeoutMs, maxResponseBytes });
   const dispatcher = suppliedDispatcher ?? createDispatcher(poolOptions);
 
   return {
