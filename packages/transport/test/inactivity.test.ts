@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFetchTransport } from '../src/index.js';
 import { startContractServer, startThrottleProxy, type ContractServer, type ReceivedRequest } from '../src/node/testing.js';
 import { patternBytes, patternStream } from '../src/testing/index.js';
+import { createNodeHttpTransport } from '../src/node-http/index.js';
 import { createUndiciTransport } from '../src/undici/index.js';
 import { failure } from './support/failure.js';
 import { slowStream } from './support/slow-stream.js';
@@ -24,6 +25,7 @@ type Options = { timeoutMs: number; headersTimeoutMs?: number };
 const adapters: Array<[string, (options: Options) => Transport & { close?: () => Promise<void> }]> = [
   ['fetch', (options) => createFetchTransport(options)],
   ['undici', (options) => createUndiciTransport(options)],
+  ['node-http', (options) => createNodeHttpTransport(options)],
 ];
 
 let server: ContractServer;
@@ -116,6 +118,22 @@ describe.each(adapters)('%s: a TIMEOUT says what stalled', (_name, makeTransport
   it('an answer that stops arriving: how much came', async () => {
     const error = await failure(transport.send({ method: 'GET', url: `${server.url}/stall-body`, headers: {} }));
     expect(error.message).toMatch(/: the answer stalled: no bytes arrived for 400 ms after 10 of 100 B received\. .*raise timeoutMs \(now 400 ms\)/);
+  });
+});
+
+describe('node-http: the option named is the one in charge', () => {
+  it('headersTimeoutMs and bodyTimeoutMs, when set, are the limits a stalled answer is cut by', async () => {
+    const transport = createNodeHttpTransport({ timeoutMs: 5_000, headersTimeoutMs: 300, bodyTimeoutMs: 300 });
+    try {
+      const noHeaders = await failure(transport.send({ method: 'POST', url: `${server.url}/silent`, headers: {}, body: new Uint8Array(10) }));
+      expect(noHeaders).toMatchObject({ reason: 'TIMEOUT' });
+      expect(noHeaders.message).toContain('raise headersTimeoutMs (now 300 ms)');
+      const noBody = await failure(transport.send({ method: 'GET', url: `${server.url}/stall-body`, headers: {} }));
+      expect(noBody).toMatchObject({ reason: 'TIMEOUT' });
+      expect(noBody.message).toContain('raise bodyTimeoutMs (now 300 ms)');
+    } finally {
+      await transport.close();
+    }
   });
 });
 
