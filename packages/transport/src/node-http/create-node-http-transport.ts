@@ -73,7 +73,6 @@ export function createNodeHttpTransport(options: NodeHttpTransportOptions = {}):
       // takes the first chunk (a request queued for a socket is not cut), then the answer wait once
       // the body is all handed over, then the gap between answer chunks.
       const quiet = startInactivityTimer({ timeoutMs, signal, armed: false });
-      let running: StallLimit = { option: 'timeoutMs', ms: timeoutMs };
       const upload = trackUpload({
         request,
         sliceBytes: true,
@@ -81,18 +80,13 @@ export function createNodeHttpTransport(options: NodeHttpTransportOptions = {}):
         headersTimeoutMs,
         deliver: 'iterable',
         onChunk: () => progress.phase === 'upload' && quiet.touch(),
-        onEnd: () => {
-          running = upload.answerWait;
-          quiet.touch(upload.answerWaitMs);
-        },
+        onEnd: () => quiet.touch(upload.answerWaitMs),
         onUploadProgress,
       });
       const { progress } = upload;
       // A body handed over whole (none, or bytes within one slice) has no chunk to watch: the answer wait starts now.
-      if (progress.phase === 'wait') {
-        running = upload.answerWait;
-        quiet.touch(upload.answerWaitMs);
-      }
+      if (progress.phase === 'wait') quiet.touch(upload.answerWaitMs);
+      const phaseLimit = (): StallLimit => (progress.phase === 'download' ? bodyLimit : progress.phase === 'wait' ? upload.answerWait : { option: 'timeoutMs', ms: timeoutMs });
       try {
         const headers: OutgoingHttpHeaders = { ...request.headers };
         const length = request.body instanceof Uint8Array ? request.body.byteLength : declaredLength(request);
@@ -115,11 +109,10 @@ export function createNodeHttpTransport(options: NodeHttpTransportOptions = {}):
         });
         await sent;
         upload.answered();
-        running = bodyLimit;
+        progress.phase = 'download';
         quiet.touch(bodyLimit.ms);
         const status = response.statusCode ?? 0;
         const answerHeaders = joinedHeaders(response.headers);
-        progress.phase = 'download';
         progress.expectedBytes = declaredLength({ headers: answerHeaders });
         const onError = (error: Error) => response.destroy(error);
         outgoing.once('error', onError);
@@ -128,7 +121,7 @@ export function createNodeHttpTransport(options: NodeHttpTransportOptions = {}):
       } catch (error) {
         upload.release(error);
         if (ZhimaError.isInstance(error)) throw error;
-        throw toTransportError({ error, request, signal, stall: quiet.timedOut ? { progress, limit: running } : undefined });
+        throw toTransportError({ error, request, signal, stall: quiet.timedOut ? { progress, limit: phaseLimit() } : undefined });
       } finally {
         quiet.stop();
       }
