@@ -61,6 +61,22 @@ async function fileByteStream(path) {
   return { stream, size };
 }
 
+/** Portable `validateRecords` of the loan columns, given its input (and its size), reported as every validator contender is. */
+async function validatePortable(source) {
+  const report = await validateRecords({ ...source, columns: COLUMNS, primaryKeyColumns: PRIMARY_KEY, records: expected, fileCharset: charset, maxFileBytes: Number.MAX_SAFE_INTEGER });
+  return { records: report.recordCount, ok: report.ok, issues: report.issues.map((issue) => issue.rule).join(',') };
+}
+
+/** What a read-only contender reports. */
+const bytesRead = (bytes) => ({ records: 0, ok: bytes > 0, issues: `${bytes} bytes read` });
+
+/** Reads a web stream to its end, checking nothing. */
+async function readAll(stream) {
+  let bytes = 0;
+  for await (const chunk of stream) bytes += chunk.byteLength;
+  return bytesRead(bytes);
+}
+
 async function run() {
   switch (contender) {
     case 'json-parse': {
@@ -102,27 +118,21 @@ async function run() {
     case 'validator-web-stream': {
       // The portable path as a browser or an edge runtime runs it: a web ReadableStream, no random access.
       const blob = await openAsBlob(path);
-      const report = await validateRecords({ input: blob.stream(), totalBytes: blob.size, columns: COLUMNS, primaryKeyColumns: PRIMARY_KEY, records: expected, fileCharset: charset, maxFileBytes: Number.MAX_SAFE_INTEGER });
-      return { records: report.recordCount, ok: report.ok, issues: report.issues.map((issue) => issue.rule).join(',') };
+      return validatePortable({ input: blob.stream(), totalBytes: blob.size });
     }
     case 'validator-byte-stream': {
       // The validator apart from Node's Blob reader: a minimal byte stream of 1 MiB positioned reads, as a
       // runtime's own file stream (Deno's file.readable) or a fetch body hands bytes over.
       const { stream, size } = await fileByteStream(path);
-      const report = await validateRecords({ input: stream, totalBytes: size, columns: COLUMNS, primaryKeyColumns: PRIMARY_KEY, records: expected, fileCharset: charset, maxFileBytes: Number.MAX_SAFE_INTEGER });
-      return { records: report.recordCount, ok: report.ok, issues: report.issues.map((issue) => issue.rule).join(',') };
+      return validatePortable({ input: stream, totalBytes: size });
     }
     case 'read-byte-stream': {
       // Only reading that byte stream (a default reader, as a consumer that knows nothing of BYOB reads it).
-      let bytes = 0;
-      for await (const chunk of (await fileByteStream(path)).stream) bytes += chunk.byteLength;
-      return { records: 0, ok: bytes > 0, issues: `${bytes} bytes read` };
+      return readAll((await fileByteStream(path)).stream);
     }
     case 'read-web-stream': {
       // Only reading the web stream validator-web-stream reads: what any consumer of this stream pays first.
-      let bytes = 0;
-      for await (const chunk of (await openAsBlob(path)).stream()) bytes += chunk.byteLength;
-      return { records: 0, ok: bytes > 0, issues: `${bytes} bytes read` };
+      return readAll((await openAsBlob(path)).stream());
     }
     case 'read-file': {
       // Only reading the file the way validateFile does: 1 MiB positioned reads into one buffer.
@@ -138,12 +148,11 @@ async function run() {
       } finally {
         await handle.close();
       }
-      return { records: 0, ok: bytes > 0, issues: `${bytes} bytes read` };
+      return bytesRead(bytes);
     }
     case 'validator-blob': {
       // The portable path given the Blob itself: read in 1 MiB slices, its size and random access known.
-      const report = await validateRecords({ input: await openAsBlob(path), columns: COLUMNS, primaryKeyColumns: PRIMARY_KEY, records: expected, fileCharset: charset, maxFileBytes: Number.MAX_SAFE_INTEGER });
-      return { records: report.recordCount, ok: report.ok, issues: report.issues.map((issue) => issue.rule).join(',') };
+      return validatePortable({ input: await openAsBlob(path) });
     }
     case 'validator-split': {
       // What `zhima send` runs: validation with the gateway's split bound, each part hashed.
