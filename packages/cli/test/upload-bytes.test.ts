@@ -183,8 +183,8 @@ describe('the receipt sha256 is of the bytes the gateway received (the built bin
   });
 
   it('a file changed while a part is on its way: that part is cut short (the gateway gets no whole request), the rest are refused', { timeout: 120_000 }, async () => {
-    // The upload checks the file is unchanged as it reads, so a change stops the part before its last
-    // bytes go out.
+    // The upload checks the file is unchanged before its first read and after its last, before the
+    // part's closing bytes, so a change while it is read stops the part before its last bytes go out.
     const dir = await tempDir();
     const path = join(dir, 'day.json');
     const all = Array.from({ length: 360_000 }, (_, k) => record(k));

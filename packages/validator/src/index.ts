@@ -6,7 +6,7 @@ export { createRecordsFileWriter, type RecordsFile, type RecordsFileWriter, type
 export type { RecordsInput, ReadAt } from './input/chunks.js';
 export type { RecordSpan, RecordsPart, SplitOptions } from './split/part-plan.js';
 export type { PartHash } from './split/part-hash.js';
-export { partBlob, partContent, readPart, sourceContent } from './split/read-part.js';
+export { partBlob, partContent, readPart, sourceContent, type ConfirmUnchanged } from './split/read-part.js';
 export type { HeldBack, HeldBackRecord, HoldBackOptions, RepeatedKey } from './validate/hold-back.js';
 export type { Issue, GatewayCode, Severity, ValidationReport } from './report/issue.js';
 export { maskPersonal, maskValue, DEFAULT_SENSITIVE_FIELDS } from './report/mask.js';

@@ -153,6 +153,53 @@ describe('@zhima/validator/node', () => {
     }
   });
 
+  it("a file changed while its upload content is read: the stream fails before its last bytes, the whole file and a planned part alike", async () => {
+    // 3 MiB and more: several 1 MiB reads, so the change lands after the first chunk and before the last.
+    const path = join(dir, 'changing-mid-read.json');
+    const records = Array.from({ length: 20_000 }, (_, i) => record(i, { user_name: 'x'.repeat(150) }));
+    await writeFile(path, fileText(records));
+    const report = await validateFile({ path, ...options, split: { maxFileBytes: 2_000_000 } });
+    expect(report.ok).toBe(true);
+    const file = await openRecordsFile({ path });
+    expect(file.size).toBeGreaterThan(3 * 1024 * 1024);
+    const readUntilFailure = async (stream: ReadableStream<Uint8Array>) => {
+      const reader = stream.getReader();
+      let bytes = 0;
+      let first = true;
+      try {
+        for (let next = await reader.read(); !next.done; next = await reader.read()) {
+          bytes += next.value.length;
+          if (first) {
+            first = false;
+            const later = new Date(Date.now() + 60_000 + bytes);
+            await utimes(path, later, later);
+          }
+        }
+      } catch (error) {
+        return { bytes, error };
+      }
+      return { bytes, error: undefined };
+    };
+    try {
+      const whole = await readUntilFailure(file.content().open());
+      expect(whole.error).toMatchObject({ code: 'PARAM_INVALID', message: expect.stringMatching(/changed after it was opened \(modified\)/) });
+      expect(whole.bytes).toBeLessThan(file.size);
+      const part = report.parts![0]!;
+      expect(part.spans.reduce((sum, span) => sum + span.length, 0)).toBeGreaterThan(1024 * 1024);
+      const reopened = await openRecordsFile({ path });
+      try {
+        const piece = await readUntilFailure(reopened.partContent({ part }).open());
+        expect(piece.error).toMatchObject({ code: 'PARAM_INVALID', message: expect.stringMatching(/changed after it was opened \(modified\)/) });
+        // Everything but the closing `]}`, at most: the part never ends whole.
+        expect(piece.bytes).toBeLessThanOrEqual(part.bytes - 2);
+      } finally {
+        await reopened.close();
+      }
+    } finally {
+      await file.close();
+    }
+  });
+
   it('treats a hash match as a duplicate only if the earlier record really holds the same key', async () => {
     // Records 0 and 1 share a key in the stream, but random access serves a different record 0:
     // the match must then be settled as a false match, not reported.

@@ -163,6 +163,55 @@ describe('split plans', () => {
     expect(await recordsOfParts({ report, bytes, charset: 'UTF-8', maxFileBytes: 20_000 })).toEqual(records);
   });
 
+  it('upload content confirms its source at both ends of every attempt: before the first read, and after the last read before the last bytes', async () => {
+    const records = loanFile(30_000);
+    const bytes = encode(JSON.stringify({ records }), 'UTF-8');
+    const report = await validateRecords({ input: inChunks(bytes, 65_536), columns: LOAN, primaryKeyColumns: ['order_no', 'pay_month'], fileCharset: 'UTF-8', split: { maxFileBytes: 2_500_000 } });
+    const part = report.parts![0]!;
+    expect(part.bytes).toBeGreaterThan(2 * 1024 * 1024);
+    const events: string[] = [];
+    const readAt: ReadAt = async ({ offset, length }) => {
+      events.push('read');
+      return bytes.subarray(offset, offset + length);
+    };
+    let refuseAt = Number.POSITIVE_INFINITY;
+    const confirmUnchanged = async () => {
+      events.push('confirm');
+      if (events.filter((event) => event === 'confirm').length >= refuseAt) throw new Error('changed');
+    };
+    const delivered = async (stream: ReadableStream<Uint8Array>) => {
+      const chunks: Uint8Array[] = [];
+      const reader = stream.getReader();
+      try {
+        for (let next = await reader.read(); !next.done; next = await reader.read()) chunks.push(next.value);
+        return { bytes: Buffer.concat(chunks), error: undefined };
+      } catch (error) {
+        return { bytes: Buffer.concat(chunks), error };
+      }
+    };
+    for (const content of [partContent({ part, readAt, confirmUnchanged }), sourceContent({ readAt, size: bytes.length, confirmUnchanged })]) {
+      for (let attempt = 0; attempt < 2; attempt++) {
+        events.length = 0;
+        refuseAt = Number.POSITIVE_INFINITY;
+        const whole = await delivered(content.open());
+        expect(whole.error).toBeUndefined();
+        expect(whole.bytes.length).toBe(content.size);
+        // One confirmation at each end, none between the reads.
+        expect(events[0]).toBe('confirm');
+        expect(events.at(-1)).toBe('confirm');
+        expect(events.slice(1, -1).every((event) => event === 'read')).toBe(true);
+        expect(events.length).toBeGreaterThan(3);
+      }
+      events.length = 0;
+      refuseAt = 2;
+      const refused = await delivered(content.open());
+      expect(refused.error).toMatchObject({ message: 'changed' });
+      // The last read's bytes (or the closing `]}`) never went.
+      expect(refused.bytes.length).toBeLessThan(content.size);
+      expect(Buffer.from(bytes).includes(refused.bytes.subarray(12))).toBe(true);
+    }
+  });
+
   it('refuses bounds no upload can meet', async () => {
     const input = encode('{"records":[]}');
     await expect(validateRecords({ input, columns: COLUMNS, primaryKeyColumns: KEY, split: { maxFileBytes: 52_428_801 } })).rejects.toMatchObject({ code: 'PARAM_INVALID' });

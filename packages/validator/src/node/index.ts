@@ -24,8 +24,9 @@ export interface OpenedRecordsFile {
   size: number;
   /**
    * The whole file as upload content (`{ open, size }`, a `FileContent` of `@zhima/core`): read again,
-   * 1 MiB at a time, on every `open()` (a retry); a read fails with `PARAM_INVALID` once the file's size
-   * or modification time differs from when it was opened, so what is sent is what was validated.
+   * 1 MiB at a time, on every `open()` (a retry). Before its first read and after its last, before the
+   * last bytes go, it fails with `PARAM_INVALID` if the file's size or modification time differs from
+   * when it was opened: an upload never ends whole from a changed file, so what is sent is what was validated.
    */
   content(): { open: () => ReadableStream<Uint8Array>; size: number };
   /** A planned part as upload content (see `partContent`), refusing a changed file like {@link content}. */
@@ -94,7 +95,9 @@ async function openFile({ path }: { path: string }): Promise<{ file: OpenedRecor
     return buffer.subarray(0, bytesRead);
   };
   // What a file Blob of Node checks before it reads: the same size and modification time as at opening.
-  const readUnchanged: ReadAt = async (range) => {
+  // Upload content checks it at both ends of each attempt, not before every read: a stat before every 1 MiB read
+  // made streaming a part from the page cache take ≈ 1.4× the time.
+  const confirmUnchanged = async (): Promise<void> => {
     const now = await handle.stat();
     if (now.size !== opened.size || now.mtimeMs !== opened.mtimeMs) {
       throw new ZhimaError({
@@ -103,15 +106,14 @@ async function openFile({ path }: { path: string }): Promise<{ file: OpenedRecor
         hint: '校验后不要修改文件；重新校验再发送 / Do not change the file after validating it: validate it again, then send.',
       });
     }
-    return readAt(range);
   };
   return {
     file: {
       chunks: chunks(),
       readAt,
       size,
-      content: () => sourceContent({ readAt: readUnchanged, size }),
-      partContent: ({ part }) => partContent({ part, readAt: readUnchanged }),
+      content: () => sourceContent({ readAt, size, confirmUnchanged }),
+      partContent: ({ part }) => partContent({ part, readAt, confirmUnchanged }),
       close: () => handle.close(),
     },
     readInto,

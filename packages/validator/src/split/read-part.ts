@@ -18,7 +18,9 @@ function shortRead(): ZhimaError {
  * The exact bytes of a planned part, streamed from the source through `readAt` (on Node, the positioned
  * reads of `openRecordsFile`): `{"records":[`, each span's bytes as they are in the source (GBK stays
  * GBK), `,` between spans, `]}`. Memory stays at one 1 MiB read. Throws `ZhimaError` `PARAM_INVALID`
- * when the source no longer holds the bytes (the file shrank).
+ * when the source no longer holds the bytes (the file shrank). `confirmUnchanged`, when given, runs
+ * before the first read and again after the last one, before the closing `]}`: whatever it throws
+ * stops the part short of its end, so a part read from a changed source never goes out whole.
  *
  * @example
  * ```ts
@@ -33,32 +35,52 @@ function shortRead(): ZhimaError {
  * await file.close();
  * ```
  */
-export async function* readPart({ part, readAt, chunkBytes = READ_BYTES }: { part: RecordsPart; readAt: ReadAt; chunkBytes?: number }): AsyncGenerator<Uint8Array> {
+export async function* readPart({ part, readAt, chunkBytes = READ_BYTES, confirmUnchanged }: { part: RecordsPart; readAt: ReadAt; chunkBytes?: number; confirmUnchanged?: ConfirmUnchanged }): AsyncGenerator<Uint8Array> {
   if (!Number.isSafeInteger(chunkBytes) || chunkBytes < 1) throw new ZhimaError({ code: 'PARAM_INVALID', message: `chunkBytes must be a positive integer, got ${String(chunkBytes)}.` });
+  await confirmUnchanged?.();
   yield PART_OPENING.slice();
   for (let k = 0; k < part.spans.length; k++) {
     if (k > 0) yield COMMA.slice();
     yield* readRange({ readAt, offset: part.spans[k]!.offset, length: part.spans[k]!.length, chunkBytes });
   }
+  await confirmUnchanged?.();
   yield PART_CLOSING.slice();
 }
 
 /**
+ * Throws when the source no longer holds the bytes that were validated (on Node, `openRecordsFile`
+ * compares the file's size and modification time with those it had when opened). Upload content runs
+ * it before its first read and after its last, before its last bytes: one check per attempt at each
+ * end rather than one per read, and no upload ends whole from a source that changed while it was read.
+ *
+ * @example
+ * ```ts
+ * const confirmUnchanged: ConfirmUnchanged = async () => {
+ *   if ((await handle.stat()).mtimeMs !== opened.mtimeMs) throw new Error('changed');
+ * };
+ * ```
+ */
+export type ConfirmUnchanged = () => Promise<void>;
+
+/**
  * `length` bytes of the source from `offset`, through `readAt`, `chunkBytes` at a time. Throws
- * `ZhimaError` `PARAM_INVALID` when the source ends before them (the file shrank).
+ * `ZhimaError` `PARAM_INVALID` when the source ends before them (the file shrank). `confirmUnchanged`
+ * runs before the first read and after the last, before the last chunk is handed on.
  *
  * @example
  * ```ts
  * for await (const chunk of readRange({ readAt, offset: 0, length: size })) hash.update(chunk);
  * ```
  */
-async function* readRange({ readAt, offset, length, chunkBytes = READ_BYTES }: { readAt: ReadAt; offset: number; length: number; chunkBytes?: number }): AsyncGenerator<Uint8Array> {
+async function* readRange({ readAt, offset, length, chunkBytes = READ_BYTES, confirmUnchanged }: { readAt: ReadAt; offset: number; length: number; chunkBytes?: number; confirmUnchanged?: ConfirmUnchanged }): AsyncGenerator<Uint8Array> {
+  await confirmUnchanged?.();
   for (let at = 0; at < length; ) {
     const want = Math.min(chunkBytes, length - at);
     const bytes = await readAt({ offset: offset + at, length: want });
     if (bytes.length === 0) throw shortRead();
-    yield bytes.length > want ? bytes.subarray(0, want) : bytes;
     at += Math.min(bytes.length, want);
+    if (at >= length) await confirmUnchanged?.();
+    yield bytes.length > want ? bytes.subarray(0, want) : bytes;
   }
 }
 
@@ -91,7 +113,8 @@ function reopenable({ chunks, size }: { chunks: () => AsyncGenerator<Uint8Array>
 
 /**
  * The whole source as upload content (`{ open, size }`, a `FileContent` of `@zhima/core`): each
- * `open()` streams its `size` bytes anew through `readAt`, 1 MiB at a time, so a retry reads them again.
+ * `open()` streams its `size` bytes anew through `readAt`, 1 MiB at a time, so a retry reads them again;
+ * `confirmUnchanged` runs before the first read and before the last chunk (see {@link ConfirmUnchanged}).
  * On Node, `openRecordsFile(…).content()` is the same over a file that must not change.
  *
  * @example
@@ -99,13 +122,14 @@ function reopenable({ chunks, size }: { chunks: () => AsyncGenerator<Uint8Array>
  * await client.batchFeedback({ file: sourceContent({ readAt, size: bytes.length }), records: report.recordCount, columns, primaryKeyColumns });
  * ```
  */
-export function sourceContent({ readAt, size }: { readAt: ReadAt; size: number }): { open: () => ReadableStream<Uint8Array>; size: number } {
-  return reopenable({ chunks: () => readRange({ readAt, offset: 0, length: size }), size });
+export function sourceContent({ readAt, size, confirmUnchanged }: { readAt: ReadAt; size: number; confirmUnchanged?: ConfirmUnchanged }): { open: () => ReadableStream<Uint8Array>; size: number } {
+  return reopenable({ chunks: () => readRange({ readAt, offset: 0, length: size, ...(confirmUnchanged === undefined ? {} : { confirmUnchanged }) }), size });
 }
 
 /**
  * A planned part as upload content (`{ open, size }`, a `FileContent` of `@zhima/core`): each `open()`
  * streams the {@link readPart} bytes anew, so a retry reads the part again; its size known up front.
+ * `confirmUnchanged` runs before the first read and before the closing `]}` (see {@link ConfirmUnchanged}).
  * On Node, `openRecordsFile(…).partContent({ part })` is the same over a file that must not change.
  *
  * @example
@@ -113,8 +137,8 @@ export function sourceContent({ readAt, size }: { readAt: ReadAt; size: number }
  * await client.batchFeedback({ file: partContent({ part, readAt: file.readAt }), records: part.records, columns, primaryKeyColumns });
  * ```
  */
-export function partContent({ part, readAt }: { part: RecordsPart; readAt: ReadAt }): { open: () => ReadableStream<Uint8Array>; size: number } {
-  return reopenable({ chunks: () => readPart({ part, readAt }), size: part.bytes });
+export function partContent({ part, readAt, confirmUnchanged }: { part: RecordsPart; readAt: ReadAt; confirmUnchanged?: ConfirmUnchanged }): { open: () => ReadableStream<Uint8Array>; size: number } {
+  return reopenable({ chunks: () => readPart({ part, readAt, ...(confirmUnchanged === undefined ? {} : { confirmUnchanged }) }), size: part.bytes });
 }
 
 /**
