@@ -133,7 +133,7 @@ describe('@zhima/validator/node', () => {
     await expect(validateBytes({ bytes: 'text' as unknown as Uint8Array, ...options })).rejects.toMatchObject({ code: 'PARAM_INVALID' });
   });
 
-  it("openRecordsFile's upload content refuses to read once the file has changed, as a Node file Blob does", async () => {
+  it("openRecordsFile's upload content refuses a file changed since it was opened, as a Node file Blob does", async () => {
     const path = join(dir, 'changing.json');
     await writeFile(path, fileText([record(0), record(1)]));
     const grown = await openRecordsFile({ path });

@@ -42,7 +42,7 @@ export interface UploadPart {
 /**
  * Where a validated input's bytes are uploaded from: the whole input, or one planned part, each as
  * `{ open, size }` (read again for a retry). `openRecordsFile` of `@zhima/validator/node` is one (the
- * file on disk, refusing to read once it changed); {@link inMemoryFile} is the other.
+ * file on disk, failing before its last bytes once it changed); {@link inMemoryFile} is the other.
  *
  * @example
  * ```ts
@@ -74,8 +74,8 @@ export function inMemoryFile({ bytes }: { bytes: Uint8Array }): UploadFile {
  * it (`report.parts`), the hash of the whole file when it is within one part's bound (`report.sha256`),
  * and the records it held back (`report.heldBack`, when any was). `file` is where its bytes are sent
  * from: the bytes that were validated (an input within one part, read once), or the file opened with
- * `openRecordsFile` before it was validated, whose content refuses to read once the file is modified,
- * so what is sent is what was validated and hashed.
+ * `openRecordsFile` before it was validated, whose content fails before its last bytes once the file is
+ * modified, so what is sent is what was validated and hashed.
  *
  * @example
  * ```ts

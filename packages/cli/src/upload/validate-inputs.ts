@@ -50,8 +50,8 @@ export async function validateInputs({
       const began = Date.now();
       const path = source.kind === 'file' ? source.path : join(spool!, 'records.json');
       // A file within one part is read into memory once: validated and sent from the same bytes. A larger
-      // one is opened before it is read: its upload content refuses to read once the file changes, so
-      // what is sent is what is validated here.
+      // one is opened before it is read: its upload content fails before its last bytes once the file
+      // changes, so what is sent is what is validated here.
       const bytes = source.kind === 'file' && source.size <= bounds.maxFileBytes ? await readFile(path) : undefined;
       const file = bytes !== undefined ? inMemoryFile({ bytes }) : source.kind === 'file' ? await openRecordsFile({ path }) : undefined;
       if (file !== undefined) opened.push(file);

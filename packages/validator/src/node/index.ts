@@ -11,7 +11,7 @@ import { utf8AsByteString } from './byte-string.js';
 
 /**
  * An opened records file: its chunks for streaming, random access for confirming duplicates, its size,
- * and the file or a planned part as upload content that refuses to read once the file has changed.
+ * and the file or a planned part as upload content that never ends whole once the file has changed.
  *
  * @example
  * ```ts
@@ -29,7 +29,7 @@ export interface OpenedRecordsFile {
    * when it was opened: an upload never ends whole from a changed file, so what is sent is what was validated.
    */
   content(): { open: () => ReadableStream<Uint8Array>; size: number };
-  /** A planned part as upload content (see `partContent`), refusing a changed file like {@link content}. */
+  /** A planned part as upload content (see `partContent`), failing on a changed file like {@link content}. */
   partContent(options: { part: RecordsPart }): { open: () => ReadableStream<Uint8Array>; size: number };
   close(): Promise<void>;
 }
