@@ -429,7 +429,9 @@ ${notes()}
 - **The instant sink** (\`bench/instant-sink.mjs\`): a node:http server on 127.0.0.1 in its own child process that
   drains each request body and answers at once \`{"zhima_data_batch_feedback_response":{"code":"10000","msg":"Success"},"sign":"…"}\`,
   signed RSA2 with node:crypto over the node's exact JSON text by an Alipay key pair generated for the run;
-  the CLI is given its public half as the Alipay public key. A call for another method gets a 404.
+  the CLI is given its public half as the Alipay public key. A call for another method gets a 404. Before it is
+  ready it takes two 32 MiB uploads of its own (counted nowhere): a gateway is a long-running server, and a sink
+  started a moment before would charge its own warm-up to send (its first 48 MB part then took ≈ 2× as long).
 - **The sandbox** (\`bench/sandbox-gateway.mjs\`): \`createSandbox()\` + \`listen()\` from \`@zhima/sandbox\` in its own
   child process; its CPU is counted from when it is listening until the send ends (its start-up excluded).
   The gateway child lives for one send; \`validateFile\` runs while no gateway is up.
