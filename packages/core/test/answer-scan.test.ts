@@ -4,9 +4,10 @@
 // Then verifyResponse end to end on Node against JSON.parse + node:crypto, in UTF-8 and GBK.
 import fc from 'fast-check';
 import iconv from 'iconv-lite';
+import { createVerify } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { scanAnswer as portableScan, type ScannedAnswer } from '../src/response/answer-scan.js';
-import { scanAnswer as nodeScan } from '../src/node/answer-scan.js';
+import { readAnswerBytes, scanAnswer as nodeScan } from '../src/node/answer-scan.js';
 import { verifyResponse, ZhimaError } from '../src/index.js';
 import { makeKeyFixture } from './fixtures/keys.js';
 import { oracleSign, oracleVerify } from './fixtures/oracle.js';
@@ -236,6 +237,99 @@ describe('the one-pass reader reads a flat node itself', () => {
   });
 });
 
+describe('the Node reader of an answer given as bytes', () => {
+  // Answers of any layout (the shapes above), as UTF-8 or GBK bytes, with one byte changed, added or
+  // dropped (bytes that end strings or objects, GBK lead and trail bytes, a BOM's, base64's `-`, `_`,
+  // `=`), or a BOM before them. The oracle: bytes with any byte over 0x7f are left to the decoder
+  // (undefined); any other bytes are the same text in UTF-8 (TextDecoder) and GBK (iconv-lite), and
+  // what is read from them is what JSON.parse makes of that text, spans included.
+  const BYTES = [0x00, 0x09, 0x20, 0x22, 0x2c, 0x2d, 0x2f, 0x3a, 0x3d, 0x41, 0x5b, 0x5c, 0x5d, 0x5f, 0x7b, 0x7d, 0x7f, 0x80, 0x81, 0xa1, 0xbf, 0xd6, 0xef, 0xfe, 0xff];
+  const edited = fc.tuple(answer, fc.constantFrom<'utf-8' | 'gbk'>('utf-8', 'gbk'), fc.nat(), fc.constantFrom('none', 'none', 'replace', 'insert', 'drop', 'bom'), fc.constantFrom(...BYTES)).map(([shape, charset, at, kind, byte]) => {
+    const { body } = assemble(shape);
+    const valid = charset === 'gbk' ? [...iconv.encode(body, 'gbk')] : [...Buffer.from(body, 'utf8')];
+    const i = at % (valid.length + 1);
+    const bytes = kind === 'replace' ? [...valid.slice(0, i), byte, ...valid.slice(i + 1)] : kind === 'insert' ? [...valid.slice(0, i), byte, ...valid.slice(i)] : kind === 'drop' ? [...valid.slice(0, i), ...valid.slice(i + 1)] : kind === 'bom' ? [0xef, 0xbb, 0xbf, ...valid] : valid;
+    return Uint8Array.from(bytes);
+  });
+
+  it('reads ASCII bytes as JSON.parse reads their text, and leaves every other byte string to the decoder', () => {
+    let read = 0;
+    fc.assert(
+      fc.property(edited, (bytes) => {
+        if (bytes.some((byte) => byte > 0x7f)) {
+          expect(readAnswerBytes(bytes, NODE)).toBeUndefined();
+          return;
+        }
+        const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+        expect(iconv.decode(Buffer.from(bytes), 'gbk')).toBe(text);
+        const verdict = oracleVerdict(text);
+        if (!verdict.ok) {
+          expect(thrownBy(() => readAnswerBytes(bytes, NODE))).toMatchObject({ code: 'RESPONSE_MALFORMED', message: verdict.message });
+          return;
+        }
+        const result = readAnswerBytes(bytes, NODE)!;
+        expect(result.text).toBe(text);
+        read++;
+        for (const name of Object.keys(NAMES) as Read[]) {
+          const member = result.scanned[name];
+          if (member === undefined) {
+            expect(Object.hasOwn(verdict.parsed, NAMES[name])).toBe(false);
+            continue;
+          }
+          if (member.count > 1) continue;
+          // A span of the text is the same span of the bytes.
+          expect(JSON.parse(Buffer.from(bytes.subarray(member.valueStart, member.valueEnd)).toString('latin1'))).toEqual(verdict.parsed[NAMES[name]]);
+          expect(member.value).toEqual(verdict.parsed[NAMES[name]]);
+        }
+        // The bytes decoded on the way are the lone sign's, as atob reads it.
+        const sign = verdict.parsed.sign;
+        if (result.scanned.signature !== undefined && result.scanned.sign!.count === 1) expect(Buffer.from(result.scanned.signature).toString('hex')).toBe(Buffer.from(atob(sign as string), 'latin1').toString('hex'));
+      }),
+      { numRuns: 5000 },
+    );
+    expect(read).toBeGreaterThan(1000);
+  });
+
+  it('decodes a sign as atob does, or leaves it to signatureBytes: base64 with a character changed, padding dropped or added, or non-zero last bits', () => {
+    const ascii = fc.integer({ min: 0x20, max: 0x7e }).map((code) => String.fromCharCode(code));
+    const sign = fc.tuple(base64, fc.nat(), fc.constantFrom('none', 'replace', 'insert', 'unpad', 'pad', 'bits'), fc.oneof(fc.constantFrom('-', '_', '=', ' ', '+', '/', '.', 'A'), ascii)).map(([b64, at, kind, char]) => {
+      const i = b64.length === 0 ? 0 : at % b64.length;
+      if (kind === 'replace') return b64.slice(0, i) + char + b64.slice(i + 1);
+      if (kind === 'insert') return b64.slice(0, i) + char + b64.slice(i);
+      if (kind === 'unpad') return b64.replace(/=+$/, '');
+      if (kind === 'pad') return `${b64}=`;
+      // The last character before the padding, changed in the bits a decoder drops.
+      const last = b64.replace(/=+$/, '').length - 1;
+      if (last < 0 || !b64.endsWith('=')) return b64;
+      const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+      return b64.slice(0, last) + alphabet[alphabet.indexOf(b64[last]!) ^ (1 + (at % 3))] + b64.slice(last + 1);
+    });
+    let decoded = 0;
+    fc.assert(
+      fc.property(sign, (value) => {
+        const bytes = Buffer.from(`{"${NODE}":{"code":"10000"},"sign":${JSON.stringify(value)}}`, 'latin1');
+        const scanned = readAnswerBytes(bytes, NODE)!.scanned;
+        expect(scanned.sign!.value).toBe(value);
+        let expected: string | undefined;
+        try {
+          expected = Buffer.from(atob(value), 'latin1').toString('hex');
+        } catch {
+          expected = undefined;
+        }
+        if (scanned.signature === undefined) {
+          // Canonical base64 is always decoded on the way.
+          expect(Buffer.from(value, 'base64').toString('base64') === value).toBe(false);
+          return;
+        }
+        decoded++;
+        expect(Buffer.from(scanned.signature).toString('hex')).toBe(expected);
+      }),
+      { numRuns: 4000 },
+    );
+    expect(decoded).toBeGreaterThan(1000);
+  });
+});
+
 describe('verifyResponse over random answers, against JSON.parse + node:crypto', () => {
   const alipay = makeKeyFixture();
   const alipayPublicKey = alipay.publicKeys['spki-base64'];
@@ -271,6 +365,50 @@ describe('verifyResponse over random answers, against JSON.parse + node:crypto',
         expect(ZhimaError.isInstance(caught, 'SIGNATURE_INVALID')).toBe(true);
       }),
       { numRuns: 150 },
+    );
+  });
+
+  it('gives an answer given as bytes node:crypto\'s verdict over the node\'s bytes with atob\'s signature, whatever its sign holds (UTF-8 and GBK, ASCII or not)', async () => {
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+    const forged = fc.record({
+      msg: fc.array(fc.constantFrom('S', 'u', 'c', '0', ' ', '/', '中', 'é'), { maxLength: 6 }).map((chars) => chars.join('')),
+      charset: fc.constantFrom<'utf-8' | 'gbk'>('utf-8', 'gbk'),
+      signFirst: fc.boolean(),
+      at: fc.nat(),
+      kind: fc.constantFrom('none', 'replace', 'insert', 'unpad', 'pad', 'bits', 'space'),
+      char: fc.oneof(fc.constantFrom('-', '_', '=', ' ', '+', '/', 'A', '"', '\\', '\n'), fc.integer({ min: 0x20, max: 0x7e }).map((code) => String.fromCharCode(code))),
+    });
+    await fc.assert(
+      fc.asyncProperty(forged, async ({ msg, charset, signFirst, at, kind, char }) => {
+        const nodeText = JSON.stringify({ code: '10000', msg });
+        const genuine = oracleSign(nodeText, alipay.privateKeyObject, 'RSA2', charset);
+        const i = at % genuine.length;
+        const last = genuine.replace(/=+$/, '').length - 1;
+        const sign =
+          kind === 'replace' ? genuine.slice(0, i) + char + genuine.slice(i + 1)
+          : kind === 'insert' ? genuine.slice(0, i) + char + genuine.slice(i)
+          : kind === 'unpad' ? genuine.replace(/=+$/, '')
+          : kind === 'pad' ? `${genuine}=`
+          : kind === 'space' ? `${genuine.slice(0, i)} ${genuine.slice(i)}`
+          : kind === 'bits' && genuine.endsWith('=') ? genuine.slice(0, last) + alphabet[alphabet.indexOf(genuine[last]!) ^ (1 + (at % 3))] + genuine.slice(last + 1)
+          : genuine;
+        const members = [`"${NODE}":${nodeText}`, `"sign":${JSON.stringify(sign)}`];
+        const text = `{${(signFirst ? members.reverse() : members).join(',')}}`;
+        const encode = (t: string) => (charset === 'gbk' ? new Uint8Array(iconv.encode(t, 'gbk')) : new TextEncoder().encode(t));
+        // The oracle: the sign as JSON.parse reads it, decoded by atob (white space dropped; none if atob refuses it).
+        const value = (JSON.parse(text) as { sign: string }).sign;
+        let signature = Buffer.alloc(0);
+        try {
+          signature = Buffer.from(atob(value.replace(/\s+/g, '')), 'latin1');
+        } catch {
+          // Not base64: a signature that never verifies.
+        }
+        const expected = createVerify('RSA-SHA256').update(Buffer.from(encode(nodeText))).verify(alipay.publicKeyObject, signature);
+        const verifying = verifyResponse({ body: encode(text), method: 'zhima.data.batch.feedback', alipayPublicKey, charset });
+        if (expected) expect(await verifying).toMatchObject({ verified: true, response: { code: '10000', msg } });
+        else expect(await rejectionOf(verifying)).toMatchObject({ code: 'SIGNATURE_INVALID' });
+      }),
+      { numRuns: 400 },
     );
   });
 

@@ -2,9 +2,16 @@
 // `#rsa-engine` import resolves to src/node/rsa-engine.ts instead (measured faster there; see bench/).
 
 import { base64ToBytes } from '../encoding/base64.js';
+import type { ScannedAnswer } from '../response/answer-scan.js';
 import type { WebCryptoKey } from './web-crypto-types.js';
 
 export { scanAnswer } from '../response/answer-scan.js';
+
+/**
+ * An answer given as bytes, read without decoding it as a whole: only the Node engine does this (its
+ * reader's text comes straight from ASCII bytes); here every answer is decoded by the caller first.
+ */
+export const readAnswerBytes: (bytes: Uint8Array, nodeName: string) => { text: string; scanned: ScannedAnswer } | undefined = () => undefined;
 
 const ALGORITHM = { name: 'RSASSA-PKCS1-v1_5' } as const;
 

@@ -6,7 +6,7 @@ import type { WebCryptoKey } from '../crypto/web-crypto-types.js';
 import { signatureBytes as portableSignatureBytes } from '../crypto/rsa-engine.js';
 import { plainSignatureBytes } from './answer-scan.js';
 
-export { scanAnswer } from './answer-scan.js';
+export { readAnswerBytes, scanAnswer } from './answer-scan.js';
 
 // Per imported key, its KeyObject and hash name, found once: a CryptoKey's `algorithm` is a getter.
 const nodeKeys = new WeakMap<WebCryptoKey, { keyObject: KeyObject; hash: string }>();

@@ -1,12 +1,12 @@
 import type { CertificateInput } from '../certificates/certificate-sn.js';
 import { importPublicKey, RsaKey, type PublicKeyInput, type SignType } from '../crypto/keys.js';
-import { scanAnswer, signatureBytes } from '#rsa-engine';
+import { readAnswerBytes, scanAnswer, signatureBytes } from '#rsa-engine';
 import { checkSignType, verifyWithKey } from '../crypto/sign.js';
 import { encodeText, normalizeCharset, type Charset } from '../encoding/charset.js';
 import { argumentError, requireOptions, requireText } from '../errors/argument-checks.js';
 import { ZhimaError } from '../errors/zhima-error.js';
 import { decodeAnswer } from './decode-answer.js';
-import type { AnswerMember } from './answer-scan.js';
+import type { AnswerMember, ScannedAnswer } from './answer-scan.js';
 
 /** @internal The gateway's success code. */
 export const SUCCESS_CODE = '10000';
@@ -194,9 +194,10 @@ export function verifyResponseWith(
 ): VerifiedResponse | Promise<VerifiedResponse> {
   // Normalised once for an answer given as bytes; text is encoded only if signed, as the charset is then needed.
   const requested = typeof body === 'string' ? charset : normalizeCharset({ charset });
-  const { text, exact } = typeof body === 'string' ? { text: body, exact: true } : decodeAnswer({ bytes: body, charset: requested as Charset, contentType });
   const nodeName = responseNodeName({ method });
-  const scanned = scanAnswer(text, nodeName);
+  // On Node the engine reads ASCII bytes itself (their text, exact, and its reading come back); other bytes are decoded, then read.
+  const { text, exact = true, scanned = scanAnswer(text, nodeName) }: { text: string; exact?: boolean; scanned?: ScannedAnswer } =
+    typeof body === 'string' ? { text: body } : (readAnswerBytes(body, nodeName) ?? decodeAnswer({ bytes: body, charset: requested as Charset, contentType }));
   const methodMember = single(scanned.method, nodeName);
   const errorMember = single(scanned.error, ERROR_NODE);
   if (methodMember && errorMember) {
@@ -236,13 +237,12 @@ export function verifyResponseWith(
   // costs an allocation and a turn of the event loop beside an RSA check of about 40 µs.
   return then(resolveKey(certSn, answer), (publicKey) => {
     const signature = scanned.signature ?? signatureBytes(sign);
-    const { valueStart, valueEnd } = nodeMember;
-    const signedText = text.slice(valueStart, valueEnd);
-    // The node's bytes as the gateway sent them, sliced from the answer without re-encoding, when the
-    // text has one character per byte (ASCII, the usual answer: a span of the text is then the same span
-    // of the bytes); a UTF-8 text as it is (the engine encodes it best); else the node's text encoded,
-    // which gives the same bytes since the text decoded from them exactly.
-    const signed = (typeof body === 'string' ? (requested === 'utf-8' ? signedText : undefined) : body.length === text.length ? body.subarray(valueStart, valueEnd) : undefined) ?? encodeText({ text: signedText, charset: requested });
+    const signedText = text.slice(nodeMember.valueStart, nodeMember.valueEnd);
+    // The node's text as it is when it is its own UTF-8 (a UTF-8 request's text, or its bytes when they
+    // are one character each: ASCII), which the engine encodes best; else the node's text encoded, which
+    // gives the bytes the gateway sent since the text decoded from them exactly (decodeText checks GBK's
+    // round trip).
+    const signed = body.length === text.length && requested === 'utf-8' ? signedText : encodeText({ text: signedText, charset: requested });
     const retried = (verified: boolean) => (verified || !signedText.includes('\\/') ? verified : verifyWithKey({ data: encodeText({ text: signedText.replaceAll('\\/', '/'), charset: requested }), signature, publicKey, signType }));
     return then(then(verifyWithKey({ data: signed, signature, publicKey, signType }), retried), (verified) => {
       if (!verified) {
