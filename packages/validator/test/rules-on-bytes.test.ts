@@ -6,7 +6,7 @@ import { BatchParser } from '../src/validate/batch-parser.js';
 import type { RecordIssues } from '../src/validate/record-issues.js';
 import { RecordRules } from '../src/validate/record-rules.js';
 import { FlatRecordShape } from '../src/scan/flat-record-shape.js';
-import { seeded, validateAs } from './loan-files.js';
+import { encodeAs, LOAN_COLUMNS, seeded, validateAs } from './loan-files.js';
 
 // The template checks read a flat record's values from its bytes (a byte shortcut per built-in check).
 // Their verdicts are compared here with oracles written from the documented rules (regexes, `Date`,
@@ -401,6 +401,20 @@ const PROGRAM_COLUMNS = ['user_credentials_type', 'c1', 'c2', 'c3', 'key'];
 // Values a flat record can hold (no quote, backslash or control character), valid and seeded defects alike.
 const flatValue = fc.oneof(value, fc.constantFrom('0', '1', '2', 'X', 'x', 'LONGCODE', 'LONGCODX', '01', 'ab', '張', '\u00a0', ' 0')).filter((text) => !/["\\\u0000-\u001f]/.test(text));
 
+/** A record's JSON text inside a larger buffer and each column's value span in it, as `FlatRecordShape.match` writes them. */
+function flatRecordOf(record: Record<string, string>, columns: readonly string[]): { text: string; bytes: Uint8Array; spans: Int32Array } {
+  const text = JSON.stringify(record);
+  const bytes = encoder.encode(`  ${text}  `);
+  // Each value's span: after `"column":"`, its UTF-8 length.
+  const spans = new Int32Array(columns.length * 4);
+  columns.forEach((column, c) => {
+    const start = encoder.encode(`  ${text.slice(0, text.indexOf(`"${column}":"`) + column.length + 4)}`).length;
+    spans[4 * c] = start;
+    spans[4 * c + 1] = start + encoder.encode(record[column]!).length;
+  });
+  return { text, bytes, spans };
+}
+
 describe('a record’s checks as one byte program', () => {
   it('passes a flat record only when every oracle passes it, and always when its values are valid printable ASCII', () => {
     // Per column a list of checks, `required` often first (fused with the next check on bytes); the last column is a primary key (never blank on the byte path).
@@ -412,15 +426,7 @@ describe('a record’s checks as one byte program', () => {
         for (const values of records) {
           if (values[4]!.trim() === '') values[4] = 'K';
           const record = Object.fromEntries(PROGRAM_COLUMNS.map((column, c) => [column, values[c]!]));
-          const text = JSON.stringify(record);
-          const bytes = encoder.encode(`  ${text}  `);
-          // Each value's span: after `"column":"`, its UTF-8 length.
-          const spans = new Int32Array(PROGRAM_COLUMNS.length * 4);
-          PROGRAM_COLUMNS.forEach((column, c) => {
-            const start = encoder.encode(`  ${text.slice(0, text.indexOf(`"${column}":"`) + column.length + 4)}`).length;
-            spans[4 * c] = start;
-            spans[4 * c + 1] = start + encoder.encode(values[c]!).length;
-          });
+          const { text, bytes, spans } = flatRecordOf(record, PROGRAM_COLUMNS);
           const expected = PROGRAM_COLUMNS.every((column, c) => indexes[c]!.every((i) => NAMED_CHECKS[i]!.oracle(values[c]!, record) === undefined));
           const passes = rules_.passesFlat(bytes, spans, 0);
           if (passes) expect(expected, `${text} under ${JSON.stringify(indexes)}`).toBe(true);
@@ -430,5 +436,92 @@ describe('a record’s checks as one byte program', () => {
       }),
       { numRuns: 3000 },
     );
+  });
+});
+
+// ---- the loan preset's program exactly, on boundary values; and the text checks on a GBK file ----
+
+const day = (y: number, m: number, d: number) => `${pad(y, 4)}${pad(m, 2)}${pad(d, 2)}`;
+// Birth dates on the calendar's edges: leap days (1800, 1900 and 2100 are no leap years, 2000 is), month ends and one past them, month 0 and 13.
+const edgeBirthDate = fc.oneof(
+  fc.constantFrom(day(1800, 2, 29), day(1804, 2, 29), day(1900, 2, 29), day(2000, 2, 29), day(2004, 2, 29), day(2100, 2, 29), day(2023, 2, 28), day(1799, 12, 31), day(1800, 1, 1)),
+  fc.tuple(fc.integer({ min: 1798, max: 2101 }), fc.integer({ min: 0, max: 13 }), fc.constantFrom(0, 1, 28, 29, 30, 31, 32)).map(([y, m, d]) => day(y, m, d)),
+);
+// 18 characters with a right, wrong, upper- or lower-case check character (X is 10).
+const edgeId = fc.tuple(digits(6), edgeBirthDate, digits(3), fc.constantFrom('right', 'wrong', 'x')).map(([region, birth, seq, check]) => {
+  const first17 = region + birth + seq;
+  const right = mod112(first17);
+  if (check === 'right') return first17 + right;
+  if (check === 'x') return first17 + (right === 'X' ? 'x' : right);
+  return first17 + (right === 'X' ? '0' : right === '0' ? 'X' : '0');
+});
+const edgeMonth = fc.tuple(fc.integer({ min: 1899, max: 2100 }), fc.integer({ min: 0, max: 13 })).map(([y, m]) => `${pad(y, 4)}-${pad(m, 2)}`);
+const edgeDate = fc.oneof(
+  fc.tuple(fc.integer({ min: 1899, max: 2100 }), fc.integer({ min: 0, max: 13 }), fc.constantFrom(0, 1, 28, 29, 30, 31, 32)).map(([y, m, d]) => `${pad(y, 4)}-${pad(m, 2)}-${pad(d, 2)}`),
+  fc.tuple(fc.constantFrom('2000-02-29', '1900-02-29', '2024-02-29', '2025-02-29', '2025-04-30', '2025-04-31'), fc.constantFrom('', ' 00:00:00', ' 23:59:59', ' 24:00:00', ' 23:60:00', ' 23:59:60')).map(([d, t]) => d + t),
+  fc.constant(''),
+);
+// Amounts and counts with and without leading zeros, long ones, and near-misses.
+const edgeAmount = fc.oneof(fc.tuple(fc.constantFrom('0', '00', '01', '1', '10', '9'.repeat(30)), fc.constantFrom('.00', '.0', '.000', '', '.', '.x0')).map(([n, f]) => n + f), fc.constant(''));
+const edgeCount = fc.constantFrom('0', '00', '07', '7', '10', '9'.repeat(25), '', '-1', '1.0', '１');
+// Names: CJK (3-byte), a 4-byte character, a 2-byte one, and ones starting with a space `trim` removes (one-, two- and three-byte UTF-8).
+const edgeName = fc.oneof(fc.constantFrom('张三', '𠀀', 'é', 'A', '\u00a0张', '\u3000张', '\ufeff张', ' 张', '\u2028张', '\u00a0', '\u3000', '\u1680', '\u0085x', '\u200bx', ''), fc.string({ unit: fc.constantFrom('张', '𠀀', 'é', 'a', '\u3000'), minLength: 1, maxLength: 8 }));
+// Each field a valid value most of the time (so that whole records pass often), else an edge value.
+const mostlyValid = (valid: fc.Arbitrary<string>, edge: fc.Arbitrary<string>) => fc.oneof({ weight: 5, arbitrary: valid }, { weight: 1, arbitrary: edge });
+const edgeLoan = fc.record({
+  user_name: mostlyValid(fc.constantFrom('张三', '李四', 'A', '𠀀'), edgeName),
+  user_credentials_type: mostlyValid(fc.constant('0'), fc.constantFrom('1', '2', 'A', 'X', 'x', '9', '', '00')),
+  user_credentials_no: mostlyValid(edgeId.filter((id) => prcIdOracle(id) === undefined), fc.oneof(edgeId, fc.constantFrom('', ' ', '12345', '11010519491231002X0'))),
+  order_no: fc.constantFrom('LN1', 'LN0000000001', 'K'),
+  biz_type: mostlyValid(fc.constant('1'), fc.constantFrom('2', '', '１')),
+  order_status: mostlyValid(fc.constantFrom('01', '02', '03', '04'), fc.constantFrom('05', '4', '004', '', '０４')),
+  create_amt: mostlyValid(fc.constantFrom('0.00', '1.00', '19000.00', `${'9'.repeat(30)}.99`, ''), edgeAmount),
+  pay_month: mostlyValid(fc.constantFrom('1900-01', '2025-01', '2025-12', '2100-12'), fc.oneof(edgeMonth, fc.constantFrom('2025-1', '2025-001'))),
+  gmt_ovd_date: mostlyValid(fc.constantFrom('', '2024-02-29', '2000-02-29 23:59:59', '2025-12-31'), edgeDate),
+  overdue_cnt: mostlyValid(fc.constantFrom('0', '7', '10', '9'.repeat(25)), edgeCount),
+});
+// The bench file's ten columns: the whole-file oracle's rules, and the template's rule for overdue_cnt (not a loanTemplate column).
+const LOAN_FIELDS = LOAN_COLUMNS;
+const LOAN_ORACLE: typeof RULES = { ...RULES, overdue_cnt: [integerOracle] };
+/** A first character `String.prototype.trim` removes: the byte program then asks the check, whatever follows. */
+const startsBlank = (text: string) => text !== '' && text.trimStart() !== text;
+
+describe('the loan preset’s byte program on edge values', () => {
+  it('passes a record exactly when every oracle passes it (leap days, X and x, leading zeros, long values, 1- to 4-byte UTF-8)', () => {
+    const rules = new RecordRules({ columns: LOAN_FIELDS, primaryKeyColumns: ['order_no', 'pay_month'], rules: loanTemplateRules, sensitiveFields: [], issues: {} as RecordIssues, stage: () => {}, rows: 1 });
+    let passed = 0;
+    let failed = 0;
+    fc.assert(
+      fc.property(edgeLoan, (record) => {
+        const { text, bytes, spans } = flatRecordOf(record, LOAN_FIELDS);
+        const expected = LOAN_FIELDS.every((field) => LOAN_ORACLE[field]!.every((oracle) => oracle(record[field as keyof typeof record], record) === undefined));
+        const passes = rules.passesFlat(bytes, spans, 0);
+        if (passes) passed++;
+        else failed++;
+        // Exact, but for a required value starting with white space: the bytes then leave it to the check.
+        if (LOAN_FIELDS.some((field) => startsBlank(record[field as keyof typeof record]))) {
+          if (passes) expect(expected, text).toBe(true);
+        } else expect(passes, text).toBe(expected);
+      }),
+      { numRuns: 20_000 },
+    );
+    // Both verdicts are common, so neither side of the comparison is idle.
+    expect(Math.min(passed, failed)).toBeGreaterThan(500);
+  });
+});
+
+describe('loanTemplateRules over a 100k-record GBK file (the text checks: no byte path for GBK)', () => {
+  it('reports exactly the oracle’s issues, the same as the UTF-8 file', async () => {
+    const { bytes: utf8, expected } = loanFile(100_000, 17, 'compact');
+    const gbk = encodeAs(new TextDecoder().decode(utf8), 'GBK');
+    const options = { ...loanTemplate, records: 100_000, maxIssues: 1_000_000, maxFileBytes: Number.MAX_SAFE_INTEGER };
+    const shape = vi.spyOn(FlatRecordShape.prototype, 'match');
+    const report = await validateAs('validateFile', gbk, { ...options, fileCharset: 'GBK' });
+    expect(shape.mock.results.some((result) => result.value === true)).toBe(false);
+    const found = ruleIssues(report).map(({ recordIndex, field, rule, severity }) => ({ recordIndex, field, rule, severity }));
+    expect(expected.length).toBeGreaterThan(1500);
+    expect(found).toEqual(expected.map(({ recordIndex, field, rule, severity }) => ({ recordIndex, field, rule, severity })));
+    const fromUtf8 = await validateAs('validateFile', utf8, options);
+    expect(report.issues.map(({ message, rule, field, recordIndex }) => ({ message, rule, field, recordIndex }))).toEqual(fromUtf8.issues.map(({ message, rule, field, recordIndex }) => ({ message, rule, field, recordIndex })));
   });
 });

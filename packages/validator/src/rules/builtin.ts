@@ -1,5 +1,5 @@
 import { bilingual } from '../report/issue.js';
-import { byteRules, dateMask, ID_BIRTH_DATE, ID_CHECK_CHAR, ID_CHECK_CHARS, ID_LOWER_X, ID_SHAPE, idSumModulo, idSumStep, idVerdict, isDecimalText, matchesAnyDate, withByteRule } from './byte-rules.js';
+import { byteRules, dateMask, ID_CHECK_CHARS, IdVerdict, idSumModulo, idSumStep, idVerdict, isDecimalText, matchesAnyDate, withByteRule } from './byte-rules.js';
 import type { FieldCheck } from './field-check.js';
 
 /**
@@ -52,13 +52,13 @@ export function prcIdNumber(): FieldCheck {
     if (value === '') return undefined;
     const rule = 'prc-id';
     switch (idVerdict(asciiCodes(value), 0, value.length)) {
-      case ID_SHAPE:
+      case IdVerdict.SHAPE:
         return { rule, message: bilingual(`身份证号 ${show(value)} 须为 18 位（17 位数字加校验位）`, `ID number ${show(value)} must be 18 characters: 17 digits and a check character`) };
-      case ID_BIRTH_DATE:
+      case IdVerdict.BIRTH_DATE:
         return { rule, message: bilingual(`身份证号 ${show(value)} 的出生日期无效`, `ID number ${show(value)} holds an invalid birth date`) };
-      case ID_CHECK_CHAR:
+      case IdVerdict.CHECK_CHAR:
         return { rule, message: bilingual(`身份证号 ${show(value)} 校验位错误`, `ID number ${show(value)} fails its MOD 11-2 check character`) };
-      case ID_LOWER_X:
+      case IdVerdict.LOWER_X:
         return { rule, severity: 'warning', message: bilingual(`身份证号 ${show(value)} 校验位请用大写 X`, `ID number ${show(value)}: write the check character as upper-case X`) };
       default:
         return undefined;

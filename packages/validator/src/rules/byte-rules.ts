@@ -11,25 +11,32 @@ import type { FieldCheck } from './field-check.js';
 
 // ---- four bytes at a time ----
 
-const HIGH_NIBBLES = 0xf0f0f0f0 | 0;
-const LOW_NIBBLES = 0x0f0f0f0f;
+/**
+ * The numbers below are `const enum` members, not module constants: a use is a literal in the built code,
+ * where a module constant is a load from the module's context (and a type check) at every use, in loops
+ * that run on every value of a file.
+ */
+const enum Nibbles {
+  HIGH = 0xf0f0f0f0 | 0,
+  LOW = 0x0f0f0f0f,
+}
 
 /**
  * Nonzero unless each byte of `word` that `select` keeps (0xff per byte) is an ASCII digit: its high
  * nibble is 3 and its low nibble plus 6 stays below 16 (no carry leaves a byte: a low nibble is at most 15).
  */
 function nonDigits(word: number, select: number): number {
-  return (((word & HIGH_NIBBLES) ^ 0x30303030) | (((word & LOW_NIBBLES) + 0x06060606) & HIGH_NIBBLES)) & select;
+  return (((word & Nibbles.HIGH) ^ 0x30303030) | (((word & Nibbles.LOW) + 0x06060606) & Nibbles.HIGH)) & select;
 }
 
 /** The four digits of `word` (its first byte the first digit) read as binary digits: d0·8 + d1·4 + d2·2 + d3. */
 function doubledDigits(word: number): number {
-  return Math.imul(word & LOW_NIBBLES, 0x08040201) >>> 24;
+  return Math.imul(word & Nibbles.LOW, 0x08040201) >>> 24;
 }
 
 /** The number four ASCII digits in `word` spell (its first byte the first digit), in two multiplications. */
 function fourDigitsOf(word: number): number {
-  const digits = word & LOW_NIBBLES;
+  const digits = word & Nibbles.LOW;
   // Byte 0 then holds d0·10 + d1, byte 2 d2·10 + d3 (no byte carries: each is at most 99).
   const pairs = Math.imul(digits, 10) + (digits >>> 8);
   return (pairs & 0xff) * 100 + ((pairs >>> 16) & 0xff);
@@ -44,12 +51,11 @@ function twoDigitsOf(word: number): number {
  * Every byte of `bytes[from, to)` but the one at `skip` (none: -1) is an ASCII digit. Four bytes at a
  * time, the last four overlapping the ones before rather than reading past `to`.
  */
-function allDigits(bytes: Uint8Array, from: number, to: number, skip: number): boolean {
+function allDigits(bytes: Uint8Array, words: DataView, from: number, to: number, skip: number): boolean {
   if (to - from < 4) {
     for (let i = from; i < to; i++) if (i !== skip && bytes[i]! - 0x30 >>> 0 > 9) return false;
     return true;
   }
-  const words = wordView(bytes);
   let outside = 0;
   for (let i = from; i < to; i += 4) {
     const at = i < to - 4 ? i : to - 4;
@@ -84,9 +90,12 @@ function isDigit(code: number): boolean {
 }
 
 function isCalendarDate(year: number, month: number, day: number): boolean {
-  if (month < 1 || month > 12 || day < 1) return false;
-  // Every month has 28 days: most dates are settled without the leap-year arithmetic.
-  if (day <= 28) return true;
+  // Every month has 28 days: most dates are settled without the leap-year arithmetic. Small, so it is inlined.
+  return month >= 1 && month <= 12 && day >= 1 && (day <= 28 || isMonthDay(year, month, day));
+}
+
+/** Day `day` (from 29) is in month `month` (1 to 12) of `year`. */
+function isMonthDay(year: number, month: number, day: number): boolean {
   const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
   return day <= DAYS_IN_MONTH[month - 1]! + (month === 2 && leap ? 1 : 0);
 }
@@ -96,45 +105,57 @@ function twoDigitsAt(bytes: Uint8Array, at: number): number {
   return bytes[at]! * 10 + bytes[at + 1]! - 0x210;
 }
 
-export const ID_OK = 0;
-export const ID_SHAPE = 1;
-export const ID_BIRTH_DATE = 2;
-export const ID_CHECK_CHAR = 3;
-export const ID_LOWER_X = 4;
+/** What {@link idVerdict} finds. */
+export const enum IdVerdict {
+  OK = 0,
+  SHAPE = 1,
+  BIRTH_DATE = 2,
+  CHECK_CHAR = 3,
+  LOWER_X = 4,
+}
 
 /**
- * What is wrong with the ID number `bytes[start, end)`: one of the ID_* verdicts, checked in that order
+ * What is wrong with the ID number `bytes[start, end)`: one of the {@link IdVerdict}s, checked in that order
  * (`/^\d{17}[\dXx]$/`, the birth date, the check character). It runs on every ID number of a file: the
  * first 16 digits are tested and summed four at a time.
  */
 export function idVerdict(bytes: Uint8Array, start: number, end: number): number {
-  if (end - start !== 18) return ID_SHAPE;
-  const words = wordView(bytes);
+  return idVerdictOf(bytes, wordView(bytes), start, end);
+}
+
+/** {@link idVerdict}, given `words`, the buffer's {@link wordView}. */
+function idVerdictOf(bytes: Uint8Array, words: DataView, start: number, end: number): number {
+  if (end - start !== 18) return IdVerdict.SHAPE;
   const a = words.getInt32(start, true);
   const b = words.getInt32(start + 4, true);
   const c = words.getInt32(start + 8, true);
   const d = words.getInt32(start + 12, true);
   const last = bytes[start + 16]! - 0x30;
   const actual = bytes[start + 17]!;
-  if ((nonDigits(a, -1) | nonDigits(b, -1) | nonDigits(c, -1) | nonDigits(d, -1)) !== 0 || last >>> 0 > 9 || (!isDigit(actual) && actual !== 0x58 && actual !== 0x78)) return ID_SHAPE;
+  if ((nonDigits(a, -1) | nonDigits(b, -1) | nonDigits(c, -1) | nonDigits(d, -1)) !== 0 || last >>> 0 > 9 || (!isDigit(actual) && actual !== 0x58 && actual !== 0x78)) return IdVerdict.SHAPE;
   // The birth date yyyyMMdd is bytes 6 to 13: the upper half of b, then c, then the lower half of d.
   const year = fourDigitsOf((b >>> 16) | (c << 16));
-  if (year < 1800 || !isCalendarDate(year, twoDigitsOf(c >>> 16), twoDigitsOf(d))) return ID_BIRTH_DATE;
+  if (year < 1800 || !isCalendarDate(year, twoDigitsOf(c >>> 16), twoDigitsOf(d))) return IdVerdict.BIRTH_DATE;
   // Four digits at a time: each word's digits are four steps of idSumStep.
   const sum = idSumStep(((doubledDigits(a) * 16 + doubledDigits(b)) * 16 + doubledDigits(c)) * 16 + doubledDigits(d), last);
   // Upper-cased: the shape allows only digits, X and x there.
-  if ((actual === 0x78 ? 0x58 : actual) !== ID_CHECK_CODES[idSumModulo(sum)]) return ID_CHECK_CHAR;
-  return actual === 0x78 ? ID_LOWER_X : ID_OK;
+  if ((actual === 0x78 ? 0x58 : actual) !== ID_CHECK_CODES[idSumModulo(sum)]) return IdVerdict.CHECK_CHAR;
+  return actual === 0x78 ? IdVerdict.LOWER_X : IdVerdict.OK;
 }
 
 /** `^(0|[1-9]\d*)` then, when `decimals` > 0, a point and exactly `decimals` digits. */
 export function isDecimalText(bytes: Uint8Array, start: number, end: number, decimals: number): boolean {
+  return isDecimalOf(bytes, wordView(bytes), start, end, decimals);
+}
+
+/** {@link isDecimalText}, given `words`, the buffer's {@link wordView}. */
+function isDecimalOf(bytes: Uint8Array, words: DataView, start: number, end: number, decimals: number): boolean {
   const point = decimals > 0 ? end - decimals - 1 : -1;
   const whole = decimals > 0 ? point : end;
   if (whole <= start || (decimals > 0 && bytes[point] !== 0x2e)) return false;
   // No leading zero: "0" alone, or a first digit from 1.
   if (bytes[start] === 0x30 && whole - start > 1) return false;
-  return allDigits(bytes, start, end, point);
+  return allDigits(bytes, words, start, end, point);
 }
 
 // `String.prototype.trim`'s white space and line terminators beyond ASCII (ECMAScript WhiteSpace: Zs and U+FEFF).
@@ -159,8 +180,11 @@ function codePointAt(bytes: Uint8Array, at: number): number {
  */
 export type DateMask = Int32Array;
 
-const DATE_MASK_SLOTS = 4;
-const SHORTEST_DATE = 7;
+const enum Mask {
+  SLOTS = 4,
+  /** `yyyy-MM`. */
+  SHORTEST_FORMAT = 7,
+}
 
 /**
  * Compiles a date format (see {@link DateMask}).
@@ -172,7 +196,7 @@ const SHORTEST_DATE = 7;
  */
 export function dateMask(format: string): DateMask {
   const length = format.length;
-  if (length < SHORTEST_DATE) return Int32Array.of(-1);
+  if (length < Mask.SHORTEST_FORMAT) return Int32Array.of(-1);
   const mask = [length];
   for (let at = 0; at < length; at += 4) {
     const offset = Math.min(at, length - 4);
@@ -194,29 +218,33 @@ export function dateMask(format: string): DateMask {
 }
 
 /** The value `bytes[start, start + mask[0])` has the shape `mask` spells and is a real date. */
-function matchesDate(bytes: Uint8Array, start: number, mask: DateMask): boolean {
-  const read = wordView(bytes);
+function matchesDate(bytes: Uint8Array, read: DataView, start: number, mask: DateMask): boolean {
   const length = mask[0]!;
   let wrong = 0;
-  for (let w = 1; w < mask.length; w += DATE_MASK_SLOTS) {
+  for (let w = 1; w < mask.length; w += Mask.SLOTS) {
     const word = read.getInt32(start + mask[w]!, true);
     wrong |= nonDigits(word, mask[w + 1]!) | ((word ^ mask[w + 3]!) & mask[w + 2]!);
   }
-  return wrong === 0 && isRealDate(bytes, start, length);
+  return wrong === 0 && isRealDate(bytes, read, start, length);
 }
 
 /** The `length` characters at `start`, which match a date mask (digits where it has letters), spell a real date (and time). */
-function isRealDate(bytes: Uint8Array, start: number, length: number): boolean {
-  const year = fourDigitsOf(wordView(bytes).getInt32(start, true));
+function isRealDate(bytes: Uint8Array, words: DataView, start: number, length: number): boolean {
+  const year = fourDigitsOf(words.getInt32(start, true));
   if (year < 1900 || !isCalendarDate(year, twoDigitsAt(bytes, start + 5), length >= 10 ? twoDigitsAt(bytes, start + 8) : 1)) return false;
   return length < 19 || (twoDigitsAt(bytes, start + 11) <= 23 && twoDigitsAt(bytes, start + 14) <= 59 && twoDigitsAt(bytes, start + 17) <= 59);
 }
 
 /** A real date in one of the formats `masks` (see {@link dateMask}) spell. A loop: no closure per value. */
 export function matchesAnyDate(bytes: Uint8Array, start: number, end: number, masks: readonly DateMask[]): boolean {
+  return matchesAnyDateOf(bytes, wordView(bytes), start, end, masks);
+}
+
+/** {@link matchesAnyDate}, given `words`, the buffer's {@link wordView}. */
+function matchesAnyDateOf(bytes: Uint8Array, words: DataView, start: number, end: number, masks: readonly DateMask[]): boolean {
   for (let i = 0; i < masks.length; i++) {
     const mask = masks[i]!;
-    if (mask[0] === end - start && matchesDate(bytes, start, mask)) return true;
+    if (mask[0] === end - start && matchesDate(bytes, words, start, mask)) return true;
   }
   return false;
 }
@@ -250,13 +278,18 @@ function isNotBlank(bytes: Uint8Array, start: number, end: number): boolean {
   return first === 1 || (first === 2 && !isWideSpace(codePointAt(bytes, start)));
 }
 
-const REQUIRED = 0;
-const CODES = 1;
-const DECIMAL = 2;
-const DATE = 3;
-const MAX_BYTES = 4;
-const PRC_ID = 5;
-const WHEN = 6;
+/** The kinds of {@link ByteRule}, and below them the ops of {@link FlatChecks}. */
+const enum Kind {
+  REQUIRED = 0,
+  CODES = 1,
+  DECIMAL = 2,
+  DATE = 3,
+  MAX_BYTES = 4,
+  PRC_ID = 5,
+  WHEN = 6,
+  /** An op for a check without a byte rule (a user check): the record needs its text. */
+  FAIL = 7,
+}
 
 /**
  * A built-in check's verdict on a value's bytes, as data read by {@link passesOnBytes}. Every rule has the
@@ -290,19 +323,19 @@ function byteRule(kind: number, { list = [], masks = [], bound = 0, field = '', 
  */
 export const byteRules = {
   /** Not blank (see `required`). */
-  required: (): ByteRule => byteRule(REQUIRED),
+  required: (): ByteRule => byteRule(Kind.REQUIRED),
   /** Empty, or one of `codes` (ASCII only: others are left to the check). */
-  codes: ({ codes }: { codes: readonly Uint8Array[] }): ByteRule => byteRule(CODES, { list: codes }),
+  codes: ({ codes }: { codes: readonly Uint8Array[] }): ByteRule => byteRule(Kind.CODES, { list: codes }),
   /** Empty, or a decimal with exactly `decimals` digits after the point (none: a whole number). */
-  decimal: ({ decimals }: { decimals: number }): ByteRule => byteRule(DECIMAL, { bound: decimals }),
+  decimal: ({ decimals }: { decimals: number }): ByteRule => byteRule(Kind.DECIMAL, { bound: decimals }),
   /** Empty, or a real date in one of the formats `masks` spell. */
-  date: ({ masks }: { masks: readonly DateMask[] }): ByteRule => byteRule(DATE, { masks }),
+  date: ({ masks }: { masks: readonly DateMask[] }): ByteRule => byteRule(Kind.DATE, { masks }),
   /** At most `max` bytes (a character takes at least one). */
-  maxBytes: ({ max }: { max: number }): ByteRule => byteRule(MAX_BYTES, { bound: max }),
+  maxBytes: ({ max }: { max: number }): ByteRule => byteRule(Kind.MAX_BYTES, { bound: max }),
   /** Empty, or a PRC ID number that passes every check (no warning either). */
-  prcId: (): ByteRule => byteRule(PRC_ID),
+  prcId: (): ByteRule => byteRule(Kind.PRC_ID),
   /** `then`, only when the record's `field` holds exactly `ascii`. */
-  when: ({ field, ascii, then }: { field: string; ascii: string; then: ByteRule }): ByteRule => byteRule(WHEN, { field, ascii, then }),
+  when: ({ field, ascii, then }: { field: string; ascii: string; then: ByteRule }): ByteRule => byteRule(Kind.WHEN, { field, ascii, then }),
 };
 
 /**
@@ -324,18 +357,18 @@ export interface RecordFields {
  */
 export function passesOnBytes(rule: ByteRule, bytes: Uint8Array, start: number, end: number, fields: RecordFields): boolean {
   switch (rule.kind) {
-    case REQUIRED:
+    case Kind.REQUIRED:
       return isNotBlank(bytes, start, end);
-    case CODES:
+    case Kind.CODES:
       return start === end || isListedCode(bytes, start, end, rule.list);
-    case DECIMAL:
+    case Kind.DECIMAL:
       return start === end || isDecimalText(bytes, start, end, rule.bound);
-    case DATE:
+    case Kind.DATE:
       return start === end || matchesAnyDate(bytes, start, end, rule.masks);
-    case MAX_BYTES:
+    case Kind.MAX_BYTES:
       return end - start <= rule.bound;
-    case PRC_ID:
-      return start === end || idVerdict(bytes, start, end) === ID_OK;
+    case Kind.PRC_ID:
+      return start === end || idVerdict(bytes, start, end) === IdVerdict.OK;
     default:
       return !fields.fieldIs(rule.field, rule.ascii) || passesOnBytes(rule.then!, bytes, start, end, fields);
   }
@@ -347,11 +380,11 @@ export function passesOnBytes(rule: ByteRule, bytes: Uint8Array, start: number, 
  */
 function passesOnlyNotBlank(rule: ByteRule): boolean {
   switch (rule.kind) {
-    case DECIMAL:
-    case DATE:
-    case PRC_ID:
+    case Kind.DECIMAL:
+    case Kind.DATE:
+    case Kind.PRC_ID:
       return true;
-    case CODES:
+    case Kind.CODES:
       return rule.list.every((code) => code.length === 0 || (code[0]! > 0x20 && code[0]! < 0x7f));
     default:
       return false;
@@ -373,23 +406,27 @@ export function byteRuleOf(check: FieldCheck): ByteRule | undefined {
 
 // ---- a record's byte rules compiled into one program ----
 
-/** An op for a check without a byte rule (a user check): the record needs its text. */
-const FAIL = 7;
-const KIND = 7;
-/** Op flag: an empty value fails (`required` fused with the rule after it, see {@link passesOnlyNotBlank}). */
-const NON_EMPTY = 8;
-/** Op flag: when the op's condition (a WHEN) does not hold, the value must still not be blank (a `required` fused with the WHEN). */
-const REQUIRED_ELSE = 16;
-/**
- * Slots per op: kind and flags; the column's first index in a record's spans; three arguments by kind;
- * the condition's column (its first index in the spans; -1: none), the offset and length of its value.
- */
-const OP_SLOTS = 8;
-const NO_CONDITION = -1;
-/** Codes of two or three bytes are compared as one number (see {@link shortKey}); one-byte codes are a bit each. */
-const SHORT = 3;
+const enum Op {
+  /** The bits of an op's first slot that hold its {@link Kind}. */
+  KIND = 7,
+  /** Flag: an empty value fails (`required` fused with the rule after it, see {@link passesOnlyNotBlank}). */
+  NON_EMPTY = 8,
+  /** Flag: when the op's condition (a WHEN) does not hold, the value must still not be blank (a `required` fused with the WHEN). */
+  REQUIRED_ELSE = 16,
+}
 
-/** A value of at most {@link SHORT} bytes as one number: its length, then its bytes. */
+const enum Program {
+  /**
+   * Slots per op: kind and flags; the column's first index in a record's spans; three arguments by kind;
+   * the condition's column (its first index in the spans; -1: none), the offset and length of its value.
+   */
+  SLOTS = 8,
+  NO_CONDITION = -1,
+  /** Codes of two or three bytes are compared as one number (see {@link shortKey}); one-byte codes are a bit each. */
+  SHORT = 3,
+}
+
+/** A value of at most {@link Program.SHORT} bytes as one number: its length, then its bytes. */
 function shortKey(bytes: Uint8Array, start: number, end: number): number {
   let key = end - start;
   for (let i = start; i < end; i++) key = (key << 8) | bytes[i]!;
@@ -424,13 +461,13 @@ interface Condition {
  * ```
  */
 export class FlatChecks {
-  /** {@link OP_SLOTS} per op. */
+  /** {@link Program.SLOTS} per op. */
   private readonly ops: Int32Array;
   /** CODES: one-byte codes as 128 bits, the others as numbers (see {@link shortKey}). */
   private readonly words: Int32Array;
   /** The conditions' values. */
   private readonly chars: Uint8Array;
-  /** CODES: per op, the codes longer than {@link SHORT} bytes. */
+  /** CODES: per op, the codes longer than {@link Program.SHORT} bytes. */
   private readonly longCodes: (readonly Uint8Array[])[];
   /** DATE: per op, the formats. */
   private readonly dateMasks: (readonly DateMask[])[];
@@ -442,37 +479,37 @@ export class FlatChecks {
     const longCodes: (readonly Uint8Array[])[] = [];
     const dateMasks: (readonly DateMask[])[] = [];
     const push = (kind: number, column: number, condition: Condition | undefined, [a = 0, b = 0, c = 0]: number[] = [], long: readonly Uint8Array[] = [], masks: readonly DateMask[] = []): void => {
-      const flags = condition?.requiredElse === true ? REQUIRED_ELSE : 0;
-      ops.push(kind | flags, 4 * column, a, b, c, condition === undefined ? NO_CONDITION : 4 * condition.column, chars.length, condition?.ascii.length ?? 0);
+      const flags = condition?.requiredElse === true ? Op.REQUIRED_ELSE : 0;
+      ops.push(kind | flags, 4 * column, a, b, c, condition === undefined ? Program.NO_CONDITION : 4 * condition.column, chars.length, condition?.ascii.length ?? 0);
       for (let i = 0; i < (condition?.ascii.length ?? 0); i++) chars.push(condition!.ascii.charCodeAt(i));
       longCodes.push(long);
       dateMasks.push(masks);
     };
     const required = (column: number, condition?: Condition): void => {
-      if (!neverBlank.includes(column)) push(REQUIRED, column, condition);
+      if (!neverBlank.includes(column)) push(Kind.REQUIRED, column, condition);
     };
     const emit = (column: number, rule: ByteRule | undefined, nonEmpty: boolean, condition?: Condition): void => {
-      const flag = nonEmpty ? NON_EMPTY : 0;
-      if (rule === undefined) return push(FAIL, column, condition);
+      const flag = nonEmpty ? Op.NON_EMPTY : 0;
+      if (rule === undefined) return push(Kind.FAIL, column, condition);
       switch (rule.kind) {
-        case REQUIRED:
+        case Kind.REQUIRED:
           return required(column, condition);
-        case CODES: {
+        case Kind.CODES: {
           const bits = [0, 0, 0, 0];
           for (const code of rule.list) if (code.length === 1) bits[code[0]! >> 5]! |= 1 << (code[0]! & 31);
-          const short = rule.list.filter((code) => code.length > 1 && code.length <= SHORT);
-          push(CODES | flag, column, condition, [words.length, 4 + short.length], rule.list.filter((code) => code.length > SHORT));
+          const short = rule.list.filter((code) => code.length > 1 && code.length <= Program.SHORT);
+          push(Kind.CODES | flag, column, condition, [words.length, 4 + short.length], rule.list.filter((code) => code.length > Program.SHORT));
           words.push(...bits);
           for (const code of short) words.push(shortKey(code, 0, code.length));
           return;
         }
-        case DATE:
-          return push(DATE | flag, column, condition, [], [], rule.masks);
-        case WHEN: {
+        case Kind.DATE:
+          return push(Kind.DATE | flag, column, condition, [], [], rule.masks);
+        case Kind.WHEN: {
           const at = positions.get(rule.field);
           // No such column: the condition never holds, and the rule always passes.
           if (at === undefined) return nonEmpty ? required(column) : undefined;
-          if (condition !== undefined) return push(FAIL, column, condition);
+          if (condition !== undefined) return push(Kind.FAIL, column, condition);
           return emit(column, rule.then, nonEmpty, { column: at, ascii: rule.ascii, requiredElse: nonEmpty });
         }
         default:
@@ -483,7 +520,7 @@ export class FlatChecks {
       const { column, rule } = steps[s]!;
       const next = steps[s + 1]?.column === column ? steps[s + 1]!.rule : undefined;
       // `required` and then a rule passing no blank value (directly, or under a WHEN): one op.
-      if (rule?.kind === REQUIRED && next !== undefined && passesOnlyNotBlank(next.kind === WHEN ? next.then! : next)) {
+      if (rule?.kind === Kind.REQUIRED && next !== undefined && passesOnlyNotBlank(next.kind === Kind.WHEN ? next.then! : next)) {
         emit(column, next, true);
         s++;
         continue;
@@ -503,52 +540,54 @@ export class FlatChecks {
    */
   passes(bytes: Uint8Array, spans: Int32Array, at: number): boolean {
     const { ops, words } = this;
+    const view = wordView(bytes);
     const length = ops.length;
-    for (let pc = 0; pc < length; pc += OP_SLOTS) {
+    for (let pc = 0; pc < length; pc += Program.SLOTS) {
       const op = ops[pc]!;
       const column = at + ops[pc + 1]!;
       const start = spans[column]!;
       const end = spans[column + 1]!;
       const condition = ops[pc + 5]!;
-      if (condition !== NO_CONDITION && !this.holds(bytes, spans, at + condition, ops[pc + 6]!, ops[pc + 7]!)) {
-        if ((op & REQUIRED_ELSE) !== 0 && !isNotBlank(bytes, start, end)) return false;
+      if (condition !== Program.NO_CONDITION && !this.holds(bytes, spans, at + condition, ops[pc + 6]!, ops[pc + 7]!)) {
+        if ((op & Op.REQUIRED_ELSE) !== 0 && !isNotBlank(bytes, start, end)) return false;
         continue;
       }
-      const kind = op & KIND;
-      if (start === end && kind !== REQUIRED) {
-        if ((op & NON_EMPTY) !== 0 || kind === FAIL) return false;
+      const kind = op & Op.KIND;
+      if (start === end && kind !== Kind.REQUIRED) {
+        if ((op & Op.NON_EMPTY) !== 0 || kind === Kind.FAIL) return false;
         continue;
       }
       switch (kind) {
-        case REQUIRED:
-          if (!isNotBlank(bytes, start, end)) return false;
+        case Kind.REQUIRED:
+          // Most values start with a byte that settles it (FIRST_BYTE 1): no call for them.
+          if (start === end || (FIRST_BYTE[bytes[start]!] !== 1 && !isNotBlank(bytes, start, end))) return false;
           break;
-        case CODES: {
+        case Kind.CODES: {
           const from = ops[pc + 2]!;
           if (end - start === 1) {
             // Codes are ASCII: a byte from 0x80 is none of them.
             const byte = bytes[start]!;
             if (byte >= 0x80 || ((words[from + (byte >> 5)]! >>> (byte & 31)) & 1) === 0) return false;
-          } else if (end - start <= SHORT) {
+          } else if (end - start <= Program.SHORT) {
             const key = shortKey(bytes, start, end);
             let k = from + 4;
             const last = from + ops[pc + 3]!;
             while (k < last && words[k] !== key) k++;
             if (k === last) return false;
-          } else if (!isListedCode(bytes, start, end, this.longCodes[pc / OP_SLOTS]!)) return false;
+          } else if (!isListedCode(bytes, start, end, this.longCodes[(pc / Program.SLOTS) | 0]!)) return false;
           break;
         }
-        case DECIMAL:
-          if (!isDecimalText(bytes, start, end, ops[pc + 2]!)) return false;
+        case Kind.DECIMAL:
+          if (!isDecimalOf(bytes, view, start, end, ops[pc + 2]!)) return false;
           break;
-        case DATE:
-          if (!matchesAnyDate(bytes, start, end, this.dateMasks[pc / OP_SLOTS]!)) return false;
+        case Kind.DATE:
+          if (!matchesAnyDateOf(bytes, view, start, end, this.dateMasks[(pc / Program.SLOTS) | 0]!)) return false;
           break;
-        case MAX_BYTES:
+        case Kind.MAX_BYTES:
           if (end - start > ops[pc + 2]!) return false;
           break;
-        case PRC_ID:
-          if (idVerdict(bytes, start, end) !== ID_OK) return false;
+        case Kind.PRC_ID:
+          if (idVerdictOf(bytes, view, start, end) !== IdVerdict.OK) return false;
           break;
         default:
           return false;
