@@ -1,4 +1,4 @@
-import { appendFile, mkdtemp, readFile, rm, utimes, writeFile } from 'node:fs/promises';
+import { appendFile, mkdtemp, readFile, rm, truncate, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -195,6 +195,25 @@ describe('@zhima/validator/node', () => {
       } finally {
         await reopened.close();
       }
+    } finally {
+      await file.close();
+    }
+  });
+
+  it("openRecordsFile's reads hand over only bytes of the file: what a short read leaves of its buffer is zeros", async () => {
+    const path = join(dir, 'shrinking.json');
+    await writeFile(path, fileText(Array.from({ length: 2_000 }, (_, i) => record(i))));
+    const file = await openRecordsFile({ path });
+    try {
+      const whole = await file.readAt({ offset: 0, length: file.size });
+      expect(Buffer.from(whole).equals(await readFile(path))).toBe(true);
+      await truncate(path, 1_000);
+      const short = await file.readAt({ offset: 500, length: 4_000 });
+      expect(short.length).toBe(500);
+      // The view's memory beyond its bytes, reachable through `.buffer`, holds nothing from before.
+      const memory = new Uint8Array(short.buffer, short.byteOffset, 4_000);
+      expect(memory.subarray(500).every((byte) => byte === 0)).toBe(true);
+      expect(Buffer.from(short).equals((await readFile(path)).subarray(500))).toBe(true);
     } finally {
       await file.close();
     }

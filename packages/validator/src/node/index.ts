@@ -90,8 +90,11 @@ async function openFile({ path }: { path: string }): Promise<{ file: OpenedRecor
     return bytesRead;
   };
   const readAt: ReadAt = async ({ offset, length }) => {
-    const buffer = new Uint8Array(Math.max(0, Math.min(length, size - offset)));
+    // Memory the read overwrites whole is not zeroed first (a tenth of an upload's CPU from the page
+    // cache); the tail a short read leaves is, so no byte of earlier garbage is ever reachable.
+    const buffer = uninitializedBytes(Math.max(0, Math.min(length, size - offset)));
     const { bytesRead } = await handle.read(buffer, 0, buffer.length, offset);
+    if (bytesRead < buffer.length) buffer.fill(0, bytesRead);
     return buffer.subarray(0, bytesRead);
   };
   // What a file Blob of Node checks before it reads: the same size and modification time as at opening.
@@ -118,6 +121,12 @@ async function openFile({ path }: { path: string }): Promise<{ file: OpenedRecor
     },
     readInto,
   };
+}
+
+// A plain Uint8Array (not a Buffer, whose `slice` shares memory) over memory Node does not zero.
+function uninitializedBytes(length: number): Uint8Array {
+  const memory = Buffer.allocUnsafeSlow(length);
+  return new Uint8Array(memory.buffer, memory.byteOffset, length);
 }
 
 /**
