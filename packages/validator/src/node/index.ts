@@ -98,8 +98,8 @@ async function openFile({ path }: { path: string }): Promise<{ file: OpenedRecor
     return buffer.subarray(0, bytesRead);
   };
   // What a file Blob of Node checks before it reads: the same size and modification time as at opening.
-  // Upload content checks it at both ends of each attempt, not before every read: a stat before every 1 MiB read
-  // made streaming a part from the page cache take ≈ 1.4× the time.
+  // Upload content checks it at both ends of each attempt, not before every read: a stat before every
+  // 1 MiB read made streaming a part from the page cache take ≈ 1.4× the time.
   const confirmUnchanged = async (): Promise<void> => {
     const now = await handle.stat();
     if (now.size !== opened.size || now.mtimeMs !== opened.mtimeMs) {

@@ -35,7 +35,7 @@ function shortRead(): ZhimaError {
  * await file.close();
  * ```
  */
-export async function* readPart({ part, readAt, chunkBytes = READ_BYTES, confirmUnchanged }: { part: RecordsPart; readAt: ReadAt; chunkBytes?: number; confirmUnchanged?: ConfirmUnchanged }): AsyncGenerator<Uint8Array> {
+export async function* readPart({ part, readAt, chunkBytes = READ_BYTES, confirmUnchanged }: { part: RecordsPart; readAt: ReadAt; chunkBytes?: number; confirmUnchanged?: ConfirmUnchanged | undefined }): AsyncGenerator<Uint8Array> {
   if (!Number.isSafeInteger(chunkBytes) || chunkBytes < 1) throw new ZhimaError({ code: 'PARAM_INVALID', message: `chunkBytes must be a positive integer, got ${String(chunkBytes)}.` });
   await confirmUnchanged?.();
   yield PART_OPENING.slice();
@@ -72,7 +72,7 @@ export type ConfirmUnchanged = () => Promise<void>;
  * for await (const chunk of readRange({ readAt, offset: 0, length: size })) hash.update(chunk);
  * ```
  */
-async function* readRange({ readAt, offset, length, chunkBytes = READ_BYTES, confirmUnchanged }: { readAt: ReadAt; offset: number; length: number; chunkBytes?: number; confirmUnchanged?: ConfirmUnchanged }): AsyncGenerator<Uint8Array> {
+async function* readRange({ readAt, offset, length, chunkBytes = READ_BYTES, confirmUnchanged }: { readAt: ReadAt; offset: number; length: number; chunkBytes?: number; confirmUnchanged?: ConfirmUnchanged | undefined }): AsyncGenerator<Uint8Array> {
   await confirmUnchanged?.();
   for (let at = 0; at < length; ) {
     const want = Math.min(chunkBytes, length - at);
@@ -123,7 +123,7 @@ function reopenable({ chunks, size }: { chunks: () => AsyncGenerator<Uint8Array>
  * ```
  */
 export function sourceContent({ readAt, size, confirmUnchanged }: { readAt: ReadAt; size: number; confirmUnchanged?: ConfirmUnchanged }): { open: () => ReadableStream<Uint8Array>; size: number } {
-  return reopenable({ chunks: () => readRange({ readAt, offset: 0, length: size, ...(confirmUnchanged === undefined ? {} : { confirmUnchanged }) }), size });
+  return reopenable({ chunks: () => readRange({ readAt, offset: 0, length: size, confirmUnchanged }), size });
 }
 
 /**
@@ -138,7 +138,7 @@ export function sourceContent({ readAt, size, confirmUnchanged }: { readAt: Read
  * ```
  */
 export function partContent({ part, readAt, confirmUnchanged }: { part: RecordsPart; readAt: ReadAt; confirmUnchanged?: ConfirmUnchanged }): { open: () => ReadableStream<Uint8Array>; size: number } {
-  return reopenable({ chunks: () => readPart({ part, readAt, ...(confirmUnchanged === undefined ? {} : { confirmUnchanged }) }), size: part.bytes });
+  return reopenable({ chunks: () => readPart({ part, readAt, confirmUnchanged }), size: part.bytes });
 }
 
 /**
