@@ -352,7 +352,7 @@ function notes() {
     const wallPerCpu = median(rows.map((row) => row.sendWallMs / row.sendCpuMs));
     const split = rows[0].parts > 1;
     const passes = split
-      ? 'send validates the file and hashes its planned parts in one pass, then reads each part\'s byte ranges again only to stream them to the socket (nothing is uploaded before the file is fully validated)'
+      ? 'send validates the file while a worker thread reads each planned part\'s byte ranges right behind it to hash them (from the page cache), then reads each part\'s byte ranges again only to stream them to the socket (nothing is uploaded before the file is fully validated)'
       : 'the file is within the part bound, so send validates and hashes it in one pass, then reads it again only to stream it to the socket (nothing is uploaded before the file is fully validated)';
     const bound = wallPerCpu <= 1.1 ? 'about its own CPU time: send is CPU-bound on its main thread' : 'above its own CPU time: it also waits (on I/O, on the answer, or for a core on this shared machine)';
     lines.push(
@@ -424,9 +424,10 @@ ${notes()}
 - **Bytes read from the disk**: one extra send per file, after its pairs, with the file's pages dropped from the
   page cache first (\`dd if=<file> iflag=nocache count=0\`: only that file's pages, no root needed), so the
   validating pass reads it from the disk; \`read_bytes\` ÷ size is what reached the block device. A split file
-  is still read twice through syscalls (\`rchar\` ≈ 2: nothing is uploaded before the whole file is validated,
-  and holding 240 MB of parts in memory would break the RSS bound); the upload's pass finds the pages the
-  validating pass just brought in.
+  is read three times through syscalls (\`rchar\` ≈ 3: the hashing worker reads each part right behind the
+  validation, and nothing is uploaded before the whole file is validated, while holding 240 MB of parts in
+  memory would break the RSS bound); the worker's and the upload's passes find the pages the validating pass
+  just brought in.
 - **The instant sink** (\`bench/instant-sink.mjs\`): a node:http server on 127.0.0.1 in its own child process that
   drains each request body and answers at once \`{"zhima_data_batch_feedback_response":{"code":"10000","msg":"Success"},"sign":"…"}\`,
   signed RSA2 with node:crypto over the node's exact JSON text by an Alipay key pair generated for the run;

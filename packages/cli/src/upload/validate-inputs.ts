@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RecordsConfig } from '../config/records-config.js';
 import type { CliIo } from '../io.js';
-import { createSha256, openRecordsFile } from '@zhima/validator/node';
+import { createFileSha256, openRecordsFile } from '@zhima/validator/node';
 import { formatHeldBack, formatReport } from '../output/format-report.js';
 import { formatBytes } from '../output/progress-bar.js';
 import type { InputSource } from '../records/input-source.js';
@@ -57,8 +57,16 @@ export async function validateInputs({
       if (file !== undefined) opened.push(file);
       // The size bound is handled by splitting (the parts are planned, and hashed, while validating), so only the other rules decide here.
       // Bytes in memory are hashed when sent, once: as the whole file, or as the parts a hold-back or the record bound makes.
-      const split = bytes === undefined ? { ...bounds, hash: createSha256 } : bounds;
-      const report = await validateSource({ source, records, split, spoolTo: source.kind === 'stdin' ? path : undefined, holdBack, bytes, io });
+      // A worker thread hashes the parts as they are validated, reading them from the file (standard input:
+      // from the spool, where each chunk is written before the validator sees it).
+      const sha256 = bytes === undefined ? createFileSha256({ path }) : undefined;
+      const split = sha256 === undefined ? bounds : { ...bounds, hash: sha256.hash };
+      let report;
+      try {
+        report = await validateSource({ source, records, split, spoolTo: source.kind === 'stdin' ? path : undefined, holdBack, bytes, io });
+      } finally {
+        await sha256?.close();
+      }
       const size = bytes?.length ?? (source.kind === 'file' ? source.size : (await stat(path)).size);
       const { ok, errorCount, warningCount, issues, truncated, recordCount, heldBack } = report;
       inputs.push({

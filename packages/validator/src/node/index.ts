@@ -9,6 +9,8 @@ import { partContent, sourceContent } from '../split/read-part.js';
 import { validateRecordsWith, type ValidationOptions } from '../validate/validate-records.js';
 import { utf8AsByteString } from './byte-string.js';
 
+export { createFileSha256, type FileSha256 } from './file-sha256.js';
+
 /**
  * An opened records file: its chunks for streaming, random access for confirming duplicates, its size,
  * and the file or a planned part as upload content that never ends whole once the file has changed.

@@ -2,7 +2,9 @@ import { PART_CLOSING, PART_OPENING } from './part-frame.js';
 
 /**
  * An incremental hash, fed bytes in order, digested once (hex). `@zhima/validator/node` gives SHA-256
- * through `node:crypto` (`createSha256`); WebCrypto has no incremental digest, so elsewhere bring one.
+ * through `node:crypto` (`createSha256`, or `createFileSha256` on a worker thread); WebCrypto has no
+ * incremental digest, so elsewhere bring one. A hash with `updateRange` reads the source's bytes itself
+ * (a file it opened): the validator then hands it offsets instead of bytes, and keeps no bytes for it.
  *
  * @example
  * ```ts
@@ -12,6 +14,8 @@ import { PART_CLOSING, PART_OPENING } from './part-frame.js';
  */
 export interface PartHash {
   update(bytes: Uint8Array): void;
+  /** Hash the source's bytes at `[offset, offset + length)`, read by the hash itself, next in order. */
+  updateRange?(range: { offset: number; length: number }): void;
   digest(): string;
 }
 
@@ -31,7 +35,9 @@ const EMPTY = new Uint8Array(0);
  * Hashes each planned part's exact bytes (`{"records":[`, its spans joined by `,`, `]}`, as `readPart`
  * gives them) from the bytes the scanner already holds, as the planner places records: no second read.
  * Consecutive bytes are hashed in one call per scanned buffer. A part whose bytes it could not see
- * whole (a very long separator) gets no hash, and `readPart` is the way to hash it.
+ * whole (a very long separator) gets no hash, and `readPart` is the way to hash it. A hash with
+ * `updateRange` is given each span's file offsets when it would have been given its bytes, so it sees
+ * every part whole.
  *
  * @example
  * ```ts
@@ -93,7 +99,7 @@ export class PartHasher {
   pause(): void {
     this.flush();
     const { buf, base } = this.source;
-    if (this.hash === undefined || !this.intact) {
+    if (this.hash === undefined || !this.intact || this.hash.updateRange !== undefined) {
       this.saved = EMPTY;
       return;
     }
@@ -112,7 +118,8 @@ export class PartHasher {
   private flush(): void {
     const hash = this.hash;
     if (hash === undefined || this.from >= this.to) return;
-    if (this.intact) {
+    if (hash.updateRange !== undefined) hash.updateRange({ offset: this.from, length: this.to - this.from });
+    else if (this.intact) {
       const { buf, base } = this.source;
       let at = this.from;
       if (at < base) {
