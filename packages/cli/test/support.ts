@@ -35,15 +35,18 @@ export interface SpawnOptions {
   tty?: boolean;
   /** Write the subprocess's own peak RSS (bytes) to this file when it exits. */
   maxRssFile?: string;
+  /** Run it on one CPU (`taskset -c 0`, Linux): `os.availableParallelism()` is then 1. */
+  oneCore?: boolean;
 }
 
 /**
  * Starts the built `zhima` as a subprocess; killed when the test ends. `out()`/`err()` read what it
  * printed so far.
  */
-export function spawnZhima(args: string[], { cwd, env = {}, stdin, tty = false, maxRssFile }: SpawnOptions) {
+export function spawnZhima(args: string[], { cwd, env = {}, stdin, tty = false, maxRssFile, oneCore = false }: SpawnOptions) {
   const preload = [...(tty ? ['--import', FIXTURE('fake-tty.mjs')] : []), ...(maxRssFile === undefined ? [] : ['--import', FIXTURE('report-max-rss.mjs')])];
-  const child = spawn(process.execPath, [...preload, BIN, ...args], {
+  const command = [...(oneCore ? ['taskset', '-c', '0'] : []), process.execPath, ...preload, BIN, ...args];
+  const child = spawn(command[0]!, command.slice(1), {
     cwd,
     env: { ...process.env, ...env, ...(maxRssFile === undefined ? {} : { ZHIMA_TEST_MAX_RSS_FILE: maxRssFile }) },
     stdio: [stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],

@@ -213,18 +213,21 @@ describe('the receipt sha256 is of the bytes the gateway received (the built bin
     expect(gateway.sandbox.storedRecords({ appId: gateway.appId })).toHaveLength(0);
   });
 
-  it('a file within one part is read once (validated and sent from the same bytes); a split one three times through read calls (validated, hashed beside the validation, sent)', { timeout: 180_000 }, async () => {
+  it('a file within one part is read once (validated and sent from the same bytes); a split one three times through read calls (validated, hashed beside the validation, sent), twice on one core', { timeout: 180_000 }, async () => {
     const dir = await tempDir();
     const path = join(dir, 'night.json');
     const all = Array.from({ length: 300_000 }, (_, k) => record(k));
     await writeFile(path, JSON.stringify({ records: all }));
     const size = (await readFile(path)).length;
-    const readShare = async (args: string[]) => {
+    const readShare = async (args: string[], { oneCore = false } = {}) => {
       const gateway = await startGateway({ dir });
-      const usage = join(dir, `usage-${args.length}.json`);
-      const result = await runZhima(['send', path, ...FLAGS, ...args, '--journal', join(dir, `journal-${args.length}`)], { cwd: dir, env: { ...gateway.env, ZHIMA_TEST_USAGE_FILE: usage }, maxRssFile: join(dir, 'rss') });
+      const run = `${args.length}-${oneCore}`;
+      const usage = join(dir, `usage-${run}.json`);
+      const result = await runZhima(['send', path, ...FLAGS, ...args, '--journal', join(dir, `journal-${run}`)], { cwd: dir, env: { ...gateway.env, ZHIMA_TEST_USAGE_FILE: usage }, maxRssFile: join(dir, 'rss'), oneCore });
       expect(result.code, result.stderr).toBe(0);
       expect(keyCounts(gateway.sandbox.storedRecords({ appId: gateway.appId })).size).toBe(all.length);
+      // Whichever thread hashed them, the receipt's hashes are those of the bytes the sandbox received.
+      expect((JSON.parse(result.stdout) as Receipt).parts.map((part) => part.sha256)).toEqual(gateway.sandbox.uploads({ appId: gateway.appId }).map((upload) => upload.sha256));
       // rchar: every byte through read syscalls (the page cache's or the disk's), the bin's own files included.
       return (JSON.parse(await readFile(usage, 'utf8')) as { rchar: number }).rchar / size;
     };
@@ -236,5 +239,9 @@ describe('the receipt sha256 is of the bytes the gateway received (the built bin
     const split = await readShare(['--max-file-bytes', '8000000']);
     expect(split).toBeGreaterThanOrEqual(3);
     expect(split).toBeLessThan(3.3);
+    // On one core there is no worker: the parts are hashed as the validation reads them, and sent.
+    const oneCore = await readShare(['--max-file-bytes', '8000000'], { oneCore: true });
+    expect(oneCore).toBeGreaterThanOrEqual(2);
+    expect(oneCore).toBeLessThan(2.3);
   });
 });

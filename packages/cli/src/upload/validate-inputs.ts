@@ -1,9 +1,9 @@
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RecordsConfig } from '../config/records-config.js';
 import type { CliIo } from '../io.js';
-import { createFileSha256, openRecordsFile } from '@zhima/validator/node';
+import { createFileSha256, createSha256, openRecordsFile, type FileSha256 } from '@zhima/validator/node';
 import { formatHeldBack, formatReport } from '../output/format-report.js';
 import { formatBytes } from '../output/progress-bar.js';
 import type { InputSource } from '../records/input-source.js';
@@ -57,15 +57,13 @@ export async function validateInputs({
       if (file !== undefined) opened.push(file);
       // The size bound is handled by splitting (the parts are planned, and hashed, while validating), so only the other rules decide here.
       // Bytes in memory are hashed when sent, once: as the whole file, or as the parts a hold-back or the record bound makes.
-      // A worker thread hashes the parts as they are validated, reading them from the file (standard input:
-      // from the spool, where each chunk is written before the validator sees it).
-      const sha256 = bytes === undefined ? createFileSha256({ path }) : undefined;
-      const split = sha256 === undefined ? bounds : { ...bounds, hash: sha256.hash };
+      const hashes = bytes === undefined ? partHashes({ path }) : undefined;
+      const split = hashes === undefined ? bounds : { ...bounds, hash: hashes.hash };
       let report;
       try {
         report = await validateSource({ source, records, split, spoolTo: source.kind === 'stdin' ? path : undefined, holdBack, bytes, io });
       } finally {
-        await sha256?.close();
+        await hashes?.close();
       }
       const size = bytes?.length ?? (source.kind === 'file' ? source.size : (await stat(path)).size);
       const { ok, errorCount, warningCount, issues, truncated, recordCount, heldBack } = report;
@@ -139,4 +137,11 @@ export async function withStdinSpool<T>({ sources, work }: { sources: InputSourc
   } finally {
     if (spool !== undefined) await rm(spool, { recursive: true, force: true });
   }
+}
+
+// The parts are hashed as they are validated: on a worker thread that reads them from the file (standard
+// input: from the spool, where each chunk is written before the validator sees it) when there is a core
+// for it; on one core, the worker's start-up and its read would only add to that core's work.
+function partHashes({ path }: { path: string }): FileSha256 {
+  return availableParallelism() > 1 ? createFileSha256({ path }) : { hash: createSha256, close: async () => undefined };
 }
