@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ZhimaError } from '@zhima/core';
-import { validateRecords, type RecordsPart } from '../src/index.js';
+import { validateRecords, type PartHash, type RecordsPart } from '../src/index.js';
 import { createFileSha256, createSha256, validateFile, type FileSha256 } from '../src/node/index.js';
 import { inChunks } from './helpers.js';
 import { fileOf, LOAN_COLUMNS, LOAN_KEY, loanRecord, seeded } from './loan-files.js';
@@ -144,6 +144,33 @@ describe('createFileSha256', () => {
     expect(report.ok).toBe(true);
     expect(report.parts!.length).toBeGreaterThan(10);
     for (const part of report.parts!) expect(part.sha256).toBe(oracleHash(bytes, part));
+  });
+
+  it('hashes the whole input within one part, and its one part, from offsets alone: only the framing goes as bytes', async () => {
+    const bytes = fileOf(loans(2000, 29), 'pretty');
+    const path = join(dir, 'small-file-hash.json');
+    await writeFile(path, bytes);
+    const hashes = createFileSha256({ path });
+    // Counts what the validator hands each hash as bytes rather than as offsets.
+    let handedBytes = 0;
+    const counted = (): PartHash => {
+      const hash = hashes.hash();
+      return { update: (chunk) => ((handedBytes += chunk.length), hash.update(chunk)), updateRange: (range) => hash.updateRange!(range), digest: () => hash.digest() };
+    };
+    try {
+      const report = await validateFile({ path, ...options, split: { hash: counted } });
+      expect(report.sha256).toBe(sha256(bytes));
+      expect(report.parts).toHaveLength(1);
+      expect(report.parts![0]!.sha256).toBe(oracleHash(bytes, report.parts![0]!));
+      // A stream of unknown size: hashed while within the bound, as the same offsets of the file.
+      const streamed = await validateRecords({ input: inChunks(bytes, 4096), ...options, split: { hash: counted } });
+      expect(streamed.sha256).toBe(sha256(bytes));
+      expect(streamed.parts![0]!.sha256).toBe(report.parts![0]!.sha256);
+    } finally {
+      await hashes.close();
+    }
+    // `{"records":[` and `]}` for the part, in each of the two validations.
+    expect(handedBytes).toBe(2 * ('{"records":['.length + ']}'.length));
   });
 
   it('hashes a GBK file as its bytes are, and a part a bad record was held back from', async () => {

@@ -59,12 +59,7 @@ export async function validateInputs({
       // Bytes in memory are hashed when sent, once: as the whole file, or as the parts a hold-back or the record bound makes.
       const hashes = bytes === undefined ? partHashes({ path }) : undefined;
       const split = hashes === undefined ? bounds : { ...bounds, hash: hashes.hash };
-      let report;
-      try {
-        report = await validateSource({ source, records, split, spoolTo: source.kind === 'stdin' ? path : undefined, holdBack, bytes, io });
-      } finally {
-        await hashes?.close();
-      }
+      const report = await validateSource({ source, records, split, spoolTo: source.kind === 'stdin' ? path : undefined, holdBack, bytes, io }).finally(() => hashes?.close());
       const size = bytes?.length ?? (source.kind === 'file' ? source.size : (await stat(path)).size);
       const { ok, errorCount, warningCount, issues, truncated, recordCount, heldBack } = report;
       inputs.push({

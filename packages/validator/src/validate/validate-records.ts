@@ -202,7 +202,9 @@ export async function validateRecordsWith({
   for await (const chunk of chunks) {
     bytes += chunk.length;
     if (inputHash !== undefined && bytes > split!.maxFileBytes) inputHash = undefined;
-    inputHash?.update(chunk);
+    // A hash that reads the source itself is told where the chunk is, as the parts' hashes are.
+    if (inputHash?.updateRange !== undefined) inputHash.updateRange({ offset: bytes - chunk.length, length: chunk.length });
+    else inputHash?.update(chunk);
     // Bytes read into the scanner's buffer are taken where they are; a caller's chunk is copied there.
     if (readInto === undefined) scanner.push(chunk);
     else scanner.commit(chunk.length);
